@@ -1,0 +1,46 @@
+# Two commands set everything up on a fresh Debian 12 (as root) and are idempotent:
+#   make video   renders the explainer into renders/
+#   make test    runs lint, type checks and the test suite
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+APT_PACKAGES := python3 python3-venv python3-dev gcc pkg-config libcairo2-dev libpango1.0-dev fonts-dejavu-core
+QUALITY ?= high
+
+.PHONY: video preview test lint setup clean
+
+video: $(STAMP)
+	$(VENV)/bin/ae-explainer render --quality $(QUALITY) --out renders
+
+preview: $(STAMP)
+	$(VENV)/bin/ae-explainer render --quality low --out renders
+
+test: $(STAMP)
+	$(VENV)/bin/ruff check aecore scenes tests benchmarks
+	$(VENV)/bin/ruff format --check aecore scenes tests benchmarks
+	$(VENV)/bin/mypy aecore scenes
+	$(VENV)/bin/pytest -q
+
+setup: $(STAMP)
+
+# System packages (only the missing ones), then the venv with pinned packages.
+$(STAMP): pyproject.toml constraints.txt
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ] && ! { command -v python3 >/dev/null && python3 -c 'import venv, ensurepip, sysconfig, os; assert os.path.exists(sysconfig.get_paths()["include"] + "/Python.h")' 2>/dev/null && pkg-config --exists cairo pangocairo 2>/dev/null && fc-list | grep -q "DejaVu Sans"; }; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing system packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  else \
+	    echo "missing system packages; run: sudo apt-get install -y$$missing" >&2; exit 1; \
+	  fi; \
+	fi
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) renders media

@@ -1,0 +1,34 @@
+"""aecore: train small autoencoders and record what they represent.
+
+The public API needs only numpy; torch is imported when a run is trained.
+
+>>> import aecore
+>>> run = aecore.load_run("assets/fixtures/tiny_run.npz")    # doctest: +SKIP
+>>> run.snapshots[-1].manifold.shape                         # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from aecore.cache import cached_run, run_path, runs_dir
+from aecore.config import TrainConfig
+from aecore.datasets import DATASETS, load_data, make_dataset
+from aecore.errors import AecoreError
+from aecore.reliability import latent_reliability
+from aecore.snapshot import FORMAT_VERSION, Run, Snapshot, load_run, write_run
+
+__all__ = [
+    "DATASETS",
+    "FORMAT_VERSION",
+    "AecoreError",
+    "Run",
+    "Snapshot",
+    "TrainConfig",
+    "cached_run",
+    "latent_reliability",
+    "load_data",
+    "load_run",
+    "make_dataset",
+    "run_path",
+    "runs_dir",
+    "write_run",
+]

@@ -1,0 +1,131 @@
+"""The ``ae-explainer`` command line: train runs, list and render chapters.
+
+Every user error is one line on stderr and exit status 2; no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from aecore.config import TrainConfig
+from aecore.errors import AecoreError
+
+__all__ = ["main"]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _hidden(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(v) for v in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a comma-separated list of sizes, e.g. 64,64"
+        ) from None
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must list positive sizes, e.g. 64,64")
+    return sizes
+
+
+class _ProgressBar:
+    """A one-line progress bar on stderr: step, percentage, loss."""
+
+    def __init__(self, label: str, width: int = 30) -> None:
+        self.label, self.width = label, width
+        self.t0 = time.monotonic()
+        self.last = -1.0
+
+    def __call__(self, step: int, total: int, loss: float) -> None:
+        now = time.monotonic()
+        if step != total and now - self.last < 0.1:
+            return
+        self.last = now
+        filled = int(self.width * step / total)
+        bar = "#" * filled + "-" * (self.width - filled)
+        sys.stderr.write(f"\r{self.label} [{bar}] step {step}/{total} loss {loss:.5f} {now - self.t0:5.1f}s")
+        if step == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def _cmd_train(a: argparse.Namespace) -> int:
+    cfg = TrainConfig(
+        data=a.data,
+        n_points=a.n_points,
+        noise=a.noise,
+        data_seed=a.data_seed,
+        latent_dim=a.latent_dim,
+        hidden=a.hidden,
+        activation=a.activation,
+        seed=a.seed,
+        steps=a.steps,
+        lr=a.lr,
+        n_snapshots=a.snapshots,
+    )
+    out = Path(a.out)
+    if out.suffix != ".npz":
+        raise AecoreError(f"--out: {out} must end in .npz")
+    if out.exists() and out.is_dir():
+        raise AecoreError(f"--out: {out} is a folder; give a file name ending in .npz")
+    from aecore.train import train_to_file
+
+    train_to_file(cfg, out, progress=None if a.quiet else _ProgressBar("training"))
+    print(out)
+    return 0
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="ae-explainer", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="cmd", required=True, parser_class=_Parser)
+    d = TrainConfig()
+
+    t = sub.add_parser("train", help="train an autoencoder and write a snapshot file")
+    t.add_argument(
+        "--data",
+        required=True,
+        help="data set name (arc, spiral, circle, blob, helix, sheet) or a .csv/.npy file",
+    )
+    t.add_argument("--latent-dim", type=int, required=True, help="k, the latent dimension (1 or 2, k < n)")
+    t.add_argument("--seed", type=int, default=d.seed, help="weight initialisation seed")
+    t.add_argument("--steps", type=int, default=d.steps, help="training steps")
+    t.add_argument("--hidden", type=_hidden, default=d.hidden, help="hidden sizes, e.g. 64,64")
+    t.add_argument("--activation", default=d.activation, help="silu (default), tanh, softplus, gelu, relu")
+    t.add_argument("--lr", type=float, default=d.lr, help="Adam learning rate")
+    t.add_argument("--n-points", type=int, default=d.n_points, help="points of a built-in data set")
+    t.add_argument("--noise", type=float, default=d.noise, help="noise of a built-in data set")
+    t.add_argument("--data-seed", type=int, default=d.data_seed, help="sampling seed of a built-in data set")
+    t.add_argument("--snapshots", type=int, default=d.n_snapshots, help="number of snapshots to record")
+    t.add_argument("--out", required=True, help="snapshot file to write (.npz)")
+    t.add_argument("--quiet", action="store_true", help="no progress bar")
+    t.set_defaults(func=_cmd_train)
+
+    from aecore import _scene_cli
+
+    _scene_cli.add_commands(sub)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``ae-explainer``; returns the exit status."""
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except AecoreError as e:
+        print(f"ae-explainer: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("ae-explainer: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

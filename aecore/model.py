@@ -1,0 +1,93 @@
+"""A small MLP autoencoder with separately callable encoder f and decoder g."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import torch
+from torch import nn
+
+from aecore.errors import AecoreError
+
+__all__ = ["ACTIVATIONS", "Autoencoder", "mlp"]
+
+ACTIVATIONS: dict[str, type[nn.Module]] = {
+    "silu": nn.SiLU,
+    "tanh": nn.Tanh,
+    "softplus": nn.Softplus,
+    "gelu": nn.GELU,
+    "relu": nn.ReLU,
+}
+"""Activation names; all but ``relu`` are smooth, so M is a smooth curve or surface."""
+
+
+def mlp(sizes: Sequence[int], activation: str) -> nn.Sequential:
+    """Linear layers of ``sizes`` with ``activation`` between them (none after the last)."""
+    if activation not in ACTIVATIONS:
+        raise AecoreError(f"--activation: unknown {activation!r}; use one of {', '.join(ACTIVATIONS)}")
+    layers: list[nn.Module] = []
+    for i, (a, b) in enumerate(itertools.pairwise(sizes)):
+        layers.append(nn.Linear(a, b))
+        if i < len(sizes) - 2:
+            layers.append(ACTIVATIONS[activation]())
+    return nn.Sequential(*layers)
+
+
+class Autoencoder(nn.Module):
+    """x -> f(x) = z in R^k -> g(z) = x̂ in R^n.
+
+    The data is standardised inside the model (fixed buffers ``mean`` and
+    ``scale``), so f and g act on data coordinates and the same network sizes
+    work for data of any scale.
+
+    Parameters
+    ----------
+    n
+        Data dimension.
+    k
+        Latent dimension (``k < n``).
+    hidden
+        Hidden layer sizes of the encoder; the decoder mirrors them.
+    activation
+        Name from :data:`ACTIVATIONS`.
+    mean, scale
+        Standardisation of the data: ``(x - mean) / scale``.
+    """
+
+    mean: torch.Tensor
+    scale: torch.Tensor
+
+    def __init__(
+        self,
+        n: int,
+        k: int,
+        hidden: Sequence[int],
+        activation: str,
+        mean: torch.Tensor,
+        scale: torch.Tensor,
+    ) -> None:
+        super().__init__()
+        self.n, self.k = n, k
+        self.encoder = mlp([n, *hidden, k], activation)
+        self.decoder = mlp([k, *reversed(hidden), n], activation)
+        self.register_buffer("mean", mean.reshape(1, n).clone())
+        self.register_buffer("scale", scale.reshape(1, 1).clone())
+
+    def f(self, x: torch.Tensor) -> torch.Tensor:
+        """Encoder: data ``(B, n)`` -> latents ``(B, k)``."""
+        return self.encoder((x - self.mean) / self.scale)
+
+    def g(self, z: torch.Tensor) -> torch.Tensor:
+        """Decoder: latents ``(B, k)`` -> data space ``(B, n)``."""
+        return self.decoder(z) * self.scale + self.mean
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """The reconstruction g(f(x))."""
+        return self.g(self.f(x))
+
+    def layer_sizes(self) -> list[int]:
+        """Neuron counts from input to output: ``[n, *hidden, k, *hidden, n]``."""
+        enc = [m for m in self.encoder if isinstance(m, nn.Linear)]
+        dec = [m for m in self.decoder if isinstance(m, nn.Linear)]
+        return [enc[0].in_features] + [m.out_features for m in enc] + [m.out_features for m in dec]

@@ -1,0 +1,1 @@
+"""Manim scenes of the explainer; one module per chapter (see :mod:`scenes.chapters`)."""

@@ -1,0 +1,1 @@
+"""Motions of the representation picture, as Animation subclasses."""

@@ -1,0 +1,54 @@
+"""Chapter 5: x̂ snaps onto M, x does not.
+
+Each reconstruction x̂_j = g(f(x_j)) leaves its data point and lands on M
+along its residual segment: x̂ is on M by construction, x is off it unless the
+loss is zero.
+"""
+
+from __future__ import annotations
+
+from manim import FadeIn, Indicate
+
+from scenes.animations.snap import SnapToManifold
+from scenes.base import ChapterScene
+from scenes.picture2d import Picture2D, PictureState
+from scenes.runs import main_run_2d
+from scenes.style import COLORS
+
+__all__ = ["ReconstructionsOnManifold"]
+
+
+class ReconstructionsOnManifold(ChapterScene):
+    """Reconstructions land on M along their residuals; the data stays off M."""
+
+    chapter = 5
+    title = "x̂ lands on M, x does not"
+    snap_seconds = 3.0
+
+    def construct(self) -> None:
+        self.next_section(self.title)
+        run = main_run_2d()
+        pic = Picture2D(run)
+
+        # Where chapter 4 ended: the trained model.
+        last = len(run.snapshots) - 1
+        pic.set_state(PictureState.of(run.final), recon_fraction=0.0)
+        pic.loss_inset.set_position(last)
+        pic.add(pic.m_label, pic.residuals, pic.recon_dots)
+        self.add(pic)
+        self.wait(0.5)
+
+        # The snap.
+        self.caption("Send every x through the network: x̂ = g(f(x))")
+        self.play(SnapToManifold(pic, run_time=self.snap_seconds))
+        self.play(FadeIn(pic.xhat_label), Indicate(pic.recon_dots, color=COLORS["recon"], scale_factor=1.0))
+        self.wait(1.0)
+
+        # Why.
+        self.caption("x̂ is an output of g, so it lies on M by construction")
+        self.wait(2.5)
+        self.caption("x itself stays off M: the gaps are what the loss adds up")
+        self.play(Indicate(pic.residuals, color=COLORS["text"], scale_factor=1.0), run_time=1.5)
+        self.wait(2.0)
+        self.caption("Only a loss of exactly zero would put the data on M")
+        self.wait(2.5)

@@ -1,0 +1,70 @@
+"""Chapter 6: M is reliable only where latents are dense.
+
+The density of the latents is drawn on the latent line; M's opacity follows
+the reliability computed from it and fades smoothly where the latents are
+sparse. Decoders trained from other seeds agree where the data is and
+disagree past it, where g only guesses.
+"""
+
+from __future__ import annotations
+
+from manim import DOWN, LEFT, Create, DrawBorderThenFill, FadeIn, FadeOut, LaggedStart, VGroup
+
+from scenes.animations.fade import FadeToReliability
+from scenes.base import ChapterScene
+from scenes.mobjects.curve import FadingCurve
+from scenes.picture2d import Picture2D, PictureState
+from scenes.runs import main_run_2d, seed_runs_2d
+from scenes.style import COLORS, text
+
+__all__ = ["ReliableWhereDense"]
+
+
+class ReliableWhereDense(ChapterScene):
+    """The latent density, M fading where it is low, and other seeds' decoders."""
+
+    chapter = 6
+    title = "Reliable only where latents are dense"
+    fade_seconds = 3.0
+
+    def construct(self) -> None:
+        self.next_section(self.title)
+        run = main_run_2d()
+        pic = Picture2D(run)
+
+        # Where chapter 5 ended.
+        pic.set_state(PictureState.of(run.final), recon_fraction=1.0)
+        pic.loss_inset.set_position(len(run.snapshots) - 1)
+        pic.add(pic.m_label, pic.residuals, pic.recon_dots, pic.xhat_label)
+        self.add(pic)
+        self.wait(0.5)
+
+        # The density of the latents.
+        self.play(FadeOut(pic.residuals), FadeOut(pic.recon_dots), FadeOut(pic.xhat_label), run_time=0.8)
+        pic.remove(pic.residuals, pic.recon_dots, pic.xhat_label)
+        self.caption("Where do the latents z fall? Their density on the latent line")
+        density_label = text("density of z", "small", color=COLORS["latent"])
+        density_label.next_to(pic.latent_axis.title, direction=DOWN, aligned_edge=LEFT, buff=0.12)
+        self.play(DrawBorderThenFill(pic.density), FadeIn(density_label), run_time=2.0)
+        pic.add(pic.density, density_label)
+        self.wait(1.0)
+
+        # M fades where latents are sparse.
+        self.caption("g was trained only where latents are dense: M fades where they are sparse")
+        self.play(FadeToReliability(pic, run_time=self.fade_seconds))
+        self.wait(2.0)
+        self.caption("There is no edge: reliability falls off smoothly with the density")
+        self.wait(2.5)
+
+        # Other seeds: agreement on the data, disagreement past it.
+        self.caption("Decoders from other seeds agree on the data and disagree past it")
+        others = VGroup()
+        for r in seed_runs_2d():
+            pts = pic.data_panel.to_scene(r.final.manifold)
+            curve = FadingCurve(pts, COLORS["seeds"], stroke_width=3)
+            curve.set_vertex_opacity(0.85 * pic.data_panel.contains(pts))
+            others.add(curve)
+        self.play(LaggedStart(*(Create(c) for c in others), lag_ratio=0.4), run_time=3.0)
+        self.wait(2.5)
+        self.caption("Past the data, g is guessing")
+        self.wait(2.5)

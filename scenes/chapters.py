@@ -1,0 +1,49 @@
+"""The chapters that exist, in storyboard order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from scenes.base import ChapterScene
+from scenes.ch04_manifold_forms import ManifoldForms
+from scenes.ch05_recon_on_manifold import ReconstructionsOnManifold
+from scenes.ch06_reliability import ReliableWhereDense
+
+__all__ = ["SCENES_IN_ORDER", "ChapterInfo", "chapter_infos", "find_chapter"]
+
+SCENES_IN_ORDER: list[type[ChapterScene]] = [
+    ManifoldForms,
+    ReconstructionsOnManifold,
+    ReliableWhereDense,
+]
+
+
+@dataclass(frozen=True)
+class ChapterInfo:
+    """What ``ae-explainer list`` shows of a chapter."""
+
+    number: int
+    name: str
+    title: str
+    file: Path
+
+
+def chapter_infos() -> list[ChapterInfo]:
+    """One entry per scene in :data:`SCENES_IN_ORDER`."""
+    import sys
+
+    out = []
+    for cls in SCENES_IN_ORDER:
+        module = sys.modules[cls.__module__]
+        out.append(ChapterInfo(cls.chapter, cls.__name__, cls.title, Path(str(module.__file__))))
+    return out
+
+
+def find_chapter(key: str) -> ChapterInfo:
+    """Look a chapter up by number or scene name; ``KeyError`` names the choices."""
+    for info in chapter_infos():
+        if key == str(info.number) or key.lower() == info.name.lower():
+            return info
+    choices = ", ".join(f"{i.number} ({i.name})" for i in chapter_infos())
+    raise KeyError(f"no chapter {key!r}; choose from {choices}")

@@ -1,0 +1,1 @@
+"""Mobjects that take arrays and make geometry; they never read files."""

@@ -1,0 +1,40 @@
+"""The density of the latents, drawn as a filled profile above the latent line."""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import VMobject
+
+from scenes.mobjects.panels import LatentAxis
+from scenes.style import COLORS
+
+__all__ = ["DensityProfile"]
+
+
+class DensityProfile(VMobject):
+    """A filled profile of ``density`` over ``grid`` on a :class:`LatentAxis`.
+
+    The profile is scaled so its peak fills the space above the line: it shows
+    where latents are dense relative to elsewhere, at every training step.
+    """
+
+    def __init__(self, axis: LatentAxis, grid: np.ndarray, density: np.ndarray) -> None:
+        super().__init__(
+            stroke_color=COLORS["latent"], stroke_width=2.5, fill_color=COLORS["latent"], fill_opacity=0.3
+        )
+        self.axis = axis
+        self.set_density(grid, density)
+
+    def profile_points(self, grid: np.ndarray, density: np.ndarray) -> np.ndarray:
+        """Scene points ``(G, 3)`` of the profile's upper edge."""
+        base = self.axis.to_scene(grid)
+        d = np.asarray(density, dtype=np.float64)
+        base[:, 1] += self.axis.plot_height * d / max(float(d.max()), 1e-12)
+        return base
+
+    def set_density(self, grid: np.ndarray, density: np.ndarray) -> DensityProfile:
+        """Redraw the profile in place for a new grid and density."""
+        top = self.profile_points(grid, density)
+        base = self.axis.to_scene(grid)
+        self.set_points_as_corners(np.vstack([base[:1], top, base[-1:], base[:1]]))
+        return self

@@ -1,0 +1,90 @@
+"""A small loss curve with a playhead, a step counter and the loss value."""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import UL, Dot, Line, RoundedRectangle, VGroup, VMobject
+
+from scenes.layout import Rect
+from scenes.mobjects.readout import Readout
+from scenes.style import COLORS, text
+
+__all__ = ["LossInset"]
+
+
+class LossInset(VGroup):
+    """Loss against training step, both on log scales, with a moving playhead.
+
+    Parameters
+    ----------
+    rect
+        Where the inset sits.
+    steps, losses
+        The recorded snapshots' steps and losses (same length).
+    """
+
+    def __init__(self, rect: Rect, steps: np.ndarray, losses: np.ndarray) -> None:
+        super().__init__()
+        self.rect = rect
+        self.steps = np.asarray(steps, dtype=np.float64)
+        self.losses = np.asarray(losses, dtype=np.float64)
+        self.frame = RoundedRectangle(
+            corner_radius=0.15,
+            width=rect.width,
+            height=rect.height,
+            stroke_color=COLORS["panel"],
+            stroke_width=2,
+        ).move_to(rect.center)
+        self.title = text("loss ‖x − x̂‖²", "small", color=COLORS["muted"])
+        self.title.move_to(self.frame.get_corner(UL), aligned_edge=UL).shift(
+            0.12 * np.array([1.0, -1.0, 0.0])
+        )
+        self.x0, self.x1 = rect.left + 0.08 * rect.width, rect.right - 0.06 * rect.width
+        self.y0, self.y1 = rect.bottom + 0.12 * rect.height, rect.top - 0.36 * rect.height
+        lx = np.log10(self.steps + 1.0)
+        ly = np.log10(self.losses)
+        self._lx = (lx.min(), max(lx.max(), lx.min() + 1e-9))
+        self._ly = (ly.min(), max(ly.max(), ly.min() + 1e-9))
+        self.axes = VGroup(
+            Line((self.x0, self.y0, 0.0), (self.x1, self.y0, 0.0), color=COLORS["muted"], stroke_width=2),
+            Line((self.x0, self.y0, 0.0), (self.x0, self.y1, 0.0), color=COLORS["muted"], stroke_width=2),
+        )
+        self.curve = VMobject(stroke_color=COLORS["text"], stroke_width=3).set_points_as_corners(
+            self.point_at(self.steps, self.losses)
+        )
+        self.playhead = Dot(
+            self.point_at(self.steps[:1], self.losses[:1])[0], radius=0.07, color=COLORS["recon"]
+        )
+        self.loss_readout = Readout("", self.title.get_right() + np.array([0.15, 0.0, 0.0]))
+        self.step_readout = Readout("", np.array([self.x0 + 0.45 * (self.x1 - self.x0), self.y1, 0.0]))
+        self.add(
+            self.frame, self.title, self.axes, self.curve, self.playhead, self.loss_readout, self.step_readout
+        )
+        self.set_position(0.0)
+
+    def point_at(self, steps: np.ndarray, losses: np.ndarray) -> np.ndarray:
+        """Scene points ``(N, 3)`` of (step, loss) pairs on the inset's log axes."""
+        lx = (np.log10(np.asarray(steps, dtype=np.float64) + 1.0) - self._lx[0]) / (self._lx[1] - self._lx[0])
+        ly = (np.log10(np.asarray(losses, dtype=np.float64)) - self._ly[0]) / (self._ly[1] - self._ly[0])
+        out = np.zeros((len(lx), 3))
+        out[:, 0] = self.x0 + lx * (self.x1 - self.x0)
+        out[:, 1] = self.y0 + ly * (self.y1 - self.y0)
+        return out
+
+    def set_position(self, u: float) -> LossInset:
+        """Put the playhead at fractional snapshot index ``u`` (0 .. S-1).
+
+        The playhead moves along the plotted curve; the readout shows the step
+        and loss of the latest snapshot reached.
+        """
+        u = float(np.clip(u, 0.0, len(self.steps) - 1))
+        i = min(int(np.floor(u)), len(self.steps) - 2) if len(self.steps) > 1 else 0
+        frac = u - i
+        pts = self.point_at(self.steps, self.losses)
+        if len(pts) > 1:
+            self.playhead.move_to((1 - frac) * pts[i] + frac * pts[i + 1])
+        j = int(np.floor(u + 1e-9))
+        total = int(self.steps[-1])
+        self.step_readout.set_value(f"step {int(self.steps[j]):>{len(str(total))}d}/{total}")
+        self.loss_readout.set_value(f"{self.losses[j]:.4f}")
+        return self

@@ -1,0 +1,143 @@
+"""Panels that map data space R^2 and a 1-D latent space to the screen."""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import DOWN, UL, UP, Line, RoundedRectangle, VGroup
+
+from scenes.layout import Rect
+from scenes.style import COLORS, text
+
+__all__ = ["DataPanel", "LatentAxis", "nice_ticks"]
+
+
+class DataPanel(VGroup):
+    """A framed view of a region of R^2 with equal scale on both axes.
+
+    Parameters
+    ----------
+    rect
+        Where the panel sits on screen.
+    bounds
+        ``(xmin, xmax, ymin, ymax)`` in data coordinates that must be visible;
+        the view is centred on them and scaled to fit with equal aspect.
+    title
+        Small label in the top-left corner.
+    """
+
+    def __init__(self, rect: Rect, bounds: tuple[float, float, float, float], title: str) -> None:
+        super().__init__()
+        self.rect = rect
+        xmin, xmax, ymin, ymax = bounds
+        self.data_center = np.array([(xmin + xmax) / 2, (ymin + ymax) / 2])
+        inner_w, inner_h = rect.width * 0.94, rect.height * 0.86
+        self.scale_factor = min(inner_w / max(xmax - xmin, 1e-9), inner_h / max(ymax - ymin, 1e-9))
+        self.screen_center = rect.center + np.array([0.0, -0.04 * rect.height, 0.0])
+        self.frame = RoundedRectangle(
+            corner_radius=0.15,
+            width=rect.width,
+            height=rect.height,
+            stroke_color=COLORS["panel"],
+            stroke_width=2,
+        ).move_to(rect.center)
+        self.title = text(title, "small", color=COLORS["muted"]).move_to(
+            self.frame.get_corner(UL), aligned_edge=UL
+        )
+        self.title.shift(0.12 * np.array([1.0, -1.0, 0.0]))
+        self.add(self.frame, self.title)
+
+    def to_scene(self, p: np.ndarray) -> np.ndarray:
+        """Data points ``(..., 2)`` -> scene points ``(..., 3)``."""
+        p = np.asarray(p, dtype=np.float64)
+        xy = (p - self.data_center) * self.scale_factor
+        out = np.zeros((*p.shape[:-1], 3))
+        out[..., :2] = xy + self.screen_center[:2]
+        return out
+
+    def contains(self, q: np.ndarray) -> np.ndarray:
+        """1.0 for scene points ``(..., 3)`` inside the panel's frame, else 0.0."""
+        q = np.asarray(q, dtype=np.float64)
+        r, m = self.rect, 0.03 * min(self.rect.width, self.rect.height)
+        inside = (
+            (q[..., 0] > r.left + m)
+            & (q[..., 0] < r.right - m)
+            & (q[..., 1] > r.bottom + m)
+            & (q[..., 1] < r.top - m)
+        )
+        return inside.astype(np.float64)
+
+    def to_data(self, q: np.ndarray) -> np.ndarray:
+        """Scene points ``(..., 3)`` -> data points ``(..., 2)``."""
+        q = np.asarray(q, dtype=np.float64)
+        return (q[..., :2] - self.screen_center[:2]) / self.scale_factor + self.data_center
+
+
+def nice_ticks(lo: float, hi: float, target: int = 5) -> np.ndarray:
+    """Round tick values inside ``[lo, hi]``, about ``target`` of them."""
+    raw = (hi - lo) / max(target, 1)
+    mag = 10 ** np.floor(np.log10(raw))
+    step = min((m * mag for m in (1, 2, 5, 10)), key=lambda s: abs(s - raw))
+    return np.arange(np.ceil(lo / step) * step, hi + 1e-9, step)
+
+
+class LatentAxis(VGroup):
+    """A number line for a 1-D latent space, inside a framed panel.
+
+    Parameters
+    ----------
+    rect
+        Where the panel sits.
+    z_range
+        ``(lo, hi)`` latent values spanned by the line.
+    title
+        Small label in the top-left corner.
+    """
+
+    def __init__(self, rect: Rect, z_range: tuple[float, float], title: str) -> None:
+        super().__init__()
+        self.rect = rect
+        self.z_lo, self.z_hi = z_range
+        self.frame = RoundedRectangle(
+            corner_radius=0.15,
+            width=rect.width,
+            height=rect.height,
+            stroke_color=COLORS["panel"],
+            stroke_width=2,
+        ).move_to(rect.center)
+        self.title = text(title, "small", color=COLORS["muted"]).move_to(
+            self.frame.get_corner(UL), aligned_edge=UL
+        )
+        self.title.shift(0.12 * np.array([1.0, -1.0, 0.0]))
+        self.y = rect.bottom + 0.3 * rect.height
+        self.x0, self.x1 = rect.left + 0.07 * rect.width, rect.right - 0.07 * rect.width
+        self.line = Line(
+            (self.x0, self.y, 0.0), (self.x1, self.y, 0.0), color=COLORS["muted"], stroke_width=3
+        )
+        ticks = VGroup()
+        for v in nice_ticks(self.z_lo, self.z_hi):
+            x = self.to_scene(np.array([[v]]))[0]
+            ticks.add(Line(x + 0.07 * UP, x + 0.07 * DOWN, color=COLORS["muted"], stroke_width=2))
+            label = f"{v:g}" if abs(v) > 1e-12 else "0"
+            ticks.add(text(label, "small", color=COLORS["muted"]).scale(0.8).next_to(x, DOWN, buff=0.12))
+        self.ticks = ticks
+        self.add(self.frame, self.title, self.line, ticks)
+
+    def to_scene(self, z: np.ndarray) -> np.ndarray:
+        """Latents ``(N, 1)`` -> scene points ``(N, 3)`` on the line."""
+        z = np.asarray(z, dtype=np.float64)[..., 0]
+        t = (z - self.z_lo) / (self.z_hi - self.z_lo)
+        out = np.zeros((*z.shape, 3))
+        out[..., 0] = self.x0 + t * (self.x1 - self.x0)
+        out[..., 1] = self.y
+        return out
+
+    def to_latent(self, q: np.ndarray) -> np.ndarray:
+        """Scene points ``(N, 3)`` -> latents ``(N, 1)``."""
+        q = np.asarray(q, dtype=np.float64)
+        t = (q[..., 0] - self.x0) / (self.x1 - self.x0)
+        return (self.z_lo + t * (self.z_hi - self.z_lo))[..., None]
+
+    @property
+    def plot_height(self) -> float:
+        """Height available above the line for the density plot."""
+        return self.rect.top - self.y - 0.3 * self.rect.height

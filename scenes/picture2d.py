@@ -1,0 +1,220 @@
+"""The representation picture for n = 2, k = 1, built from a training run.
+
+A data panel (R^2) with the data x_j, the decoder's image M and the
+reconstructions x̂_j; a latent panel (a number line) with the latents z_j and
+their density; the arrows f and g between the panels; a loss inset. Every
+array comes from the run; :meth:`Picture2D.set_state` moves it all in place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, UR, Arrow, Circle, VGroup
+
+from aecore import Run, Snapshot
+from scenes.layout import Layout, current_layout
+from scenes.mobjects.clouds import DotCloud, SegmentBundle
+from scenes.mobjects.curve import FadingCurve
+from scenes.mobjects.density import DensityProfile
+from scenes.mobjects.loss_inset import LossInset
+from scenes.mobjects.panels import DataPanel, LatentAxis
+from scenes.style import COLORS, text
+
+__all__ = ["Picture2D", "PictureState", "interpolate_states", "state_at"]
+
+
+@dataclass(frozen=True)
+class PictureState:
+    """The arrays the picture shows at one moment of training."""
+
+    latents: np.ndarray  # (N, 1)
+    recon: np.ndarray  # (N, 2)
+    latent_grid: np.ndarray  # (G, 1)
+    manifold: np.ndarray  # (G, 2)
+    density: np.ndarray  # (G,)
+    reliability: np.ndarray  # (G,)
+
+    @classmethod
+    def of(cls, s: Snapshot) -> PictureState:
+        """The state recorded in snapshot ``s``."""
+        return cls(s.latents, s.recon, s.latent_grid, s.manifold, s.density, s.reliability)
+
+
+def interpolate_states(a: PictureState, b: PictureState, t: float) -> PictureState:
+    """Linear interpolation of every array between two states."""
+    return PictureState(
+        *(
+            (1.0 - t) * np.asarray(getattr(a, f), dtype=np.float64)
+            + t * np.asarray(getattr(b, f), dtype=np.float64)
+            for f in ("latents", "recon", "latent_grid", "manifold", "density", "reliability")
+        )
+    )
+
+
+def state_at(run: Run, u: float) -> PictureState:
+    """The state at fractional snapshot index ``u`` in ``[0, S-1]``."""
+    s = run.snapshots
+    u = float(np.clip(u, 0.0, len(s) - 1))
+    i = min(int(np.floor(u)), len(s) - 2)
+    if len(s) == 1:
+        return PictureState.of(s[0])
+    return interpolate_states(PictureState.of(s[i]), PictureState.of(s[i + 1]), u - i)
+
+
+def _data_bounds(run: Run) -> tuple[float, float, float, float]:
+    """The data and the trained M; anything else (early M, other seeds) is clipped to the panel."""
+    allp = np.vstack([run.data, np.asarray(run.final.manifold, dtype=np.float64)])
+    lo, hi = allp.min(axis=0), allp.max(axis=0)
+    return float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])
+
+
+def _default_focus(run: Run) -> int:
+    """A point among the dense half of the latents with a clearly visible residual."""
+    s = run.final
+    dens = np.interp(s.latents[:, 0], s.latent_grid[:, 0], s.density)
+    resid = np.linalg.norm(run.data - s.recon, axis=1)
+    dense = dens >= np.median(dens)
+    return int(np.argmax(np.where(dense, resid, -1.0)))
+
+
+class Picture2D(VGroup):
+    """The whole representation picture for a k = 1 run in R^2.
+
+    Parameters
+    ----------
+    run
+        The run to show (data in R^2, k = 1).
+    layout
+        Panel placement (default: the current frame's layout).
+    focus
+        Index of the data point that carries the x, z, x̂ labels.
+    """
+
+    def __init__(
+        self,
+        run: Run,
+        layout: Layout | None = None,
+        focus: int | None = None,
+    ) -> None:
+        super().__init__()
+        if run.data.shape[1] != 2 or run.final.latents.shape[1] != 1:
+            raise ValueError("Picture2D shows runs with data in R^2 and a 1-D latent space")
+        self.run = run
+        self.layout = layout or current_layout()
+        lay = self.layout
+        scale = min(lay.data.width, lay.data.height)
+        dot_r = 0.0095 * scale
+
+        # Panels.
+        self.data_panel = DataPanel(lay.data, _data_bounds(run), "data space ℝ²")
+        grids = np.concatenate([s.latent_grid[:, 0] for s in run.snapshots])
+        self.latent_axis = LatentAxis(lay.latent, (float(grids.min()), float(grids.max())), "latent space ℝ¹")
+        self.loss_inset = LossInset(lay.loss, run.steps, run.losses)
+
+        # Arrays as mobjects.
+        first = PictureState.of(run.snapshots[0])
+        self.manifold = FadingCurve(
+            self.data_panel.to_scene(first.manifold), COLORS["manifold"], stroke_width=6
+        )
+        self.data_dots = DotCloud(self.data_panel.to_scene(run.data), dot_r, COLORS["data"], opacity=0.85)
+        self.recon_dots = DotCloud(self.data_panel.to_scene(first.recon), dot_r * 0.9, COLORS["recon"])
+        self.residuals = SegmentBundle(
+            self.data_panel.to_scene(run.data), self.data_panel.to_scene(run.data), COLORS["residual"], 1.5
+        )
+        self.latent_dots = DotCloud(self.latent_axis.to_scene(first.latents), dot_r, COLORS["latent"], 0.6)
+        self.density = DensityProfile(self.latent_axis, first.latent_grid, first.density)
+
+        # Arrows f and g.
+        fa, fb = lay.f_arrow()
+        ga, gb = lay.g_arrow()
+        self.f_arrow = Arrow(fa, fb, buff=0, color=COLORS["encoder"], stroke_width=5)
+        self.g_arrow = Arrow(ga, gb, buff=0, color=COLORS["decoder"], stroke_width=5)
+        side = LEFT if lay.portrait else UP
+        self.f_label = text("f", "label", color=COLORS["encoder"], slant="ITALIC").next_to(
+            self.f_arrow, side, 0.1
+        )
+        gside = RIGHT if lay.portrait else DOWN
+        self.g_label = text("g", "label", color=COLORS["decoder"], slant="ITALIC").next_to(
+            self.g_arrow, gside, 0.1
+        )
+
+        # One point carries the labels x, z and x̂.
+        self.focus = int(focus if focus is not None else _default_focus(run))
+        self.x_ring = Circle(radius=dot_r * 3.2, color=COLORS["data"], stroke_width=3)
+        self.x_label = text("x", "label", color=COLORS["data"], slant="ITALIC")
+        self.z_ring = Circle(radius=dot_r * 3.2, color=COLORS["latent"], stroke_width=3)
+        self.z_label = text("z", "label", color=COLORS["latent"], slant="ITALIC")
+        self.xhat_label = text("x̂", "label", color=COLORS["recon"], slant="ITALIC")
+        self.m_label = text("M = g(ℝ¹)", "label", color=COLORS["manifold"])
+        self.m_label.move_to(self.data_panel.frame.get_corner(UR), aligned_edge=UR).shift(
+            0.15 * (DOWN + LEFT)
+        )
+
+        self.add(
+            self.data_panel,
+            self.latent_axis,
+            self.loss_inset,
+            self.f_arrow,
+            self.g_arrow,
+            self.f_label,
+            self.g_label,
+            self.data_dots,
+            self.manifold,
+            self.latent_dots,
+            self.x_ring,
+            self.x_label,
+            self.z_ring,
+            self.z_label,
+        )
+        self.state = first
+        self.m_opacity: np.ndarray | float = 1.0
+        self.set_state(first)
+
+    def set_manifold_opacity(self, values: np.ndarray | float) -> Picture2D:
+        """Per-vertex opacity of M (inside the panel; outside it M is clipped)."""
+        self.m_opacity = values
+        pts = self.manifold.vertices
+        self.manifold.set_vertex_opacity(np.asarray(values) * self.data_panel.contains(pts))
+        return self
+
+    def set_state(self, state: PictureState, recon_fraction: float | None = None) -> Picture2D:
+        """Show ``state``: move M, the latents, the density, x̂ and the labels in place.
+
+        ``recon_fraction`` in [0, 1] puts each x̂ dot that far along its way
+        from x_j to x̂_j (the snap); ``None`` keeps the current fraction.
+        """
+        self.state = state
+        if recon_fraction is not None:
+            self.recon_fraction = recon_fraction
+        dp = self.data_panel
+        m_pts = dp.to_scene(state.manifold)
+        self.manifold.set_vertices(m_pts)
+        self.manifold.set_vertex_opacity(self.m_opacity * dp.contains(m_pts))
+        z_pts = self.latent_axis.to_scene(state.latents)
+        self.latent_dots.set_centers(z_pts)
+        self.density.set_density(state.latent_grid, state.density)
+        x = dp.to_scene(self.run.data)
+        xh = dp.to_scene(state.recon)
+        t = getattr(self, "recon_fraction", 1.0)
+        cur = x + t * (xh - x)
+        self.recon_dots.set_centers(cur)
+        self.residuals.set_segments(x, cur)
+        j = self.focus
+        self.x_ring.move_to(x[j])
+        self.x_label.next_to(x[j], self._outward(x[j], dp), buff=0.22)
+        self.z_ring.move_to(z_pts[j])
+        self.z_label.next_to(z_pts[j], UP, buff=0.25)
+        self.xhat_label.next_to(cur[j], -self._outward(x[j], dp), buff=0.2)
+        return self
+
+    @staticmethod
+    def _outward(p: np.ndarray, dp: DataPanel) -> np.ndarray:
+        """Unit screen direction from the panel centre towards ``p`` (horizontal or vertical)."""
+        d = p - dp.screen_center
+        return (RIGHT if d[0] > 0 else LEFT) if abs(d[0]) > abs(d[1]) else (UP if d[1] > 0 else DOWN)
+
+    def recon_on_screen(self) -> np.ndarray:
+        """Centres of the x̂ dots in data coordinates ``(N, 2)``."""
+        return self.data_panel.to_data(self.recon_dots.centers)

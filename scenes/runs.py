@@ -1,0 +1,28 @@
+"""The training runs the scenes show, loaded from aecore's cache (never torch here)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import cache
+
+from aecore import Run, TrainConfig, cached_run
+
+__all__ = ["MAIN_2D", "SEEDS_2D", "main_run_2d", "seed_runs_2d"]
+
+MAIN_2D = TrainConfig(data="arc", latent_dim=1)
+"""The 2-D story: an arc dense at one end and sparse at the other, k = 1."""
+
+SEEDS_2D = (1, 2, 3, 4)
+"""Other initialisation seeds of the same config, to show where decoders disagree."""
+
+
+@cache
+def main_run_2d() -> Run:
+    """The main 2-D run (trained on first use, then read from the cache)."""
+    return cached_run(MAIN_2D)
+
+
+@cache
+def seed_runs_2d() -> tuple[Run, ...]:
+    """The same config as :data:`MAIN_2D` trained from each of :data:`SEEDS_2D`."""
+    return tuple(cached_run(replace(MAIN_2D, seed=s)) for s in SEEDS_2D)

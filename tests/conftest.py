@@ -1,0 +1,35 @@
+"""Shared helpers: low-resolution Manim config, rendering frames without files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+from manim import tempconfig
+
+LOW_RES = {
+    "pixel_width": 480,
+    "pixel_height": 270,
+    "frame_rate": 15,
+    "disable_caching": True,
+    "dry_run": True,
+    "verbosity": "ERROR",
+    "progress_bar": "none",
+}
+
+
+@pytest.fixture
+def low_res() -> Iterator[None]:
+    """Manim config of a 480x270 16:9 render that writes no files."""
+    with tempconfig(LOW_RES):
+        yield
+
+
+def to_pixel(points: np.ndarray, width: int, height: int) -> np.ndarray:
+    """Scene points ``(N, 3)`` -> integer pixel (row, col) ``(N, 2)`` in the current frame."""
+    from manim import config
+
+    col = (points[:, 0] / config.frame_width + 0.5) * width
+    row = (0.5 - points[:, 1] / config.frame_height) * height
+    return np.stack([np.floor(row), np.floor(col)], axis=1).astype(int)
