@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from manim import FadeIn, FadeOut, Scene, Text, config
+from manim import FadeIn, FadeOut, Mobject, Scene, Text, config
 
 from scenes.layout import current_layout
 from scenes.style import BACKGROUND, text
@@ -63,6 +63,15 @@ class ChapterScene(Scene):
             self.play(FadeIn(cap), run_time=0.35)
             self._caption = cap
         self._caption_start = self.now
+
+    def vanish(self, group: Mobject, *parts: Mobject, run_time: float = 0.6) -> None:
+        """Fade ``parts`` of ``group`` out and drop them from it.
+
+        Unlike :class:`~manim.FadeOut` of a submobject, this keeps ``group``
+        whole in the scene (Manim splits a group whose part is removed).
+        """
+        self.play(*(p.animate.set_opacity(0) for p in parts), run_time=run_time)
+        group.remove(*parts)
 
     def tear_down(self) -> None:
         if self._caption is not None:

@@ -1,8 +1,8 @@
 """Chapter 5: x̂ snaps onto M, x does not.
 
 Each reconstruction x̂_j = g(f(x_j)) leaves its data point and lands on M
-along its residual segment: x̂ is on M by construction, x is off it unless the
-loss is zero.
+along its residual segment, in the whole panel and in a magnified view:
+x̂ is on M by construction, x is off it unless the loss is zero.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ class ReconstructionsOnManifold(ChapterScene):
 
     chapter = 5
     title = "x̂ lands on M, x does not"
-    snap_seconds = 3.0
+    snap_seconds = 3.5
+    magnification = 7.0
 
     def construct(self) -> None:
         self.next_section(self.title)
@@ -31,24 +32,33 @@ class ReconstructionsOnManifold(ChapterScene):
         pic = Picture2D(run)
 
         # Where chapter 4 ended: the trained model.
-        last = len(run.snapshots) - 1
         pic.set_state(PictureState.of(run.final), recon_fraction=0.0)
-        pic.loss_inset.set_position(last)
-        pic.add(pic.m_label, pic.residuals, pic.recon_dots)
+        pic.loss_inset.set_position(len(run.snapshots) - 1)
+        pic.add(pic.m_label)
         self.add(pic)
         self.wait(0.5)
 
+        # A magnified look at a few points.
+        zoom = pic.attach_zoom(self.magnification)
+        self.caption("Look closely at a few data points x")
+        self.vanish(pic, pic.x_ring, pic.x_label, run_time=0.5)
+        self.play(FadeIn(zoom), run_time=1.5)
+        pic.add(zoom)
+        self.wait(1.0)
+
         # The snap.
         self.caption("Send every x through the network: x̂ = g(f(x))")
+        pic.show_reconstructions()
         self.play(SnapToManifold(pic, run_time=self.snap_seconds))
-        self.play(FadeIn(pic.xhat_label), Indicate(pic.recon_dots, color=COLORS["recon"], scale_factor=1.0))
+        self.play(FadeIn(zoom.xhat_label), Indicate(zoom.recon_dots, color=COLORS["recon"], scale_factor=1.0))
+        pic.add(zoom.xhat_label)
         self.wait(1.0)
 
         # Why.
         self.caption("x̂ is an output of g, so it lies on M by construction")
         self.wait(2.5)
         self.caption("x itself stays off M: the gaps are what the loss adds up")
-        self.play(Indicate(pic.residuals, color=COLORS["text"], scale_factor=1.0), run_time=1.5)
+        self.play(Indicate(zoom.residuals, color=COLORS["text"], scale_factor=1.0), run_time=1.5)
         self.wait(2.0)
         self.caption("Only a loss of exactly zero would put the data on M")
         self.wait(2.5)

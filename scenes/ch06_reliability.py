@@ -8,7 +8,7 @@ disagree past it, where g only guesses.
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, Create, DrawBorderThenFill, FadeIn, FadeOut, LaggedStart, VGroup
+from manim import DOWN, LEFT, Create, DrawBorderThenFill, FadeIn, LaggedStart, VGroup
 
 from scenes.animations.fade import FadeToReliability
 from scenes.base import ChapterScene
@@ -35,13 +35,13 @@ class ReliableWhereDense(ChapterScene):
         # Where chapter 5 ended.
         pic.set_state(PictureState.of(run.final), recon_fraction=1.0)
         pic.loss_inset.set_position(len(run.snapshots) - 1)
-        pic.add(pic.m_label, pic.residuals, pic.recon_dots, pic.xhat_label)
+        pic.add(pic.m_label)
+        pic.show_reconstructions()
         self.add(pic)
         self.wait(0.5)
 
         # The density of the latents.
-        self.play(FadeOut(pic.residuals), FadeOut(pic.recon_dots), FadeOut(pic.xhat_label), run_time=0.8)
-        pic.remove(pic.residuals, pic.recon_dots, pic.xhat_label)
+        self.vanish(pic, pic.residuals, pic.recon_dots, run_time=0.8)
         self.caption("Where do the latents z fall? Their density on the latent line")
         density_label = text("density of z", "small", color=COLORS["latent"])
         density_label.next_to(pic.latent_axis.title, direction=DOWN, aligned_edge=LEFT, buff=0.12)

@@ -14,12 +14,13 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, UR, Arrow, Circle, VGroup
 
 from aecore import Run, Snapshot
-from scenes.layout import Layout, current_layout
+from scenes.layout import Layout, Rect, current_layout
 from scenes.mobjects.clouds import DotCloud, SegmentBundle
 from scenes.mobjects.curve import FadingCurve
 from scenes.mobjects.density import DensityProfile
 from scenes.mobjects.loss_inset import LossInset
 from scenes.mobjects.panels import DataPanel, LatentAxis
+from scenes.mobjects.zoom import ZoomView
 from scenes.style import COLORS, text
 
 __all__ = ["Picture2D", "PictureState", "interpolate_states", "state_at"]
@@ -71,12 +72,13 @@ def _data_bounds(run: Run) -> tuple[float, float, float, float]:
 
 
 def _default_focus(run: Run) -> int:
-    """A point among the dense half of the latents with a clearly visible residual."""
+    """A typical point with a clearly visible residual: dense latents, residual at the 85th percentile."""
     s = run.final
     dens = np.interp(s.latents[:, 0], s.latent_grid[:, 0], s.density)
     resid = np.linalg.norm(run.data - s.recon, axis=1)
     dense = dens >= np.median(dens)
-    return int(np.argmax(np.where(dense, resid, -1.0)))
+    target = np.quantile(resid[dense], 0.85)
+    return int(np.argmin(np.where(dense, np.abs(resid - target), np.inf)))
 
 
 class Picture2D(VGroup):
@@ -169,8 +171,44 @@ class Picture2D(VGroup):
             self.z_label,
         )
         self.state = first
+        self.zoom: ZoomView | None = None
         self.m_opacity: np.ndarray | float = 1.0
         self.set_state(first)
+
+    def attach_zoom(self, magnification: float = 6.0) -> ZoomView:
+        """Build a magnified view around the focus point, kept in step by :meth:`set_state`.
+
+        The view sits in the middle of the data panel, which the data leaves
+        empty for curve-like data sets; it shows the current state's x̂ and M.
+        """
+        dp, s = self.data_panel, self.state
+        size = 0.42 * min(dp.rect.width, dp.rect.height)
+        lo, hi = self.run.data.min(axis=0), self.run.data.max(axis=0)
+        centre = dp.to_scene((lo + hi) / 2)
+        rect = Rect(float(centre[0]), float(centre[1]) - 0.2 * size, size, size)
+        half = size * 0.47 / (magnification * dp.scale_factor)
+        j = self.focus
+        self.zoom = ZoomView(
+            rect,
+            dp,
+            0.5 * (self.run.data[j] + np.asarray(s.recon[j], dtype=np.float64)),
+            half,
+            self.run.data,
+            np.asarray(s.recon, dtype=np.float64),
+            np.asarray(s.manifold, dtype=np.float64),
+            self.focus,
+            self.recon_dots.radius * 1.8,
+        )
+        self.zoom.set_fraction(getattr(self, "recon_fraction", 1.0))
+        return self.zoom
+
+    def show_reconstructions(self) -> Picture2D:
+        """Add the x̂ dots and residuals just above M (below labels and the zoom view)."""
+        i = self.submobjects.index(self.manifold) + 1
+        self.submobjects[i:i] = [m for m in (self.residuals, self.recon_dots) if m not in self.submobjects]
+        if self.zoom is not None:
+            self.zoom.show_reconstructions()
+        return self
 
     def set_manifold_opacity(self, values: np.ndarray | float) -> Picture2D:
         """Per-vertex opacity of M (inside the panel; outside it M is clipped)."""
@@ -199,6 +237,8 @@ class Picture2D(VGroup):
         xh = dp.to_scene(state.recon)
         t = getattr(self, "recon_fraction", 1.0)
         cur = x + t * (xh - x)
+        if self.zoom is not None:
+            self.zoom.set_fraction(t)
         self.recon_dots.set_centers(cur)
         self.residuals.set_segments(x, cur)
         j = self.focus

@@ -39,6 +39,7 @@ COLORS: dict[str, str] = {
     "negative": "#D55E00",  # negative weights: vermillion
     "positive": "#0072B2",  # positive weights: blue
     "text": "#F2F2F2",
+    "background": BACKGROUND,
     "muted": "#8C8C8C",
     "panel": "#3A3F4B",
 }

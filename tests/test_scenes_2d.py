@@ -136,6 +136,8 @@ def test_chapter_constructs_in_dry_run(scene_cls) -> None:
         scene_cls.title
     ]
     assert scene.captions and all(c.end > c.start for c in scene.captions)
+    # The picture stays one group in the scene (no part was removed from under it).
+    assert any(isinstance(m, Picture2D) for m in scene.mobjects)
     starts = [c.start for c in scene.captions]
     assert starts == sorted(starts)
 
@@ -164,7 +166,7 @@ def test_frame_shows_recon_markers_where_the_snapshot_puts_them(run) -> None:
     scene.renderer.update_frame(scene, ignore_skipping=True)
     frame = np.asarray(scene.renderer.get_frame())[..., :3].astype(float)
     h, w = frame.shape[:2]
-    (pic,) = [m for m in scene.mobjects if hasattr(m, "recon_dots")]
+    (pic,) = [m for m in scene.mobjects if isinstance(m, Picture2D)]
     pix = to_pixel(pic.data_panel.to_scene(run.final.recon), w, h)
     colours = frame[pix[:, 0], pix[:, 1]]
     # Tolerance: an x̂ marker pixel is within 60 (of 255, per channel, Euclidean) of the x̂ orange.
@@ -196,3 +198,16 @@ def test_frame_faded_end_of_m_is_fainter_than_dense_middle(run) -> None:
     # Tolerance: the faded end is at most half as bright as the dense middle (yellow M on black).
     assert np.median(brightness[faded]) < 0.5 * np.median(brightness[dense])
     assert np.median(brightness[dense]) > 150
+
+
+def test_zoom_clips_m_exactly_to_its_square() -> None:
+    from scenes.mobjects.zoom import clip_polyline
+
+    t = np.linspace(-2, 2, 41)
+    poly = np.c_[t, t**2]
+    piece = clip_polyline(poly, np.array([-0.5, -1.0]), np.array([0.5, 1.0]))
+    assert np.all(np.abs(piece[:, 0]) <= 0.5 + 1e-12) and np.all(piece[:, 1] <= 1.0 + 1e-12)
+    assert piece[0, 0] == pytest.approx(-0.5) and piece[-1, 0] == pytest.approx(0.5)
+    # Inner vertices are the polyline's own vertices.
+    inner = piece[1:-1]
+    assert np.all(np.min(np.linalg.norm(inner[:, None] - poly[None], axis=-1), axis=1) < 1e-12)

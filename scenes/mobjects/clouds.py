@@ -25,6 +25,7 @@ class DotCloud(VMobject):
 
     def __init__(self, centers: np.ndarray, radius: float, color: str, opacity: float = 1.0) -> None:
         super().__init__(fill_color=color, fill_opacity=opacity, stroke_width=0)
+        self.radius = radius
         template = Circle(radius=radius).points
         self._template = template - template.mean(axis=0)
         self.set_centers(centers)

@@ -24,6 +24,9 @@ class FadingCurve(VGroup):
     geometry and the opacities are set in place (no mobject is rebuilt), which
     keeps per-frame updates cheap.
 
+    Segments overlap their successor by ``overlap`` scene units (about a
+    pixel at 1080p), which hides seams; the vertices themselves are exact.
+
     Parameters
     ----------
     points
@@ -33,6 +36,8 @@ class FadingCurve(VGroup):
     opacity
         Per-vertex values in [0, 1] (``(G,)``) or one number.
     """
+
+    overlap: float = 0.008
 
     def __init__(
         self,
@@ -59,7 +64,12 @@ class FadingCurve(VGroup):
     def set_vertices(self, points: np.ndarray) -> FadingCurve:
         """Move the vertices to ``points`` ``(G, 3)`` in place."""
         p = np.asarray(points, dtype=np.float64)
-        a, b = p[:-1], p[1:]
+        a, b = p[:-1], p[1:].copy()
+        # Every segment but the last overlaps the next by a hair, so that
+        # anti-aliased butt ends leave no visible seams between segments.
+        d = b[:-1] - a[:-1]
+        length = np.linalg.norm(d, axis=1, keepdims=True)
+        b[:-1] += self.overlap * d / np.maximum(length, 1e-12)
         t = np.array([0.0, 1.0 / 3.0, 2.0 / 3.0, 1.0])[None, :, None]
         beziers = a[:, None, :] + t * (b - a)[:, None, :]
         for seg, pts in zip(self.submobjects, beziers, strict=True):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from manim import UL, Dot, Line, RoundedRectangle, VGroup, VMobject
+from manim import RIGHT, UL, Dot, Line, RoundedRectangle, VGroup, VMobject
 
 from scenes.layout import Rect
 from scenes.mobjects.readout import Readout
@@ -56,7 +56,7 @@ class LossInset(VGroup):
             self.point_at(self.steps[:1], self.losses[:1])[0], radius=0.07, color=COLORS["recon"]
         )
         self.loss_readout = Readout("", self.title.get_right() + np.array([0.15, 0.0, 0.0]))
-        self.step_readout = Readout("", np.array([self.x0 + 0.45 * (self.x1 - self.x0), self.y1, 0.0]))
+        self.step_readout = Readout("", np.array([rect.right - 0.12, self.y1, 0.0]), edge=RIGHT)
         self.add(
             self.frame, self.title, self.axes, self.curve, self.playhead, self.loss_readout, self.step_readout
         )

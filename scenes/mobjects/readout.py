@@ -11,15 +11,23 @@ __all__ = ["Readout"]
 
 
 class Readout(VGroup):
-    """A line of text, left-aligned at ``anchor``, set to one of many strings.
+    """A line of text aligned at ``anchor`` (by its ``edge``), set to one of many strings.
 
     Each distinct string is typeset once and kept, so an animation that
     steps through snapshots (a few dozen values) never re-typesets.
     """
 
-    def __init__(self, value: str, anchor: np.ndarray, kind: str = "small", color: str | None = None) -> None:
+    def __init__(
+        self,
+        value: str,
+        anchor: np.ndarray,
+        kind: str = "small",
+        color: str | None = None,
+        edge: np.ndarray = LEFT,
+    ) -> None:
         super().__init__()
         self.anchor = np.asarray(anchor, dtype=np.float64)
+        self.edge = edge
         self.kind, self.text_color = kind, color
         self._cache: dict[str, Text] = {}
         self.value = ""
@@ -31,7 +39,7 @@ class Readout(VGroup):
             return self
         if value not in self._cache:
             t = text(value, self.kind, color=self.text_color, mono=True)
-            self._cache[value] = t.move_to(self.anchor, aligned_edge=LEFT)
+            self._cache[value] = t.move_to(self.anchor, aligned_edge=self.edge)
         shown = self._cache[value]
         self.submobjects = [shown]
         self.value = value

@@ -1,0 +1,152 @@
+"""A magnified view of a small square of data space, with a marker where it looks."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, Line, Square, VGroup
+
+from scenes.layout import Rect
+from scenes.mobjects.clouds import DotCloud, SegmentBundle
+from scenes.mobjects.curve import FadingCurve
+from scenes.mobjects.panels import DataPanel
+from scenes.style import COLORS, text
+
+__all__ = ["ZoomView", "clip_polyline"]
+
+
+def clip_polyline(points: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """The longest connected piece of a 2-D polyline inside the box ``[lo, hi]``.
+
+    Each segment is clipped exactly (Liang–Barsky), so the piece follows the
+    original polyline to the box's edge. Returns ``(P, 2)``; empty if nothing
+    is inside.
+    """
+    p = np.asarray(points, dtype=np.float64)
+    pieces: list[list[np.ndarray]] = []
+    current: list[np.ndarray] = []
+    for a, b in itertools.pairwise(p):
+        d = b - a
+        t0, t1 = 0.0, 1.0
+        for k in range(2):
+            for q, r in ((-d[k], a[k] - lo[k]), (d[k], hi[k] - a[k])):
+                if q == 0:
+                    if r < 0:
+                        t0, t1 = 1.0, 0.0
+                elif q < 0:
+                    t0 = max(t0, r / q)
+                else:
+                    t1 = min(t1, r / q)
+        if t0 > t1:
+            if current:
+                pieces.append(current)
+                current = []
+            continue
+        start, end = a + t0 * d, a + t1 * d
+        if not current:
+            current = [start]
+        current.append(end)
+        if t1 < 1.0:
+            pieces.append(current)
+            current = []
+    if current:
+        pieces.append(current)
+    if not pieces:
+        return np.zeros((0, 2))
+    return np.array(max(pieces, key=len))
+
+
+class ZoomView(VGroup):
+    """Data, reconstructions, residuals and M inside a square of data space, enlarged.
+
+    Parameters
+    ----------
+    rect
+        Where the enlarged view sits on screen (a square is used).
+    source
+        The panel that shows the whole data space (for the region marker).
+    center, half_width
+        The magnified square of data space.
+    data, recon, manifold
+        ``(N, 2)``, ``(N, 2)``, ``(G, 2)`` arrays in data coordinates.
+    focus
+        Index of a data point inside the square to label x and x̂.
+    dot_radius
+        Radius of the dots on screen.
+    """
+
+    def __init__(
+        self,
+        rect: Rect,
+        source: DataPanel,
+        center: np.ndarray,
+        half_width: float,
+        data: np.ndarray,
+        recon: np.ndarray,
+        manifold: np.ndarray,
+        focus: int,
+        dot_radius: float,
+    ) -> None:
+        super().__init__()
+        c = np.asarray(center, dtype=np.float64)
+        if not np.all(np.abs(np.asarray(data, dtype=np.float64)[focus] - c) < half_width):
+            raise ValueError("the focus point must lie inside the magnified square")
+        side = min(rect.width, rect.height)
+        sq = Rect(rect.cx, rect.cy, side, side)
+        bounds = (c[0] - half_width, c[0] + half_width, c[1] - half_width, c[1] + half_width)
+        self.panel = DataPanel(sq, bounds, f"×{side * 0.94 / (2 * half_width * source.scale_factor):.0f}")
+        self.panel.frame.set_fill(COLORS["background"], opacity=1.0)
+        self.panel.frame.set_stroke(COLORS["text"], width=2)
+        box_lo, box_hi = c - half_width, c + half_width
+        inside = np.all((data > box_lo) & (data < box_hi) & (recon > box_lo) & (recon < box_hi), axis=1)
+        self.index = np.flatnonzero(inside)
+        self.data = np.asarray(data, dtype=np.float64)[self.index]
+        self.recon = np.asarray(recon, dtype=np.float64)[self.index]
+        self.focus = int(np.searchsorted(self.index, focus))
+        x = self.panel.to_scene(self.data)
+        inner = 0.97 * half_width
+        piece = clip_polyline(manifold, c - inner, c + inner)
+        if len(piece) < 2:
+            raise ValueError("M does not pass through the magnified square")
+        self.manifold = FadingCurve(self.panel.to_scene(piece), COLORS["manifold"], stroke_width=6)
+        self.residuals = SegmentBundle(x, x, COLORS["residual"], stroke_width=2.5)
+        self.data_dots = DotCloud(x, dot_radius, COLORS["data"])
+        self.recon_dots = DotCloud(x, dot_radius * 0.85, COLORS["recon"])
+        self.x_label = text("x", "label", color=COLORS["data"], slant="ITALIC")
+        self.xhat_label = text("x̂", "label", color=COLORS["recon"], slant="ITALIC")
+
+        # Where the view looks, in the source panel, and lines joining the two.
+        corners = source.to_scene(np.array([box_lo, box_hi]))
+        self.marker = Square(side_length=corners[1, 0] - corners[0, 0], color=COLORS["text"], stroke_width=2)
+        self.marker.move_to(corners.mean(axis=0))
+        near = (
+            self.panel.frame.get_corner(UP + LEFT)
+            if self.marker.get_x() < sq.cx
+            else self.panel.frame.get_corner(UP + RIGHT)
+        )
+        self.connector = Line(
+            self.marker.get_center(), near, color=COLORS["text"], stroke_width=1.5, stroke_opacity=0.6
+        )
+
+        self.add(self.connector, self.marker, self.panel, self.manifold, self.data_dots, self.x_label)
+        self.set_fraction(0.0)
+
+    def show_reconstructions(self) -> ZoomView:
+        """Add the x̂ dots and residual segments (drawn above the data)."""
+        self.add(self.residuals, self.recon_dots)
+        return self
+
+    def set_fraction(self, t: float) -> ZoomView:
+        """Put every x̂ dot a fraction ``t`` of the way from x_j to x̂_j."""
+        x = self.panel.to_scene(self.data)
+        xh = self.panel.to_scene(self.recon)
+        cur = x + t * (xh - x)
+        self.recon_dots.set_centers(cur)
+        self.residuals.set_segments(x, cur)
+        j = self.focus
+        away = x[j] - xh[j]
+        d = (RIGHT if away[0] > 0 else LEFT) if abs(away[0]) > abs(away[1]) else (UP if away[1] > 0 else DOWN)
+        self.x_label.next_to(x[j], d, buff=0.15)
+        self.xhat_label.next_to(cur[j], -d, buff=0.15)
+        return self
