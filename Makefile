@@ -11,10 +11,10 @@ QUALITY ?= high
 .PHONY: video preview test lint setup clean
 
 video: $(STAMP)
-	$(VENV)/bin/ae-explainer render --quality $(QUALITY) --out renders
+	$(VENV)/bin/ae-explainer video --quality $(QUALITY) --out renders
 
 preview: $(STAMP)
-	$(VENV)/bin/ae-explainer render --quality low --out renders
+	$(VENV)/bin/ae-explainer video --quality low --out renders
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check aecore scenes tests benchmarks

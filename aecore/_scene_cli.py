@@ -89,6 +89,36 @@ def _cmd_render(a: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_video(a: argparse.Namespace) -> int:
+    out = Path(a.out)
+    if out.exists() and not out.is_dir():
+        raise AecoreError(f"--out: {out} is a file; give a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    name = f"ae-explainer-{a.quality}"
+    scene_file = Path(__file__).resolve().parents[1] / "scenes" / "explainer.py"
+    t0 = time.monotonic()
+    print(f"rendering the explainer at {a.quality} quality -> {out / (name + '.mp4')}", flush=True)
+    with tempfile.TemporaryDirectory(prefix="ae-render-") as media:
+        cmd = [sys.executable, "-m", "manim", "render", f"-q{QUALITIES[a.quality]}", "--disable_caching"]
+        if a.sections:
+            cmd.append("--save_sections")
+        cmd += ["--media_dir", media, "-o", name, str(scene_file), "AutoencoderExplainer"]
+        proc = subprocess.run(cmd, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        if proc.returncode != 0:
+            raise AecoreError("rendering the explainer failed; see the output above")
+        (video,) = Path(media).rglob(f"{name}.mp4")
+        outputs = [(video, out / video.name), (video.with_suffix(".srt"), out / f"{name}.srt")]
+        if a.sections:
+            outputs += [(p, out / "sections" / p.name) for p in video.parent.joinpath("sections").glob("*")]
+        for src, dst in outputs:
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            tmp = dst.with_name(dst.name + ".part")
+            shutil.copyfile(src, tmp)
+            os.replace(tmp, dst)
+    print(f"done in {time.monotonic() - t0:.0f} s: {out / (name + '.mp4')} (subtitles: {name}.srt)")
+    return 0
+
+
 def add_commands(sub: Any) -> None:
     """Add ``list`` and ``render`` to the ``ae-explainer`` sub-command parser."""
     ls = sub.add_parser("list", help="list the chapters: number, scene, title, duration")
@@ -100,3 +130,8 @@ def add_commands(sub: Any) -> None:
     r.add_argument("--quality", choices=list(QUALITIES), default="low", help="low=480p15 ... 4k=2160p60")
     r.add_argument("--out", default="renders", help="output folder (default renders/)")
     r.set_defaults(func=_cmd_render)
+    v = sub.add_parser("video", help="render the whole explainer (every chapter, one video, subtitles)")
+    v.add_argument("--quality", choices=list(QUALITIES), default="high", help="low=480p15 ... 4k=2160p60")
+    v.add_argument("--out", default="renders", help="output folder (default renders/)")
+    v.add_argument("--sections", action="store_true", help="also write one clip per chapter (sections/)")
+    v.set_defaults(func=_cmd_video)

@@ -21,7 +21,8 @@ array                    shape               meaning
 ``*G`` is ``(G,)`` for k=1 and ``(G, G)`` for k=2. Floating arrays are float32
 except ``data`` (float64). ``meta`` holds ``format_version``, ``config`` (the
 :class:`aecore.config.TrainConfig` fields), ``data_sha256``, ``versions``
-(library versions), ``layer_sizes`` and ``param_names``.
+(library versions), ``layer_sizes``, ``param_names`` and ``normalization``
+(the model's fixed ``mean`` and ``scale``; optional, added in aecore 0.1).
 
 The archive is written deterministically (fixed zip timestamps, sorted
 entries) to a temporary file that is then renamed, so a file either exists
@@ -96,6 +97,22 @@ class Run:
     def layer_sizes(self) -> list[int]:
         """Neuron counts from input to output layer."""
         return list(self.meta["layer_sizes"])
+
+    def forward(self, x: np.ndarray, snapshot: Snapshot | None = None) -> list[np.ndarray]:
+        """Every layer's values for inputs ``x`` ``(B, n)`` with numpy (no torch).
+
+        Uses the weights of ``snapshot`` (default: the last one); see
+        :func:`aecore.forward.forward_layers`.
+        """
+        from aecore.forward import forward_layers
+
+        norm = self.meta.get("normalization")
+        if norm is None:
+            raise AecoreError(
+                "this run has no 'normalization' metadata; re-train it to evaluate it with numpy"
+            )
+        s = snapshot or self.final
+        return forward_layers(s.params, self.config["activation"], x, np.array(norm["mean"]), norm["scale"])
 
     @property
     def losses(self) -> np.ndarray:

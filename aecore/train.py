@@ -156,6 +156,7 @@ def train(
         "versions": _versions(),
         "layer_sizes": model.layer_sizes(),
         "param_names": param_names,
+        "normalization": {"mean": [float(v) for v in model.mean[0]], "scale": float(model.scale)},
     }
     arrays = {k: np.stack(v) for k, v in rows.items()}
     return x_np, meta, arrays

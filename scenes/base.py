@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from typing import Any
+from pathlib import Path
 
 import numpy as np
 from manim import FadeIn, FadeOut, Mobject, Scene, Text, config
@@ -10,7 +13,7 @@ from manim import FadeIn, FadeOut, Mobject, Scene, Text, config
 from scenes.layout import current_layout
 from scenes.style import BACKGROUND, text
 
-__all__ = ["Caption", "ChapterScene"]
+__all__ = ["Caption", "ChapterScene", "srt_text", "write_srt"]
 
 
 @dataclass(frozen=True)
@@ -22,22 +25,53 @@ class Caption:
     text: str
 
 
+def _timestamp(t: float) -> str:
+    ms = round(t * 1000)
+    h, ms = divmod(ms, 3_600_000)
+    m, ms = divmod(ms, 60_000)
+    s, ms = divmod(ms, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d},{ms:03d}"
+
+
+def srt_text(captions: list[Caption]) -> str:
+    """SubRip subtitles: one numbered cue per caption."""
+    cues = [
+        f"{i}\n{_timestamp(c.start)} --> {_timestamp(c.end)}\n{c.text}\n" for i, c in enumerate(captions, 1)
+    ]
+    return "\n".join(cues)
+
+
+def write_srt(path: Path, captions: list[Caption]) -> None:
+    """Write :func:`srt_text` to ``path`` atomically."""
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_text(srt_text(captions), encoding="utf-8")
+    os.replace(tmp, path)
+
+
 class ChapterScene(Scene):
     """A scene with one caption line at the bottom, logged with its times.
 
     Subclasses set ``chapter`` (storyboard number) and ``title``, and build in
-    ``construct``. ``caption_seconds_per_word`` paces reading time.
+    ``construct``. ``caption_seconds_per_word`` paces reading time. When the
+    scene is written to a movie, its captions are written beside it as a
+    ``.srt`` file with the same name.
     """
 
-    chapter: int = 0
-    title: str = ""
+    chapter: int
+    title: str
     caption_seconds_per_word: float = 0.28
 
     def setup(self) -> None:
         self.camera.background_color = BACKGROUND  # type: ignore[union-attr]
+        self.section_names: list[str] = []
         self.captions: list[Caption] = []
         self._caption: Text | None = None
         self._caption_start = 0.0
+
+    def next_section(self, name: str = "unnamed", *args: Any, **kwargs: Any) -> None:
+        """Start a Manim section (one per chapter) and remember its name."""
+        self.section_names.append(name)
+        super().next_section(name, *args, **kwargs)
 
     @property
     def now(self) -> float:
@@ -49,8 +83,15 @@ class ChapterScene(Scene):
         return max(1.5, self.caption_seconds_per_word * len(s.split()))
 
     def caption(self, s: str | None) -> None:
-        """Replace the bottom caption by ``s`` (``None`` clears it): old out, then new in."""
+        """Replace the bottom caption by ``s`` (``None`` clears it): old out, then new in.
+
+        The old caption first stays up for at least its :meth:`reading_time`.
+        """
         if self._caption is not None:
+            shown = self.now - self._caption_start
+            needed = self.reading_time(self._caption.original_text)
+            if shown < needed:
+                self.wait(needed - shown)
             self.captions.append(Caption(self._caption_start, self.now, self._caption.original_text))
             self.play(FadeOut(self._caption), run_time=0.25)
         self._caption = None
@@ -77,3 +118,7 @@ class ChapterScene(Scene):
         if self._caption is not None:
             self.captions.append(Caption(self._caption_start, self.now, self._caption.original_text))
             self._caption = None
+        if config.write_to_movie and not config.dry_run:
+            movie = getattr(self.renderer.file_writer, "movie_file_path", None)
+            if movie:
+                write_srt(Path(movie).with_suffix(".srt"), self.captions)

@@ -11,11 +11,20 @@ from manim import FadeIn, Indicate
 
 from scenes.animations.snap import SnapToManifold
 from scenes.base import ChapterScene
-from scenes.picture2d import Picture2D, PictureState
-from scenes.runs import main_run_2d
+from scenes.ch04_manifold_forms import trained_picture
+from scenes.picture2d import Picture2D
 from scenes.style import COLORS
 
-__all__ = ["ReconstructionsOnManifold"]
+__all__ = ["ReconstructionsOnManifold", "snapped_picture"]
+
+
+def snapped_picture() -> Picture2D:
+    """The picture as chapter 5 ends and chapter 6 begins: every x̂ on M, with its residual."""
+    pic = trained_picture()
+    pic.remove(pic.x_ring, pic.x_label, pic.xhat_dot, pic.xhat_label)
+    pic.set_state(pic.state, recon_fraction=1.0)
+    pic.show_reconstructions()
+    return pic
 
 
 class ReconstructionsOnManifold(ChapterScene):
@@ -28,20 +37,15 @@ class ReconstructionsOnManifold(ChapterScene):
 
     def construct(self) -> None:
         self.next_section(self.title)
-        run = main_run_2d()
-        pic = Picture2D(run)
-
-        # Where chapter 4 ended: the trained model.
-        pic.set_state(PictureState.of(run.final), recon_fraction=0.0)
-        pic.loss_inset.set_position(len(run.snapshots) - 1)
-        pic.add(pic.m_label)
+        pic = trained_picture()
+        pic.set_state(pic.state, recon_fraction=0.0)
         self.add(pic)
         self.wait(0.5)
 
         # A magnified look at a few points.
         zoom = pic.attach_zoom(self.magnification)
         self.caption("Look closely at a few data points x")
-        self.vanish(pic, pic.x_ring, pic.x_label, run_time=0.5)
+        self.vanish(pic, pic.x_ring, pic.x_label, pic.xhat_dot, pic.xhat_label, run_time=0.5)
         self.play(FadeIn(zoom), run_time=1.5)
         pic.add(zoom)
         self.wait(1.0)
@@ -62,3 +66,4 @@ class ReconstructionsOnManifold(ChapterScene):
         self.wait(2.0)
         self.caption("Only a loss of exactly zero would put the data on M")
         self.wait(2.5)
+        self.vanish(pic, zoom, zoom.xhat_label, run_time=0.8)

@@ -8,16 +8,44 @@ disagree past it, where g only guesses.
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, Create, DrawBorderThenFill, FadeIn, LaggedStart, VGroup
+from manim import DOWN, LEFT, Create, DrawBorderThenFill, FadeIn, LaggedStart, Text, VGroup
 
 from scenes.animations.fade import FadeToReliability
 from scenes.base import ChapterScene
+from scenes.ch05_recon_on_manifold import snapped_picture
 from scenes.mobjects.curve import FadingCurve
-from scenes.picture2d import Picture2D, PictureState
-from scenes.runs import main_run_2d, seed_runs_2d
+from scenes.picture2d import Picture2D
+from scenes.runs import seed_runs_2d
 from scenes.style import COLORS, text
 
-__all__ = ["ReliableWhereDense"]
+__all__ = ["ReliableWhereDense", "other_seed_curves", "reliability_picture"]
+
+
+def other_seed_curves(pic: Picture2D) -> VGroup:
+    """The trained M of every other seed's run, drawn in ``pic``'s data panel."""
+    others = VGroup()
+    for r in seed_runs_2d():
+        pts = pic.data_panel.to_scene(r.final.manifold)
+        curve = FadingCurve(pts, COLORS["seeds"], stroke_width=3)
+        curve.set_vertex_opacity(0.85 * pic.data_panel.contains(pts))
+        others.add(curve)
+    return others
+
+
+def density_label(pic: Picture2D) -> Text:
+    """The label of the latent density profile, under the latent panel's title."""
+    label = text("density of z", "small", color=COLORS["latent"])
+    return label.next_to(pic.latent_axis.title, direction=DOWN, aligned_edge=LEFT, buff=0.12)
+
+
+def reliability_picture() -> Picture2D:
+    """The picture as chapter 6 ends: density drawn, M faded, other seeds' M on top."""
+    pic = snapped_picture()
+    pic.remove(pic.residuals, pic.recon_dots)
+    pic.add(pic.density, density_label(pic))
+    pic.set_manifold_opacity(pic.state.reliability)
+    pic.add(other_seed_curves(pic))
+    return pic
 
 
 class ReliableWhereDense(ChapterScene):
@@ -29,24 +57,16 @@ class ReliableWhereDense(ChapterScene):
 
     def construct(self) -> None:
         self.next_section(self.title)
-        run = main_run_2d()
-        pic = Picture2D(run)
-
-        # Where chapter 5 ended.
-        pic.set_state(PictureState.of(run.final), recon_fraction=1.0)
-        pic.loss_inset.set_position(len(run.snapshots) - 1)
-        pic.add(pic.m_label)
-        pic.show_reconstructions()
+        pic = snapped_picture()
         self.add(pic)
         self.wait(0.5)
 
         # The density of the latents.
         self.vanish(pic, pic.residuals, pic.recon_dots, run_time=0.8)
         self.caption("Where do the latents z fall? Their density on the latent line")
-        density_label = text("density of z", "small", color=COLORS["latent"])
-        density_label.next_to(pic.latent_axis.title, direction=DOWN, aligned_edge=LEFT, buff=0.12)
-        self.play(DrawBorderThenFill(pic.density), FadeIn(density_label), run_time=2.0)
-        pic.add(pic.density, density_label)
+        label = density_label(pic)
+        self.play(DrawBorderThenFill(pic.density), FadeIn(label), run_time=2.0)
+        pic.add(pic.density, label)
         self.wait(1.0)
 
         # M fades where latents are sparse.
@@ -58,13 +78,9 @@ class ReliableWhereDense(ChapterScene):
 
         # Other seeds: agreement on the data, disagreement past it.
         self.caption("Decoders from other seeds agree on the data and disagree past it")
-        others = VGroup()
-        for r in seed_runs_2d():
-            pts = pic.data_panel.to_scene(r.final.manifold)
-            curve = FadingCurve(pts, COLORS["seeds"], stroke_width=3)
-            curve.set_vertex_opacity(0.85 * pic.data_panel.contains(pts))
-            others.add(curve)
+        others = other_seed_curves(pic)
         self.play(LaggedStart(*(Create(c) for c in others), lag_ratio=0.4), run_time=3.0)
+        pic.add(others)
         self.wait(2.5)
         self.caption("Past the data, g is guessing")
         self.wait(2.5)

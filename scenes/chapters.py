@@ -6,16 +6,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scenes.base import ChapterScene
+from scenes.ch01_implementation import ImplementationView
+from scenes.ch02_round_trip import RoundTripView
+from scenes.ch03_morph import MorphToRepresentation
 from scenes.ch04_manifold_forms import ManifoldForms
 from scenes.ch05_recon_on_manifold import ReconstructionsOnManifold
 from scenes.ch06_reliability import ReliableWhereDense
+from scenes.ch10_both_pictures import BothPictures
 
 __all__ = ["SCENES_IN_ORDER", "ChapterInfo", "chapter_infos", "find_chapter"]
 
 SCENES_IN_ORDER: list[type[ChapterScene]] = [
+    ImplementationView,
+    RoundTripView,
+    MorphToRepresentation,
     ManifoldForms,
     ReconstructionsOnManifold,
     ReliableWhereDense,
+    BothPictures,
 ]
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from manim import config
 
-__all__ = ["Layout", "Rect", "current_layout"]
+__all__ = ["Layout", "Rect", "current_layout", "layout_in"]
 
 
 @dataclass(frozen=True)
@@ -73,18 +73,28 @@ class Layout:
         return np.array([self.latent.left - 0.08, y, 0]), np.array([self.data.right + 0.08, y, 0])
 
 
-def current_layout() -> Layout:
-    """The layout for Manim's current frame size."""
-    w, h = config.frame_width, config.frame_height
+def layout_in(area: Rect) -> Layout:
+    """The layout of the picture inside ``area``: side by side if it is wide, else stacked."""
+    w, h = area.width, area.height
+    ox, oy = area.cx, area.cy
+
+    def r(cx: float, cy: float, rw: float, rh: float) -> Rect:
+        return Rect(ox + cx, oy + cy, rw, rh)
+
     if w >= 1.2 * h:
-        data = Rect(-0.205 * w, 0.045 * h, 0.53 * w, 0.76 * h)
-        latent = Rect(0.3 * w, -0.12 * h, 0.34 * w, 0.42 * h)
-        loss = Rect(0.3 * w, 0.29 * h, 0.34 * w, 0.26 * h)
-        return Layout(data, latent, loss, caption_y=-0.43 * h, portrait=False)
+        data = r(-0.205 * w, 0.045 * h, 0.53 * w, 0.76 * h)
+        latent = r(0.3 * w, -0.12 * h, 0.34 * w, 0.42 * h)
+        loss = r(0.3 * w, 0.29 * h, 0.34 * w, 0.26 * h)
+        return Layout(data, latent, loss, caption_y=oy - 0.43 * h, portrait=False)
     # Portrait and square: latent on top, data below, loss inset beside the latent panel.
     top, bottom = 0.4 * h, -0.4 * h
     usable = top - bottom
-    latent = Rect(-0.17 * w, top - 0.13 * usable, 0.62 * w, 0.24 * usable)
-    loss = Rect(0.33 * w, top - 0.13 * usable, 0.3 * w, 0.2 * usable)
-    data = Rect(0.0, top - 0.55 * usable, 0.94 * w, 0.52 * usable)
-    return Layout(data, latent, loss, caption_y=bottom + 0.06 * usable, portrait=True)
+    latent = r(-0.17 * w, top - 0.13 * usable, 0.62 * w, 0.24 * usable)
+    loss = r(0.33 * w, top - 0.13 * usable, 0.3 * w, 0.2 * usable)
+    data = r(0.0, top - 0.55 * usable, 0.94 * w, 0.52 * usable)
+    return Layout(data, latent, loss, caption_y=oy + bottom + 0.06 * usable, portrait=True)
+
+
+def current_layout() -> Layout:
+    """The layout for Manim's whole current frame."""
+    return layout_in(Rect(0.0, 0.0, config.frame_width, config.frame_height))

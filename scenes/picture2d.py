@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, UR, Arrow, Circle, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, UR, Arrow, Circle, Dot, VGroup
 
 from aecore import Run, Snapshot
 from scenes.layout import Layout, Rect, current_layout
@@ -23,7 +23,7 @@ from scenes.mobjects.panels import DataPanel, LatentAxis
 from scenes.mobjects.zoom import ZoomView
 from scenes.style import COLORS, text
 
-__all__ = ["Picture2D", "PictureState", "interpolate_states", "state_at"]
+__all__ = ["Picture2D", "PictureState", "focus_index", "interpolate_states", "state_at"]
 
 
 @dataclass(frozen=True)
@@ -71,8 +71,12 @@ def _data_bounds(run: Run) -> tuple[float, float, float, float]:
     return float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])
 
 
-def _default_focus(run: Run) -> int:
-    """A typical point with a clearly visible residual: dense latents, residual at the 85th percentile."""
+def focus_index(run: Run) -> int:
+    """The data point that carries the labels x, z, x̂ throughout the video.
+
+    A typical point with a clearly visible residual: among the denser half of
+    the latents, the one whose residual is at the 85th percentile.
+    """
     s = run.final
     dens = np.interp(s.latents[:, 0], s.latent_grid[:, 0], s.density)
     resid = np.linalg.norm(run.data - s.recon, axis=1)
@@ -143,12 +147,13 @@ class Picture2D(VGroup):
         )
 
         # One point carries the labels x, z and x̂.
-        self.focus = int(focus if focus is not None else _default_focus(run))
+        self.focus = int(focus if focus is not None else focus_index(run))
         self.x_ring = Circle(radius=dot_r * 3.2, color=COLORS["data"], stroke_width=3)
         self.x_label = text("x", "label", color=COLORS["data"], slant="ITALIC")
         self.z_ring = Circle(radius=dot_r * 3.2, color=COLORS["latent"], stroke_width=3)
         self.z_label = text("z", "label", color=COLORS["latent"], slant="ITALIC")
         self.xhat_label = text("x̂", "label", color=COLORS["recon"], slant="ITALIC")
+        self.xhat_dot = Dot(radius=dot_r * 1.7, color=COLORS["recon"])
         self.m_label = text("M = g(ℝ¹)", "label", color=COLORS["manifold"])
         self.m_label.move_to(self.data_panel.frame.get_corner(UR), aligned_edge=UR).shift(
             0.15 * (DOWN + LEFT)
@@ -246,7 +251,8 @@ class Picture2D(VGroup):
         self.x_label.next_to(x[j], self._outward(x[j], dp), buff=0.22)
         self.z_ring.move_to(z_pts[j])
         self.z_label.next_to(z_pts[j], UP, buff=0.25)
-        self.xhat_label.next_to(cur[j], -self._outward(x[j], dp), buff=0.2)
+        self.xhat_dot.move_to(xh[j])
+        self.xhat_label.next_to(xh[j], -self._outward(x[j], dp), buff=0.2)
         return self
 
     @staticmethod

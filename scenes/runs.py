@@ -9,7 +9,7 @@ from aecore import Run, TrainConfig, cached_run
 
 __all__ = ["MAIN_2D", "SEEDS_2D", "main_run_2d", "seed_runs_2d"]
 
-MAIN_2D = TrainConfig(data="arc", latent_dim=1)
+MAIN_2D = TrainConfig(data="arc", latent_dim=1, hidden=(16, 16))
 """The 2-D story: an arc dense at one end and sparse at the other, k = 1."""
 
 SEEDS_2D = (1, 2, 3, 4)

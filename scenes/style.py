@@ -36,8 +36,8 @@ COLORS: dict[str, str] = {
     "decoder": "#F0E442",  # g
     "residual": "#D9D9D9",  # x_j - x̂_j
     "seeds": "#CC79A7",  # decoders from other seeds: reddish purple
-    "negative": "#D55E00",  # negative weights: vermillion
-    "positive": "#0072B2",  # positive weights: blue
+    "negative": "#CC79A7",  # negative weights and activations: reddish purple
+    "positive": "#0072B2",  # positive weights and activations: blue
     "text": "#F2F2F2",
     "background": BACKGROUND,
     "muted": "#8C8C8C",

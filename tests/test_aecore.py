@@ -221,3 +221,12 @@ def test_cli_error_has_no_traceback_in_a_real_process(tmp_path: Path) -> None:
     assert p.returncode == 2
     assert p.stderr.strip().count("\n") == 0 and "unknown data set 'banana'" in p.stderr
     assert not out.exists()
+
+
+def test_numpy_forward_reproduces_the_trained_model(small_run) -> None:
+    values = small_run.forward(small_run.data)
+    assert [v.shape[1] for v in values] == small_run.layer_sizes
+    for s in (small_run.snapshots[0], small_run.final):
+        v = small_run.forward(small_run.data, s)
+        np.testing.assert_allclose(v[len(SMALL.hidden) + 1], s.latents, atol=1e-4)
+        np.testing.assert_allclose(v[-1], s.recon, atol=1e-4)

@@ -132,12 +132,11 @@ def test_chapter_constructs_in_dry_run(scene_cls) -> None:
     scene = scene_cls(renderer=CairoRenderer(skip_animations=True))
     scene.render()
     assert scene.renderer.time > 10.0
-    assert [s.name for s in scene.renderer.file_writer.sections if s.name != "autocreated"] == [
-        scene_cls.title
-    ]
+    assert scene.section_names == [scene_cls.title]
     assert scene.captions and all(c.end > c.start for c in scene.captions)
-    # The picture stays one group in the scene (no part was removed from under it).
-    assert any(isinstance(m, Picture2D) for m in scene.mobjects)
+    if scene_cls.chapter in (3, 4, 5, 6):
+        # The picture stays one group in the scene (no part was removed from under it).
+        assert any(isinstance(m, Picture2D) for m in scene.mobjects)
     starts = [c.start for c in scene.captions]
     assert starts == sorted(starts)
 

@@ -1,0 +1,118 @@
+"""The implementation picture: a layered network drawn from real weights."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import numpy as np
+from manim import Circle, Line, VGroup
+
+from scenes.layout import Rect
+from scenes.style import COLORS
+
+__all__ = ["NetworkDiagram", "edge_style"]
+
+
+def edge_style(
+    weights: np.ndarray, reference: float, max_width: float = 4.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Stroke width and opacity of edges, both non-decreasing in ``|weight|``.
+
+    ``strength = min(1, |w| / reference)``; width is ``0.3 + (max_width - 0.3)
+    * strength`` and opacity ``0.12 + 0.88 * strength``.
+    """
+    s = np.minimum(1.0, np.abs(np.asarray(weights, dtype=np.float64)) / reference)
+    return 0.3 + (max_width - 0.3) * s, 0.12 + 0.88 * s
+
+
+class NetworkDiagram(VGroup):
+    """Neurons in columns and one edge per weight, coloured by the weight's sign.
+
+    Parameters
+    ----------
+    layer_sizes
+        Neurons per layer from input to output.
+    weights
+        One ``(out, in)`` matrix per pair of consecutive layers.
+    rect
+        Where the diagram sits.
+
+    Attributes
+    ----------
+    layers
+        One :class:`~manim.VGroup` of neurons (circles) per layer.
+    edges
+        One :class:`~manim.VGroup` of lines per weight matrix; line ``j * in + i``
+        joins neuron i of the left layer to neuron j of the right one.
+    """
+
+    def __init__(self, layer_sizes: Sequence[int], weights: Sequence[np.ndarray], rect: Rect) -> None:
+        super().__init__()
+        sizes = list(layer_sizes)
+        if [w.shape for w in weights] != [(b, a) for a, b in itertools.pairwise(sizes)]:
+            raise ValueError("weight shapes do not match the layer sizes")
+        self.layer_sizes = sizes
+        self.weights = [np.asarray(w, dtype=np.float64) for w in weights]
+        n_layers = len(sizes)
+        xs = np.linspace(rect.left, rect.right, n_layers)
+        spacing = min(rect.height / max(max(sizes) - 1, 1), 0.9)
+        radius = min(0.14, 0.36 * spacing, 0.25 * (xs[1] - xs[0]))
+        self.radius = radius
+        self.positions: list[np.ndarray] = []
+        self.layers = VGroup()
+        for x, n in zip(xs, sizes, strict=True):
+            ys = rect.cy + spacing * (np.arange(n) - (n - 1) / 2)[::-1]
+            pos = np.stack([np.full(n, x), ys, np.zeros(n)], axis=1)
+            self.positions.append(pos)
+            col = VGroup(
+                *(
+                    Circle(radius=radius, stroke_color=COLORS["text"], stroke_width=2)
+                    .set_fill(COLORS["background"], opacity=1.0)
+                    .move_to(p)
+                    for p in pos
+                )
+            )
+            self.layers.add(col)
+        reference = float(np.quantile(np.abs(np.concatenate([w.ravel() for w in self.weights])), 0.95))
+        self.edges = VGroup()
+        for k, w in enumerate(self.weights):
+            widths, opacities = edge_style(w, reference)
+            group = VGroup()
+            left, right = self.positions[k], self.positions[k + 1]
+            for j in range(w.shape[0]):
+                for i in range(w.shape[1]):
+                    color = COLORS["positive"] if w[j, i] >= 0 else COLORS["negative"]
+                    group.add(
+                        Line(
+                            left[i],
+                            right[j],
+                            buff=radius,
+                            stroke_color=color,
+                            stroke_width=widths[j, i],
+                            stroke_opacity=opacities[j, i],
+                        )
+                    )
+            self.edges.add(group)
+        self.add(self.edges, self.layers)
+
+    def set_activations(
+        self, values: Sequence[np.ndarray], reveal: float | Sequence[float] | np.ndarray = 1.0
+    ) -> NetworkDiagram:
+        """Light each neuron by its value: fill opacity ``|v| / max |v|`` of its layer.
+
+        ``reveal`` scales the lighting per layer (0: dark, 1: fully lit), so a
+        signal can sweep through the network.
+        """
+        levels = np.broadcast_to(np.asarray(reveal, dtype=np.float64), (len(self.layers),))
+        for col, v, level in zip(self.layers, values, levels, strict=True):
+            v = np.asarray(v, dtype=np.float64).ravel()
+            strength = np.abs(v) / max(float(np.abs(v).max()), 1e-12)
+            for neuron, a, s in zip(col, v, strength, strict=True):
+                color = COLORS["positive"] if a >= 0 else COLORS["negative"]
+                neuron.set_fill(color, opacity=float(level * (0.15 + 0.85 * s)))
+        return self
+
+    def edge_widths(self, k: int) -> np.ndarray:
+        """Stroke widths of the edges of weight matrix ``k``, shaped like it."""
+        return np.array([e.stroke_width for e in self.edges[k]]).reshape(self.weights[k].shape)

@@ -1,0 +1,128 @@
+"""The implementation chapters, the morph, and the assembled explainer."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+import srt
+from manim.renderer.cairo_renderer import CairoRenderer
+
+from scenes.animations.flow import FlowThrough, reveal_levels
+from scenes.base import srt_text
+from scenes.chapters import SCENES_IN_ORDER
+from scenes.implementation import ImplementationPicture
+from scenes.mobjects.network import edge_style
+from scenes.picture2d import Picture2D
+from scenes.runs import main_run_2d
+
+pytestmark = pytest.mark.usefixtures("low_res")
+
+
+@pytest.fixture(scope="module")
+def run():
+    return main_run_2d()
+
+
+def test_diagram_has_the_models_layers_and_weights(run) -> None:
+    imp = ImplementationPicture(run)
+    net = imp.network
+    assert [len(col) for col in net.layers] == run.layer_sizes
+    for k, w in enumerate(net.weights):
+        assert len(net.edges[k]) == w.size
+        widths = net.edge_widths(k).ravel()
+        order = np.argsort(np.abs(w).ravel(), kind="stable")
+        assert np.all(np.diff(widths[order]) >= -1e-12)  # monotone in |weight|
+        assert widths.max() > 2 * widths.min()
+
+
+def test_edge_style_is_monotone_and_saturates() -> None:
+    w = np.linspace(-3, 3, 61)
+    width, opacity = edge_style(w, reference=1.0)
+    a = np.abs(w)
+    order = np.argsort(a)
+    assert np.all(np.diff(width[order]) >= 0) and np.all(np.diff(opacity[order]) >= 0)
+    assert width[a >= 1].min() == width.max()
+
+
+def test_flow_lights_layers_in_order(run) -> None:
+    imp = ImplementationPicture(run)
+    levels = reveal_levels(0.5, 7)
+    assert levels[0] == 1.0 and levels[-1] == 0.0 and np.all(np.diff(levels) <= 0)
+    anim = FlowThrough(imp.network, imp.values)
+    anim.interpolate_mobject(0.0)
+    assert max(n.get_fill_opacity() for col in imp.network.layers for n in col) == 0.0
+    anim.interpolate_mobject(1.0)
+    for col, v in zip(imp.network.layers, imp.values, strict=True):
+        strongest = int(np.argmax(np.abs(v)))
+        assert col[strongest].get_fill_opacity() == pytest.approx(1.0)
+
+
+def test_values_shown_are_the_models(run) -> None:
+    imp = ImplementationPicture(run)
+    j = imp.focus
+    np.testing.assert_allclose(imp.values[0], run.data[j])
+    np.testing.assert_allclose(imp.values[-1], run.final.recon[j], atol=1e-4)
+    assert imp.loss == pytest.approx(float(np.sum((run.data[j] - run.final.recon[j]) ** 2)), rel=1e-3)
+
+
+def test_morph_ends_where_the_representation_chapters_start(run) -> None:
+    from scenes.ch03_morph import MorphToRepresentation
+    from scenes.ch04_manifold_forms import ManifoldForms
+
+    morph = MorphToRepresentation(renderer=CairoRenderer(skip_animations=True))
+    morph.render()
+    (end,) = [m for m in morph.mobjects if isinstance(m, Picture2D)]
+    j = end.focus
+    np.testing.assert_allclose(end.data_panel.to_data(end.x_ring.get_center()), run.data[j], atol=1e-6)
+    np.testing.assert_allclose(
+        end.latent_axis.to_latent(end.z_ring.get_center()), run.final.latents[j], atol=1e-6
+    )
+    np.testing.assert_allclose(
+        end.data_panel.to_data(end.xhat_dot.get_center()), run.final.recon[j], atol=1e-6
+    )
+
+    class FirstFrame(ManifoldForms):
+        def wait(self, *args, **kwargs):  # stop at the first beat: the chapter's opening state
+            raise StopIteration
+
+    start_scene = FirstFrame(renderer=CairoRenderer(skip_animations=True))
+    start_scene.setup()
+    with pytest.raises(StopIteration):
+        start_scene.construct()
+    (start,) = [m for m in start_scene.mobjects if isinstance(m, Picture2D)]
+    for name in ("x_ring", "z_ring", "xhat_dot", "f_arrow", "g_arrow", "x_label", "z_label", "xhat_label"):
+        np.testing.assert_allclose(
+            getattr(start, name).get_center(), getattr(end, name).get_center(), atol=1e-9
+        )
+
+
+@pytest.fixture(scope="module")
+def explainer():
+    from manim import tempconfig
+
+    from scenes.explainer import AutoencoderExplainer
+    from tests.conftest import LOW_RES
+
+    with tempconfig(LOW_RES):
+        scene = AutoencoderExplainer(renderer=CairoRenderer(skip_animations=True))
+        scene.render()
+    return scene
+
+
+def test_explainer_plays_every_chapter_as_a_section(explainer) -> None:
+    assert explainer.section_names == [cls.title for cls in SCENES_IN_ORDER]
+    assert 120.0 <= explainer.renderer.time <= 240.0  # 2 to 4 minutes
+
+
+def test_subtitles_parse_in_order_inside_the_video(explainer) -> None:
+    cues = list(srt.parse(srt_text(explainer.captions)))
+    assert len(cues) == len(explainer.captions) >= 10
+    duration = explainer.renderer.time
+    for a, b in itertools.pairwise(cues):
+        assert a.start < a.end <= b.start
+    assert cues[-1].end.total_seconds() <= duration + 1e-6
+    for cue in cues:
+        seconds = (cue.end - cue.start).total_seconds()
+        assert seconds >= 0.9 * explainer.reading_time(cue.content)  # long enough to read
