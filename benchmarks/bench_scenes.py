@@ -31,7 +31,7 @@ once without drawing). If a scene's run config is edited while the benchmark
 runs, that chapter's render trains and its row is inflated; re-run it.
 
 Baseline: the empty scene has the chapter's background colour and calls
-``self.wait(D, frozen_frame=False)``. A plain ``self.wait(D)`` on a static
+``self.wait(D, frozen_frame=False)``, with ``D`` = ``video s``. A plain ``self.wait(D)`` on a static
 scene is optimised by manim into one frozen frame written ``D * fps`` times,
 which skips the per-frame work (reset the frame to the background, capture the
 mobjects, copy the pixel array) that every animated frame of a chapter pays.
@@ -45,7 +45,7 @@ same limit but labelled ``(info)``, as they have no target of their own.
 
 Run::
 
-    .venv/bin/python benchmarks/bench_scenes.py                     # low and high (10+ minutes)
+    .venv/bin/python benchmarks/bench_scenes.py                     # low and high (~5-10 minutes)
     .venv/bin/python benchmarks/bench_scenes.py --qualities low     # fast run
     .venv/bin/python benchmarks/bench_scenes.py --chapters 4 5 --qualities high
 
@@ -310,4 +310,6 @@ if __name__ == "__main__":
         main()
     except Exception as e:  # a benchmark reports, it does not fail
         print(f"benchmark error: {type(e).__name__}: {e}", file=sys.stderr)
+    except SystemExit:  # argparse on bad arguments or --help: its message is printed, still exit 0
+        pass
     sys.exit(0)
