@@ -43,6 +43,7 @@ class RoundTripView(ChapterScene):
             imp.compare_label,
         )
         self.add(net, extras)
+        loop = RoundTrip(imp, bent=True)
         self.wait(0.5)
 
         # Strip the network to its idea.
@@ -67,7 +68,6 @@ class RoundTripView(ChapterScene):
         self.wait(2.0)
 
         # The line bends into a loop.
-        loop = RoundTrip(imp, bent=True)
         self.caption("The output is compared with the input itself: the line closes into a loop")
         self.play(
             *(Transform(a, b) for a, b in zip(line.submobjects, loop.submobjects, strict=False)), run_time=2.5

@@ -44,7 +44,9 @@ class MorphToRepresentation(ChapterScene):
     def construct(self) -> None:
         self.next_section(self.title)
         run = main_run_2d()
-        loop = RoundTrip(ImplementationPicture(run), bent=True)
+        imp = ImplementationPicture(run)
+        imp.network.set_activations(imp.values)
+        loop = RoundTrip(imp, bent=True)
         self.add(loop)
         self.wait(0.5)
 

@@ -40,7 +40,11 @@ class Readout(VGroup):
         if value not in self._cache:
             t = text(value, self.kind, color=self.text_color, mono=True)
             self._cache[value] = t.move_to(self.anchor, aligned_edge=self.edge)
-        shown = self._cache[value]
-        self.submobjects = [shown]
+        # One child whose shape changes: swapping children mid-animation would
+        # leave the old text in Manim's pre-rendered static background.
+        if self.submobjects:
+            self.submobjects[0].become(self._cache[value])
+        else:
+            self.add(self._cache[value].copy())
         self.value = value
         return self
