@@ -81,9 +81,10 @@ def _cmd_render(a: argparse.Namespace) -> int:
                     f"rendering chapter {info.number} ({info.name}) failed; see the output above"
                 )
             (video,) = Path(media).rglob("chapter.mp4")
-            tmp = target.with_name(target.name + ".part")
-            shutil.copyfile(video, tmp)
-            os.replace(tmp, target)
+            for src, dst in ((video, target), (video.with_suffix(".srt"), target.with_suffix(".srt"))):
+                tmp = dst.with_name(dst.name + ".part")
+                shutil.copyfile(src, tmp)
+                os.replace(tmp, dst)
         print(f"[{i}/{len(infos)}] done in {time.monotonic() - t0:.1f} s: {target}", flush=True)
     print(f"rendered {len(infos)} chapter(s) in {time.monotonic() - t_all:.1f} s into {out}/")
     return 0

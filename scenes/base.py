@@ -11,7 +11,7 @@ import numpy as np
 from manim import FadeIn, FadeOut, Mobject, Scene, Text, config
 
 from scenes.layout import current_layout
-from scenes.style import BACKGROUND, text
+from scenes.style import BACKGROUND, ensure_fonts, text
 
 __all__ = ["Caption", "ChapterScene", "srt_text", "write_srt"]
 
@@ -62,6 +62,7 @@ class ChapterScene(Scene):
     caption_seconds_per_word: float = 0.28
 
     def setup(self) -> None:
+        ensure_fonts()
         self.camera.background_color = BACKGROUND  # type: ignore[union-attr]
         self.section_names: list[str] = []
         self.captions: list[Caption] = []

@@ -15,6 +15,7 @@ __all__ = [
     "COLORS",
     "FONT",
     "MONO_FONT",
+    "ensure_fonts",
     "text",
     "text_size",
 ]
@@ -53,6 +54,17 @@ def text_size(kind: str) -> float:
     Proportional to the frame's shorter side: 30 for a caption in a 16:9 frame.
     """
     return _SIZES[kind] * min(config.frame_width, config.frame_height)
+
+
+def ensure_fonts() -> None:
+    """Fail with a clear message if the video's fonts are missing (Pango would silently substitute)."""
+    import manimpango
+
+    missing = sorted({FONT, MONO_FONT} - set(manimpango.list_fonts()))
+    if missing:
+        raise RuntimeError(
+            f"font(s) {', '.join(missing)} not installed; run: apt-get install -y fonts-dejavu-core"
+        )
 
 
 def text(s: str, kind: str = "label", color: str | None = None, mono: bool = False, **kwargs: object) -> Text:

@@ -210,3 +210,9 @@ def test_zoom_clips_m_exactly_to_its_square() -> None:
     # Inner vertices are the polyline's own vertices.
     inner = piece[1:-1]
     assert np.all(np.min(np.linalg.norm(inner[:, None] - poly[None], axis=-1), axis=1) < 1e-12)
+
+
+def test_the_videos_fonts_are_installed() -> None:
+    from scenes.style import ensure_fonts
+
+    ensure_fonts()  # raises with the apt command when missing: never a silent fallback
