@@ -57,20 +57,6 @@ class ImplementationView(ChapterScene):
         # Output against input.
         self.caption("Training makes the output match the input: it minimises ‖x − x̂‖²")
         self.play(Create(imp.compare), Write(imp.compare_label), run_time=1.5)
-        imp.add(
-            imp.legend,
-            imp.x_label,
-            imp.xhat_label,
-            imp.f_brace,
-            imp.f_text,
-            imp.z_label,
-            imp.g_brace,
-            imp.g_text,
-            imp.x_values,
-            imp.z_value,
-            imp.xhat_values,
-            imp.compare,
-            imp.compare_label,
-        )
+        imp.add(*imp.annotations())
         self.add(imp)
         self.wait(3.0)

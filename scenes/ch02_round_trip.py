@@ -27,21 +27,7 @@ class RoundTripView(ChapterScene):
         imp = ImplementationPicture(main_run_2d())
         net = imp.network
         net.set_activations(imp.values)
-        extras = VGroup(
-            imp.legend,
-            imp.x_label,
-            imp.xhat_label,
-            imp.f_brace,
-            imp.f_text,
-            imp.z_label,
-            imp.g_brace,
-            imp.g_text,
-            imp.x_values,
-            imp.z_value,
-            imp.xhat_values,
-            imp.compare,
-            imp.compare_label,
-        )
+        extras = imp.annotations()
         self.add(net, extras)
         loop = RoundTrip(imp, bent=True)
         self.wait(0.5)

@@ -101,3 +101,21 @@ class ImplementationPicture(VGroup):
         self.legend = text("edges: weights, blue +, purple −, width ∝ |w|", "small", color=COLORS["muted"])
         self.legend.to_corner(UP + LEFT, buff=0.3)
         self.add(self.network)
+
+    def annotations(self) -> VGroup:
+        """Every label, value and arrow drawn around the network."""
+        return VGroup(
+            self.legend,
+            self.x_label,
+            self.xhat_label,
+            self.f_brace,
+            self.f_text,
+            self.z_label,
+            self.g_brace,
+            self.g_text,
+            self.x_values,
+            self.z_value,
+            self.xhat_values,
+            self.compare,
+            self.compare_label,
+        )

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
-from manim import RIGHT, UL, Dot, Line, RoundedRectangle, VGroup, VMobject
+from manim import RIGHT, Dot, Line, VGroup, VMobject
 
 from scenes.layout import Rect
+from scenes.mobjects.panels import panel_frame
 from scenes.mobjects.readout import Readout
-from scenes.style import COLORS, text
+from scenes.style import COLORS
 
 __all__ = ["LossInset"]
 
@@ -28,17 +29,7 @@ class LossInset(VGroup):
         self.rect = rect
         self.steps = np.asarray(steps, dtype=np.float64)
         self.losses = np.asarray(losses, dtype=np.float64)
-        self.frame = RoundedRectangle(
-            corner_radius=0.15,
-            width=rect.width,
-            height=rect.height,
-            stroke_color=COLORS["panel"],
-            stroke_width=2,
-        ).move_to(rect.center)
-        self.title = text("loss ‖x − x̂‖²", "small", color=COLORS["muted"])
-        self.title.move_to(self.frame.get_corner(UL), aligned_edge=UL).shift(
-            0.12 * np.array([1.0, -1.0, 0.0])
-        )
+        self.frame, self.title = panel_frame(rect, "loss ‖x − x̂‖²")
         self.x0, self.x1 = rect.left + 0.08 * rect.width, rect.right - 0.06 * rect.width
         self.y0, self.y1 = rect.bottom + 0.12 * rect.height, rect.top - 0.36 * rect.height
         lx = np.log10(self.steps + 1.0)

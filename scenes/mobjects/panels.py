@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, UL, UP, Line, RoundedRectangle, VGroup
+from manim import DOWN, UL, UP, Line, RoundedRectangle, Text, VGroup
 
 from scenes.layout import Rect
 from scenes.style import COLORS, text
 
-__all__ = ["DataPanel", "LatentAxis", "nice_ticks"]
+__all__ = ["DataPanel", "LatentAxis", "nice_ticks", "panel_frame"]
+
+
+def panel_frame(rect: Rect, title: str) -> tuple[RoundedRectangle, Text]:
+    """A panel's rounded frame and its small title in the top-left corner."""
+    frame = RoundedRectangle(
+        corner_radius=0.15, width=rect.width, height=rect.height, stroke_color=COLORS["panel"], stroke_width=2
+    ).move_to(rect.center)
+    label = text(title, "small", color=COLORS["muted"]).move_to(frame.get_corner(UL), aligned_edge=UL)
+    return frame, label.shift(0.12 * np.array([1.0, -1.0, 0.0]))
 
 
 class DataPanel(VGroup):
@@ -33,17 +42,7 @@ class DataPanel(VGroup):
         inner_w, inner_h = rect.width * 0.94, rect.height * 0.86
         self.scale_factor = min(inner_w / max(xmax - xmin, 1e-9), inner_h / max(ymax - ymin, 1e-9))
         self.screen_center = rect.center + np.array([0.0, -0.04 * rect.height, 0.0])
-        self.frame = RoundedRectangle(
-            corner_radius=0.15,
-            width=rect.width,
-            height=rect.height,
-            stroke_color=COLORS["panel"],
-            stroke_width=2,
-        ).move_to(rect.center)
-        self.title = text(title, "small", color=COLORS["muted"]).move_to(
-            self.frame.get_corner(UL), aligned_edge=UL
-        )
-        self.title.shift(0.12 * np.array([1.0, -1.0, 0.0]))
+        self.frame, self.title = panel_frame(rect, title)
         self.add(self.frame, self.title)
 
     def to_scene(self, p: np.ndarray) -> np.ndarray:
@@ -97,17 +96,7 @@ class LatentAxis(VGroup):
         super().__init__()
         self.rect = rect
         self.z_lo, self.z_hi = z_range
-        self.frame = RoundedRectangle(
-            corner_radius=0.15,
-            width=rect.width,
-            height=rect.height,
-            stroke_color=COLORS["panel"],
-            stroke_width=2,
-        ).move_to(rect.center)
-        self.title = text(title, "small", color=COLORS["muted"]).move_to(
-            self.frame.get_corner(UL), aligned_edge=UL
-        )
-        self.title.shift(0.12 * np.array([1.0, -1.0, 0.0]))
+        self.frame, self.title = panel_frame(rect, title)
         self.y = rect.bottom + 0.3 * rect.height
         self.x0, self.x1 = rect.left + 0.07 * rect.width, rect.right - 0.07 * rect.width
         self.line = Line(
