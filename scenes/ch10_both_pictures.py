@@ -8,8 +8,9 @@ trustworthy only where the latents are dense.
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, Line, VGroup, config
+from manim import DOWN, LEFT, UP, FadeIn, Line, VGroup, config
 
+from scenes.animations.opacity import OpacityFade
 from scenes.base import ChapterScene
 from scenes.ch06_reliability import reliability_picture
 from scenes.implementation import ImplementationPicture
@@ -72,9 +73,8 @@ class BothPictures(ChapterScene):
         # Side by side.
         implementation, representation, headings = closing_frame()
         self.caption("Two pictures of one autoencoder")
-        self.play(
-            FadeOut(start), FadeIn(representation), FadeIn(implementation, shift=0.5 * RIGHT), run_time=2.0
-        )
+        self.play(OpacityFade(start, fade_in=False), run_time=0.8)
+        self.play(OpacityFade(representation), OpacityFade(implementation), run_time=1.2)
         self.play(FadeIn(headings))
         self.wait(2.0)
         self.caption("The network says how to compute x̂; M = g(ℝᵏ) shows what was learned")

@@ -126,3 +126,18 @@ def test_subtitles_parse_in_order_inside_the_video(explainer) -> None:
     for cue in cues:
         seconds = (cue.end - cue.start).total_seconds()
         assert seconds >= 0.9 * explainer.reading_time(cue.content)  # long enough to read
+
+
+def test_opacity_fade_scales_alpha_only() -> None:
+    from manim import Circle, Square, VGroup
+
+    from scenes.animations.opacity import OpacityFade
+
+    g = VGroup(Circle().set_fill(opacity=0.6), Square().set_stroke(opacity=0.8))
+    points = [m.points.copy() for m in g]
+    anim = OpacityFade(g)
+    anim.interpolate_mobject(0.5)  # smooth(0.5) == 0.5
+    assert g[0].fill_rgbas[0, 3] == pytest.approx(0.3) and g[1].stroke_rgbas[0, 3] == pytest.approx(0.4)
+    anim.interpolate_mobject(1.0)
+    assert g[0].fill_rgbas[0, 3] == pytest.approx(0.6)
+    assert all(np.array_equal(a, m.points) for a, m in zip(points, g, strict=True))

@@ -1,0 +1,50 @@
+"""Fades that scale stored opacities instead of interpolating every submobject's geometry.
+
+Manim's FadeIn/FadeOut interpolate points and colours of every member of a
+family each frame, which is slow for groups of hundreds of segments (a network
+diagram, a fading curve). These only rescale the alpha channel.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from manim import Animation, Mobject, VMobject, smooth
+
+__all__ = ["OpacityFade"]
+
+
+class OpacityFade(Animation):
+    """Fade a whole family in (``fade_in=True``) or out by scaling its opacities.
+
+    At ``alpha`` the fill and stroke alpha of every member is its original
+    alpha times ``alpha`` (fade in) or ``1 - alpha`` (fade out). A fade out
+    removes the mobject from the scene at the end and restores the opacities.
+    """
+
+    def __init__(self, mobject: Mobject, fade_in: bool = True, **kwargs: Any) -> None:
+        self.fade_in = fade_in
+        self.members = [m for m in mobject.get_family() if isinstance(m, VMobject)]
+        self.original = [(m.fill_rgbas[:, 3].copy(), m.stroke_rgbas[:, 3].copy()) for m in self.members]
+        kwargs.setdefault("rate_func", smooth)
+        kwargs.setdefault("run_time", 1.0)
+        kwargs.setdefault("introducer", fade_in)
+        kwargs.setdefault("remover", not fade_in)
+        super().__init__(mobject, **kwargs)
+
+    def create_starting_mobject(self) -> Mobject:
+        return self.mobject  # nothing to copy: only opacities change
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        a = self.rate_func(alpha)
+        k = a if self.fade_in else 1.0 - a
+        for m, (fill, stroke) in zip(self.members, self.original, strict=True):
+            m.fill_rgbas[:, 3] = k * fill
+            m.stroke_rgbas[:, 3] = k * stroke
+
+    def clean_up_from_scene(self, scene: Any) -> None:
+        super().clean_up_from_scene(scene)
+        if not self.fade_in:
+            for m, (fill, stroke) in zip(self.members, self.original, strict=True):
+                m.fill_rgbas[:, 3] = fill
+                m.stroke_rgbas[:, 3] = stroke
