@@ -10,24 +10,34 @@ The public API needs only numpy; torch is imported when a run is trained.
 from __future__ import annotations
 
 from aecore.cache import cached_run, run_path, runs_dir
-from aecore.config import TrainConfig
+from aecore.config import VARIANTS, TrainConfig
 from aecore.datasets import DATASETS, load_data, make_dataset
 from aecore.errors import AecoreError
+from aecore.forward import decode, encode
+from aecore.priors import PRIORS, PriorDraw, draw_prior, prior_samples, reliable_fraction
 from aecore.reliability import latent_reliability
 from aecore.snapshot import FORMAT_VERSION, Run, Snapshot, load_run, write_run
 
 __all__ = [
     "DATASETS",
     "FORMAT_VERSION",
+    "PRIORS",
+    "VARIANTS",
     "AecoreError",
+    "PriorDraw",
     "Run",
     "Snapshot",
     "TrainConfig",
     "cached_run",
+    "decode",
+    "draw_prior",
+    "encode",
     "latent_reliability",
     "load_data",
     "load_run",
     "make_dataset",
+    "prior_samples",
+    "reliable_fraction",
     "run_path",
     "runs_dir",
     "write_run",

@@ -69,6 +69,8 @@ def _cmd_train(a: argparse.Namespace) -> int:
         steps=a.steps,
         lr=a.lr,
         n_snapshots=a.snapshots,
+        variant=a.variant,
+        kl_weight=a.kl_weight,
     )
     out = Path(a.out)
     if out.suffix != ".npz":
@@ -103,6 +105,13 @@ def _build_parser() -> argparse.ArgumentParser:
     t.add_argument("--noise", type=float, default=d.noise, help="noise of a built-in data set")
     t.add_argument("--data-seed", type=int, default=d.data_seed, help="sampling seed of a built-in data set")
     t.add_argument("--snapshots", type=int, default=d.n_snapshots, help="number of snapshots to record")
+    t.add_argument("--variant", default=d.variant, help="ae (plain autoencoder, default) or vae")
+    t.add_argument(
+        "--kl-weight",
+        type=float,
+        default=d.kl_weight,
+        help=f"weight of the VAE's KL term, >= 0 (default {d.kl_weight}; ignored for ae)",
+    )
     t.add_argument("--out", required=True, help="snapshot file to write (.npz)")
     t.add_argument("--quiet", action="store_true", help="no progress bar")
     t.set_defaults(func=_cmd_train)

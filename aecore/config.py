@@ -5,13 +5,20 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from aecore.datasets import DATASETS, MIN_POINTS, dataset_dim
 from aecore.errors import AecoreError
 
-__all__ = ["TrainConfig"]
+__all__ = ["VARIANTS", "TrainConfig"]
+
+VARIANTS: dict[str, str] = {
+    "ae": "plain autoencoder: z = f(x), loss = reconstruction error",
+    "vae": "variational autoencoder: f gives a mean and a log-variance, loss adds a KL term",
+}
+"""Model variants the trainer knows, with a one-line description of each."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,15 @@ class TrainConfig:
         every side, so M visibly extends past the data.
     reliability_scale, bandwidth_scale
         Parameters of :mod:`aecore.reliability`.
+    variant
+        ``"ae"`` (a plain autoencoder) or ``"vae"`` (a variational one: the
+        encoder gives a mean mu and a log-variance per latent axis, training
+        decodes ``z = mu + exp(logvar / 2) * eps``; see :mod:`aecore.train`).
+    kl_weight
+        Weight of the KL term KL(q(z|x) || N(0, I)) in the VAE loss (>= 0;
+        ignored for ``"ae"``). The reconstruction term is in normalised data
+        units (data divided by its RMS distance from the mean), so the weight
+        does not depend on the data's scale.
     """
 
     data: str = "arc"
@@ -64,10 +80,14 @@ class TrainConfig:
     grid_margin: float = 0.35
     reliability_scale: float = 0.25
     bandwidth_scale: float = 1.0
+    variant: str = "ae"
+    kl_weight: float = 0.03
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hidden", tuple(int(h) for h in self.hidden))
+        if isinstance(self.kl_weight, int):  # 1 and 1.0 are one config (and one cache key)
+            object.__setattr__(self, "kl_weight", float(self.kl_weight))
         if self.grid_size == 0:
             object.__setattr__(self, "grid_size", 241 if self.latent_dim == 1 else 33)
 
@@ -104,6 +124,10 @@ class TrainConfig:
             raise AecoreError(f"--snapshots: {self.n_snapshots} must be at least 2")
         if self.grid_size < 3:
             raise AecoreError(f"--grid-size: {self.grid_size} must be at least 3")
+        if self.variant not in VARIANTS:
+            raise AecoreError(f"--variant: unknown {self.variant!r}; use one of {', '.join(VARIANTS)}")
+        if not (math.isfinite(self.kl_weight) and self.kl_weight >= 0):
+            raise AecoreError(f"--kl-weight: {self.kl_weight} must be a finite number >= 0")
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of every field (tuples become lists)."""

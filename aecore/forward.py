@@ -2,15 +2,35 @@
 
 Scenes use it to show real activations without importing torch; the tests
 check that it reproduces the trainer's reconstructions.
+
+For a VAE (``variant="vae"``) the encoder's last layer has 2k outputs, the
+mean mu and the log-variance. :func:`layer_weights` and :func:`forward_layers`
+keep only the mean half, so the network reads ``[n, *hidden, k, *hidden, n]``
+for both variants and the bottleneck values are the mu's that g decodes;
+:func:`logvar_weights` and :func:`encode` give the log-variance half.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-__all__ = ["ACTIVATIONS_NP", "forward_layers", "layer_weights"]
+from aecore.errors import AecoreError
+
+if TYPE_CHECKING:
+    from aecore.snapshot import Run, Snapshot
+
+__all__ = [
+    "ACTIVATIONS_NP",
+    "decode",
+    "decoder_layers",
+    "encode",
+    "forward_layers",
+    "layer_weights",
+    "logvar_weights",
+]
 
 ACTIVATIONS_NP: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "silu": lambda a: a / (1.0 + np.exp(-a)),
@@ -27,18 +47,36 @@ def _erf(a: np.ndarray) -> np.ndarray:
     return np.asarray(erf(a))
 
 
+def _part(params: Mapping[str, np.ndarray], part: str) -> list[tuple[np.ndarray, np.ndarray]]:
+    idx = sorted({int(k.split(".")[1]) for k in params if k.startswith(part + ".")})
+    return [(np.asarray(params[f"{part}.{i}.weight"]), np.asarray(params[f"{part}.{i}.bias"])) for i in idx]
+
+
+def _split_vae_head(
+    enc: list[tuple[np.ndarray, np.ndarray]], dec: list[tuple[np.ndarray, np.ndarray]]
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray] | None]:
+    """The encoder's last layer as (mean rows, log-variance rows or None)."""
+    w, b = enc[-1]
+    k = dec[0][0].shape[1]
+    if w.shape[0] == 2 * k:
+        return (w[:k], b[:k]), (w[k:], b[k:])
+    return (w, b), None
+
+
 def layer_weights(params: Mapping[str, np.ndarray]) -> list[tuple[np.ndarray, np.ndarray]]:
     """``(W, b)`` of every linear layer from input to output (encoder, then decoder).
 
-    ``W`` has shape ``(out, in)`` as in torch.
+    ``W`` has shape ``(out, in)`` as in torch. For a VAE the encoder's last
+    layer is cut to its mean half (k rows), so consecutive layers always fit.
     """
-    out = []
-    for part in ("encoder", "decoder"):
-        idx = sorted({int(k.split(".")[1]) for k in params if k.startswith(part + ".")})
-        out += [
-            (np.asarray(params[f"{part}.{i}.weight"]), np.asarray(params[f"{part}.{i}.bias"])) for i in idx
-        ]
-    return out
+    enc, dec = _part(params, "encoder"), _part(params, "decoder")
+    mean_head, _ = _split_vae_head(enc, dec)
+    return [*enc[:-1], mean_head, *dec]
+
+
+def logvar_weights(params: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray] | None:
+    """``(W, b)`` of a VAE's log-variance head (input: the last encoder hidden layer), else ``None``."""
+    return _split_vae_head(_part(params, "encoder"), _part(params, "decoder"))[1]
 
 
 def forward_layers(
@@ -48,6 +86,7 @@ def forward_layers(
 
     Hidden values are after the activation; z and x̂ are the linear outputs
     (x̂ mapped back to data units with ``mean`` and ``scale``, as the model does).
+    For a VAE, z is the mean mu.
     """
     act = ACTIVATIONS_NP[activation]
     layers = layer_weights(params)
@@ -61,3 +100,58 @@ def forward_layers(
             h = act(h)
         values.append(h * scale + mean if i == len(layers) - 1 else h)
     return values
+
+
+def decoder_layers(
+    params: Mapping[str, np.ndarray], activation: str, z: np.ndarray, mean: np.ndarray, scale: float
+) -> list[np.ndarray]:
+    """Values of the decoder's layers for latents ``z`` ``(B, k)``: ``[z, h, ..., x̂]``.
+
+    The second half of :func:`forward_layers`; the last entry is g(z) in data units.
+    """
+    act = ACTIVATIONS_NP[activation]
+    dec = _part(params, "decoder")
+    values = [np.asarray(z, dtype=np.float64)]
+    h = values[0]
+    for i, (w, b) in enumerate(dec):
+        h = h @ w.T.astype(np.float64) + b.astype(np.float64)
+        if i < len(dec) - 1:
+            h = act(h)
+        values.append(h * scale + mean if i == len(dec) - 1 else h)
+    return values
+
+
+def _numpy_model(run: Run, snapshot: Snapshot | None) -> tuple[Mapping[str, np.ndarray], np.ndarray, float]:
+    norm = run.meta.get("normalization")
+    if norm is None:
+        raise AecoreError("this run has no 'normalization' metadata; re-train it to evaluate it with numpy")
+    s = snapshot or run.final
+    return s.params, np.array(norm["mean"], dtype=np.float64), float(norm["scale"])
+
+
+def decode(run: Run, z: np.ndarray, snapshot: Snapshot | None = None) -> np.ndarray:
+    """g(z) with numpy: latents ``(..., k)`` -> data points ``(..., n)``.
+
+    Uses the weights of ``snapshot`` (default: the run's last one).
+    """
+    params, mean, scale = _numpy_model(run, snapshot)
+    z = np.asarray(z, dtype=np.float64)
+    k = int(run.config["latent_dim"])
+    out = decoder_layers(params, run.config["activation"], z.reshape(-1, k), mean, scale)[-1]
+    return out.reshape(*z.shape[:-1], out.shape[-1])
+
+
+def encode(run: Run, x: np.ndarray, snapshot: Snapshot | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+    """The encoder with numpy: data ``(B, n)`` -> ``(mu, logvar)``, each ``(B, k)``.
+
+    ``mu`` is f(x) (the latents); ``logvar`` is ``None`` for a plain autoencoder.
+    """
+    params, mean, scale = _numpy_model(run, snapshot)
+    values = forward_layers(params, run.config["activation"], x, mean, scale)
+    n_hidden = len(run.config["hidden"])
+    mu = values[n_hidden + 1]
+    head = logvar_weights(params)
+    if head is None:
+        return mu, None
+    w, b = head
+    return mu, values[n_hidden] @ w.T.astype(np.float64) + b.astype(np.float64)

@@ -41,6 +41,11 @@ class Autoencoder(nn.Module):
     ``scale``), so f and g act on data coordinates and the same network sizes
     work for data of any scale.
 
+    For ``variant="vae"`` the encoder's last layer has 2k outputs: the first k
+    are the mean mu of q(z|x), the last k its log-variance. ``f`` returns mu
+    (the deterministic code that the pictures show); :meth:`encode` returns
+    both halves.
+
     Parameters
     ----------
     n
@@ -53,6 +58,8 @@ class Autoencoder(nn.Module):
         Name from :data:`ACTIVATIONS`.
     mean, scale
         Standardisation of the data: ``(x - mean) / scale``.
+    variant
+        ``"ae"`` or ``"vae"``.
     """
 
     mean: torch.Tensor
@@ -66,17 +73,30 @@ class Autoencoder(nn.Module):
         activation: str,
         mean: torch.Tensor,
         scale: torch.Tensor,
+        variant: str = "ae",
     ) -> None:
         super().__init__()
-        self.n, self.k = n, k
-        self.encoder = mlp([n, *hidden, k], activation)
+        if variant not in ("ae", "vae"):
+            raise AecoreError(f"--variant: unknown {variant!r}; use one of ae, vae")
+        self.n, self.k, self.variant = n, k, variant
+        self.encoder = mlp([n, *hidden, 2 * k if variant == "vae" else k], activation)
         self.decoder = mlp([k, *reversed(hidden), n], activation)
         self.register_buffer("mean", mean.reshape(1, n).clone())
         self.register_buffer("scale", scale.reshape(1, 1).clone())
 
+    def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Encoder outputs for data ``(B, n)``: ``(mu, logvar)``, each ``(B, k)``.
+
+        ``logvar`` is ``None`` for a plain autoencoder (``mu`` is then z).
+        """
+        h = self.encoder((x - self.mean) / self.scale)
+        if self.variant == "vae":
+            return h[:, : self.k], h[:, self.k :]
+        return h, None
+
     def f(self, x: torch.Tensor) -> torch.Tensor:
-        """Encoder: data ``(B, n)`` -> latents ``(B, k)``."""
-        return self.encoder((x - self.mean) / self.scale)
+        """Encoder: data ``(B, n)`` -> latents ``(B, k)`` (the mean mu for a VAE)."""
+        return self.encode(x)[0]
 
     def g(self, z: torch.Tensor) -> torch.Tensor:
         """Decoder: latents ``(B, k)`` -> data space ``(B, n)``."""
@@ -87,7 +107,17 @@ class Autoencoder(nn.Module):
         return self.g(self.f(x))
 
     def layer_sizes(self) -> list[int]:
-        """Neuron counts from input to output: ``[n, *hidden, k, *hidden, n]``."""
+        """Neuron counts from input to output: ``[n, *hidden, k, *hidden, n]``.
+
+        The bottleneck counts k neurons for both variants: for a VAE these are
+        the means mu that g decodes (the log-variance half is not a layer the
+        data flows through).
+        """
         enc = [m for m in self.encoder if isinstance(m, nn.Linear)]
         dec = [m for m in self.decoder if isinstance(m, nn.Linear)]
-        return [enc[0].in_features] + [m.out_features for m in enc] + [m.out_features for m in dec]
+        return (
+            [enc[0].in_features]
+            + [m.out_features for m in enc[:-1]]
+            + [self.k]
+            + [m.out_features for m in dec]
+        )

@@ -16,6 +16,8 @@ array                    shape               meaning
 ``density``              (S, *G)             KDE of the z_j on the grid
 ``reliability``          (S, *G)             smooth function of density, [0, 1]
 ``param/<name>``         (S, ...)            model weights at each snapshot
+``latent_logvar``        (S, N, k)           optional (VAE runs only): log-variance
+                                             of q(z|x_j); ``latents`` is its mean
 =======================  ==================  ===================================
 
 ``*G`` is ``(G,)`` for k=1 and ``(G, G)`` for k=2. Floating arrays are float32
@@ -23,6 +25,13 @@ except ``data`` (float64). ``meta`` holds ``format_version``, ``config`` (the
 :class:`aecore.config.TrainConfig` fields), ``data_sha256``, ``versions``
 (library versions), ``layer_sizes``, ``param_names`` and ``normalization``
 (the model's fixed ``mean`` and ``scale``; optional, added in aecore 0.1).
+
+A VAE run (``config["variant"] == "vae"``; files without the field are plain
+autoencoders) stores ``latents`` = mu, ``recon`` = g(mu) and ``loss`` of g(mu),
+and adds ``latent_logvar``; its last encoder layer ``param/encoder.<i>`` has 2k
+outputs (mean rows first, then log-variance rows) while ``layer_sizes`` lists
+the k means as the bottleneck (see :mod:`aecore.forward`). Older readers
+ignore the extra array; this reader accepts files without it.
 
 The archive is written deterministically (fixed zip timestamps, sorted
 entries) to a temporary file that is then renamed, so a file either exists
@@ -50,11 +59,16 @@ FORMAT_VERSION = 1
 """Version of the on-disk format; :func:`load_run` refuses any other."""
 
 _PER_SNAPSHOT = ("step", "loss", "latents", "recon", "latent_grid", "manifold", "density", "reliability")
+_OPTIONAL_PER_SNAPSHOT = ("latent_logvar",)
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The model at one training step, evaluated on the data and a latent grid."""
+    """The model at one training step, evaluated on the data and a latent grid.
+
+    ``latent_logvar`` ``(N, k)`` is the log-variance of q(z|x_j) for a VAE run
+    (``latents`` then holds the means) and ``None`` for a plain autoencoder.
+    """
 
     step: int
     loss: float
@@ -65,6 +79,7 @@ class Snapshot:
     density: np.ndarray
     reliability: np.ndarray
     params: dict[str, np.ndarray]
+    latent_logvar: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -94,15 +109,21 @@ class Run:
         return self.snapshots[-1]
 
     @property
+    def variant(self) -> str:
+        """``"ae"`` or ``"vae"`` (files written before VAEs existed are ``"ae"``)."""
+        return str(self.config.get("variant", "ae"))
+
+    @property
     def layer_sizes(self) -> list[int]:
-        """Neuron counts from input to output layer."""
+        """Neuron counts from input to output layer (for a VAE the bottleneck is the k means)."""
         return list(self.meta["layer_sizes"])
 
     def forward(self, x: np.ndarray, snapshot: Snapshot | None = None) -> list[np.ndarray]:
         """Every layer's values for inputs ``x`` ``(B, n)`` with numpy (no torch).
 
         Uses the weights of ``snapshot`` (default: the last one); see
-        :func:`aecore.forward.forward_layers`.
+        :func:`aecore.forward.forward_layers`. For a VAE the bottleneck values
+        are the means mu (and the output is g(mu)).
         """
         from aecore.forward import forward_layers
 
@@ -210,8 +231,12 @@ def load_run(path: str | Path) -> Run:
         raise AecoreError(f"{p}: snapshot file lacks arrays {missing}")
     s = len(arrays["step"])
     params = {k[len("param/") :]: v for k, v in arrays.items() if k.startswith("param/")}
-    if any(len(arrays[k]) != s for k in _PER_SNAPSHOT) or any(len(v) != s for v in params.values()):
+    optional = {k: arrays[k] for k in _OPTIONAL_PER_SNAPSHOT if k in arrays}
+    if any(len(arrays[k]) != s for k in (*_PER_SNAPSHOT, *optional)) or any(
+        len(v) != s for v in params.values()
+    ):
         raise AecoreError(f"{p}: arrays disagree on the number of snapshots")
+    logvar = optional.get("latent_logvar")
     order = np.argsort(arrays["step"], kind="stable")
     snaps = [
         Snapshot(
@@ -224,6 +249,7 @@ def load_run(path: str | Path) -> Run:
             density=arrays["density"][i],
             reliability=arrays["reliability"][i],
             params={k: v[i] for k, v in params.items()},
+            latent_logvar=None if logvar is None else logvar[i],
         )
         for i in order
     ]

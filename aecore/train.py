@@ -4,6 +4,15 @@ The run is deterministic: the same :class:`TrainConfig` (and data) gives the
 same snapshot file, byte for byte. Training is full-batch Adam on the mean
 squared reconstruction error, single-threaded (small networks run fastest
 that way, and thread count cannot change the arithmetic).
+
+With ``cfg.variant == "vae"`` the encoder gives a mean mu and a log-variance
+per latent axis, and each step decodes a reparameterised sample
+``z = mu + exp(logvar / 2) * eps`` with ``eps ~ N(0, I)`` drawn from a torch
+generator seeded with ``cfg.seed`` (so the run stays deterministic). The loss
+is the same reconstruction error as the plain autoencoder's plus
+``cfg.kl_weight`` times KL(q(z|x) || N(0, I)), both averaged over points.
+Snapshots record ``latents = mu``, ``recon = g(mu)`` and ``latent_logvar``;
+the latent grid, M, density and reliability are computed from the mu's.
 """
 
 from __future__ import annotations
@@ -93,7 +102,9 @@ def train(
         x = torch.from_numpy(x_np).float()
         mean = x.mean(dim=0)
         scale = (x - mean).pow(2).sum(dim=1).mean().sqrt().clamp_min(1e-8)
-        model = Autoencoder(n, cfg.latent_dim, cfg.hidden, cfg.activation, mean, scale)
+        model = Autoencoder(n, cfg.latent_dim, cfg.hidden, cfg.activation, mean, scale, cfg.variant)
+        vae = cfg.variant == "vae"
+        eps_gen = torch.Generator().manual_seed(cfg.seed)  # the VAE's sampling noise, apart from the init
         opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
         record_at = set(snapshot_steps(cfg.steps, cfg.n_snapshots))
         param_names = [name for name, _ in model.named_parameters()]
@@ -101,7 +112,7 @@ def train(
 
         def record(step: int) -> float:
             with torch.no_grad():
-                z = model.f(x)
+                z, logvar = model.encode(x)  # z is the mean mu for a VAE
                 xh = model.g(z)
                 loss = float((x - xh).pow(2).sum(dim=1).mean())
                 if not math.isfinite(loss):
@@ -123,18 +134,29 @@ def train(
                 "density": dens,
                 "reliability": rel,
             }
+            if logvar is not None:
+                row["latent_logvar"] = logvar.numpy()
             for name, p in model.named_parameters():
                 row["param/" + name] = p.detach().numpy().copy()
             for k, v in row.items():
                 rows.setdefault(k, []).append(v)
             return loss
 
-        # Training loop: full-batch Adam on the mean squared reconstruction error.
-        # The normalised loss is optimised; the recorded loss is in data units.
+        # Training loop: full-batch Adam on the mean squared reconstruction error
+        # (plus the KL term for a VAE). The normalised loss is optimised; the
+        # recorded loss is in data units (for a VAE: of g(mu), no sampling).
         loss_val = record(0)
         for step in range(1, cfg.steps + 1):
-            xh = model(x)
-            loss = ((x - xh) / model.scale).pow(2).sum(dim=1).mean()
+            if vae:
+                mu, lv = model.encode(x)
+                assert lv is not None
+                eps = torch.randn(mu.shape, generator=eps_gen)
+                xh = model.g(mu + torch.exp(0.5 * lv) * eps)
+                kl = 0.5 * (mu.pow(2) + lv.exp() - 1.0 - lv).sum(dim=1).mean()
+                loss = ((x - xh) / model.scale).pow(2).sum(dim=1).mean() + cfg.kl_weight * kl
+            else:
+                xh = model(x)
+                loss = ((x - xh) / model.scale).pow(2).sum(dim=1).mean()
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
