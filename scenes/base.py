@@ -52,13 +52,16 @@ class ChapterScene(Scene):
     """A scene with one caption line at the bottom, logged with its times.
 
     Subclasses set ``chapter`` (storyboard number) and ``title``, and build in
-    ``construct``. ``caption_seconds_per_word`` paces reading time. When the
+    ``construct``; ``continues_previous`` says the chapter opens on exactly
+    the frame the previous chapter (in :data:`scenes.chapters.SCENES_IN_ORDER`)
+    ends on. ``caption_seconds_per_word`` paces reading time. When the
     scene is written to a movie, its captions are written beside it as a
     ``.srt`` file with the same name.
     """
 
     chapter: int
     title: str
+    continues_previous: bool = False
     caption_seconds_per_word: float = 0.28
 
     def setup(self) -> None:

@@ -21,6 +21,7 @@ class RoundTripView(ChapterScene):
 
     chapter = 2
     title = "The round trip"
+    continues_previous = True
 
     def construct(self) -> None:
         self.next_section(self.title)

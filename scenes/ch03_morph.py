@@ -39,6 +39,7 @@ class MorphToRepresentation(ChapterScene):
 
     chapter = 3
     title = "From implementation to representation"
+    continues_previous = True
     morph_seconds = 3.0
 
     def construct(self) -> None:

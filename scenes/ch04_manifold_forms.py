@@ -31,6 +31,7 @@ class ManifoldForms(ChapterScene):
 
     chapter = 4
     title = "M forms during training"
+    continues_previous = True
     seconds_per_snapshot = 0.3
     rewind_seconds = 2.0
 

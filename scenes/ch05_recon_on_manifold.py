@@ -32,6 +32,7 @@ class ReconstructionsOnManifold(ChapterScene):
 
     chapter = 5
     title = "x̂ lands on M, x does not"
+    continues_previous = True
     snap_seconds = 3.5
     magnification = 7.0
 

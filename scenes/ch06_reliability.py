@@ -53,6 +53,7 @@ class ReliableWhereDense(ChapterScene):
 
     chapter = 6
     title = "Reliable only where latents are dense"
+    continues_previous = True
     fade_seconds = 3.0
 
     def construct(self) -> None:

@@ -12,6 +12,8 @@ from scenes.ch03_morph import MorphToRepresentation
 from scenes.ch04_manifold_forms import ManifoldForms
 from scenes.ch05_recon_on_manifold import ReconstructionsOnManifold
 from scenes.ch06_reliability import ReliableWhereDense
+from scenes.ch08_approximate import ApproximateNotInterpolate
+from scenes.ch09_prior import NewSamplesNeedAPrior
 from scenes.ch10_both_pictures import BothPictures
 
 __all__ = ["SCENES_IN_ORDER", "ChapterInfo", "chapter_infos", "find_chapter"]
@@ -23,6 +25,8 @@ SCENES_IN_ORDER: list[type[ChapterScene]] = [
     ManifoldForms,
     ReconstructionsOnManifold,
     ReliableWhereDense,
+    ApproximateNotInterpolate,
+    NewSamplesNeedAPrior,
     BothPictures,
 ]
 

@@ -1,14 +1,18 @@
 """The whole explainer: every chapter that exists, in storyboard order, as one video.
 
 Each chapter is a Manim section named after it, so ``--save_sections`` gives
-one clip per chapter. Chapters are written so that each one starts exactly
-where the one before ends, which makes the joins seamless.
+one clip per chapter. A chapter that ``continues_previous`` opens on exactly
+the frame the one before ends on, so the join is seamless; before any other
+chapter the screen fades to the background.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from manim import Group
+
+from scenes.animations.opacity import OpacityFade
 from scenes.base import ChapterScene
 from scenes.chapters import SCENES_IN_ORDER
 
@@ -19,11 +23,14 @@ class AutoencoderExplainer(ChapterScene):
     """Plays :data:`scenes.chapters.SCENES_IN_ORDER` one after another."""
 
     def construct(self) -> None:
-        for cls in SCENES_IN_ORDER:
+        for i, cls in enumerate(SCENES_IN_ORDER):
             # The chapter's beats run on this scene, with the chapter's parameters.
             self._chapter_cls: type[ChapterScene] | None = cls
             cls.construct(self)
             self.caption(None)
+            following = SCENES_IN_ORDER[i + 1] if i + 1 < len(SCENES_IN_ORDER) else None
+            if following is None or not following.continues_previous:
+                self.play(OpacityFade(Group(*self.mobjects), fade_in=False), run_time=0.8)
             self.clear()
         self._chapter_cls = None
 

@@ -36,6 +36,7 @@ COLORS: dict[str, str] = {
     "encoder": "#56B4E9",  # f
     "decoder": "#F0E442",  # g
     "residual": "#D9D9D9",  # x_j - x̂_j
+    "unreliable": "#D55E00",  # samples that land where g is unreliable: vermillion
     "seeds": "#CC79A7",  # decoders from other seeds: reddish purple
     "negative": "#CC79A7",  # negative weights and activations: reddish purple
     "positive": "#0072B2",  # positive weights and activations: blue

@@ -141,3 +141,38 @@ def test_opacity_fade_scales_alpha_only() -> None:
     anim.interpolate_mobject(1.0)
     assert g[0].fill_rgbas[0, 3] == pytest.approx(0.6)
     assert all(np.array_equal(a, m.points) for a, m in zip(points, g, strict=True))
+
+
+def _texts(scene) -> list[str]:
+    from manim import Text
+
+    return [m.original_text for top in scene.mobjects for m in top.get_family() if isinstance(m, Text)]
+
+
+def test_overfit_figures_on_screen_are_aecores() -> None:
+    from aecore import cached_run
+    from aecore.presets import OVERFIT, WELL_FIT, residuals
+    from scenes.ch08_approximate import ApproximateNotInterpolate
+
+    scene = ApproximateNotInterpolate(renderer=CairoRenderer(skip_animations=True))
+    scene.render()
+    shown = set(_texts(scene))
+    for cfg in (WELL_FIT, OVERFIT):
+        r = residuals(cached_run(cfg))
+        assert f"train {r.train:.3f}   held-out {r.held_out:.3f}" in shown
+    over, well = residuals(cached_run(OVERFIT)), residuals(cached_run(WELL_FIT))
+    assert over.ratio < 0.2 < 0.6 < well.ratio  # the lesson the numbers carry
+
+
+def test_prior_fractions_on_screen_are_aecores() -> None:
+    from aecore import cached_run
+    from aecore.presets import PRIOR_AE, PRIOR_VAE
+    from scenes.ch09_prior import RELIABLE, NewSamplesNeedAPrior, prior_draws
+
+    scene = NewSamplesNeedAPrior(renderer=CairoRenderer(skip_animations=True))
+    scene.render()
+    shown = set(_texts(scene))
+    ae, vae = prior_draws((cached_run(PRIOR_AE), cached_run(PRIOR_VAE)))
+    for d in (ae, vae):
+        assert f"{100 * d.fraction(RELIABLE):.0f}% reliable" in shown
+    assert vae.fraction(RELIABLE) > ae.fraction(RELIABLE) + 0.1

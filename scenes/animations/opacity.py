@@ -7,7 +7,7 @@ diagram, a fading curve). These only rescale the alpha channel.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from manim import Animation, Mobject, VMobject, smooth
 
@@ -33,7 +33,7 @@ class OpacityFade(Animation):
         super().__init__(mobject, **kwargs)
 
     def create_starting_mobject(self) -> Mobject:
-        return self.mobject  # nothing to copy: only opacities change
+        return cast(Mobject, self.mobject)  # nothing to copy: only opacities change
 
     def interpolate_mobject(self, alpha: float) -> None:
         a = self.rate_func(alpha)

@@ -21,10 +21,17 @@ class DotCloud(VMobject):
         Scene coordinates of the dot centres.
     radius, color, opacity
         Look of every dot.
+    hollow
+        Draw rings (stroke only) instead of filled dots.
     """
 
-    def __init__(self, centers: np.ndarray, radius: float, color: str, opacity: float = 1.0) -> None:
-        super().__init__(fill_color=color, fill_opacity=opacity, stroke_width=0)
+    def __init__(
+        self, centers: np.ndarray, radius: float, color: str, opacity: float = 1.0, hollow: bool = False
+    ) -> None:
+        if hollow:
+            super().__init__(fill_opacity=0, stroke_color=color, stroke_width=2.5, stroke_opacity=opacity)
+        else:
+            super().__init__(fill_color=color, fill_opacity=opacity, stroke_width=0)
         self.radius = radius
         template = Circle(radius=radius).points
         self._template = template - template.mean(axis=0)
