@@ -18,7 +18,7 @@ from scenes.picture2d import Picture2D
 from scenes.runs import seed_runs_2d
 from scenes.style import COLORS, text
 
-__all__ = ["ReliableWhereDense", "other_seed_curves", "reliability_picture"]
+__all__ = ["ReliableWhereDense", "density_label", "other_seed_curves"]
 
 
 def other_seed_curves(pic: Picture2D) -> VGroup:
@@ -36,16 +36,6 @@ def density_label(pic: Picture2D) -> Text:
     """The label of the latent density profile, under the latent panel's title."""
     label = text("density of z", "small", color=COLORS["latent"])
     return label.next_to(pic.latent_axis.title, direction=DOWN, aligned_edge=LEFT, buff=0.12)
-
-
-def reliability_picture() -> Picture2D:
-    """The picture as chapter 6 ends: density drawn, M faded, other seeds' M on top."""
-    pic = snapped_picture()
-    pic.remove(pic.residuals, pic.recon_dots)
-    pic.add(pic.density, density_label(pic))
-    pic.set_manifold_opacity(pic.state.reliability)
-    pic.add(other_seed_curves(pic))
-    return pic
 
 
 class ReliableWhereDense(ChapterScene):

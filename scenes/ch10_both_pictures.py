@@ -12,7 +12,6 @@ from manim import DOWN, LEFT, UP, FadeIn, Line, VGroup, config
 
 from scenes.animations.opacity import OpacityFade
 from scenes.base import ChapterScene
-from scenes.ch06_reliability import reliability_picture
 from scenes.implementation import ImplementationPicture
 from scenes.layout import Rect
 from scenes.picture2d import Picture2D, PictureState
@@ -66,15 +65,11 @@ class BothPictures(ChapterScene):
 
     def construct(self) -> None:
         self.next_section(self.title)
-        start = reliability_picture()
-        self.add(start)
-        self.wait(0.3)
+        implementation, representation, headings = closing_frame()
 
         # Side by side.
-        implementation, representation, headings = closing_frame()
         self.caption("Two pictures of one autoencoder")
-        self.play(OpacityFade(start, fade_in=False), run_time=0.8)
-        self.play(OpacityFade(representation), OpacityFade(implementation), run_time=1.2)
+        self.play(OpacityFade(representation), OpacityFade(implementation), run_time=1.5)
         self.play(FadeIn(headings))
         self.wait(2.0)
         self.caption("The network says how to compute x̂; M = g(ℝᵏ) shows what was learned")

@@ -3,7 +3,8 @@
 Each chapter is a Manim section named after it, so ``--save_sections`` gives
 one clip per chapter. A chapter that ``continues_previous`` opens on exactly
 the frame the one before ends on, so the join is seamless; before any other
-chapter the screen fades to the background.
+chapter the screen fades to the background. The video ends on the last
+chapter's closing frame.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ class AutoencoderExplainer(ChapterScene):
             cls.construct(self)
             self.caption(None)
             following = SCENES_IN_ORDER[i + 1] if i + 1 < len(SCENES_IN_ORDER) else None
-            if following is None or not following.continues_previous:
+            if following is not None and not following.continues_previous:
                 self.play(OpacityFade(Group(*self.mobjects), fade_in=False), run_time=0.8)
             self.clear()
         self._chapter_cls = None
