@@ -97,6 +97,9 @@ class ChapterScene(Scene):
             if shown < needed:
                 self.wait(needed - shown)
             self.captions.append(Caption(self._caption_start, self.now, self._caption.original_text))
+            # On top, the caption is the only moving mobject: Manim redraws every
+            # mobject added after the first moving one on every frame.
+            self.bring_to_front(self._caption)
             self.play(FadeOut(self._caption), run_time=0.25)
         self._caption = None
         if s:
