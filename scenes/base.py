@@ -54,7 +54,8 @@ class ChapterScene(Scene):
     Subclasses set ``chapter`` (storyboard number) and ``title``, and build in
     ``construct``; ``continues_previous`` says the chapter opens on exactly
     the frame the previous chapter (in :data:`scenes.chapters.SCENES_IN_ORDER`)
-    ends on. ``caption_seconds_per_word`` paces reading time. When the
+    ends on. ``caption_seconds_per_word`` paces reading time (a
+    caption always stays up that long); ``pace`` scales every other pause. When the
     scene is written to a movie, its captions are written beside it as a
     ``.srt`` file with the same name.
     """
@@ -63,6 +64,7 @@ class ChapterScene(Scene):
     title: str
     continues_previous: bool = False
     caption_seconds_per_word: float = 0.28
+    pace: float = 0.6
 
     def setup(self) -> None:
         ensure_fonts()
@@ -82,6 +84,10 @@ class ChapterScene(Scene):
         """Seconds of video played so far in this scene."""
         return float(self.renderer.time)
 
+    def wait(self, duration: float = 1.0, *args: Any, **kwargs: Any) -> None:
+        """Hold for ``duration * pace`` seconds (``pace`` scales every pause of a chapter)."""
+        super().wait(duration * self.pace, *args, **kwargs)
+
     def reading_time(self, s: str) -> float:
         """Seconds a viewer needs to read ``s`` (at least 1.5 s)."""
         return max(1.5, self.caption_seconds_per_word * len(s.split()))
@@ -95,7 +101,7 @@ class ChapterScene(Scene):
             shown = self.now - self._caption_start
             needed = self.reading_time(self._caption.original_text)
             if shown < needed:
-                self.wait(needed - shown)
+                super().wait(needed - shown)
             self.captions.append(Caption(self._caption_start, self.now, self._caption.original_text))
             # On top, the caption is the only moving mobject: Manim redraws every
             # mobject added after the first moving one on every frame.

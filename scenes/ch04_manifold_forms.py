@@ -32,7 +32,7 @@ class ManifoldForms(ChapterScene):
     chapter = 4
     title = "M forms during training"
     continues_previous = True
-    seconds_per_snapshot = 0.3
+    seconds_per_snapshot = 0.25
     rewind_seconds = 2.0
 
     def construct(self) -> None:

@@ -15,6 +15,7 @@ from scenes.ch06_reliability import ReliableWhereDense
 from scenes.ch08_approximate import ApproximateNotInterpolate
 from scenes.ch09_prior import NewSamplesNeedAPrior
 from scenes.ch10_both_pictures import BothPictures
+from scenes.ch11_surface import SurfaceForms
 
 __all__ = ["SCENES_IN_ORDER", "ChapterInfo", "chapter_infos", "find_chapter"]
 
@@ -25,6 +26,7 @@ SCENES_IN_ORDER: list[type[ChapterScene]] = [
     ManifoldForms,
     ReconstructionsOnManifold,
     ReliableWhereDense,
+    SurfaceForms,
     ApproximateNotInterpolate,
     NewSamplesNeedAPrior,
     BothPictures,

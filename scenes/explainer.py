@@ -9,6 +9,7 @@ chapter's closing frame.
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 from manim import Group
@@ -38,5 +39,7 @@ class AutoencoderExplainer(ChapterScene):
     def __getattr__(self, name: str) -> Any:
         cls = self.__dict__.get("_chapter_cls")
         if cls is not None and hasattr(cls, name):
-            return getattr(cls, name)
+            value = inspect.getattr_static(cls, name)
+            # The chapter's own helper methods run bound to this scene.
+            return value.__get__(self, type(self)) if inspect.isfunction(value) else getattr(cls, name)
         raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
