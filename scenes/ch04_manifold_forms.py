@@ -8,13 +8,15 @@ latents z_j spread along the latent line and the loss falls.
 
 from __future__ import annotations
 
-from manim import Create, FadeIn
+import numpy as np
+from manim import Circle, Create, FadeIn, FadeOut
 
 from scenes.animations.timeline import SnapshotTimeline
 from scenes.base import ChapterScene
 from scenes.ch03_morph import representation_start
 from scenes.picture2d import Picture2D
 from scenes.runs import main_run_2d
+from scenes.style import COLORS
 
 __all__ = ["ManifoldForms", "trained_picture"]
 
@@ -53,11 +55,16 @@ class ManifoldForms(ChapterScene):
         self.caption("M = g(ℝ¹): everything the decoder can output")
         self.play(Create(pic.manifold), FadeIn(pic.m_label), run_time=1.5)
         pic.add(pic.manifold, pic.m_label)
+        # Untrained, M is a short curve: a ring shows where it is.
+        verts = pic.manifold.vertices
+        ring = Circle(radius=max(0.35, 0.6 * float(np.ptp(verts, axis=0).max())), color=COLORS["manifold"])
+        self.play(Create(ring.move_to(verts.mean(axis=0))), run_time=0.8)
         self.wait(1.5)
         self.caption("x̂ = g(f(x)) is one point of M")
         self.wait(2.0)
 
         # Training.
+        self.play(FadeOut(ring), run_time=0.4)
         self.caption("Training: M unfolds onto the data, the latents z spread out")
         self.play(SnapshotTimeline(pic, seconds_per_snapshot=self.seconds_per_snapshot))
         self.wait(0.5)
