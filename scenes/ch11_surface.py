@@ -38,12 +38,12 @@ from manim import (
 
 from aecore import Run
 from scenes.animations.orbit import OrbitClock
+from scenes.animations.timeline import SnapshotTimeline
 from scenes.animations.timeline3d import (
     FadeDrawn,
     FadeSurfaceToReliability,
     Redraw,
     SnapOntoSurface,
-    SurfaceTimeline,
 )
 from scenes.base import ChapterScene
 from scenes.layout import Layout, Rect, current_layout
@@ -450,7 +450,7 @@ class SurfaceForms(ChapterScene):
         self.play(FadeOut(ring), run_time=0.4)
         self.say("Training: M unfolds over the sheet as the z spread over the plane")
         self.play(
-            SurfaceTimeline(pic, seconds_per_snapshot=self.seconds_per_snapshot),
+            SnapshotTimeline(pic, seconds_per_snapshot=self.seconds_per_snapshot),
             Redraw(pic.loss_inset),
             Redraw(pic.heatmap),
         )

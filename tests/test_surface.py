@@ -10,7 +10,8 @@ import pytest
 from manim import Camera, ManimColor
 from manim.renderer.cairo_renderer import CairoRenderer
 
-from scenes.animations.timeline3d import FadeSurfaceToReliability, SnapOntoSurface, SurfaceTimeline
+from scenes.animations.timeline import SnapshotTimeline
+from scenes.animations.timeline3d import FadeSurfaceToReliability, SnapOntoSurface
 from scenes.ch11_surface import ManimSurfaceView, Picture3D, SurfaceForms
 from scenes.mobjects.mesh import (
     KIND_FACE,
@@ -121,7 +122,7 @@ def test_snap_and_timeline_by_hand(run) -> None:
     pic = Picture3D(run)
     pic.view.show_recon = True
     n = len(run.snapshots)
-    anim = SurfaceTimeline(pic, seconds_per_snapshot=0.2)
+    anim = SnapshotTimeline(pic, seconds_per_snapshot=0.2)
     assert anim.run_time == pytest.approx(0.2 * (n - 1))
     for i in (0, n // 2, n - 1):
         anim.interpolate_mobject(i / (n - 1))

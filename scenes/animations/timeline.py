@@ -2,21 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol, cast
 
-from manim import Animation, linear
+from manim import Animation, Mobject, linear
 
-from scenes.picture2d import Picture2D, state_at
+from aecore import Run
+from scenes.mobjects.loss_inset import LossInset
+from scenes.picture2d import PictureState, state_at
 
-__all__ = ["SnapshotTimeline"]
+__all__ = ["SnapshotPicture", "SnapshotTimeline"]
+
+
+class SnapshotPicture(Protocol):
+    """What a timeline needs of a picture (the 2-D and the 3-D one alike)."""
+
+    run: Run
+    loss_inset: LossInset
+
+    def set_state(self, state: PictureState, recon_fraction: float | None = None) -> Any: ...
 
 
 class SnapshotTimeline(Animation):
-    """Move a :class:`Picture2D` through its run's snapshots.
+    """Move a picture through its run's snapshots.
 
     Time is spent evenly across snapshots (not across steps): snapshots are
     dense early in training, where M changes fastest, so the early unfolding
-    gets as much screen time as the slow late refinement.
+    gets as much screen time as the slow late refinement. The picture moves in
+    place: no starting copy is made, and its updaters (an orbiting camera)
+    keep running.
 
     Parameters
     ----------
@@ -30,7 +43,7 @@ class SnapshotTimeline(Animation):
 
     def __init__(
         self,
-        picture: Picture2D,
+        picture: SnapshotPicture,
         start: float = 0.0,
         end: float | None = None,
         seconds_per_snapshot: float = 0.25,
@@ -41,7 +54,11 @@ class SnapshotTimeline(Animation):
         self.end = float(len(picture.run.snapshots) - 1) if end is None else end
         kwargs.setdefault("run_time", max(abs(self.end - self.start), 1.0) * seconds_per_snapshot)
         kwargs.setdefault("rate_func", linear)
-        super().__init__(picture, **kwargs)
+        kwargs.setdefault("suspend_mobject_updating", False)
+        super().__init__(cast(Mobject, picture), **kwargs)
+
+    def create_starting_mobject(self) -> Mobject:
+        return Mobject()  # never read: copying a whole picture with its text is slow
 
     def position(self, alpha: float) -> float:
         """Fractional snapshot index shown at ``alpha``."""

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any, Protocol, cast
 
-from manim import Animation, Mobject, linear, smooth
+from manim import Animation, Mobject, smooth
 
 from aecore import Run
 from scenes.mobjects.loss_inset import LossInset
-from scenes.picture2d import PictureState, state_at
+from scenes.picture2d import PictureState
 
 __all__ = [
     "FadeDrawn",
@@ -21,7 +21,6 @@ __all__ = [
     "Picture3DLike",
     "Redraw",
     "SnapOntoSurface",
-    "SurfaceTimeline",
 ]
 
 
@@ -49,35 +48,6 @@ class _InPlace(Animation):
 
     def create_starting_mobject(self) -> Mobject:
         return Mobject()
-
-
-class SurfaceTimeline(_InPlace):
-    """Play a run's snapshots from ``start`` to ``end`` (fractional indices), evenly per snapshot."""
-
-    def __init__(
-        self,
-        picture: Picture3DLike,
-        start: float = 0.0,
-        end: float | None = None,
-        seconds_per_snapshot: float = 0.25,
-        **kwargs: Any,
-    ) -> None:
-        self.picture = picture
-        self.start = start
-        self.end = float(len(picture.run.snapshots) - 1) if end is None else end
-        kwargs.setdefault("run_time", max(abs(self.end - self.start), 1.0) * seconds_per_snapshot)
-        kwargs.setdefault("rate_func", linear)
-        kwargs.setdefault("suspend_mobject_updating", False)
-        super().__init__(cast(Mobject, picture), **kwargs)
-
-    def position(self, alpha: float) -> float:
-        """Fractional snapshot index shown at ``alpha``."""
-        return self.start + self.rate_func(alpha) * (self.end - self.start)
-
-    def interpolate_mobject(self, alpha: float) -> None:
-        u = self.position(alpha)
-        self.picture.set_state(state_at(self.picture.run, u))
-        self.picture.loss_inset.set_position(u)
 
 
 class SnapOntoSurface(_InPlace):
