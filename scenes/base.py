@@ -63,8 +63,8 @@ class ChapterScene(Scene):
     chapter: int
     title: str
     continues_previous: bool = False
-    caption_seconds_per_word: float = 0.28
-    pace: float = 0.6
+    caption_seconds_per_word: float = 0.25
+    pace: float = 0.5
 
     def setup(self) -> None:
         ensure_fonts()

@@ -12,6 +12,7 @@ from scenes.ch03_morph import MorphToRepresentation
 from scenes.ch04_manifold_forms import ManifoldForms
 from scenes.ch05_recon_on_manifold import ReconstructionsOnManifold
 from scenes.ch06_reliability import ReliableWhereDense
+from scenes.ch07_latent_prior import LatentDimensionIsAPrior
 from scenes.ch08_approximate import ApproximateNotInterpolate
 from scenes.ch09_prior import NewSamplesNeedAPrior
 from scenes.ch10_both_pictures import BothPictures
@@ -27,6 +28,7 @@ SCENES_IN_ORDER: list[type[ChapterScene]] = [
     ReconstructionsOnManifold,
     ReliableWhereDense,
     SurfaceForms,
+    LatentDimensionIsAPrior,
     ApproximateNotInterpolate,
     NewSamplesNeedAPrior,
     BothPictures,

@@ -1,0 +1,291 @@
+"""Chapter 7: the latent dimension is a prior.
+
+Two 3-D panels side by side (stacked in portrait frames), each under its own
+slowly orbiting camera: a sheet of data (a 2-D cloud) trained with k = 1, and
+a helix of data (a 1-D cloud) trained with k = 2. M = g(latent range) is a
+curve on the left and a surface on the right: its dimension is k's, not the
+data's. On the left each x̂ lands on the curve along its residual, and most
+residuals are long, because one curve cannot cover a sheet.
+
+The curve is drawn by :class:`~scenes.mobjects.curve3d.CurveView`, the
+surface by :class:`~scenes.mobjects.mesh.SurfaceView`: both sort M and the
+points by depth and draw them in one pycairo pass. M fades smoothly outside
+the data's box (the decoder's guesses far from the data would otherwise fill
+the panel); the translucent surface is brighter where the decoder is reliable
+(where the latents are dense), and faint elsewhere.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, Circle, FadeIn, Mobject, VGroup, config
+
+from aecore import Run
+from scenes.animations.orbit import OrbitClock
+from scenes.animations.timeline3d import FadeDrawn
+from scenes.base import ChapterScene
+from scenes.layout import Rect, current_layout
+from scenes.mobjects.curve3d import CurveView
+from scenes.mobjects.mesh import SurfaceView, face_average, face_centers, install_cairo_drawing
+from scenes.mobjects.panels import panel_frame
+from scenes.projection import OrbitCamera, orbit_angles
+from scenes.runs_prior import helix_k2_run, sheet_k1_run
+from scenes.style import COLORS, text
+
+__all__ = ["LatentDimensionIsAPrior", "PriorPanel", "box_window", "prior_rects"]
+
+
+def prior_rects() -> tuple[Rect, Rect]:
+    """The two panels: side by side in a wide frame, stacked in a tall or square one."""
+    w, h = config.frame_width, config.frame_height
+    if current_layout().portrait:
+        pw, ph = 0.94 * w, 0.3 * h
+        return Rect(0.0, 0.245 * h, pw, ph), Rect(0.0, -0.125 * h, pw, ph)
+    pw, ph = 0.475 * w, 0.72 * h
+    return Rect(-0.2475 * w, 0.07 * h, pw, ph), Rect(0.2475 * w, 0.07 * h, pw, ph)
+
+
+def box_window(points: np.ndarray, center: np.ndarray, half: np.ndarray, margin: float) -> np.ndarray:
+    """1 inside the box ``center ± half``, falling smoothly to 0 at ``margin`` outside it."""
+    d = np.abs(np.asarray(points, dtype=np.float64) - center) - half
+    out = np.linalg.norm(np.maximum(d, 0.0), axis=-1) / margin
+    x = np.clip(1.0 - out, 0.0, 1.0)
+    return np.asarray(x * x * (3.0 - 2.0 * x))
+
+
+class PriorPanel(VGroup):
+    """One run's data and trained M in R^3, seen by a slowly orbiting camera.
+
+    M is a :class:`CurveView` polyline for k = 1 and a :class:`SurfaceView`
+    mesh for k = 2, whatever the data. ``backdrop`` (frame and title) never
+    changes: add it to the scene before the panel, so that Manim keeps it in
+    its static background while the view is redrawn every frame.
+
+    Parameters
+    ----------
+    run
+        A run with data in R^3 and k = 1 or 2; its last snapshot is shown.
+    rect
+        Where the panel sits.
+    title
+        Small label in the top-left corner.
+    azimuth0, elevation0
+        Azimuth and mean elevation (radians) of the camera when the orbit starts.
+    orbit_speed
+        Degrees per second the camera turns.
+    """
+
+    curve_opacity = 1.0
+    """Opacity of a curve M inside the data's box."""
+
+    surface_opacity = (0.25, 0.72)
+    """Opacity of a surface M inside the data's box where the decoder's reliability is 0 and 1.
+
+    Translucent, so that the points behind it show through; brighter where the
+    latents are dense, so the part of M the data pins down stands out.
+    """
+
+    clip_margin = 0.35
+    """M fades out over this fraction of the data box's largest half-size past the box."""
+
+    orbit_seconds = 25.0
+    """The camera is fitted to every angle of the orbit's first ``orbit_seconds``."""
+
+    def __init__(
+        self,
+        run: Run,
+        rect: Rect,
+        title: str,
+        azimuth0: float = np.radians(-60.0),
+        elevation0: float = np.radians(24.0),
+        orbit_speed: float = 5.0,
+    ) -> None:
+        super().__init__()
+        s = run.final
+        if run.data.shape[1] != 3 or s.latents.shape[1] not in (1, 2):
+            raise ValueError("PriorPanel shows runs with data in R^3 and k = 1 or 2")
+        self.run = run
+        self.k = int(s.latents.shape[1])
+        self.rect = rect
+        self.frame, self.title = panel_frame(rect, title)
+        self.backdrop = VGroup(self.frame, self.title)
+        lo, hi = run.data.min(axis=0), run.data.max(axis=0)
+        self.box_center, self.box_half = (lo + hi) / 2, (hi - lo) / 2
+        self.box_margin = self.clip_margin * float(self.box_half.max())
+        self.azimuth0, self.elevation0, self.orbit_speed = (
+            float(azimuth0),
+            float(elevation0),
+            float(orbit_speed),
+        )
+        self.orbit_time = 0.0
+
+        top = self.title.get_bottom()[1] - 0.05
+        screen_center = np.array([rect.cx, 0.5 * (top + rect.bottom)])
+        radius = float(np.linalg.norm(self.box_half)) + self.box_margin
+        az, el = self.angles(0.0)
+        cam = OrbitCamera(az, el, self.box_center, 1.0, screen_center, distance=4.5 * radius)
+        cam = OrbitCamera(az, el, self.box_center, self._fit_scale(cam, top), screen_center, cam.distance)
+        inset = 0.03 * min(rect.width, rect.height)
+        bounds = (rect.left + inset, rect.bottom + inset, rect.right - inset, rect.top - inset)
+        self.dot_radius = 0.0075 * min(rect.width, rect.height)
+        colors = {c: COLORS[c] for c in ("manifold", "data", "recon", "residual")}
+
+        self.view: CurveView | SurfaceView
+        if self.k == 1:
+            curve = CurveView(cam, bounds, colors, dot_radius=self.dot_radius)
+            curve.set_curve(s.manifold, self.curve_opacity * self.window(s.manifold), s.latent_grid)
+            self.view = curve
+        else:
+            surface = SurfaceView(cam, bounds, colors, dot_radius=self.dot_radius)
+            # Faces grow out of the latents: each face's latent distance to the nearest z_j, in [0, 1].
+            centres = face_average(s.latent_grid)
+            d = np.linalg.norm(centres[..., None, :] - s.latents[None, None, :, :], axis=-1).min(axis=-1)
+            o0, o1 = self.surface_opacity
+            rel = np.clip(face_average(s.reliability), 0.0, 1.0)
+            base = (o0 + (o1 - o0) * rel) * self.window(face_centers(s.manifold))
+            self._face_base = base
+            self._face_reach = d / max(float(d[base > 0.01].max(initial=0.0)), 1e-12)
+            surface.set_surface(s.manifold, base, s.latent_grid)
+            self.view = surface
+        self.view.set_data_points(run.data, s.latents, s.recon, 0.0)
+        self._growth = 1.0
+        self.add(self.view)
+
+    # Camera.
+
+    def angles(self, t: float) -> tuple[float, float]:
+        """Azimuth and elevation of the camera ``t`` seconds into the orbit."""
+        return orbit_angles(
+            t, azimuth0=self.azimuth0, degrees_per_second=self.orbit_speed, elevation0=self.elevation0
+        )
+
+    def _fit_scale(self, cam: OrbitCamera, top: float) -> float:
+        """Scene units per data unit so that the data's box fits the panel at every angle of the orbit."""
+        h = self.box_half
+        signs = np.array([[a, b, c] for a in (-1, 1) for b in (-1, 1) for c in (-1, 1)])
+        corners = signs * h + self.box_center
+        ext = np.zeros(2)
+        for t in np.linspace(0.0, self.orbit_seconds, 51):
+            xy, _ = cam.turned(*self.angles(float(t))).project(corners)
+            ext = np.maximum(ext, np.abs(xy - cam.center).max(axis=0))
+        return float(min(0.47 * self.rect.width / ext[0], 0.47 * (top - self.rect.bottom) / ext[1]))
+
+    def set_orbit_time(self, t: float) -> PriorPanel:
+        """Turn the camera to where the orbit is ``t`` seconds after it started."""
+        self.orbit_time = float(t)
+        self.view.set_camera(self.view.camera3d.turned(*self.angles(self.orbit_time)))
+        return self
+
+    def start_orbit(self) -> PriorPanel:
+        """Keep the camera orbiting while the panel is in a scene."""
+        self.view.add_updater(OrbitClock(self))
+        return self
+
+    # M.
+
+    def window(self, points: np.ndarray) -> np.ndarray:
+        """1 inside the data's box, falling smoothly to 0 at ``box_margin`` outside it."""
+        return box_window(points, self.box_center, self.box_half, self.box_margin)
+
+    @property
+    def growth(self) -> float:
+        """How much of M is shown (0 to 1): a curve drawn on from one end, a surface grown out of the data."""
+        return self._growth
+
+    @growth.setter
+    def growth(self, g: float) -> None:
+        self._growth = float(np.clip(g, 0.0, 1.0))
+        if isinstance(self.view, CurveView):
+            self.view.drawn_fraction = self._growth
+            return
+        w = 0.25
+        x = np.clip((self._growth * (1.0 + w) - self._face_reach) / w, 0.0, 1.0)
+        self.view.face_opacity = self._face_base * x * x * (3.0 - 2.0 * x)
+
+    @property
+    def m_vertices(self) -> np.ndarray:
+        """The vertices of M as drawn: ``(G, 3)`` for a curve, ``(G, G, 3)`` for a surface."""
+        return np.asarray(self.view.vertices)
+
+    # Labels.
+
+    def verdict(self, s: str) -> Mobject:
+        """A line under the panel (beside it is the caption's line) in M's colour."""
+        label = text(s, "label", color=COLORS["manifold"])
+        if label.width > 0.96 * self.rect.width:
+            label.scale_to_fit_width(0.96 * self.rect.width)
+        return label.next_to(self.frame, DOWN, buff=0.14)
+
+    def legend(self) -> VGroup:
+        """Data and reconstruction dots, named, under the panel's title."""
+        entries = VGroup()
+        for color, label in ((COLORS["data"], "x"), (COLORS["recon"], "x̂ = g(f(x))")):
+            dot = Circle(radius=1.6 * self.dot_radius, color=color, fill_opacity=1.0, stroke_width=0)
+            entries.add(VGroup(dot, text(label, "small", color=color).next_to(dot, RIGHT, buff=0.08)))
+        entries.arrange(RIGHT, buff=0.3)
+        return entries.next_to(self.title, DOWN, buff=0.12, aligned_edge=LEFT)
+
+
+class LatentDimensionIsAPrior(ChapterScene):
+    """A sheet given k = 1 and a helix given k = 2: M takes k's dimension, not the data's."""
+
+    chapter = 7
+    title = "The latent dimension is a prior"
+    continues_previous = False
+
+    def setup(self) -> None:
+        super().setup()
+        self.panels: tuple[PriorPanel, ...] = ()
+
+    def construct(self) -> None:
+        self.next_section(self.title)
+        install_cairo_drawing(self.camera)
+        left_rect, right_rect = prior_rects()
+        sheet = PriorPanel(
+            sheet_k1_run(), left_rect, "a sheet of data (2-D) in ℝ³", np.radians(-60.0), np.radians(50.0)
+        )
+        helix = PriorPanel(
+            helix_k2_run(), right_rect, "a helix of data (1-D) in ℝ³", np.radians(-35.0), np.radians(20.0)
+        )
+        self.panels = (sheet, helix)
+        sheet.growth, helix.growth = 0.0, 0.0
+        for p in self.panels:
+            p.view.alpha = 0.0
+            p.start_orbit()
+        self.add(sheet.backdrop, helix.backdrop, sheet, helix)
+
+        self.say("Two data sets in ℝ³: a sheet and a helix")
+        self.play(*(FadeDrawn(p.view, "alpha", 1.0) for p in self.panels), run_time=1.0)
+        self.wait(0.5)
+
+        self.say("Sheet with k = 1: M is a curve snaking through it")
+        v1 = sheet.verdict("k = 1  →  M = g(ℝ¹) is a curve")
+        self.play(FadeDrawn(sheet, "growth", 1.0), FadeIn(v1), run_time=2.0)
+        self.keep(v1)
+        self.wait(0.6)
+
+        self.say("Helix with k = 2: M is a surface the helix lies on")
+        v2 = helix.verdict("k = 2  →  M = g(ℝ²) is a surface")
+        self.play(FadeDrawn(helix, "growth", 1.0), FadeIn(v2), run_time=2.0)
+        self.keep(v2)
+        self.wait(0.6)
+
+        self.say("x̂ lands on the curve, far from most of the sheet")
+        legend = sheet.legend()
+        sheet.view.show_recon = True
+        self.play(FadeDrawn(sheet.view, "recon_fraction", 1.0), FadeIn(legend), run_time=2.0)
+        self.keep(legend)
+        self.wait(0.5)
+
+        self.say("k, fixed before training, sets M's dimension, not the data")
+        self.wait(4.7)
+
+    def keep(self, *labels: Mobject) -> None:
+        """Move ``labels`` to the back of the scene, into Manim's static background."""
+        self.bring_to_back(*labels)
+
+    def say(self, s: str | None) -> None:
+        """:meth:`caption`, then move the caption to the back of the scene (into the static background)."""
+        self.caption(s)
+        if self._caption is not None:
+            self.bring_to_back(self._caption)

@@ -1,0 +1,402 @@
+"""A fast 3-D curve with points, drawn by one mobject in one pycairo pass.
+
+The k = 1 counterpart of :class:`~scenes.mobjects.mesh.SurfaceView`: M is a
+polyline ``(G, 3)`` (the decoder's image of a latent interval), drawn as
+``G - 1`` straight segments that are sorted together with the data dots, the
+reconstruction dots and the residual segments by depth (painter's algorithm,
+back to front), so that the curve passes in front of the points nearer than
+it and behind the others. Depth is also shown by shading: nearer segments are
+brighter and (under perspective) wider. Depth and opacity are quantised into
+a few levels, so that neighbouring segments that follow each other in the draw
+order share one style and are stroked as one path (a fine polyline of
+thousands of vertices then costs a few hundred strokes per frame).
+
+A reconstruction dot that has landed on M is drawn right after the segments
+around its own latent, so the curve never covers the x̂ that lie on it.
+Drawing goes through the camera hook of
+:func:`~scenes.mobjects.mesh.install_cairo_drawing`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import cairo
+import numpy as np
+from manim import ManimColor
+
+from scenes.mobjects.mesh import CairoDrawn, _pixel_transform
+from scenes.projection import OrbitCamera
+
+__all__ = [
+    "KIND_DATA",
+    "KIND_RECON",
+    "KIND_RESIDUAL",
+    "KIND_SEGMENT",
+    "CurveGeometry",
+    "CurveView",
+    "polyline_distance",
+]
+
+KIND_SEGMENT, KIND_RESIDUAL, KIND_DATA, KIND_RECON = 0, 1, 2, 3
+"""Kinds of primitive in a :class:`CurveGeometry`'s draw order."""
+
+
+def polyline_distance(points: np.ndarray, vertices: np.ndarray) -> np.ndarray:
+    """Distance ``(N,)`` from each point ``(N, n)`` to the polyline through ``vertices`` ``(G, n)``."""
+    p = np.asarray(points, dtype=np.float64)[:, None, :]
+    a = np.asarray(vertices, dtype=np.float64)[None, :-1, :]
+    d = np.asarray(vertices, dtype=np.float64)[None, 1:, :] - a
+    t = np.clip(np.sum((p - a) * d, axis=-1) / np.maximum(np.sum(d * d, axis=-1), 1e-300), 0.0, 1.0)
+    return np.asarray(np.linalg.norm(p - (a + t[..., None] * d), axis=-1).min(axis=1))
+
+
+@dataclass(frozen=True)
+class CurveGeometry:
+    """Everything :class:`CurveView` draws for one camera, in draw order.
+
+    Attributes
+    ----------
+    segment_xy
+        ``(S, 2, 2)`` scene coordinates of each segment's ends, in the order
+        of the polyline (``S = G - 1``); the segment being drawn on is cut short.
+    segment_depth
+        ``(S,)`` depth of each segment's midpoint (larger = further back).
+    segment_opacity
+        ``(S,)`` opacity each segment is drawn with (0 where not drawn yet).
+    segment_rgb
+        ``(S, 3)`` depth-shaded colour of each segment.
+    segment_width
+        ``(S,)`` stroke width of each segment in scene units.
+    segment_style
+        ``(S,)`` style code: segments with equal codes have equal colour,
+        width and opacity.
+    kinds, indices
+        The draw order of every primitive: kind codes (``KIND_*``) and the
+        index within its kind.
+    data_xy, recon_xy
+        ``(N, 2)`` scene coordinates of the data dots and reconstruction dots.
+    """
+
+    segment_xy: np.ndarray
+    segment_depth: np.ndarray
+    segment_opacity: np.ndarray
+    segment_rgb: np.ndarray
+    segment_width: np.ndarray
+    segment_style: np.ndarray
+    kinds: np.ndarray
+    indices: np.ndarray
+    data_xy: np.ndarray
+    recon_xy: np.ndarray
+
+
+def _rgb(color: str) -> np.ndarray:
+    return np.asarray(ManimColor(color).to_rgb(), dtype=np.float64)
+
+
+class CurveView(CairoDrawn):
+    """A depth-shaded curve M with data points, reconstructions and residuals, in depth order.
+
+    Parameters
+    ----------
+    camera
+        The projection (changed per frame with :meth:`set_camera`).
+    bounds
+        Scene rectangle ``(left, bottom, right, top)`` the view is clipped to.
+    colors
+        Colours of ``"manifold"``, ``"data"``, ``"recon"`` and ``"residual"``.
+    dot_radius
+        Radius of the dots in scene units.
+    curve_width
+        Stroke width of M at the camera's target depth, in scene units
+        (default: ``0.9 * dot_radius``).
+
+    Attributes
+    ----------
+    drawn_fraction
+        How much of M is drawn, from its first vertex (1: all of it); animate
+        it to draw M on.
+    recon_fraction
+        Where the reconstruction dots are, from their data points (0) to
+        their x̂ on M (1).
+    show_data, show_recon
+        Whether the data dots, and the reconstruction dots with their
+        residuals, are drawn.
+    alpha
+        Multiplies everything drawn.
+    """
+
+    def __init__(
+        self,
+        camera: OrbitCamera,
+        bounds: tuple[float, float, float, float],
+        colors: dict[str, str],
+        dot_radius: float = 0.04,
+        curve_width: float | None = None,
+    ) -> None:
+        super().__init__(bounds)
+        self.clip_bounds = bounds
+        self.camera3d = camera
+        self.colors = {k: _rgb(v) for k, v in colors.items()}
+        self.dot_radius = dot_radius
+        self.curve_width = 0.9 * dot_radius if curve_width is None else curve_width
+        self.residual_width = 0.4 * dot_radius
+        self.data_opacity = 0.95
+        self.vertices = np.zeros((2, 3))
+        self.vertex_opacity = np.zeros(2)
+        self.grid = np.array([0.0, 1.0])
+        self.data = np.zeros((0, 3))
+        self.latents = np.zeros(0)
+        self.recon = np.zeros((0, 3))
+        self.recon_fraction = 0.0
+        self.drawn_fraction = 1.0
+        self.depth_levels = 24
+        self.opacity_levels = 40
+        self.show_data = True
+        self.show_recon = False
+
+    # State.
+
+    def set_camera(self, camera: OrbitCamera) -> CurveView:
+        """Look through ``camera`` from now on."""
+        self.camera3d = camera
+        return self
+
+    def set_curve(self, vertices: np.ndarray, vertex_opacity: np.ndarray, grid: np.ndarray) -> CurveView:
+        """Show the polyline ``(G, 3)``, vertex opacities ``(G,)``, over the latent grid ``(G,)``/``(G, 1)``.
+
+        A segment's opacity is the mean of its two vertices'.
+        """
+        v = np.asarray(vertices, dtype=np.float64)
+        o = np.asarray(vertex_opacity, dtype=np.float64).reshape(-1)
+        g = np.asarray(grid, dtype=np.float64).reshape(-1)
+        if v.ndim != 2 or v.shape[0] < 2 or v.shape[1] != 3:
+            raise ValueError(f"a curve needs vertices of shape (G >= 2, 3), got {v.shape}")
+        if o.shape != (v.shape[0],) or g.shape != (v.shape[0],):
+            raise ValueError(f"{v.shape[0]} vertices, {o.size} opacities and {g.size} grid values")
+        self.vertices, self.vertex_opacity, self.grid = v, np.clip(o, 0.0, 1.0), g
+        return self
+
+    def set_data_points(
+        self, data: np.ndarray, latents: np.ndarray, recon: np.ndarray, recon_fraction: float
+    ) -> CurveView:
+        """Data ``(N, 3)``, their latents ``(N,)`` or ``(N, 1)``, reconstructions ``(N, 3)`` on M.
+
+        Each reconstruction dot is drawn ``recon_fraction`` of the way from
+        its data point to its reconstruction, with its residual segment.
+        """
+        self.data = np.asarray(data, dtype=np.float64)
+        self.latents = np.asarray(latents, dtype=np.float64).reshape(-1)
+        self.recon = np.asarray(recon, dtype=np.float64)
+        self.recon_fraction = float(recon_fraction)
+        return self
+
+    @property
+    def recon_positions(self) -> np.ndarray:
+        """Where the reconstruction dots are now, in data space ``(N, 3)``."""
+        return self.data + self.recon_fraction * (self.recon - self.data)
+
+    @property
+    def segment_count(self) -> int:
+        """Number of straight segments of the polyline (``G - 1``)."""
+        return int(self.vertices.shape[0] - 1)
+
+    def latent_segments(self) -> np.ndarray:
+        """Index ``(N,)`` of the segment each latent falls in (clipped to the grid)."""
+        g, s = self.grid, self.segment_count
+        u = np.clip((self.latents - g[0]) / (g[-1] - g[0]) * s, 0.0, s)
+        return np.minimum(np.floor(u).astype(int), s - 1)
+
+    # Geometry for one frame.
+
+    def geometry(self) -> CurveGeometry:
+        """Project, shade and sort everything for the current camera."""
+        cam = self.camera3d
+        v = self.vertices
+        s = self.segment_count
+        xy, depth = cam.project(v)
+        seg = np.stack([xy[:-1], xy[1:]], axis=1)  # (S, 2, 2)
+        _, seg_depth = cam.project(0.5 * (v[:-1] + v[1:]))
+        opacity = 0.5 * (self.vertex_opacity[:-1] + self.vertex_opacity[1:])
+
+        # Drawing on: whole segments up to the front, then part of one.
+        f = float(np.clip(self.drawn_fraction, 0.0, 1.0)) * s
+        full = int(np.floor(f))
+        opacity = np.where(np.arange(s) < full, opacity, 0.0)
+        if full < s and f > full:
+            seg = seg.copy()
+            seg[full, 1] = seg[full, 0] + (f - full) * (seg[full, 1] - seg[full, 0])
+            opacity[full] = 0.5 * (self.vertex_opacity[full] + self.vertex_opacity[full + 1])
+
+        # Depth cues: nearer is brighter, and wider under perspective (both by quantised depth).
+        lo, hi = float(depth.min()), float(depth.max())
+        level = np.round(np.clip((seg_depth - lo) / max(hi - lo, 1e-9), 0.0, 1.0) * self.depth_levels)
+        t = level / self.depth_levels
+        shade = 1.0 - 0.45 * t
+        rgb = shade[:, None] * self.colors["manifold"]
+        if np.isfinite(cam.distance):
+            dq = lo + t * (hi - lo)
+            persp = cam.distance / np.maximum(cam.distance + dq, 1e-6 * cam.distance)
+        else:
+            persp = np.ones(s)
+        width = self.curve_width * persp
+        o_level = np.round(opacity * self.opacity_levels)
+        opacity = o_level / self.opacity_levels
+        style = (level * (self.opacity_levels + 1) + o_level).astype(int)
+
+        depths = [seg_depth]
+        ranks = [np.ones(s)]
+        kinds = [np.full(s, KIND_SEGMENT)]
+        idx = [np.arange(s)]
+        n = len(self.data)
+        data_xy = np.zeros((n, 2))
+        recon_xy = np.zeros((n, 2))
+        if n and (self.show_data or self.show_recon):
+            data_xy, d_depth = cam.project(self.data)
+            cur = self.recon_positions
+            recon_xy, r_depth = cam.project(cur)
+            landed = np.linalg.norm(cur - self.recon, axis=1) <= 1e-9 * (
+                1.0 + np.linalg.norm(self.recon, axis=1)
+            )
+            # A landed x̂ is drawn after the nearest of the segments around its latent.
+            k = self.latent_segments()
+            pad = np.concatenate([seg_depth[:1], seg_depth, seg_depth[-1:]])
+            nearest = np.minimum(np.minimum(pad[k], pad[k + 1]), pad[k + 2])
+            if self.show_recon:
+                depths += [0.5 * (d_depth + r_depth), np.where(landed, nearest, r_depth)]
+                ranks += [np.full(n, 2.0), np.full(n, 4.0)]
+                kinds += [np.full(n, KIND_RESIDUAL), np.full(n, KIND_RECON)]
+                idx += [np.arange(n), np.arange(n)]
+            if self.show_data:
+                depths.append(d_depth)
+                ranks.append(np.full(n, 3.0))
+                kinds.append(np.full(n, KIND_DATA))
+                idx.append(np.arange(n))
+        all_depth, all_rank = np.concatenate(depths), np.concatenate(ranks)
+        order = np.lexsort((all_rank, -all_depth))
+        return CurveGeometry(
+            segment_xy=seg,
+            segment_depth=seg_depth,
+            segment_opacity=opacity,
+            segment_rgb=rgb,
+            segment_width=width,
+            segment_style=style,
+            kinds=np.concatenate(kinds)[order],
+            indices=np.concatenate(idx)[order],
+            data_xy=data_xy,
+            recon_xy=recon_xy,
+        )
+
+    # Drawing.
+
+    def draw(self, ctx: cairo.Context, camera: Any) -> None:
+        """Draw every primitive of :meth:`geometry` back to front, clipped to the bounds.
+
+        Consecutive dots (or residuals) share one path and one fill or stroke;
+        runs of segments of M that follow each other along the curve and in the
+        draw order, with one style, are stroked as one path (round joins).
+        """
+        if self.alpha <= 0.0:
+            return
+        geo = self.geometry()
+        sx, sy, ox, oy = _pixel_transform(camera)
+        ctx.identity_matrix()
+        left, bottom, right, top = self.clip_bounds
+        ctx.rectangle(left * sx + ox, top * sy + oy, (right - left) * sx, (bottom - top) * sy)
+        ctx.clip()
+        scale, offset = np.array([sx, sy]), np.array([ox, oy])
+        segs = (geo.segment_xy * scale + offset).reshape(-1, 4).tolist()
+        a = self.alpha
+        seg_a = (geo.segment_opacity * a).tolist()
+        # Manim reads Cairo's ARGB32 buffer as RGBA bytes, so every colour is given to Cairo as (b, g, r).
+        seg_c = geo.segment_rgb[:, ::-1].tolist()
+        seg_w = np.maximum(geo.segment_width * sx, 0.75).tolist()
+        seg_style = geo.segment_style.tolist()
+        data_px = (geo.data_xy * scale + offset).tolist()
+        recon_px = (geo.recon_xy * scale + offset).tolist()
+        r = self.dot_radius * sx
+        r_recon = 0.9 * r
+        lw_res = max(self.residual_width * sx, 0.75)
+        dc, rc, rs = self.colors["data"], self.colors["recon"], self.colors["residual"]
+        data_rgba = (dc[2], dc[1], dc[0], self.data_opacity * a)
+        recon_rgba = (rc[2], rc[1], rc[0], a)
+        res_rgba = (rs[2], rs[1], rs[0], 0.7 * a)
+        tau = 2.0 * np.pi
+        ctx.set_antialias(cairo.ANTIALIAS_DEFAULT)
+        ctx.set_line_join(cairo.LINE_JOIN_ROUND)
+        cap_round, cap_butt = cairo.LINE_CAP_ROUND, cairo.LINE_CAP_BUTT
+        pending = -1  # kind of the batched path not yet filled or stroked
+
+        def flush() -> None:
+            if pending == KIND_DATA:
+                ctx.set_source_rgba(*data_rgba)
+                ctx.fill()
+            elif pending == KIND_RECON:
+                ctx.set_source_rgba(*recon_rgba)
+                ctx.fill()
+            elif pending == KIND_RESIDUAL:
+                ctx.set_line_cap(cap_round)
+                ctx.set_source_rgba(*res_rgba)
+                ctx.set_line_width(lw_res)
+                ctx.stroke()
+
+        # A run of segments, each following the last along the curve (either way), with one style.
+        run_style, run_first, run_last, run_dir = -1, -1, -1, 0
+
+        def flush_run() -> None:
+            if run_style < 0:
+                return
+            if run_dir == 0:  # a single segment
+                q = segs[run_first]
+                ctx.move_to(q[0], q[1])
+                ctx.line_to(q[2], q[3])
+            sa = seg_a[run_first]
+            c = seg_c[run_first]
+            # Round caps overlap where runs meet: fine when opaque, visible beads when not.
+            ctx.set_line_cap(cap_round if sa >= 0.98 * a else cap_butt)
+            ctx.set_source_rgba(c[0], c[1], c[2], sa)
+            ctx.set_line_width(seg_w[run_first])
+            ctx.stroke()
+
+        for kind, i in zip(geo.kinds.tolist(), geo.indices.tolist(), strict=True):
+            if kind == KIND_SEGMENT and seg_a[i] < 0.004:
+                continue
+            if kind != KIND_SEGMENT and run_style >= 0:
+                flush_run()
+                run_style = -1
+            if kind != pending and pending >= 0:
+                flush()
+                pending = -1
+            if kind == KIND_SEGMENT:
+                st, step = seg_style[i], i - run_last
+                if st == run_style and (step == run_dir or (run_dir == 0 and step in (1, -1))):
+                    if run_dir == 0:
+                        run_dir = step
+                        q = segs[run_first]
+                        ctx.move_to(*((q[0], q[1]) if step == 1 else (q[2], q[3])))
+                        ctx.line_to(*((q[2], q[3]) if step == 1 else (q[0], q[1])))
+                    q = segs[i]
+                    ctx.line_to(*((q[2], q[3]) if step == 1 else (q[0], q[1])))
+                    run_last = i
+                    continue
+                flush_run()
+                run_style, run_first, run_last, run_dir = st, i, i, 0
+                continue
+            if pending < 0:
+                pending = kind
+            if kind == KIND_DATA:
+                p = data_px[i]
+                ctx.new_sub_path()
+                ctx.arc(p[0], p[1], r, 0.0, tau)
+            elif kind == KIND_RECON:
+                p = recon_px[i]
+                ctx.new_sub_path()
+                ctx.arc(p[0], p[1], r_recon, 0.0, tau)
+            else:
+                p, p2 = data_px[i], recon_px[i]
+                ctx.move_to(p[0], p[1])
+                ctx.line_to(p2[0], p2[1])
+        flush_run()
+        if pending >= 0:
+            flush()
