@@ -122,7 +122,7 @@ def test_subtitles_parse_in_order_inside_the_video(explainer) -> None:
     duration = explainer.renderer.time
     for a, b in itertools.pairwise(cues):
         assert a.start < a.end <= b.start
-    assert cues[-1].end.total_seconds() <= duration + 1e-6
+    assert cues[-1].end.total_seconds() <= duration + 5e-4  # SRT times are rounded to milliseconds
     for cue in cues:
         seconds = (cue.end - cue.start).total_seconds()
         assert seconds >= 0.9 * explainer.reading_time(cue.content)  # long enough to read
