@@ -124,11 +124,10 @@ class Picture2D(VGroup):
         self.manifold = FadingCurve(
             self.data_panel.to_scene(first.manifold), COLORS["manifold"], stroke_width=6
         )
-        self.data_dots = DotCloud(self.data_panel.to_scene(run.data), dot_r, COLORS["data"], opacity=0.85)
+        self.data_points = self.data_panel.to_scene(run.data)  # x_j on screen: fixed during a run
+        self.data_dots = DotCloud(self.data_points, dot_r, COLORS["data"], opacity=0.85)
         self.recon_dots = DotCloud(self.data_panel.to_scene(first.recon), dot_r * 0.9, COLORS["recon"])
-        self.residuals = SegmentBundle(
-            self.data_panel.to_scene(run.data), self.data_panel.to_scene(run.data), COLORS["residual"], 1.5
-        )
+        self.residuals = SegmentBundle(self.data_points, self.data_points, COLORS["residual"], 1.5)
         self.latent_dots = DotCloud(self.latent_axis.to_scene(first.latents), dot_r, COLORS["latent"], 0.6)
         self.density = DensityProfile(self.latent_axis, first.latent_grid, first.density)
 
@@ -238,7 +237,7 @@ class Picture2D(VGroup):
         z_pts = self.latent_axis.to_scene(state.latents)
         self.latent_dots.set_centers(z_pts)
         self.density.set_density(state.latent_grid, state.density)
-        x = dp.to_scene(self.run.data)
+        x = self.data_points
         xh = dp.to_scene(state.recon)
         t = getattr(self, "recon_fraction", 1.0)
         cur = x + t * (xh - x)

@@ -33,3 +33,12 @@ def to_pixel(points: np.ndarray, width: int, height: int) -> np.ndarray:
     col = (points[:, 0] / config.frame_width + 0.5) * width
     row = (0.5 - points[:, 1] / config.frame_height) * height
     return np.stack([np.floor(row), np.floor(col)], axis=1).astype(int)
+
+
+def dist_to_polyline(p: np.ndarray, poly: np.ndarray) -> np.ndarray:
+    """Distance of each point ``(N, d)`` to the polyline through ``poly`` ``(G, d)``."""
+    a, b = poly[:-1], poly[1:]
+    ab = b - a
+    t = np.clip(np.einsum("psd,sd->ps", p[:, None, :] - a[None], ab) / np.einsum("sd,sd->s", ab, ab), 0, 1)
+    closest = a[None] + t[..., None] * ab[None]
+    return np.linalg.norm(p[:, None, :] - closest, axis=-1).min(axis=1)

@@ -14,6 +14,7 @@ from aecore import AecoreError, TrainConfig, cached_run, load_run, make_dataset,
 from aecore.reliability import latent_reliability
 from aecore.snapshot import FORMAT_VERSION
 from aecore.train import snapshot_steps, train, train_to_file
+from tests.conftest import dist_to_polyline
 
 FIXTURE = Path(__file__).parent / "fixtures" / "run_v1.npz"
 SMALL = TrainConfig(n_points=120, hidden=(32, 32), steps=600, n_snapshots=12)
@@ -26,14 +27,6 @@ def small_run(tmp_path_factory: pytest.TempPathFactory):
     return load_run(path)
 
 
-def _dist_to_polyline(p: np.ndarray, poly: np.ndarray) -> np.ndarray:
-    a, b = poly[:-1], poly[1:]
-    ab = b - a
-    t = np.clip(np.einsum("psd,sd->ps", p[:, None, :] - a[None], ab) / np.einsum("sd,sd->s", ab, ab), 0, 1)
-    closest = a[None] + t[..., None] * ab[None]
-    return np.linalg.norm(p[:, None, :] - closest, axis=-1).min(axis=1)
-
-
 def test_loss_falls(small_run) -> None:
     losses = small_run.losses
     assert losses[-1] < 0.1 * losses[0]
@@ -43,8 +36,8 @@ def test_loss_falls(small_run) -> None:
 def test_recon_lies_on_manifold_and_data_does_not(small_run) -> None:
     s = small_run.final
     scale = np.ptp(small_run.data, axis=0).max()
-    d_recon = _dist_to_polyline(s.recon.astype(np.float64), s.manifold.astype(np.float64))
-    d_data = _dist_to_polyline(small_run.data, s.manifold.astype(np.float64))
+    d_recon = dist_to_polyline(s.recon.astype(np.float64), s.manifold.astype(np.float64))
+    d_data = dist_to_polyline(small_run.data, s.manifold.astype(np.float64))
     assert d_recon.max() < 1e-3 * scale
     assert np.median(d_data) > 20 * d_recon.max()
 

@@ -24,6 +24,7 @@ from aecore import (
 )
 from aecore.presets import OVERFIT, PRIOR_AE, PRIOR_THRESHOLD, PRIOR_VAE, WELL_FIT, residuals
 from aecore.train import train, train_to_file
+from tests.conftest import dist_to_polyline
 
 FIXTURE = Path(__file__).parent / "fixtures" / "run_v1.npz"
 SMALL_VAE = TrainConfig(n_points=60, hidden=(16,), steps=120, n_snapshots=5, grid_size=31, variant="vae")
@@ -37,14 +38,6 @@ def runs_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def small_vae(runs_root: Path) -> Run:
     return cached_run(SMALL_VAE, root=runs_root, quiet=True)
-
-
-def _dist_to_polyline(p: np.ndarray, poly: np.ndarray) -> np.ndarray:
-    a, b = poly[:-1], poly[1:]
-    ab = b - a
-    t = np.clip(np.einsum("psd,sd->ps", p[:, None, :] - a[None], ab) / np.einsum("sd,sd->s", ab, ab), 0, 1)
-    closest = a[None] + t[..., None] * ab[None]
-    return np.linalg.norm(p[:, None, :] - closest, axis=-1).min(axis=1)
 
 
 # The VAE variant and the file format.
@@ -134,7 +127,7 @@ def test_vae_prior_samples_land_where_m_is_reliable_more_often(prior_runs: tuple
     assert f_vae > f_ae + 0.15, (f_ae, f_vae)
     assert reliable_fraction(vae, "normal") >= reliable_fraction(ae, "normal")  # threshold 0.5 too
     # The VAE's M still follows the data.
-    d = _dist_to_polyline(vae.data, vae.final.manifold.astype(np.float64))
+    d = dist_to_polyline(vae.data, vae.final.manifold.astype(np.float64))
     assert np.median(d) < 2 * PRIOR_VAE.noise
     # The decoded samples are there to draw.
     draw = draw_prior(vae, "normal", n=300, seed=1)

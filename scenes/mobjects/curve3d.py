@@ -24,9 +24,8 @@ from typing import Any
 
 import cairo
 import numpy as np
-from manim import ManimColor
 
-from scenes.mobjects.mesh import CairoDrawn, _pixel_transform
+from scenes.mobjects.mesh import KIND_DATA, KIND_RECON, KIND_RESIDUAL, PointsView
 from scenes.projection import OrbitCamera
 
 __all__ = [
@@ -39,8 +38,8 @@ __all__ = [
     "polyline_distance",
 ]
 
-KIND_SEGMENT, KIND_RESIDUAL, KIND_DATA, KIND_RECON = 0, 1, 2, 3
-"""Kinds of primitive in a :class:`CurveGeometry`'s draw order."""
+KIND_SEGMENT = 0
+"""The kind of M's segments in a :class:`CurveGeometry`'s draw order (the others are the mesh's)."""
 
 
 def polyline_distance(points: np.ndarray, vertices: np.ndarray) -> np.ndarray:
@@ -91,11 +90,7 @@ class CurveGeometry:
     recon_xy: np.ndarray
 
 
-def _rgb(color: str) -> np.ndarray:
-    return np.asarray(ManimColor(color).to_rgb(), dtype=np.float64)
-
-
-class CurveView(CairoDrawn):
+class CurveView(PointsView):
     """A depth-shaded curve M with data points, reconstructions and residuals, in depth order.
 
     Parameters
@@ -135,33 +130,16 @@ class CurveView(CairoDrawn):
         dot_radius: float = 0.04,
         curve_width: float | None = None,
     ) -> None:
-        super().__init__(bounds)
-        self.clip_bounds = bounds
-        self.camera3d = camera
-        self.colors = {k: _rgb(v) for k, v in colors.items()}
-        self.dot_radius = dot_radius
+        super().__init__(camera, bounds, colors, dot_radius)
         self.curve_width = 0.9 * dot_radius if curve_width is None else curve_width
-        self.residual_width = 0.4 * dot_radius
-        self.data_opacity = 0.95
         self.vertices = np.zeros((2, 3))
         self.vertex_opacity = np.zeros(2)
         self.grid = np.array([0.0, 1.0])
-        self.data = np.zeros((0, 3))
-        self.latents = np.zeros(0)
-        self.recon = np.zeros((0, 3))
-        self.recon_fraction = 0.0
         self.drawn_fraction = 1.0
         self.depth_levels = 24
         self.opacity_levels = 40
-        self.show_data = True
-        self.show_recon = False
 
     # State.
-
-    def set_camera(self, camera: OrbitCamera) -> CurveView:
-        """Look through ``camera`` from now on."""
-        self.camera3d = camera
-        return self
 
     def set_curve(self, vertices: np.ndarray, vertex_opacity: np.ndarray, grid: np.ndarray) -> CurveView:
         """Show the polyline ``(G, 3)``, vertex opacities ``(G,)``, over the latent grid ``(G,)``/``(G, 1)``.
@@ -178,25 +156,6 @@ class CurveView(CairoDrawn):
         self.vertices, self.vertex_opacity, self.grid = v, np.clip(o, 0.0, 1.0), g
         return self
 
-    def set_data_points(
-        self, data: np.ndarray, latents: np.ndarray, recon: np.ndarray, recon_fraction: float
-    ) -> CurveView:
-        """Data ``(N, 3)``, their latents ``(N,)`` or ``(N, 1)``, reconstructions ``(N, 3)`` on M.
-
-        Each reconstruction dot is drawn ``recon_fraction`` of the way from
-        its data point to its reconstruction, with its residual segment.
-        """
-        self.data = np.asarray(data, dtype=np.float64)
-        self.latents = np.asarray(latents, dtype=np.float64).reshape(-1)
-        self.recon = np.asarray(recon, dtype=np.float64)
-        self.recon_fraction = float(recon_fraction)
-        return self
-
-    @property
-    def recon_positions(self) -> np.ndarray:
-        """Where the reconstruction dots are now, in data space ``(N, 3)``."""
-        return self.data + self.recon_fraction * (self.recon - self.data)
-
     @property
     def segment_count(self) -> int:
         """Number of straight segments of the polyline (``G - 1``)."""
@@ -205,7 +164,7 @@ class CurveView(CairoDrawn):
     def latent_segments(self) -> np.ndarray:
         """Index ``(N,)`` of the segment each latent falls in (clipped to the grid)."""
         g, s = self.grid, self.segment_count
-        u = np.clip((self.latents - g[0]) / (g[-1] - g[0]) * s, 0.0, s)
+        u = np.clip((self.latents.reshape(-1) - g[0]) / (g[-1] - g[0]) * s, 0.0, s)
         return np.minimum(np.floor(u).astype(int), s - 1)
 
     # Geometry for one frame.
@@ -300,12 +259,8 @@ class CurveView(CairoDrawn):
         if self.alpha <= 0.0:
             return
         geo = self.geometry()
-        sx, sy, ox, oy = _pixel_transform(camera)
-        ctx.identity_matrix()
-        left, bottom, right, top = self.clip_bounds
-        ctx.rectangle(left * sx + ox, top * sy + oy, (right - left) * sx, (bottom - top) * sy)
-        ctx.clip()
-        scale, offset = np.array([sx, sy]), np.array([ox, oy])
+        sx, scale, offset = self.begin_drawing(ctx, camera)
+        points = self.point_batch(ctx, geo.data_xy, geo.recon_xy, sx, scale, offset)
         segs = (geo.segment_xy * scale + offset).reshape(-1, 4).tolist()
         a = self.alpha
         seg_a = (geo.segment_opacity * a).tolist()
@@ -313,33 +268,9 @@ class CurveView(CairoDrawn):
         seg_c = geo.segment_rgb[:, ::-1].tolist()
         seg_w = np.maximum(geo.segment_width * sx, 0.75).tolist()
         seg_style = geo.segment_style.tolist()
-        data_px = (geo.data_xy * scale + offset).tolist()
-        recon_px = (geo.recon_xy * scale + offset).tolist()
-        r = self.dot_radius * sx
-        r_recon = 0.9 * r
-        lw_res = max(self.residual_width * sx, 0.75)
-        dc, rc, rs = self.colors["data"], self.colors["recon"], self.colors["residual"]
-        data_rgba = (dc[2], dc[1], dc[0], self.data_opacity * a)
-        recon_rgba = (rc[2], rc[1], rc[0], a)
-        res_rgba = (rs[2], rs[1], rs[0], 0.7 * a)
-        tau = 2.0 * np.pi
         ctx.set_antialias(cairo.ANTIALIAS_DEFAULT)
         ctx.set_line_join(cairo.LINE_JOIN_ROUND)
         cap_round, cap_butt = cairo.LINE_CAP_ROUND, cairo.LINE_CAP_BUTT
-        pending = -1  # kind of the batched path not yet filled or stroked
-
-        def flush() -> None:
-            if pending == KIND_DATA:
-                ctx.set_source_rgba(*data_rgba)
-                ctx.fill()
-            elif pending == KIND_RECON:
-                ctx.set_source_rgba(*recon_rgba)
-                ctx.fill()
-            elif pending == KIND_RESIDUAL:
-                ctx.set_line_cap(cap_round)
-                ctx.set_source_rgba(*res_rgba)
-                ctx.set_line_width(lw_res)
-                ctx.stroke()
 
         # A run of segments, each following the last along the curve (either way), with one style.
         run_style, run_first, run_last, run_dir = -1, -1, -1, 0
@@ -362,41 +293,25 @@ class CurveView(CairoDrawn):
         for kind, i in zip(geo.kinds.tolist(), geo.indices.tolist(), strict=True):
             if kind == KIND_SEGMENT and seg_a[i] < 0.004:
                 continue
-            if kind != KIND_SEGMENT and run_style >= 0:
-                flush_run()
-                run_style = -1
-            if kind != pending and pending >= 0:
-                flush()
-                pending = -1
-            if kind == KIND_SEGMENT:
-                st, step = seg_style[i], i - run_last
-                if st == run_style and (step == run_dir or (run_dir == 0 and step in (1, -1))):
-                    if run_dir == 0:
-                        run_dir = step
-                        q = segs[run_first]
-                        ctx.move_to(*((q[0], q[1]) if step == 1 else (q[2], q[3])))
-                        ctx.line_to(*((q[2], q[3]) if step == 1 else (q[0], q[1])))
-                    q = segs[i]
-                    ctx.line_to(*((q[2], q[3]) if step == 1 else (q[0], q[1])))
-                    run_last = i
-                    continue
-                flush_run()
-                run_style, run_first, run_last, run_dir = st, i, i, 0
+            if kind != KIND_SEGMENT:
+                if run_style >= 0:
+                    flush_run()
+                    run_style = -1
+                points.add(kind, i)
                 continue
-            if pending < 0:
-                pending = kind
-            if kind == KIND_DATA:
-                p = data_px[i]
-                ctx.new_sub_path()
-                ctx.arc(p[0], p[1], r, 0.0, tau)
-            elif kind == KIND_RECON:
-                p = recon_px[i]
-                ctx.new_sub_path()
-                ctx.arc(p[0], p[1], r_recon, 0.0, tau)
-            else:
-                p, p2 = data_px[i], recon_px[i]
-                ctx.move_to(p[0], p[1])
-                ctx.line_to(p2[0], p2[1])
+            points.flush()
+            st, step = seg_style[i], i - run_last
+            if st == run_style and (step == run_dir or (run_dir == 0 and step in (1, -1))):
+                if run_dir == 0:
+                    run_dir = step
+                    q = segs[run_first]
+                    ctx.move_to(*((q[0], q[1]) if step == 1 else (q[2], q[3])))
+                    ctx.line_to(*((q[2], q[3]) if step == 1 else (q[0], q[1])))
+                q = segs[i]
+                ctx.line_to(*((q[2], q[3]) if step == 1 else (q[0], q[1])))
+                run_last = i
+                continue
+            flush_run()
+            run_style, run_first, run_last, run_dir = st, i, i, 0
         flush_run()
-        if pending >= 0:
-            flush()
+        points.flush()

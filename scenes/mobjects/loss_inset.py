@@ -40,8 +40,9 @@ class LossInset(VGroup):
             Line((self.x0, self.y0, 0.0), (self.x1, self.y0, 0.0), color=COLORS["muted"], stroke_width=2),
             Line((self.x0, self.y0, 0.0), (self.x0, self.y1, 0.0), color=COLORS["muted"], stroke_width=2),
         )
+        self.curve_points = self.point_at(self.steps, self.losses)
         self.curve = VMobject(stroke_color=COLORS["text"], stroke_width=3).set_points_as_corners(
-            self.point_at(self.steps, self.losses)
+            self.curve_points
         )
         self.playhead = Dot(
             self.point_at(self.steps[:1], self.losses[:1])[0], radius=0.07, color=COLORS["recon"]
@@ -71,7 +72,7 @@ class LossInset(VGroup):
         u = float(np.clip(u, 0.0, len(self.steps) - 1))
         i = min(int(np.floor(u)), len(self.steps) - 2) if len(self.steps) > 1 else 0
         frac = u - i
-        pts = self.point_at(self.steps, self.losses)
+        pts = self.curve_points
         if len(pts) > 1:
             self.playhead.move_to((1 - frac) * pts[i] + frac * pts[i + 1])
         j = int(np.floor(u + 1e-9))

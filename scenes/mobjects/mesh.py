@@ -26,7 +26,7 @@ neighbours, a point on the far side before them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 import cairo
 import numpy as np
@@ -38,6 +38,8 @@ __all__ = [
     "CairoDrawn",
     "FrameGeometry",
     "LatentHeatMap",
+    "PointBatch",
+    "PointsView",
     "SurfaceView",
     "face_average",
     "face_centers",
@@ -48,7 +50,7 @@ __all__ = [
 ]
 
 KIND_FACE, KIND_RESIDUAL, KIND_DATA, KIND_RECON = 0, 1, 2, 3
-"""Kinds of primitive in a :class:`FrameGeometry`'s draw order."""
+"""Kinds of primitive in a view's draw order (kind 0 is M's own: a face, or a curve segment)."""
 
 
 def install_cairo_drawing(camera: Any) -> None:
@@ -103,6 +105,160 @@ class CairoDrawn(VMobject):
     def draw(self, ctx: cairo.Context, camera: Any) -> None:
         """Draw into ``ctx``, whose user space is the scene's (the camera's matrix is set)."""
         raise NotImplementedError
+
+
+def _rgb(color: str) -> np.ndarray:
+    return np.asarray(ManimColor(color).to_rgb(), dtype=np.float64)
+
+
+class PointsView(CairoDrawn):
+    """What the 3-D views of M share: data points, their reconstructions and residuals.
+
+    Subclasses draw M (a surface, a curve) and sort its primitives together
+    with the points; :meth:`begin_drawing` and :class:`PointBatch` draw the
+    points the same way in every view.
+
+    Parameters
+    ----------
+    camera
+        The projection (changed per frame with :meth:`set_camera`).
+    bounds
+        Scene rectangle ``(left, bottom, right, top)`` the view is clipped to.
+    colors
+        Colours of ``"manifold"``, ``"data"``, ``"recon"`` and ``"residual"``.
+    dot_radius
+        Radius of the dots in scene units.
+    """
+
+    def __init__(
+        self,
+        camera: OrbitCamera,
+        bounds: tuple[float, float, float, float],
+        colors: dict[str, str],
+        dot_radius: float = 0.04,
+    ) -> None:
+        super().__init__(bounds)
+        self.clip_bounds = bounds
+        self.camera3d = camera
+        self.colors = {k: _rgb(v) for k, v in colors.items()}
+        self.dot_radius = dot_radius
+        self.residual_width = 0.4 * dot_radius
+        self.data_opacity = 0.95
+        self.data = np.zeros((0, 3))
+        self.latents = np.zeros((0, 1))
+        self.recon = np.zeros((0, 3))
+        self.recon_fraction = 0.0
+        self.show_data = True
+        self.show_recon = False
+
+    def set_camera(self, camera: OrbitCamera) -> Self:
+        """Look through ``camera`` from now on."""
+        self.camera3d = camera
+        return self
+
+    def set_data_points(
+        self, data: np.ndarray, latents: np.ndarray, recon: np.ndarray, recon_fraction: float
+    ) -> Self:
+        """Data ``(N, 3)``, their latents ``(N, k)``, reconstructions ``(N, 3)`` on M.
+
+        Each reconstruction dot is drawn ``recon_fraction`` of the way from
+        its data point to its reconstruction, with its residual segment.
+        """
+        self.data = np.asarray(data, dtype=np.float64)
+        self.latents = np.asarray(latents, dtype=np.float64)
+        self.recon = np.asarray(recon, dtype=np.float64)
+        self.recon_fraction = float(recon_fraction)
+        return self
+
+    @property
+    def recon_positions(self) -> np.ndarray:
+        """Where the reconstruction dots are now, in data space ``(N, 3)``."""
+        return self.data + self.recon_fraction * (self.recon - self.data)
+
+    def begin_drawing(self, ctx: cairo.Context, camera: Any) -> tuple[float, np.ndarray, np.ndarray]:
+        """Pixel coordinates in ``ctx``, clipped to the bounds; returns ``(sx, scale, offset)``.
+
+        A scene point (x, y) is at pixel ``(x, y) * scale + offset``.
+        """
+        sx, sy, ox, oy = _pixel_transform(camera)
+        ctx.identity_matrix()
+        left, bottom, right, top = self.clip_bounds
+        ctx.rectangle(left * sx + ox, top * sy + oy, (right - left) * sx, (bottom - top) * sy)
+        ctx.clip()
+        return sx, np.array([sx, sy]), np.array([ox, oy])
+
+    def point_batch(
+        self,
+        ctx: cairo.Context,
+        data_xy: np.ndarray,
+        recon_xy: np.ndarray,
+        sx: float,
+        scale: np.ndarray,
+        offset: np.ndarray,
+    ) -> PointBatch:
+        """A :class:`PointBatch` for this frame's projected data and reconstruction dots."""
+        return PointBatch(
+            self, ctx, (data_xy * scale + offset).tolist(), (recon_xy * scale + offset).tolist(), sx
+        )
+
+
+class PointBatch:
+    """Draws dots and residuals in the given order, one path per run of one kind.
+
+    Consecutive primitives of one kind (``KIND_DATA``, ``KIND_RECON``,
+    ``KIND_RESIDUAL``) share one path and one fill or stroke. Call
+    :meth:`flush` before drawing anything else into the context.
+    """
+
+    def __init__(
+        self, view: PointsView, ctx: cairo.Context, data_px: list[Any], recon_px: list[Any], sx: float
+    ) -> None:
+        self.ctx, self.data_px, self.recon_px = ctx, data_px, recon_px
+        a = view.alpha
+        self.r = view.dot_radius * sx
+        self.lw_res = max(view.residual_width * sx, 0.75)
+        # Manim reads Cairo's ARGB32 buffer as RGBA bytes, so every colour is given to Cairo as (b, g, r).
+        dc, rc, sc = view.colors["data"], view.colors["recon"], view.colors["residual"]
+        self.rgba = {
+            KIND_DATA: (dc[2], dc[1], dc[0], view.data_opacity * a),
+            KIND_RECON: (rc[2], rc[1], rc[0], a),
+            KIND_RESIDUAL: (sc[2], sc[1], sc[0], 0.7 * a),
+        }
+        self.pending = -1  # kind of the batched path not yet filled or stroked
+
+    def add(self, kind: int, i: int) -> None:
+        """Add point ``i`` of ``kind`` to the current path (starting a new one for a new kind)."""
+        ctx = self.ctx
+        if kind != self.pending:
+            self.flush()
+            ctx.set_antialias(cairo.ANTIALIAS_DEFAULT)
+            self.pending = kind
+        if kind == KIND_DATA:
+            p = self.data_px[i]
+            ctx.new_sub_path()
+            ctx.arc(p[0], p[1], self.r, 0.0, 2.0 * np.pi)
+        elif kind == KIND_RECON:
+            p = self.recon_px[i]
+            ctx.new_sub_path()
+            ctx.arc(p[0], p[1], 0.9 * self.r, 0.0, 2.0 * np.pi)
+        else:
+            p, p2 = self.data_px[i], self.recon_px[i]
+            ctx.move_to(p[0], p[1])
+            ctx.line_to(p2[0], p2[1])
+
+    def flush(self) -> None:
+        """Fill (dots) or stroke (residuals) the current path, if any."""
+        if self.pending < 0:
+            return
+        ctx = self.ctx
+        ctx.set_source_rgba(*self.rgba[self.pending])
+        if self.pending == KIND_RESIDUAL:
+            ctx.set_line_cap(cairo.LINE_CAP_ROUND)
+            ctx.set_line_width(self.lw_res)
+            ctx.stroke()
+        else:
+            ctx.fill()
+        self.pending = -1
 
 
 # Mesh helpers (pure numpy).
@@ -218,11 +374,7 @@ class FrameGeometry:
     recon_xy: np.ndarray
 
 
-def _rgb(color: str) -> np.ndarray:
-    return np.asarray(ManimColor(color).to_rgb(), dtype=np.float64)
-
-
-class SurfaceView(CairoDrawn):
+class SurfaceView(PointsView):
     """A shaded surface M with data points, reconstructions and residuals, in depth order.
 
     Parameters
@@ -247,31 +399,14 @@ class SurfaceView(CairoDrawn):
         dot_radius: float = 0.04,
         line_every: int = 4,
     ) -> None:
-        super().__init__(bounds)
-        self.clip_bounds = bounds
-        self.camera3d = camera
-        self.colors = {k: _rgb(v) for k, v in colors.items()}
-        self.dot_radius = dot_radius
+        super().__init__(camera, bounds, colors, dot_radius)
         self.line_every = line_every
-        self.residual_width = 0.4 * dot_radius
         self.grid_line_width = 0.12 * dot_radius
-        self.data_opacity = 0.95
         self.vertices = np.zeros((2, 2, 3))
         self.face_opacity = np.zeros((1, 1))
         self.grid = np.zeros((2, 2, 2))
-        self.data = np.zeros((0, 3))
-        self.latents = np.zeros((0, 2))
-        self.recon = np.zeros((0, 3))
-        self.recon_fraction = 0.0
-        self.show_data = True
-        self.show_recon = False
 
     # State.
-
-    def set_camera(self, camera: OrbitCamera) -> SurfaceView:
-        """Look through ``camera`` from now on."""
-        self.camera3d = camera
-        return self
 
     def set_surface(self, vertices: np.ndarray, face_opacity: np.ndarray, grid: np.ndarray) -> SurfaceView:
         """Show the mesh ``(G, G, 3)`` with face opacities ``(G-1, G-1)``, over latent grid ``(G, G, 2)``."""
@@ -285,25 +420,6 @@ class SurfaceView(CairoDrawn):
             np.asarray(grid, dtype=np.float64),
         )
         return self
-
-    def set_data_points(
-        self, data: np.ndarray, latents: np.ndarray, recon: np.ndarray, recon_fraction: float
-    ) -> SurfaceView:
-        """Data ``(N, 3)``, their latents ``(N, 2)``, reconstructions ``(N, 3)`` on M.
-
-        Each reconstruction dot is drawn ``recon_fraction`` of the way from
-        its data point to its reconstruction, with its residual segment.
-        """
-        self.data = np.asarray(data, dtype=np.float64)
-        self.latents = np.asarray(latents, dtype=np.float64)
-        self.recon = np.asarray(recon, dtype=np.float64)
-        self.recon_fraction = float(recon_fraction)
-        return self
-
-    @property
-    def recon_positions(self) -> np.ndarray:
-        """Where the reconstruction dots are now, in data space ``(N, 3)``."""
-        return self.data + self.recon_fraction * (self.recon - self.data)
 
     # Geometry for one frame.
 
@@ -414,14 +530,9 @@ class SurfaceView(CairoDrawn):
         if self.alpha <= 0.0:
             return
         geo = self.geometry()
-        sx, sy, ox, oy = _pixel_transform(camera)
-        ctx.identity_matrix()
-        # Nothing leaves the panel: clip to the bounds.
-        left, bottom, right, top = self.clip_bounds
-        ctx.rectangle(left * sx + ox, top * sy + oy, (right - left) * sx, (bottom - top) * sy)
-        ctx.clip()
-        to_px = np.array([sx, sy]), np.array([ox, oy])
-        quads = (geo.face_xy * to_px[0] + to_px[1]).reshape(-1, 8).tolist()
+        sx, scale, offset = self.begin_drawing(ctx, camera)
+        points = self.point_batch(ctx, geo.data_xy, geo.recon_xy, sx, scale, offset)
+        quads = (geo.face_xy * scale + offset).reshape(-1, 8).tolist()
         a = self.alpha
         face_a = (geo.face_opacity * a).tolist()
         # Manim reads Cairo's ARGB32 buffer as RGBA bytes, so every colour is given to Cairo as (b, g, r).
@@ -429,89 +540,48 @@ class SurfaceView(CairoDrawn):
         face_c = bgr.tolist()
         line_c = (bgr * 0.55).tolist()
         edges = self._grid_edges().tolist()
-        data_px = (geo.data_xy * to_px[0] + to_px[1]).tolist()
-        recon_px = (geo.recon_xy * to_px[0] + to_px[1]).tolist()
-        r = self.dot_radius * sx
-        r_recon = 0.9 * r
-        lw_res = max(self.residual_width * sx, 0.75)
         lw_grid = max(self.grid_line_width * sx, 0.6)
-        dc, rc, sc = self.colors["data"], self.colors["recon"], self.colors["residual"]
-        data_rgba = (dc[2], dc[1], dc[0], self.data_opacity * a)
-        recon_rgba = (rc[2], rc[1], rc[0], a)
-        res_rgba = (sc[2], sc[1], sc[0], 0.7 * a)
-        tau = 2.0 * np.pi
         aa_none, aa_default = cairo.ANTIALIAS_NONE, cairo.ANTIALIAS_DEFAULT
         ctx.set_line_join(cairo.LINE_JOIN_ROUND)
         ctx.set_line_cap(cairo.LINE_CAP_ROUND)
-        pending = -1  # kind of the batched path not yet filled or stroked
-
-        def flush() -> None:
-            if pending == KIND_DATA:
-                ctx.set_source_rgba(*data_rgba)
-                ctx.fill()
-            elif pending == KIND_RECON:
-                ctx.set_source_rgba(*recon_rgba)
-                ctx.fill()
-            elif pending == KIND_RESIDUAL:
-                ctx.set_source_rgba(*res_rgba)
-                ctx.set_line_width(lw_res)
-                ctx.stroke()
-
         for kind, i in zip(geo.kinds.tolist(), geo.indices.tolist(), strict=True):
-            if kind != pending and pending >= 0:
-                flush()
-                pending = -1
-            if kind == KIND_FACE:
-                fa = face_a[i]
-                if fa < 0.004:
-                    continue
-                q = quads[i]
-                ctx.set_antialias(aa_none)
-                ctx.move_to(q[0], q[1])
-                ctx.line_to(q[2], q[3])
-                ctx.line_to(q[4], q[5])
-                ctx.line_to(q[6], q[7])
-                ctx.close_path()
-                c = face_c[i]
-                ctx.set_source_rgba(c[0], c[1], c[2], fa)
-                ctx.fill()
-                e = edges[i]
-                if fa > 0.1 and (e[0] or e[1] or e[2] or e[3]):
-                    ctx.set_antialias(aa_default)
-                    if e[0]:
-                        ctx.move_to(q[6], q[7])
-                        ctx.line_to(q[0], q[1])
-                    if e[1]:
-                        ctx.move_to(q[2], q[3])
-                        ctx.line_to(q[4], q[5])
-                    if e[2]:
-                        ctx.move_to(q[0], q[1])
-                        ctx.line_to(q[2], q[3])
-                    if e[3]:
-                        ctx.move_to(q[6], q[7])
-                        ctx.line_to(q[4], q[5])
-                    lc = line_c[i]
-                    ctx.set_source_rgba(lc[0], lc[1], lc[2], fa)
-                    ctx.set_line_width(lw_grid)
-                    ctx.stroke()
+            if kind != KIND_FACE:
+                points.add(kind, i)
                 continue
-            if pending < 0:
+            points.flush()
+            fa = face_a[i]
+            if fa < 0.004:
+                continue
+            q = quads[i]
+            ctx.set_antialias(aa_none)
+            ctx.move_to(q[0], q[1])
+            ctx.line_to(q[2], q[3])
+            ctx.line_to(q[4], q[5])
+            ctx.line_to(q[6], q[7])
+            ctx.close_path()
+            c = face_c[i]
+            ctx.set_source_rgba(c[0], c[1], c[2], fa)
+            ctx.fill()
+            e = edges[i]
+            if fa > 0.1 and (e[0] or e[1] or e[2] or e[3]):
                 ctx.set_antialias(aa_default)
-                pending = kind
-            if kind == KIND_DATA:
-                p = data_px[i]
-                ctx.new_sub_path()
-                ctx.arc(p[0], p[1], r, 0.0, tau)
-            elif kind == KIND_RECON:
-                p = recon_px[i]
-                ctx.new_sub_path()
-                ctx.arc(p[0], p[1], r_recon, 0.0, tau)
-            else:
-                p, p2 = data_px[i], recon_px[i]
-                ctx.move_to(p[0], p[1])
-                ctx.line_to(p2[0], p2[1])
-        if pending >= 0:
-            flush()
+                if e[0]:
+                    ctx.move_to(q[6], q[7])
+                    ctx.line_to(q[0], q[1])
+                if e[1]:
+                    ctx.move_to(q[2], q[3])
+                    ctx.line_to(q[4], q[5])
+                if e[2]:
+                    ctx.move_to(q[0], q[1])
+                    ctx.line_to(q[2], q[3])
+                if e[3]:
+                    ctx.move_to(q[6], q[7])
+                    ctx.line_to(q[4], q[5])
+                lc = line_c[i]
+                ctx.set_source_rgba(lc[0], lc[1], lc[2], fa)
+                ctx.set_line_width(lw_grid)
+                ctx.stroke()
+        points.flush()
 
 
 class LatentHeatMap(CairoDrawn):
