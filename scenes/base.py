@@ -8,12 +8,16 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from manim import FadeIn, FadeOut, Mobject, Scene, Text, config
+from manim import FadeIn, FadeOut, Group, Mobject, Scene, VGroup, config
+from manim.utils.exceptions import EndSceneEarlyException
 
+from scenes.animations.opacity import OpacityFade
+from scenes.frame import platform_margins
 from scenes.layout import current_layout
-from scenes.style import BACKGROUND, ensure_fonts, text
+from scenes.settings import current_settings
+from scenes.style import COLORS, ensure_fonts, text
 
-__all__ = ["Caption", "ChapterScene", "srt_text", "write_srt"]
+__all__ = ["Caption", "ChapterScene", "caption_mobject", "srt_text", "write_srt"]
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,50 @@ def write_srt(path: Path, captions: list[Caption]) -> None:
     os.replace(tmp, path)
 
 
+def _wrap(s: str, max_width: float) -> str:
+    """``s`` broken into lines no wider than ``max_width`` (greedy, by words)."""
+    lines: list[str] = []
+    for word in s.split():
+        trial = f"{lines[-1]} {word}" if lines else word
+        if lines and text(trial, "caption").width <= max_width:
+            lines[-1] = trial
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
+def caption_mobject(s: str) -> Mobject:
+    """The caption ``s`` at the bottom of the frame, in lines that fit its width.
+
+    In a landscape frame that is one line; in portrait and square frames the
+    caption wraps onto up to three centred lines, which sit above the band
+    that platforms cover with their own controls.
+    """
+    _, my = platform_margins()
+    max_width = (0.92 - 2 * platform_margins()[0]) * config.frame_width
+    cap = text(s, "caption")
+    if cap.width > max_width and config.frame_width < 1.2 * config.frame_height:
+        lines = _wrap(s, max_width).split("\n")
+        cap = VGroup(*(text(line, "caption") for line in lines)).arrange(np.array([0.0, -1.0, 0.0]), buff=0.12)
+    if cap.width > max_width:
+        cap.scale_to_fit_width(max_width)
+    cap.move_to(np.array([0.0, current_layout().caption_y, 0.0]))
+    floor = -config.frame_height / 2 + (my + 0.015) * config.frame_height
+    if cap.get_bottom()[1] < floor:
+        cap.shift(np.array([0.0, floor - cap.get_bottom()[1], 0.0]))
+    return cap
+
+
+def _following_chapter(cls: type) -> type[ChapterScene] | None:
+    """The chapter after ``cls`` in the storyboard order (None if last or not a chapter)."""
+    from scenes.chapters import SCENES_IN_ORDER
+
+    if cls not in SCENES_IN_ORDER:
+        return None
+    i = SCENES_IN_ORDER.index(cls)
+    return SCENES_IN_ORDER[i + 1] if i + 1 < len(SCENES_IN_ORDER) else None
+
+
 class ChapterScene(Scene):
     """A scene with one caption line at the bottom, logged with its times.
 
@@ -55,24 +103,41 @@ class ChapterScene(Scene):
     ``construct``; ``continues_previous`` says the chapter opens on exactly
     the frame the previous chapter (in :data:`scenes.chapters.SCENES_IN_ORDER`)
     ends on. ``caption_seconds_per_word`` paces reading time (a
-    caption always stays up that long); ``pace`` scales every other pause. When the
+    caption always stays up that long); ``pace`` (from
+    :func:`scenes.settings.current_settings`) scales every other pause. When the
     scene is written to a movie, its captions are written beside it as a
     ``.srt`` file with the same name.
+
+    A chapter calls :meth:`key_frame` at its fullest moment: the frame a still
+    of the chapter shows. With ``stop_at_key_frame`` set (or the environment
+    variable ``AE_EXPLAINER_STOP_AT_KEY_FRAME=1``) the scene ends there, so
+    ``manim -s`` saves that frame.
+
+    A chapter ends the way it ends inside the whole explainer: if the next
+    chapter does not continue it, the screen fades to the background. So the
+    chapters' clips, joined end to end, are the explainer.
     """
 
     chapter: int
     title: str
     continues_previous: bool = False
     caption_seconds_per_word: float = 0.25
-    pace: float = 0.5
 
     def setup(self) -> None:
         ensure_fonts()
-        self.camera.background_color = BACKGROUND  # type: ignore[union-attr]
+        settings = current_settings()
+        self.pace = settings.pace
+        self.show_captions = settings.captions
+        self.camera.background_color = COLORS["background"]  # type: ignore[union-attr]
         self.section_names: list[str] = []
         self.captions: list[Caption] = []
-        self._caption: Text | None = None
+        self._caption: Mobject | None = None
+        self._caption_text = ""
         self._caption_start = 0.0
+        self.key_frame_time: float | None = None
+        if not hasattr(self, "stop_at_key_frame"):
+            self.stop_at_key_frame = os.environ.get("AE_EXPLAINER_STOP_AT_KEY_FRAME") == "1"
+        self._stopped_early = False
 
     def next_section(self, name: str = "unnamed", *args: Any, **kwargs: Any) -> None:
         """Start a Manim section (one per chapter) and remember its name."""
@@ -97,26 +162,44 @@ class ChapterScene(Scene):
 
         The old caption first stays up for at least its :meth:`reading_time`.
         """
-        if self._caption is not None:
+        if self._caption_text:
             shown = self.now - self._caption_start
-            needed = self.reading_time(self._caption.original_text)
+            needed = self.reading_time(self._caption_text)
             if shown < needed:
                 super().wait(needed - shown)
-            self.captions.append(Caption(self._caption_start, self.now, self._caption.original_text))
-            # On top, the caption is the only moving mobject: Manim redraws every
-            # mobject added after the first moving one on every frame.
-            self.bring_to_front(self._caption)
-            self.play(FadeOut(self._caption), run_time=0.25)
+            self.captions.append(Caption(self._caption_start, self.now, self._caption_text))
+            if self._caption is not None:
+                # On top, the caption is the only moving mobject: Manim redraws every
+                # mobject added after the first moving one on every frame.
+                self.bring_to_front(self._caption)
+                self.play(FadeOut(self._caption), run_time=0.25)
+            else:
+                super().wait(0.25)
         self._caption = None
+        self._caption_text = s or ""
         if s:
-            cap = text(s, "caption")
-            width = 0.92 * config.frame_width
-            if cap.width > width:
-                cap.scale_to_fit_width(width)
-            cap.move_to(np.array([0.0, current_layout().caption_y, 0.0]))
-            self.play(FadeIn(cap), run_time=0.35)
-            self._caption = cap
+            if self.show_captions:
+                cap = caption_mobject(s)
+                self.play(FadeIn(cap), run_time=0.35)
+                self._caption = cap
+            else:
+                super().wait(0.35)
         self._caption_start = self.now
+
+    def key_frame(self) -> None:
+        """Mark this moment as the chapter's key frame (and stop here if asked to)."""
+        self.key_frame_time = self.now
+        if self.stop_at_key_frame:
+            self._stopped_early = True
+            raise EndSceneEarlyException()
+
+    def outro(self, chapter: type | None = None) -> None:
+        """Clear the caption and, unless the chapter after ``chapter`` (default: this
+        scene's class) continues it, fade to the background."""
+        self.caption(None)
+        following = _following_chapter(chapter or type(self))
+        if following is not None and not following.continues_previous and self.mobjects:
+            self.play(OpacityFade(Group(*self.mobjects), fade_in=False), run_time=0.8)
 
     def vanish(self, group: Mobject, *parts: Mobject, run_time: float = 0.6) -> None:
         """Fade ``parts`` of ``group`` out and drop them from it.
@@ -128,9 +211,8 @@ class ChapterScene(Scene):
         group.remove(*parts)
 
     def tear_down(self) -> None:
-        if self._caption is not None:
-            self.captions.append(Caption(self._caption_start, self.now, self._caption.original_text))
-            self._caption = None
+        if not self._stopped_early:
+            self.outro()
         if config.write_to_movie and not config.dry_run:
             movie = getattr(self.renderer.file_writer, "movie_file_path", None)
             if movie:

@@ -60,3 +60,4 @@ class ImplementationView(ChapterScene):
         imp.add(*imp.annotations())
         self.add(imp)
         self.wait(3.0)
+        self.key_frame()

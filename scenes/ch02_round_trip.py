@@ -65,3 +65,4 @@ class RoundTripView(ChapterScene):
         self.wait(1.5)
         self.caption("x → f → z → g → x̂ ≈ x: that round trip is the whole idea")
         self.wait(3.0)
+        self.key_frame()

@@ -83,3 +83,4 @@ class MorphToRepresentation(ChapterScene):
         self.play(LaggedStart(FadeIn(pic.data_dots), FadeIn(pic.latent_dots), lag_ratio=0.5), run_time=2.0)
         self.add(pic)
         self.wait(2.5)
+        self.key_frame()

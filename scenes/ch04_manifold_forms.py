@@ -70,3 +70,4 @@ class ManifoldForms(ChapterScene):
         self.wait(0.5)
         self.caption("After training, M is a curve that follows the data")
         self.wait(2.5)
+        self.key_frame()

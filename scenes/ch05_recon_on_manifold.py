@@ -67,4 +67,5 @@ class ReconstructionsOnManifold(ChapterScene):
         self.wait(2.0)
         self.caption("Only a loss of exactly zero would put the data on M")
         self.wait(2.5)
+        self.key_frame()
         self.vanish(pic, zoom, zoom.xhat_label, run_time=0.8)

@@ -75,3 +75,4 @@ class ReliableWhereDense(ChapterScene):
         self.wait(2.5)
         self.caption("Past the data, g is guessing")
         self.wait(2.5)
+        self.key_frame()

@@ -279,6 +279,7 @@ class LatentDimensionIsAPrior(ChapterScene):
 
         self.say("k, fixed before training, sets M's dimension, not the data")
         self.wait(4.7)
+        self.key_frame()
 
     def keep(self, *labels: Mobject) -> None:
         """Move ``labels`` to the back of the scene, into Manim's static background."""

@@ -78,3 +78,4 @@ class ApproximateNotInterpolate(ChapterScene):
         self.wait(2.5)
         self.caption("Near-zero training error, large held-out error: memorised, not learned")
         self.wait(3.0)
+        self.key_frame()

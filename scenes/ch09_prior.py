@@ -95,3 +95,4 @@ class NewSamplesNeedAPrior(ChapterScene):
         self.wait(2.5)
         self.caption("A plain autoencoder says nothing about where latents are dense; a VAE shapes them")
         self.wait(3.0)
+        self.key_frame()

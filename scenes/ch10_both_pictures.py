@@ -76,3 +76,4 @@ class BothPictures(ChapterScene):
         self.wait(3.5)
         self.caption("Trust M where the latents are dense; past the data, g is guessing")
         self.wait(4.0)
+        self.key_frame()

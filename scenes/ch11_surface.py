@@ -475,6 +475,7 @@ class SurfaceForms(ChapterScene):
         self.wait(2.5)
         self.say("From every side: trust M only over the data")
         self.wait(3.5)
+        self.key_frame()
 
     @staticmethod
     def speck_ring(pic: Picture3D) -> Circle:

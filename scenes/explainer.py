@@ -12,9 +12,6 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
-from manim import Group
-
-from scenes.animations.opacity import OpacityFade
 from scenes.base import ChapterScene
 from scenes.chapters import SCENES_IN_ORDER
 
@@ -25,14 +22,11 @@ class AutoencoderExplainer(ChapterScene):
     """Plays :data:`scenes.chapters.SCENES_IN_ORDER` one after another."""
 
     def construct(self) -> None:
-        for i, cls in enumerate(SCENES_IN_ORDER):
+        for cls in SCENES_IN_ORDER:
             # The chapter's beats run on this scene, with the chapter's parameters.
             self._chapter_cls: type[ChapterScene] | None = cls
             cls.construct(self)
-            self.caption(None)
-            following = SCENES_IN_ORDER[i + 1] if i + 1 < len(SCENES_IN_ORDER) else None
-            if following is not None and not following.continues_previous:
-                self.play(OpacityFade(Group(*self.mobjects), fade_in=False), run_time=0.8)
+            self.outro(cls)
             self.clear()
         self._chapter_cls = None
 

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from manim import Text, config
 
+from scenes.settings import current_settings
+
 __all__ = [
     "BACKGROUND",
     "COLORS",
     "FONT",
     "MONO_FONT",
+    "PALETTES",
     "ensure_fonts",
     "text",
     "text_size",
@@ -26,9 +29,7 @@ FONT = "DejaVu Sans"
 MONO_FONT = "DejaVu Sans Mono"
 """Digits of counters, so that changing numbers do not jitter."""
 
-BACKGROUND = "#0E1117"
-
-COLORS: dict[str, str] = {
+_DARK: dict[str, str] = {
     "data": "#56B4E9",  # x_j: sky blue
     "recon": "#E69F00",  # x̂_j: orange
     "manifold": "#F0E442",  # M: yellow
@@ -41,10 +42,36 @@ COLORS: dict[str, str] = {
     "negative": "#CC79A7",  # negative weights and activations: reddish purple
     "positive": "#0072B2",  # positive weights and activations: blue
     "text": "#F2F2F2",
-    "background": BACKGROUND,
+    "background": "#0E1117",
     "muted": "#8C8C8C",
     "panel": "#3A3F4B",
 }
+
+# The same roles on white: Okabe-Ito's yellow and sky blue vanish on paper, so
+# M and x take darker shades of the same hues.
+_LIGHT: dict[str, str] = {
+    **_DARK,
+    "data": "#0072B2",
+    "recon": "#C77800",
+    "manifold": "#9A7D00",
+    "latent": "#008060",
+    "encoder": "#0072B2",
+    "decoder": "#9A7D00",
+    "residual": "#7A7A7A",
+    "positive": "#56B4E9",
+    "text": "#1A1A1A",
+    "background": "#FFFFFF",
+    "muted": "#6E6E6E",
+    "panel": "#C5CAD3",
+}
+
+PALETTES: dict[str, dict[str, str]] = {"dark": _DARK, "light": _LIGHT}
+"""The colour of each role of the story, per theme (:data:`scenes.settings.THEMES`)."""
+
+COLORS: dict[str, str] = dict(PALETTES[current_settings().theme])
+"""The current theme's colours (``AE_EXPLAINER_THEME``); each object of the story has one colour."""
+
+BACKGROUND = COLORS["background"]
 
 _SIZES = {"caption": 3.8, "label": 4.2, "small": 3.0, "title": 5.4}
 
