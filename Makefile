@@ -7,14 +7,18 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 APT_PACKAGES := python3 python3-venv python3-dev gcc pkg-config libcairo2-dev libpango1.0-dev fonts-dejavu-core
 QUALITY ?= high
+JOBS ?= 2
 
-.PHONY: video preview test lint setup clean
+.PHONY: video preview lecture test lint setup clean
 
 video: $(STAMP)
-	$(VENV)/bin/ae-explainer video --quality $(QUALITY) --out renders
+	$(VENV)/bin/ae-explainer video --quality $(QUALITY) --jobs $(JOBS) --out renders
 
 preview: $(STAMP)
-	$(VENV)/bin/ae-explainer video --quality low --out renders
+	$(VENV)/bin/ae-explainer video --quality low --jobs $(JOBS) --out renders
+
+lecture: $(STAMP)
+	$(VENV)/bin/ae-explainer lecture --jobs $(JOBS) --out renders/lecture
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check aecore scenes tests benchmarks

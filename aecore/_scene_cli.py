@@ -1,13 +1,8 @@
-"""``ae-explainer list`` and ``ae-explainer render``: the chapters, via the manim CLI."""
+"""``ae-explainer list|render|video|lecture``: the chapters, rendered with the manim CLI."""
 
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -17,7 +12,19 @@ from aecore.errors import AecoreError
 __all__ = ["QUALITIES", "add_commands", "chapter_duration"]
 
 QUALITIES = {"low": "l", "medium": "m", "high": "h", "4k": "k"}
-"""``--quality`` names and manim's ``-q`` letters (480p15, 720p30, 1080p60, 2160p60)."""
+"""``--quality`` names and manim's ``-q`` letters (480p15, 720p30, 1080p60, 2160p60 in 16:9)."""
+
+_DEFAULTS: dict[str, Any] = {
+    "aspect": "16:9",
+    "quality": "low",
+    "format": "mp4",
+    "theme": "dark",
+    "transparent": False,
+    "captions": True,
+    "pace": 0.5,
+    "chapters": None,
+    "jobs": 1,
+}
 
 
 def chapter_duration(scene_cls: type) -> float:
@@ -43,96 +50,134 @@ def _cmd_list(a: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_render(a: argparse.Namespace) -> int:
+def _settings(a: argparse.Namespace, defaults: dict[str, Any]) -> tuple[Any, list[Any], int, Path]:
+    """Merge defaults < ``--config`` file < flags; returns (options, chapters, jobs, out folder)."""
+    from aecore.delivery import RenderOptions
+    from aecore.userconfig import load_user_config
     from scenes.chapters import chapter_infos, find_chapter
 
+    merged = dict(defaults)
+    run: dict[str, Any] = {}
+    if a.config:
+        uc = load_user_config(a.config)
+        merged.update(uc.video)
+        run = uc.run
+    for key in merged:
+        value = getattr(a, key, None)
+        if value is not None:
+            merged[key] = value
+    keys = list(getattr(a, "chapter_args", None) or [])
+    if isinstance(merged["chapters"], str):
+        keys += [k.strip() for k in merged["chapters"].split(",") if k.strip()]
+    elif merged["chapters"]:
+        keys += list(merged["chapters"])
     try:
-        infos = [find_chapter(k) for k in a.chapters] if a.chapters else chapter_infos()
+        infos = [find_chapter(k) for k in keys] if keys else chapter_infos()
     except KeyError as e:
-        raise AecoreError(f"CHAPTER: {e.args[0]}") from None
+        raise AecoreError(f"--chapters: {e.args[0]}") from None
+    if not 0.1 <= merged["pace"] <= 4:
+        raise AecoreError(f"--pace: {merged['pace']} must be a number from 0.1 to 4")
+    if merged["jobs"] < 1:
+        raise AecoreError(f"--jobs: {merged['jobs']} must be at least 1")
+    opts = RenderOptions(
+        aspect=merged["aspect"],
+        quality=merged["quality"],
+        fmt=merged["format"],
+        theme=merged["theme"],
+        transparent=merged["transparent"],
+        captions=merged["captions"],
+        pace=float(merged["pace"]),
+        run=tuple(sorted(run.items())),
+    )
     out = Path(a.out)
     if out.exists() and not out.is_dir():
         raise AecoreError(f"--out: {out} is a file; give a folder")
-    out.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    t_all = time.monotonic()
-    for i, info in enumerate(infos, 1):
-        target = out / f"{info.number:02d}-{info.name}-{a.quality}.mp4"
-        print(f"[{i}/{len(infos)}] chapter {info.number}: {info.title} -> {target}", flush=True)
-        t0 = time.monotonic()
-        with tempfile.TemporaryDirectory(prefix="ae-render-") as media:
-            cmd = [
-                sys.executable,
-                "-m",
-                "manim",
-                "render",
-                f"-q{QUALITIES[a.quality]}",
-                "--disable_caching",
-                "--media_dir",
-                media,
-                "-o",
-                "chapter",
-                str(info.file),
-                info.name,
-            ]
-            proc = subprocess.run(cmd, env=env)
-            if proc.returncode != 0:
-                raise AecoreError(
-                    f"rendering chapter {info.number} ({info.name}) failed; see the output above"
-                )
-            (video,) = Path(media).rglob("chapter.mp4")
-            for src, dst in ((video, target), (video.with_suffix(".srt"), target.with_suffix(".srt"))):
-                tmp = dst.with_name(dst.name + ".part")
-                shutil.copyfile(src, tmp)
-                os.replace(tmp, dst)
-        print(f"[{i}/{len(infos)}] done in {time.monotonic() - t0:.1f} s: {target}", flush=True)
-    print(f"rendered {len(infos)} chapter(s) in {time.monotonic() - t_all:.1f} s into {out}/")
+    return opts, infos, int(merged["jobs"]), out
+
+
+def _cmd_render(a: argparse.Namespace) -> int:
+    from aecore.delivery import chapter_path, render_chapters, to_gif
+
+    opts, infos, jobs, out = _settings(a, _DEFAULTS)
+    t0 = time.monotonic()
+    clips = render_chapters(infos, opts, out, jobs=jobs, force=a.force)
+    if opts.fmt == "gif":
+        for info, clip in zip(infos, clips, strict=True):
+            gif = chapter_path(info, opts, out, "gif")
+            w, f = to_gif(clip, gif)
+            print(f"  {gif} ({gif.stat().st_size / 2**20:.1f} MiB, {w} px, {f} fps)", flush=True)
+    print(f"rendered {len(infos)} chapter(s) in {time.monotonic() - t0:.1f} s into {out}/")
     return 0
 
 
 def _cmd_video(a: argparse.Namespace) -> int:
-    out = Path(a.out)
-    if out.exists() and not out.is_dir():
-        raise AecoreError(f"--out: {out} is a file; give a folder")
-    out.mkdir(parents=True, exist_ok=True)
-    name = f"ae-explainer-{a.quality}"
-    scene_file = Path(__file__).resolve().parents[1] / "scenes" / "explainer.py"
+    from aecore.delivery import render_chapters, to_gif
+    from aecore.lecture import join_explainer
+
+    opts, infos, jobs, out = _settings(a, {**_DEFAULTS, "quality": "high"})
     t0 = time.monotonic()
-    print(f"rendering the explainer at {a.quality} quality -> {out / (name + '.mp4')}", flush=True)
-    with tempfile.TemporaryDirectory(prefix="ae-render-") as media:
-        cmd = [sys.executable, "-m", "manim", "render", f"-q{QUALITIES[a.quality]}", "--disable_caching"]
-        if a.sections:
-            cmd.append("--save_sections")
-        cmd += ["--media_dir", media, "-o", name, str(scene_file), "AutoencoderExplainer"]
-        proc = subprocess.run(cmd, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-        if proc.returncode != 0:
-            raise AecoreError("rendering the explainer failed; see the output above")
-        (video,) = Path(media).rglob(f"{name}.mp4")
-        outputs = [(video, out / video.name), (video.with_suffix(".srt"), out / f"{name}.srt")]
-        if a.sections:
-            outputs += [(p, out / "sections" / p.name) for p in video.parent.joinpath("sections").glob("*")]
-        for src, dst in outputs:
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            tmp = dst.with_name(dst.name + ".part")
-            shutil.copyfile(src, tmp)
-            os.replace(tmp, dst)
-    print(f"done in {time.monotonic() - t0:.0f} s: {out / (name + '.mp4')} (subtitles: {name}.srt)")
+    clips = render_chapters(infos, opts, out, jobs=jobs, force=a.force)
+    video = join_explainer(clips, out / f"ae-explainer-{opts.tag()}.{opts.movie_ext}")
+    if opts.fmt == "gif":
+        gif = video.with_suffix(".gif")
+        w, f = to_gif(video, gif)
+        print(f"  {gif} ({gif.stat().st_size / 2**20:.1f} MiB, {w} px, {f} fps)")
+    print(f"done in {time.monotonic() - t0:.0f} s: {video} (subtitles: {video.stem}.srt, .vtt)")
     return 0
 
 
+def _cmd_lecture(a: argparse.Namespace) -> int:
+    from aecore.lecture import build_lecture
+
+    opts, infos, jobs, out = _settings(a, {**_DEFAULTS, "quality": "medium"})
+    if opts.fmt != "mp4" or opts.transparent:
+        raise AecoreError("--format/--transparent: a lecture pack is made of mp4 clips; leave them out")
+    t0 = time.monotonic()
+    build_lecture(infos, opts, out, jobs=jobs, offline=not a.cdn)
+    print(f"lecture pack in {time.monotonic() - t0:.0f} s: {out}/ (open {out}/slides/index.html to present)")
+    return 0
+
+
+def _add_render_flags(p: argparse.ArgumentParser, quality_default: str, out_default: str) -> None:
+    from scenes.settings import ASPECTS, THEMES
+
+    p.add_argument("--aspect", choices=list(ASPECTS), help="frame shape (default 16:9)")
+    p.add_argument(
+        "--quality", choices=list(QUALITIES), help=f"low=480p15 ... 4k=2160p60 (default {quality_default})"
+    )
+    p.add_argument("--theme", choices=list(THEMES), help="dark (default) or light (white background)")
+    p.add_argument("--chapters", help="comma-separated chapter numbers or scene names (default: all)")
+    p.add_argument("--jobs", type=int, help="chapters rendered at once in parallel processes (default 1)")
+    p.add_argument("--pace", type=float, help="scales every pause, 0.1-4 (default 0.5)")
+    p.add_argument(
+        "--captions", action=argparse.BooleanOptionalAction, default=None, help="draw the caption line"
+    )
+    p.add_argument("--config", metavar="FILE.toml", help="settings file ([video] and [run]); flags win")
+    p.add_argument("--out", default=out_default, help=f"output folder (default {out_default}/)")
+
+
 def add_commands(sub: Any) -> None:
-    """Add ``list`` and ``render`` to the ``ae-explainer`` sub-command parser."""
+    """Add ``list``, ``render``, ``video`` and ``lecture`` to the ``ae-explainer`` parser."""
+    from aecore.userconfig import FORMATS
+
     ls = sub.add_parser("list", help="list the chapters: number, scene, title, duration")
     ls.set_defaults(func=_cmd_list)
-    r = sub.add_parser("render", help="render chapters to mp4 with the manim CLI")
+    r = sub.add_parser("render", help="render chapters, one clip each (with .srt and .vtt subtitles)")
     r.add_argument(
-        "chapters", nargs="*", metavar="CHAPTER", help="chapter numbers or scene names (default: all)"
+        "chapter_args", nargs="*", metavar="CHAPTER", help="chapter numbers or scene names (default: all)"
     )
-    r.add_argument("--quality", choices=list(QUALITIES), default="low", help="low=480p15 ... 4k=2160p60")
-    r.add_argument("--out", default="renders", help="output folder (default renders/)")
+    _add_render_flags(r, "low", "renders")
+    r.add_argument("--format", choices=list(FORMATS), help="mp4 (default), webm, gif (under 15 MiB) or mov")
+    r.add_argument("--transparent", action="store_true", default=None, help="no background (mov or webm)")
+    r.add_argument("--force", action="store_true", help="render again even if the clip is already there")
     r.set_defaults(func=_cmd_render)
-    v = sub.add_parser("video", help="render the whole explainer (every chapter, one video, subtitles)")
-    v.add_argument("--quality", choices=list(QUALITIES), default="high", help="low=480p15 ... 4k=2160p60")
-    v.add_argument("--out", default="renders", help="output folder (default renders/)")
-    v.add_argument("--sections", action="store_true", help="also write one clip per chapter (sections/)")
+    v = sub.add_parser("video", help="render the whole explainer: the chapters joined into one video")
+    _add_render_flags(v, "high", "renders")
+    v.add_argument("--format", choices=list(FORMATS), help="mp4 (default), webm, gif (under 15 MiB) or mov")
+    v.add_argument("--transparent", action="store_true", default=None, help="no background (mov or webm)")
+    v.add_argument("--force", action="store_true", help="render the chapters again even if already there")
     v.set_defaults(func=_cmd_video)
+    lec = sub.add_parser("lecture", help="a lecture pack: clips, subtitles, 4K stills, contact sheet, slides")
+    _add_render_flags(lec, "medium", "renders/lecture")
+    lec.add_argument("--cdn", action="store_true", help="slides load reveal.js from a CDN (default: offline)")
+    lec.set_defaults(func=_cmd_lecture)

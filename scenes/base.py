@@ -73,10 +73,12 @@ def caption_mobject(s: str) -> Mobject:
     """
     _, my = platform_margins()
     max_width = (0.92 - 2 * platform_margins()[0]) * config.frame_width
-    cap = text(s, "caption")
+    cap: Mobject = text(s, "caption")
     if cap.width > max_width and config.frame_width < 1.2 * config.frame_height:
         lines = _wrap(s, max_width).split("\n")
-        cap = VGroup(*(text(line, "caption") for line in lines)).arrange(np.array([0.0, -1.0, 0.0]), buff=0.12)
+        cap = VGroup(*(text(line, "caption") for line in lines)).arrange(
+            np.array([0.0, -1.0, 0.0]), buff=0.12
+        )
     if cap.width > max_width:
         cap.scale_to_fit_width(max_width)
     cap.move_to(np.array([0.0, current_layout().caption_y, 0.0]))

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 from manim import Mobject, Text, VMobject, config
 
+from scenes.settings import ASPECTS, QUALITIES
+
 __all__ = [
     "ASPECTS",
     "QUALITIES",
@@ -25,12 +27,6 @@ __all__ = [
     "outside_safe_area",
     "platform_margins",
 ]
-
-ASPECTS: dict[str, tuple[int, int]] = {"16:9": (16, 9), "9:16": (9, 16), "1:1": (1, 1)}
-"""``--aspect`` names and their width : height."""
-
-QUALITIES: dict[str, tuple[int, int]] = {"low": (480, 15), "medium": (720, 30), "high": (1080, 60), "4k": (2160, 60)}
-"""``--quality`` names: pixels along the shorter side, and frames per second."""
 
 SHORT_SIDE = 8.0
 """Scene units along the frame's shorter side, in every aspect."""
@@ -112,7 +108,8 @@ def _visible(m: Mobject) -> bool:
         return False
     if isinstance(m, VMobject):
         return bool(
-            np.max(m.get_stroke_opacities(), initial=0) > 0.02 or np.max(m.get_fill_opacities(), initial=0) > 0.02
+            np.max(m.get_stroke_opacities(), initial=0) > 0.02
+            or np.max(m.get_fill_opacities(), initial=0) > 0.02
         )
     return True
 

@@ -17,7 +17,18 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["ENV", "THEMES", "VideoSettings", "current_settings"]
+__all__ = ["ASPECTS", "ENV", "QUALITIES", "THEMES", "VideoSettings", "current_settings"]
+
+ASPECTS: dict[str, tuple[int, int]] = {"16:9": (16, 9), "9:16": (9, 16), "1:1": (1, 1)}
+"""``--aspect`` names and their width : height."""
+
+QUALITIES: dict[str, tuple[int, int]] = {
+    "low": (480, 15),
+    "medium": (720, 30),
+    "high": (1080, 60),
+    "4k": (2160, 60),
+}
+"""``--quality`` names: pixels along the shorter side, and frames per second."""
 
 THEMES = ("dark", "light")
 """``dark``: for screens; ``light``: a white background for printed notes and bright rooms."""

@@ -26,7 +26,7 @@ def test_cli_renders_a_chapter_with_subtitles(tmp_path: Path) -> None:
         text=True,
     )
     assert p.returncode == 0, p.stderr[-2000:]
-    video = tmp_path / "02-RoundTripView-low.mp4"
+    video = tmp_path / "ch02-RoundTripView-16x9-low-dark.mp4"
     assert video.is_file() and not list(tmp_path.glob("*.part"))
     with av.open(str(video)) as c:
         stream = c.streams.video[0]
@@ -40,7 +40,7 @@ def test_cli_renders_a_chapter_with_subtitles(tmp_path: Path) -> None:
     diffs = [np.abs(a.astype(int) - b.astype(int)).mean() for a, b in itertools.pairwise(frames)]
     assert max(diffs) > 1.0
     assert min(f.std() for f in frames[15:]) > 5.0
-    cues = list(srt.parse((tmp_path / "02-RoundTripView-low.srt").read_text(encoding="utf-8")))
+    cues = list(srt.parse((tmp_path / "ch02-RoundTripView-16x9-low-dark.srt").read_text(encoding="utf-8")))
     # Subtitles are timed on the rendered frames: every cue ends inside the video, give or take
     # one frame (Manim rounds each pause to whole frames; SRT rounds to milliseconds).
     assert cues and cues[-1].end.total_seconds() <= (len(frames) + 1) / 15
