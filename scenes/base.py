@@ -53,15 +53,35 @@ def write_srt(path: Path, captions: list[Caption]) -> None:
 
 
 def _wrap(s: str, max_width: float) -> str:
-    """``s`` broken into lines no wider than ``max_width`` (greedy, by words)."""
-    lines: list[str] = []
+    """``s`` broken into lines no wider than ``max_width`` (greedy, by words).
+
+    Measured on one typeset copy of ``s``: its glyphs, in order, give each
+    word's left and right edge.
+    """
+    glyphs = text(s, "caption").submobjects
+    if len(glyphs) != sum(len(w) for w in s.split()):  # combining marks: measure each trial line
+        lines_: list[str] = []
+        for word in s.split():
+            trial = f"{lines_[-1]} {word}" if lines_ else word
+            if lines_ and text(trial, "caption").width <= max_width:
+                lines_[-1] = trial
+            else:
+                lines_.append(word)
+        return "\n".join(lines_)
+    edges: list[tuple[float, float]] = []
+    i = 0
     for word in s.split():
-        trial = f"{lines[-1]} {word}" if lines else word
-        if lines and text(trial, "caption").width <= max_width:
-            lines[-1] = trial
+        n = len(word)
+        edges.append((glyphs[i].get_left()[0], glyphs[i + n - 1].get_right()[0]))
+        i += n
+    lines: list[list[int]] = []
+    for k, (_, right) in enumerate(edges):
+        if lines and right - edges[lines[-1][0]][0] <= max_width:
+            lines[-1].append(k)
         else:
-            lines.append(word)
-    return "\n".join(lines)
+            lines.append([k])
+    words = s.split()
+    return "\n".join(" ".join(words[k] for k in line) for line in lines)
 
 
 def caption_mobject(s: str) -> Mobject:
@@ -117,7 +137,8 @@ class ChapterScene(Scene):
 
     A chapter ends the way it ends inside the whole explainer: if the next
     chapter does not continue it, the screen fades to the background. So the
-    chapters' clips, joined end to end, are the explainer.
+    chapters' clips, joined end to end, are the explainer. ``closing_mobjects``
+    keeps what was on screen just before that fade.
     """
 
     chapter: int
@@ -137,6 +158,7 @@ class ChapterScene(Scene):
         self._caption_text = ""
         self._caption_start = 0.0
         self.key_frame_time: float | None = None
+        self.closing_mobjects: list[Mobject] = []
         if not hasattr(self, "stop_at_key_frame"):
             self.stop_at_key_frame = os.environ.get("AE_EXPLAINER_STOP_AT_KEY_FRAME") == "1"
         self._stopped_early = False
@@ -199,6 +221,7 @@ class ChapterScene(Scene):
         """Clear the caption and, unless the chapter after ``chapter`` (default: this
         scene's class) continues it, fade to the background."""
         self.caption(None)
+        self.closing_mobjects = list(self.mobjects)
         following = _following_chapter(chapter or type(self))
         if following is not None and not following.continues_previous and self.mobjects:
             self.play(OpacityFade(Group(*self.mobjects), fade_in=False), run_time=0.8)

@@ -17,6 +17,8 @@ the panel); the translucent surface is brighter where the decoder is reliable
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, Circle, FadeIn, Mobject, VGroup, config
 
@@ -24,7 +26,8 @@ from aecore import Run
 from scenes.animations.orbit import OrbitClock
 from scenes.animations.timeline3d import FadeDrawn
 from scenes.base import ChapterScene
-from scenes.layout import Rect, current_layout
+from scenes.columns import fit_lines, line_block, two_cells
+from scenes.layout import Rect, content_area, is_landscape
 from scenes.mobjects.curve3d import CurveView
 from scenes.mobjects.mesh import SurfaceView, face_average, face_centers, install_cairo_drawing
 from scenes.mobjects.panels import panel_frame
@@ -32,17 +35,59 @@ from scenes.projection import OrbitCamera, orbit_angles
 from scenes.runs_prior import helix_k2_run, sheet_k1_run
 from scenes.style import COLORS, text
 
-__all__ = ["LatentDimensionIsAPrior", "PriorPanel", "box_window", "prior_rects"]
+__all__ = [
+    "HELIX_VERDICT",
+    "SHEET_VERDICT",
+    "LatentDimensionIsAPrior",
+    "PriorPanel",
+    "box_window",
+    "prior_rects",
+    "verdict_block",
+]
 
 
-def prior_rects() -> tuple[Rect, Rect]:
-    """The two panels: side by side in a wide frame, stacked in a tall or square one."""
+SHEET_VERDICT = ("k = 1  →  M = g(ℝ¹)", "is a curve")
+"""The line under the sheet's panel, in parts that may go on lines of their own."""
+
+HELIX_VERDICT = ("k = 2  →  M = g(ℝ²)", "is a surface")
+"""The line under the helix's panel, in parts that may go on lines of their own."""
+
+VERDICT_BUFF = 0.14
+"""Gap between a panel and its verdict (scene units)."""
+
+VERDICT_MIN_SCALE = 0.85
+"""A verdict scaled below this to fit on one line goes on two instead."""
+
+
+def verdict_block(parts: Sequence[str], width: float) -> VGroup:
+    """A verdict in M's colour under a panel ``width`` wide.
+
+    ``parts`` go on one line, scaled down a little if need be; if the line
+    would lose more than :data:`VERDICT_MIN_SCALE` of its size, they go on
+    lines of their own.
+    """
+    line = " ".join(parts)
+    fits = 0.96 * width >= VERDICT_MIN_SCALE * text(line, "label").width
+    lines = [line] if fits else fit_lines(parts, " ", "label", 0.96 * width)
+    return line_block(lines, "label", 0.96 * width, color=COLORS["manifold"])
+
+
+def prior_rects(verdicts: Sequence[Sequence[str]] = (SHEET_VERDICT, HELIX_VERDICT)) -> tuple[Rect, Rect]:
+    """The two panels: side by side in a landscape or square frame, stacked in a portrait one.
+
+    Outside a landscape frame the panels keep to :func:`~scenes.columns.content_area`
+    and leave room under each for its verdict (``verdicts``, first panel's first).
+    """
     w, h = config.frame_width, config.frame_height
-    if current_layout().portrait:
-        pw, ph = 0.94 * w, 0.3 * h
-        return Rect(0.0, 0.245 * h, pw, ph), Rect(0.0, -0.125 * h, pw, ph)
-    pw, ph = 0.475 * w, 0.72 * h
-    return Rect(-0.2475 * w, 0.07 * h, pw, ph), Rect(0.2475 * w, 0.07 * h, pw, ph)
+    if is_landscape():
+        pw, ph = 0.475 * w, 0.72 * h
+        return Rect(-0.2475 * w, 0.07 * h, pw, ph), Rect(0.2475 * w, 0.07 * h, pw, ph)
+    cells = two_cells(content_area(caption_gap=0.35), gap=0.3)
+    rects = []
+    for cell, parts in zip(cells, verdicts, strict=True):
+        bottom = cell.bottom + verdict_block(parts, cell.width).height + VERDICT_BUFF
+        rects.append(Rect(cell.cx, (cell.top + bottom) / 2, cell.width, cell.top - bottom))
+    return rects[0], rects[1]
 
 
 def box_window(points: np.ndarray, center: np.ndarray, half: np.ndarray, margin: float) -> np.ndarray:
@@ -68,7 +113,8 @@ class PriorPanel(VGroup):
     rect
         Where the panel sits.
     title
-        Small label in the top-left corner.
+        Small label in the top-left corner; given as parts, they go on lines
+        of their own if the panel is too narrow for one line.
     azimuth0, elevation0
         Azimuth and mean elevation (radians) of the camera when the orbit starts.
     orbit_speed
@@ -95,7 +141,7 @@ class PriorPanel(VGroup):
         self,
         run: Run,
         rect: Rect,
-        title: str,
+        title: str | Sequence[str],
         azimuth0: float = np.radians(-60.0),
         elevation0: float = np.radians(24.0),
         orbit_speed: float = 5.0,
@@ -107,7 +153,10 @@ class PriorPanel(VGroup):
         self.run = run
         self.k = int(s.latents.shape[1])
         self.rect = rect
-        self.frame, self.title = panel_frame(rect, title)
+        parts = [title] if isinstance(title, str) else list(title)
+        self.frame, self.title = panel_frame(
+            rect, "\n".join(fit_lines(parts, " ", "small", rect.width - 0.3))
+        )
         self.backdrop = VGroup(self.frame, self.title)
         lo, hi = run.data.min(axis=0), run.data.max(axis=0)
         self.box_center, self.box_half = (lo + hi) / 2, (hi - lo) / 2
@@ -209,12 +258,9 @@ class PriorPanel(VGroup):
 
     # Labels.
 
-    def verdict(self, s: str) -> Mobject:
-        """A line under the panel (beside it is the caption's line) in M's colour."""
-        label = text(s, "label", color=COLORS["manifold"])
-        if label.width > 0.96 * self.rect.width:
-            label.scale_to_fit_width(0.96 * self.rect.width)
-        return label.next_to(self.frame, DOWN, buff=0.14)
+    def verdict(self, parts: Sequence[str]) -> Mobject:
+        """A line under the panel in M's colour; its ``parts`` go on lines of their own if it is too wide."""
+        return verdict_block(parts, self.rect.width).next_to(self.frame, DOWN, buff=VERDICT_BUFF)
 
     def legend(self) -> VGroup:
         """Data and reconstruction dots, named, under the panel's title."""
@@ -242,10 +288,14 @@ class LatentDimensionIsAPrior(ChapterScene):
         install_cairo_drawing(self.camera)
         left_rect, right_rect = prior_rects()
         sheet = PriorPanel(
-            sheet_k1_run(), left_rect, "a sheet of data (2-D) in ℝ³", np.radians(-60.0), np.radians(50.0)
+            sheet_k1_run(), left_rect, ("a sheet of data", "(2-D) in ℝ³"), np.radians(-60.0), np.radians(50.0)
         )
         helix = PriorPanel(
-            helix_k2_run(), right_rect, "a helix of data (1-D) in ℝ³", np.radians(-35.0), np.radians(20.0)
+            helix_k2_run(),
+            right_rect,
+            ("a helix of data", "(1-D) in ℝ³"),
+            np.radians(-35.0),
+            np.radians(20.0),
         )
         self.panels = (sheet, helix)
         sheet.growth, helix.growth = 0.0, 0.0
@@ -259,13 +309,13 @@ class LatentDimensionIsAPrior(ChapterScene):
         self.wait(0.5)
 
         self.say("Sheet with k = 1: M is a curve snaking through it")
-        v1 = sheet.verdict("k = 1  →  M = g(ℝ¹) is a curve")
+        v1 = sheet.verdict(SHEET_VERDICT)
         self.play(FadeDrawn(sheet, "growth", 1.0), FadeIn(v1), run_time=2.0)
         self.keep(v1)
         self.wait(0.6)
 
         self.say("Helix with k = 2: M is a surface the helix lies on")
-        v2 = helix.verdict("k = 2  →  M = g(ℝ²) is a surface")
+        v2 = helix.verdict(HELIX_VERDICT)
         self.play(FadeDrawn(helix, "growth", 1.0), FadeIn(v2), run_time=2.0)
         self.keep(v2)
         self.wait(0.6)

@@ -37,9 +37,10 @@ class ApproximateNotInterpolate(ChapterScene):
         self.next_section(self.title)
         runs = (cached_run(WELL_FIT), cached_run(OVERFIT))
         titles = ("300 points, small network", "12 points, big network, long training")
+        rects = column_rects(with_latent=False, note=residual_note(runs[0]))
         cols = [
             RunColumn(run, data_rect, None, title)
-            for run, (data_rect, _), title in zip(runs, column_rects(with_latent=False), titles, strict=True)
+            for run, (data_rect, _), title in zip(runs, rects, titles, strict=True)
         ]
 
         # A good fit.

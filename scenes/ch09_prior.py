@@ -46,7 +46,7 @@ class NewSamplesNeedAPrior(ChapterScene):
         cols = [
             RunColumn(run, data_rect, latent_rect, title).fade_by_reliability()
             for run, (data_rect, latent_rect), title in zip(
-                runs, column_rects(with_latent=True), titles, strict=True
+                runs, column_rects(with_latent=True, note="100% reliable"), titles, strict=True
             )
         ]
         draws = prior_draws(runs)

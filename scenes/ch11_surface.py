@@ -17,7 +17,8 @@ of ``benchmarks/bench_surface.py``.
 from __future__ import annotations
 
 import os
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 import numpy as np
 from manim import (
@@ -25,6 +26,7 @@ from manim import (
     LEFT,
     RIGHT,
     UL,
+    UP,
     UR,
     Circle,
     Create,
@@ -46,7 +48,7 @@ from scenes.animations.timeline3d import (
     SnapOntoSurface,
 )
 from scenes.base import ChapterScene
-from scenes.layout import Layout, Rect, current_layout
+from scenes.layout import Rect, content_area, current_layout, is_landscape, is_portrait
 from scenes.mobjects.clouds import DotCloud, SegmentBundle
 from scenes.mobjects.loss_inset import LossInset
 from scenes.mobjects.mesh import (
@@ -66,13 +68,69 @@ __all__ = [
     "BACKEND_ENV",
     "LatentPlane",
     "ManimSurfaceView",
+    "PanelRects",
     "Picture3D",
     "SurfaceForms",
+    "SurfaceLayout",
+    "surface_layout",
     "view_box",
 ]
 
 BACKEND_ENV = "AE_SURFACE_BACKEND"
 """Environment variable choosing the surface renderer: ``mesh`` (default) or ``manim``."""
+
+
+class PanelRects(Protocol):
+    """Where the 3-D picture's panels go: a :class:`SurfaceLayout` or a :class:`~scenes.layout.Layout`."""
+
+    @property
+    def data(self) -> Rect: ...
+
+    @property
+    def latent(self) -> Rect: ...
+
+    @property
+    def loss(self) -> Rect: ...
+
+
+@dataclass(frozen=True)
+class SurfaceLayout:
+    """Where the 3-D picture's panels go: the data panel, the latent plane and the loss inset."""
+
+    data: Rect
+    latent: Rect
+    loss: Rect
+
+
+def surface_layout() -> SurfaceLayout:
+    """The panels of the 3-D picture in the current frame.
+
+    Landscape: the frame's layout (:func:`scenes.layout.current_layout`),
+    the data panel left, the loss inset and the latent plane right. Portrait
+    and square: the loss inset is a strip along the top (as wide as the
+    frame, so its readouts stay clear of the curve); under it a portrait
+    frame stacks the latent plane above the data panel, a square one puts
+    the data panel left of the latent plane. Outside a landscape frame the
+    panels keep to :func:`~scenes.columns.content_area`.
+    """
+    if is_landscape():
+        lay = current_layout()
+        return SurfaceLayout(lay.data, lay.latent, lay.loss)
+    a, gap, strip = content_area(caption_gap=0.35), 0.2, 1.6
+    loss = Rect(a.cx, a.top - strip / 2, a.width, strip)
+    top = loss.bottom - gap
+    if is_portrait():
+        latent_h = 0.37 * (top - a.bottom - gap)
+        latent = Rect(a.cx, top - latent_h / 2, a.width, latent_h)
+        data_h = top - a.bottom - gap - latent_h
+        return SurfaceLayout(Rect(a.cx, a.bottom + data_h / 2, a.width, data_h), latent, loss)
+    h = top - a.bottom
+    # The data panel is as tall as the square allows; wider would not make M any larger.
+    data_w = 0.53 * (a.width - gap)
+    latent_w = a.width - gap - data_w
+    data = Rect(a.left + data_w / 2, a.bottom + h / 2, data_w, h)
+    latent = Rect(a.right - latent_w / 2, a.bottom + h / 2, latent_w, h)
+    return SurfaceLayout(data, latent, loss)
 
 
 def _frame(rect: Rect) -> RoundedRectangle:
@@ -258,7 +316,7 @@ class Picture3D(VGroup):
     run
         A run with data in R^3 and a 2-D latent space.
     layout
-        Panel placement (default: the current frame's layout).
+        Panel placement (default: :func:`surface_layout` of the current frame).
     backend
         ``"mesh"`` (:class:`SurfaceView`) or ``"manim"`` (:class:`ManimSurfaceView`).
     """
@@ -269,12 +327,12 @@ class Picture3D(VGroup):
     clip_margin = 0.35
     """M fades out over this fraction of the view box's size past the box."""
 
-    def __init__(self, run: Run, layout: Layout | None = None, backend: str = "mesh") -> None:
+    def __init__(self, run: Run, layout: PanelRects | None = None, backend: str = "mesh") -> None:
         super().__init__()
         if run.data.shape[1] != 3 or run.final.latents.shape[1] != 2:
             raise ValueError("Picture3D shows runs with data in R^3 and a 2-D latent space")
         self.run = run
-        self.layout = lay = layout or current_layout()
+        self.layout = lay = layout or surface_layout()
 
         # The data panel and its camera.
         self.data_frame = _frame(lay.data)
@@ -322,6 +380,9 @@ class Picture3D(VGroup):
         self.m_label.move_to(self.data_frame.get_corner(UR), aligned_edge=UR).shift(
             0.15 * (LEFT + np.array([0, -1, 0]))
         )
+        if self.m_label.get_left()[0] < self.data_title.get_right()[0] + 0.2:
+            # The data panel is too narrow for both on one line: M's label goes under the title's line.
+            self.m_label.shift((self.data_title.get_bottom()[1] - 0.08 - self.m_label.get_top()[1]) * UP)
         self.legend = self._legend(dot_r)
         self.backdrop = VGroup(self.data_frame, self.data_title, self.latent_plane)
 

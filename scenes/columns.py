@@ -1,30 +1,131 @@
-"""One run's picture in a column, for chapters that compare two runs side by side."""
+"""One run's picture in a column, for chapters that compare two runs side by side.
+
+In a landscape or square frame the two columns sit side by side; in a
+portrait frame they stack, the first above the second. Outside a landscape
+frame every picture keeps inside :func:`content_area`: clear of the platform
+margins and of the band the bottom caption may fill.
+"""
 
 from __future__ import annotations
+
+import re
+from collections.abc import Sequence
 
 import numpy as np
 from manim import DOWN, VGroup, config
 
 from aecore import Run
-from scenes.layout import Rect
+from scenes.layout import Rect, content_area, is_landscape, is_portrait
 from scenes.mobjects.clouds import DotCloud, SegmentBundle
 from scenes.mobjects.curve import FadingCurve
 from scenes.mobjects.density import DensityProfile
 from scenes.mobjects.panels import DataPanel, LatentAxis
 from scenes.style import COLORS, text
 
-__all__ = ["RunColumn", "column_rects"]
+__all__ = [
+    "RunColumn",
+    "column_rects",
+    "fit_lines",
+    "line_block",
+    "note_block",
+    "two_cells",
+    "wrap_title",
+]
+
+NOTE_BUFF = 0.15
+"""Gap between a data panel and the note under it (scene units)."""
+
+LATENT_HEIGHT = 1.45
+"""Height of a column's latent panel outside a landscape frame (scene units)."""
+
+TITLE_INDENT = 0.12
+"""How far a panel's corner title sits in from the frame's corner, on each axis."""
 
 
-def column_rects(with_latent: bool) -> list[tuple[Rect, Rect | None]]:
-    """Data (and latent) panel rectangles of the left and right columns of the frame."""
+def fit_lines(
+    parts: Sequence[str], joiner: str, kind: str, max_width: float, mono: bool = False
+) -> list[str]:
+    """``parts`` packed greedily into lines of ``kind`` text no wider than ``max_width``.
+
+    A part never breaks; consecutive parts on one line are joined by ``joiner``.
+    """
+    lines: list[str] = []
+    for part in parts:
+        trial = f"{lines[-1]}{joiner}{part}" if lines else part
+        if lines and text(trial, kind, mono=mono).width <= max_width:
+            lines[-1] = trial
+        else:
+            lines.append(part)
+    return lines
+
+
+def line_block(
+    lines: Sequence[str], kind: str, max_width: float, color: str | None = None, mono: bool = False
+) -> VGroup:
+    """Centred lines of ``kind`` text, one under another, scaled down if wider than ``max_width``."""
+    block = VGroup(*(text(s, kind, color=color, mono=mono) for s in lines))
+    block.arrange(DOWN, buff=0.1)
+    if block.width > max_width:
+        block.scale_to_fit_width(max_width)
+    return block
+
+
+def wrap_title(title: str, width: float) -> str:
+    """A panel title broken after commas into lines that fit a panel ``width`` wide."""
+    parts = re.split(r"(?<=,) ", title)
+    return "\n".join(fit_lines(parts, " ", "small", width - 2.5 * TITLE_INDENT))
+
+
+def _note_parts(s: str) -> list[str]:
+    return [p for p in re.split(r" {3,}", s) if p]
+
+
+def note_block(s: str, width: float) -> VGroup:
+    """A note of small mono text: one line, or its parts (split at wide gaps) stacked if too wide."""
+    lines = fit_lines(_note_parts(s), "   ", "small", width, mono=True)
+    return line_block(lines, "small", width, color=COLORS["text"], mono=True)
+
+
+def two_cells(area: Rect, gap: float) -> list[Rect]:
+    """Two cells of ``area``, ``gap`` apart: one above the other in a portrait frame, else side by side."""
+    if is_portrait():
+        ch = (area.height - gap) / 2
+        return [
+            Rect(area.cx, area.top - ch / 2, area.width, ch),
+            Rect(area.cx, area.bottom + ch / 2, area.width, ch),
+        ]
+    cw = (area.width - gap) / 2
+    return [
+        Rect(area.left + cw / 2, area.cy, cw, area.height),
+        Rect(area.right - cw / 2, area.cy, cw, area.height),
+    ]
+
+
+def column_rects(with_latent: bool, note: str = "") -> list[tuple[Rect, Rect | None]]:
+    """Data (and latent) panel rectangles of the first and second columns.
+
+    Side by side in a landscape frame (exactly as ever) and a square one;
+    stacked in a portrait frame. Outside a landscape frame each column keeps
+    room under its data panel for a note like ``note`` (see :meth:`RunColumn.note`).
+    """
     w, h = config.frame_width, config.frame_height
     out: list[tuple[Rect, Rect | None]] = []
-    for cx in (-0.25 * w, 0.25 * w):
+    if is_landscape():
+        for cx in (-0.25 * w, 0.25 * w):
+            if with_latent:
+                out.append((Rect(cx, -0.08 * h, 0.46 * w, 0.44 * h), Rect(cx, 0.27 * h, 0.46 * w, 0.2 * h)))
+            else:
+                out.append((Rect(cx, 0.03 * h, 0.46 * w, 0.62 * h), None))
+        return out
+    for cell in two_cells(content_area(caption_gap=0.35), gap=0.3):
+        bottom = cell.bottom + (note_block(note, cell.width).height + NOTE_BUFF if note else 0.0)
+        top = cell.top
+        latent = None
         if with_latent:
-            out.append((Rect(cx, -0.08 * h, 0.46 * w, 0.44 * h), Rect(cx, 0.27 * h, 0.46 * w, 0.2 * h)))
-        else:
-            out.append((Rect(cx, 0.03 * h, 0.46 * w, 0.62 * h), None))
+            lh = LATENT_HEIGHT
+            latent = Rect(cell.cx, top - lh / 2, cell.width, lh)
+            top -= lh + 0.12
+        out.append((Rect(cell.cx, (top + bottom) / 2, cell.width, top - bottom), latent))
     return out
 
 
@@ -38,7 +139,7 @@ class RunColumn(VGroup):
     data_rect, latent_rect
         Where the panels go (no latent panel when ``latent_rect`` is None).
     title
-        The data panel's title.
+        The data panel's title (broken after commas if the panel is too narrow for it).
     margin
         The data panel shows the data's box widened by this fraction on each
         side; M is clipped to the panel.
@@ -53,7 +154,7 @@ class RunColumn(VGroup):
         lo, hi = run.data.min(axis=0), run.data.max(axis=0)
         pad = margin * (hi - lo).max()
         bounds = (lo[0] - pad, hi[0] + pad, lo[1] - pad, hi[1] + pad)
-        self.panel = DataPanel(data_rect, bounds, title)
+        self.panel = DataPanel(data_rect, bounds, wrap_title(title, data_rect.width))
         dp = self.panel
         # Few points get bigger dots, so that a curve through them does not hide them.
         r = (
@@ -90,6 +191,5 @@ class RunColumn(VGroup):
         return DotCloud(self.panel.to_scene(x), self.dot_radius * scale, color, hollow=hollow)
 
     def note(self, s: str) -> VGroup:
-        """A line of small text under the data panel."""
-        label = text(s, "small", color=COLORS["text"], mono=True)
-        return VGroup(label).next_to(self.panel.frame, DOWN, buff=0.15)
+        """A line of small text under the data panel (its parts stacked if the panel is narrower)."""
+        return note_block(s, self.panel.rect.width).next_to(self.panel.frame, DOWN, buff=NOTE_BUFF)

@@ -1,9 +1,13 @@
 """Where the panels go, as fractions of the frame's width and height.
 
 Landscape frames put the data panel left and the latent panel right, with the
-loss inset above the latent panel; portrait and square frames stack them
-(latent above data). Every rectangle keeps out of the top and bottom 10% of a
-portrait frame, where platforms draw their own overlays.
+loss inset above the latent panel. Portrait frames stack them: the latent
+panel and the loss inset side by side on top, the data panel (tall, like the
+data) below. Square frames keep the data panel left, full height, with the
+loss inset and the latent panel in a narrow column on its right. Every
+rectangle keeps out of the margins platforms cover with their own overlays
+(:func:`scenes.frame.platform_margins`) and out of the caption band, which in
+narrow frames holds up to three lines.
 """
 
 from __future__ import annotations
@@ -13,7 +17,20 @@ from dataclasses import dataclass
 import numpy as np
 from manim import config
 
-__all__ = ["Layout", "Rect", "current_layout", "layout_in"]
+from scenes.frame import platform_margins
+from scenes.style import text
+
+__all__ = [
+    "CAPTION_LINES",
+    "Layout",
+    "Rect",
+    "caption_band_top",
+    "content_area",
+    "current_layout",
+    "is_landscape",
+    "is_portrait",
+    "layout_in",
+]
 
 
 @dataclass(frozen=True)
@@ -55,46 +72,110 @@ class Layout:
     loss: Rect
     caption_y: float
     portrait: bool
+    """The frame is not landscape (tall or square): side-by-side panels would be too narrow."""
+    stacked: bool = False
+    """The latent panel sits above the data panel, with vertical arrows f and g between them."""
 
     def f_arrow(self) -> tuple[np.ndarray, np.ndarray]:
         """Start and end of the encoder arrow (data panel -> latent panel)."""
-        if self.portrait:
-            x = self.data.cx - 0.22 * self.data.width
+        if self.stacked:
+            x = self.latent.cx - 0.22 * self.latent.width
             return np.array([x, self.data.top + 0.05, 0]), np.array([x, self.latent.bottom - 0.05, 0])
         y = self.latent.cy + 0.25 * self.latent.height
         return np.array([self.data.right + 0.08, y, 0]), np.array([self.latent.left - 0.08, y, 0])
 
     def g_arrow(self) -> tuple[np.ndarray, np.ndarray]:
         """Start and end of the decoder arrow (latent panel -> data panel)."""
-        if self.portrait:
-            x = self.data.cx + 0.22 * self.data.width
+        if self.stacked:
+            x = self.latent.cx + 0.22 * self.latent.width
             return np.array([x, self.latent.bottom - 0.05, 0]), np.array([x, self.data.top + 0.05, 0])
         y = self.latent.cy - 0.25 * self.latent.height
         return np.array([self.latent.left - 0.08, y, 0]), np.array([self.data.right + 0.08, y, 0])
 
 
 def layout_in(area: Rect) -> Layout:
-    """The layout of the picture inside ``area``: side by side if it is wide, else stacked."""
+    """The layout of the picture inside ``area``.
+
+    Wide areas put the panels side by side; tall ones stack the latent panel
+    (with the loss inset beside it) above the data panel; square ones keep
+    the data panel left and put the loss inset and the latent panel in a
+    column on its right.
+    """
     w, h = area.width, area.height
     ox, oy = area.cx, area.cy
 
     def r(cx: float, cy: float, rw: float, rh: float) -> Rect:
         return Rect(ox + cx, oy + cy, rw, rh)
 
+    def span(left: float, right: float, top: float, bottom: float) -> Rect:
+        return Rect(ox + (left + right) / 2, oy + (top + bottom) / 2, right - left, top - bottom)
+
     if w >= 1.2 * h:
         data = r(-0.205 * w, 0.045 * h, 0.53 * w, 0.76 * h)
         latent = r(0.3 * w, -0.12 * h, 0.34 * w, 0.42 * h)
         loss = r(0.3 * w, 0.29 * h, 0.34 * w, 0.26 * h)
         return Layout(data, latent, loss, caption_y=oy - 0.43 * h, portrait=False)
-    # Portrait and square: latent on top, data below, loss inset beside the latent panel.
-    top, bottom = 0.4 * h, -0.4 * h
-    usable = top - bottom
-    latent = r(-0.17 * w, top - 0.13 * usable, 0.62 * w, 0.24 * usable)
-    loss = r(0.33 * w, top - 0.13 * usable, 0.3 * w, 0.2 * usable)
-    data = r(0.0, top - 0.55 * usable, 0.94 * w, 0.52 * usable)
-    return Layout(data, latent, loss, caption_y=oy + bottom + 0.06 * usable, portrait=True)
+    left, right = -0.475 * w, 0.475 * w
+    if h >= 1.3 * w:
+        # Portrait: a top row (latent panel, loss inset), the arrows, the data panel, the caption band.
+        top, bottom = 0.395 * h, -0.275 * h
+        row = top - 0.172 * h
+        split = right - 0.375 * w
+        latent = span(left, split - 0.0225 * w, top, row)
+        loss = span(split, right, top, row)
+        data = span(left, right, row - 0.067 * h, bottom)
+        return Layout(data, latent, loss, caption_y=oy - 0.336 * h, portrait=True, stacked=True)
+    # Square: the data panel left, full height; the loss inset above the latent panel on its right.
+    top, bottom = 0.445 * h, -0.246 * h
+    split = right - 0.375 * w
+    data = span(left, split - 0.125 * w, top, bottom)
+    loss = span(split, right, top, top - 0.28 * h)
+    latent = span(split, right, top - 0.305 * h, bottom)
+    return Layout(data, latent, loss, caption_y=oy - 0.348 * h, portrait=True)
 
 
 def current_layout() -> Layout:
     """The layout for Manim's whole current frame."""
     return layout_in(Rect(0.0, 0.0, config.frame_width, config.frame_height))
+
+
+CAPTION_LINES = 3
+"""Most lines a caption wraps onto in a portrait or square frame (one in landscape)."""
+
+
+def is_landscape() -> bool:
+    """Whether Manim's current frame is landscape (captions stay on one line there)."""
+    return config.frame_width >= 1.2 * config.frame_height
+
+
+def is_portrait() -> bool:
+    """Whether Manim's current frame is clearly taller than wide."""
+    return config.frame_height >= 1.2 * config.frame_width
+
+
+def caption_band_top() -> float:
+    """The highest y the bottom caption can reach in the current frame.
+
+    Follows how :func:`scenes.base.caption_mobject` places a caption of
+    :data:`CAPTION_LINES` lines (one in a landscape frame): centred on the
+    layout's caption line, lifted clear of the platform margin.
+    """
+    h = config.frame_height
+    lines = 1 if is_landscape() else CAPTION_LINES
+    band = lines * text("Tg", "caption").height + (lines - 1) * 0.12
+    floor = -h / 2 + (platform_margins()[1] + 0.015) * h
+    return max(current_layout().caption_y + band / 2, floor + band)
+
+
+def content_area(gap: float = 0.1, caption_gap: float | None = None) -> Rect:
+    """The part of the frame free for pictures: inside the platform margins, above the caption band.
+
+    ``gap`` is kept free on the top and sides, ``caption_gap`` (default
+    ``gap``) above the caption band (scene units).
+    """
+    w, h = config.frame_width, config.frame_height
+    mx, my = platform_margins()
+    top = h / 2 - my * h - gap
+    bottom = caption_band_top() + (gap if caption_gap is None else caption_gap)
+    half = w / 2 - mx * w - gap
+    return Rect(0.0, (top + bottom) / 2, 2 * half, top - bottom)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, UR, Arrow, Circle, Dot, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, UR, Arrow, Circle, Dot, Mobject, VGroup
 
 from aecore import Run, Snapshot
 from scenes.layout import Layout, Rect, current_layout
@@ -96,6 +96,11 @@ class Picture2D(VGroup):
         Panel placement (default: the current frame's layout).
     focus
         Index of the data point that carries the x, z, x̂ labels.
+    bounds
+        ``(xmin, xmax, ymin, ymax)`` of data space the data panel shows
+        (default: the data and the trained M).
+    m_label_kind
+        Text size of M's label (see :func:`scenes.style.text_size`).
     """
 
     def __init__(
@@ -103,6 +108,8 @@ class Picture2D(VGroup):
         run: Run,
         layout: Layout | None = None,
         focus: int | None = None,
+        bounds: tuple[float, float, float, float] | None = None,
+        m_label_kind: str = "label",
     ) -> None:
         super().__init__()
         if run.data.shape[1] != 2 or run.final.latents.shape[1] != 1:
@@ -113,8 +120,13 @@ class Picture2D(VGroup):
         scale = min(lay.data.width, lay.data.height)
         dot_r = 0.0095 * scale
 
-        # Panels.
-        self.data_panel = DataPanel(lay.data, _data_bounds(run), "data space ℝ²")
+        # Panels. M's label goes in the data panel's top-right corner, or under
+        # the title (with the view moved down to make room) if the panel is narrow.
+        title = "data space ℝ²"
+        self.m_label = text("M = g(ℝ¹)", m_label_kind, color=COLORS["manifold"])
+        beside = text(title, "small").width + self.m_label.width + 0.6 <= lay.data.width
+        header = 0.0 if beside else self.m_label.height + 0.12
+        self.data_panel = DataPanel(lay.data, bounds or _data_bounds(run), title, header=header)
         grids = np.concatenate([s.latent_grid[:, 0] for s in run.snapshots])
         self.latent_axis = LatentAxis(lay.latent, (float(grids.min()), float(grids.max())), "latent space ℝ¹")
         self.loss_inset = LossInset(lay.loss, run.steps, run.losses)
@@ -136,11 +148,11 @@ class Picture2D(VGroup):
         ga, gb = lay.g_arrow()
         self.f_arrow = Arrow(fa, fb, buff=0, color=COLORS["encoder"], stroke_width=5)
         self.g_arrow = Arrow(ga, gb, buff=0, color=COLORS["decoder"], stroke_width=5)
-        side = LEFT if lay.portrait else UP
+        side = LEFT if lay.stacked else UP
         self.f_label = text("f", "label", color=COLORS["encoder"], slant="ITALIC").next_to(
             self.f_arrow, side, 0.1
         )
-        gside = RIGHT if lay.portrait else DOWN
+        gside = RIGHT if lay.stacked else DOWN
         self.g_label = text("g", "label", color=COLORS["decoder"], slant="ITALIC").next_to(
             self.g_arrow, gside, 0.1
         )
@@ -152,11 +164,20 @@ class Picture2D(VGroup):
         self.z_ring = Circle(radius=dot_r * 3.2, color=COLORS["latent"], stroke_width=3)
         self.z_label = text("z", "label", color=COLORS["latent"], slant="ITALIC")
         self.xhat_label = text("x̂", "label", color=COLORS["recon"], slant="ITALIC")
+        # x's label goes outward from the panel's centre; where the panel is too tight
+        # for that, it goes above x, on a patch of background that hides the dots under it.
+        xj = self.data_points[self.focus]
+        self.x_label_side = self._outward(xj, self.data_panel)
+        if not self._fits(self.x_label.copy().next_to(xj, self.x_label_side, buff=0.22), self.data_panel):
+            self.x_label_side = UP
+            self.x_label.add_background_rectangle(color=COLORS["background"], opacity=0.85, buff=0.04)
         self.xhat_dot = Dot(radius=dot_r * 1.7, color=COLORS["recon"])
-        self.m_label = text("M = g(ℝ¹)", "label", color=COLORS["manifold"])
-        self.m_label.move_to(self.data_panel.frame.get_corner(UR), aligned_edge=UR).shift(
-            0.15 * (DOWN + LEFT)
-        )
+        if beside:
+            self.m_label.move_to(self.data_panel.frame.get_corner(UR), aligned_edge=UR).shift(
+                0.15 * (DOWN + LEFT)
+            )
+        else:
+            self.m_label.next_to(self.data_panel.title, DOWN, aligned_edge=LEFT, buff=0.1)
 
         self.add(
             self.data_panel,
@@ -183,11 +204,12 @@ class Picture2D(VGroup):
         """Build a magnified view around the focus point, kept in step by :meth:`set_state`.
 
         The view sits in the middle of the data panel, which the data leaves
-        empty for curve-like data sets; it shows the current state's x̂ and M.
+        empty for curve-like data sets, and is about two thirds as wide as the
+        data on screen; it shows the current state's x̂ and M.
         """
         dp, s = self.data_panel, self.state
-        size = 0.42 * min(dp.rect.width, dp.rect.height)
         lo, hi = self.run.data.min(axis=0), self.run.data.max(axis=0)
+        size = min(0.687 * float(hi[0] - lo[0]) * dp.scale_factor, 0.9 * min(dp.rect.width, dp.rect.height))
         centre = dp.to_scene((lo + hi) / 2)
         rect = Rect(float(centre[0]), float(centre[1]) - 0.2 * size, size, size)
         half = size * 0.47 / (magnification * dp.scale_factor)
@@ -247,12 +269,19 @@ class Picture2D(VGroup):
         self.residuals.set_segments(x, cur)
         j = self.focus
         self.x_ring.move_to(x[j])
-        self.x_label.next_to(x[j], self._outward(x[j], dp), buff=0.22)
+        self.x_label.next_to(x[j], self.x_label_side, buff=0.22)
         self.z_ring.move_to(z_pts[j])
         self.z_label.next_to(z_pts[j], UP, buff=0.25)
         self.xhat_dot.move_to(xh[j])
         self.xhat_label.next_to(xh[j], -self._outward(x[j], dp), buff=0.2)
         return self
+
+    @staticmethod
+    def _fits(label: Mobject, dp: DataPanel) -> bool:
+        """Whether ``label`` lies inside the panel's frame, clear of its border."""
+        r, m = dp.rect, 0.05
+        lo, hi = label.get_corner(DOWN + LEFT), label.get_corner(UP + RIGHT)
+        return bool(lo[0] > r.left + m and hi[0] < r.right - m and lo[1] > r.bottom + m and hi[1] < r.top - m)
 
     @staticmethod
     def _outward(p: np.ndarray, dp: DataPanel) -> np.ndarray:

@@ -146,7 +146,8 @@ def test_opacity_fade_scales_alpha_only() -> None:
 def _texts(scene) -> list[str]:
     from manim import Text
 
-    return [m.original_text for top in scene.mobjects for m in top.get_family() if isinstance(m, Text)]
+    shown = scene.closing_mobjects  # on screen just before the chapter's closing fade
+    return [m.original_text for top in shown for m in top.get_family() if isinstance(m, Text)]
 
 
 def test_overfit_figures_on_screen_are_aecores() -> None:

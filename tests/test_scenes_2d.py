@@ -136,7 +136,12 @@ def test_chapter_constructs_in_dry_run(scene_cls) -> None:
     assert scene.captions and all(c.end > c.start for c in scene.captions)
     if scene_cls.chapter in (3, 4, 5, 6):
         # The picture stays one group in the scene (no part was removed from under it).
-        assert any(isinstance(m, Picture2D) for m in scene.mobjects)
+        assert any(isinstance(m, Picture2D) for m in scene.closing_mobjects)
+    i = SCENES_IN_ORDER.index(scene_cls)
+    following = SCENES_IN_ORDER[i + 1] if i + 1 < len(SCENES_IN_ORDER) else None
+    if following is not None and not following.continues_previous:
+        # It ends faded to the background (the fade removes what it faded), as inside the explainer.
+        assert scene.closing_mobjects and not scene.mobjects
     starts = [c.start for c in scene.captions]
     assert starts == sorted(starts)
 

@@ -294,7 +294,7 @@ def test_chapter_constructs_in_dry_run() -> None:
     assert scene.captions and all(c.end > c.start for c in scene.captions)
     starts = [c.start for c in scene.captions]
     assert starts == sorted(starts)
-    (pic,) = [m for m in scene.mobjects if isinstance(m, Picture3D)]
+    (pic,) = [m for m in scene.closing_mobjects if isinstance(m, Picture3D)]
     assert pic.reliability_blend == pytest.approx(1.0) and pic.recon_fraction == pytest.approx(1.0)
     assert pic.orbit_time > 0.0
 

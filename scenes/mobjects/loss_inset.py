@@ -8,13 +8,16 @@ from manim import RIGHT, Dot, Line, VGroup, VMobject
 from scenes.layout import Rect
 from scenes.mobjects.panels import panel_frame
 from scenes.mobjects.readout import Readout
-from scenes.style import COLORS
+from scenes.style import COLORS, text
 
 __all__ = ["LossInset"]
 
 
 class LossInset(VGroup):
     """Loss against training step, both on log scales, with a moving playhead.
+
+    The loss value sits beside the title when the inset is wide enough, else
+    under it; the step counter then moves under the step axis.
 
     Parameters
     ----------
@@ -24,14 +27,32 @@ class LossInset(VGroup):
         The recorded snapshots' steps and losses (same length).
     """
 
+    pad = 0.12
+    """Space between the frame and the texts inside it."""
+
     def __init__(self, rect: Rect, steps: np.ndarray, losses: np.ndarray) -> None:
         super().__init__()
         self.rect = rect
         self.steps = np.asarray(steps, dtype=np.float64)
         self.losses = np.asarray(losses, dtype=np.float64)
         self.frame, self.title = panel_frame(rect, "loss ‖x − x̂‖²")
+        total = int(self.steps[-1])
+        value_size = text(f"{self.losses.max():.4f}", "small", mono=True)
+        step_size = text(f"step {total}/{total}", "small", mono=True)
         self.x0, self.x1 = rect.left + 0.08 * rect.width, rect.right - 0.06 * rect.width
-        self.y0, self.y1 = rect.bottom + 0.12 * rect.height, rect.top - 0.36 * rect.height
+        if self.title.width + 0.15 + value_size.width <= rect.width - 2 * self.pad:
+            # Wide: the value beside the title, the step counter at the top right of the plot.
+            self.y0, self.y1 = rect.bottom + 0.12 * rect.height, rect.top - 0.36 * rect.height
+            value_anchor = self.title.get_right() + np.array([0.15, 0.0, 0.0])
+            step_anchor = np.array([rect.right - self.pad, self.y1, 0.0])
+        else:
+            # Narrow: the value under the title, the step counter under the step axis.
+            value_y = self.title.get_bottom()[1] - 0.1 - value_size.height / 2
+            step_y = rect.bottom + self.pad + step_size.height / 2
+            self.y1 = value_y - value_size.height / 2 - 0.18
+            self.y0 = step_y + step_size.height / 2 + 0.12
+            value_anchor = np.array([self.title.get_left()[0], value_y, 0.0])
+            step_anchor = np.array([rect.right - self.pad, step_y, 0.0])
         lx = np.log10(self.steps + 1.0)
         ly = np.log10(self.losses)
         self._lx = (lx.min(), max(lx.max(), lx.min() + 1e-9))
@@ -47,8 +68,8 @@ class LossInset(VGroup):
         self.playhead = Dot(
             self.point_at(self.steps[:1], self.losses[:1])[0], radius=0.07, color=COLORS["recon"]
         )
-        self.loss_readout = Readout("", self.title.get_right() + np.array([0.15, 0.0, 0.0]))
-        self.step_readout = Readout("", np.array([rect.right - 0.12, self.y1, 0.0]), edge=RIGHT)
+        self.loss_readout = Readout("", value_anchor)
+        self.step_readout = Readout("", step_anchor, edge=RIGHT)
         self.add(
             self.frame, self.title, self.axes, self.curve, self.playhead, self.loss_readout, self.step_readout
         )

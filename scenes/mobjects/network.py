@@ -27,7 +27,7 @@ def edge_style(
 
 
 class NetworkDiagram(VGroup):
-    """Neurons in columns and one edge per weight, coloured by the weight's sign.
+    """Neurons in columns (or rows) and one edge per weight, coloured by the weight's sign.
 
     Parameters
     ----------
@@ -36,34 +36,51 @@ class NetworkDiagram(VGroup):
     weights
         One ``(out, in)`` matrix per pair of consecutive layers.
     rect
-        Where the diagram sits.
+        Where the diagram sits: the centres of the first and last layers lie on
+        its edges, and the widest layer spans it across.
+    vertical
+        ``False``: layers are columns, input on the left. ``True``: layers are
+        rows, input at the top (for tall frames).
 
     Attributes
     ----------
     layers
-        One :class:`~manim.VGroup` of neurons (circles) per layer.
+        One :class:`~manim.VGroup` of neurons (circles) per layer; neuron 0 is
+        the top one of a column, the left one of a row.
     edges
         One :class:`~manim.VGroup` of lines per weight matrix; line ``j * in + i``
-        joins neuron i of the left layer to neuron j of the right one.
+        joins neuron i of the earlier layer to neuron j of the later one.
     """
 
-    def __init__(self, layer_sizes: Sequence[int], weights: Sequence[np.ndarray], rect: Rect) -> None:
+    def __init__(
+        self,
+        layer_sizes: Sequence[int],
+        weights: Sequence[np.ndarray],
+        rect: Rect,
+        vertical: bool = False,
+    ) -> None:
         super().__init__()
         sizes = list(layer_sizes)
         if [w.shape for w in weights] != [(b, a) for a, b in itertools.pairwise(sizes)]:
             raise ValueError("weight shapes do not match the layer sizes")
         self.layer_sizes = sizes
         self.weights = [np.asarray(w, dtype=np.float64) for w in weights]
-        n_layers = len(sizes)
-        xs = np.linspace(rect.left, rect.right, n_layers)
-        spacing = min(rect.height / max(max(sizes) - 1, 1), 0.9)
-        radius = min(0.14, 0.36 * spacing, 0.25 * (xs[1] - xs[0]))
+        self.vertical = vertical
+        spacing, radius = self.geometry(sizes, rect, vertical)
         self.radius = radius
+        n_layers = len(sizes)
+        if vertical:
+            depths, centre = np.linspace(rect.top, rect.bottom, n_layers), rect.cx
+        else:
+            depths, centre = np.linspace(rect.left, rect.right, n_layers), rect.cy
         self.positions: list[np.ndarray] = []
         self.layers = VGroup()
-        for x, n in zip(xs, sizes, strict=True):
-            ys = rect.cy + spacing * (np.arange(n) - (n - 1) / 2)[::-1]
-            pos = np.stack([np.full(n, x), ys, np.zeros(n)], axis=1)
+        for d, n in zip(depths, sizes, strict=True):
+            offsets = spacing * (np.arange(n) - (n - 1) / 2)
+            if vertical:
+                pos = np.stack([centre + offsets, np.full(n, d), np.zeros(n)], axis=1)
+            else:
+                pos = np.stack([np.full(n, d), centre - offsets, np.zeros(n)], axis=1)
             self.positions.append(pos)
             col = VGroup(
                 *(
@@ -79,14 +96,14 @@ class NetworkDiagram(VGroup):
         for k, w in enumerate(self.weights):
             widths, opacities = edge_style(w, reference)
             group = VGroup()
-            left, right = self.positions[k], self.positions[k + 1]
+            src, dst = self.positions[k], self.positions[k + 1]
             for j in range(w.shape[0]):
                 for i in range(w.shape[1]):
                     color = COLORS["positive"] if w[j, i] >= 0 else COLORS["negative"]
                     group.add(
                         Line(
-                            left[i],
-                            right[j],
+                            src[i],
+                            dst[j],
                             buff=radius,
                             stroke_color=color,
                             stroke_width=widths[j, i],
@@ -95,6 +112,20 @@ class NetworkDiagram(VGroup):
                     )
             self.edges.add(group)
         self.add(self.edges, self.layers)
+
+    @staticmethod
+    def geometry(layer_sizes: Sequence[int], rect: Rect, vertical: bool = False) -> tuple[float, float]:
+        """Distance between neighbouring neurons of a layer, and the neurons' radius.
+
+        The widest layer spans ``rect`` across the flow (at most 0.9 apart);
+        the radius is at most 0.14, and small enough to leave gaps between
+        neighbours and between layers.
+        """
+        sizes = list(layer_sizes)
+        across, along = (rect.width, rect.height) if vertical else (rect.height, rect.width)
+        spacing = min(across / max(max(sizes) - 1, 1), 0.9)
+        gap = along / max(len(sizes) - 1, 1)
+        return spacing, min(0.14, 0.36 * spacing, 0.25 * gap)
 
     def set_activations(
         self, values: Sequence[np.ndarray], reveal: float | Sequence[float] | np.ndarray = 1.0

@@ -32,16 +32,21 @@ class DataPanel(VGroup):
         the view is centred on them and scaled to fit with equal aspect.
     title
         Small label in the top-left corner.
+    header
+        Extra height (scene units) kept free under the title, for a label the
+        view must not run into.
     """
 
-    def __init__(self, rect: Rect, bounds: tuple[float, float, float, float], title: str) -> None:
+    def __init__(
+        self, rect: Rect, bounds: tuple[float, float, float, float], title: str, header: float = 0.0
+    ) -> None:
         super().__init__()
         self.rect = rect
         xmin, xmax, ymin, ymax = bounds
         self.data_center = np.array([(xmin + xmax) / 2, (ymin + ymax) / 2])
-        inner_w, inner_h = rect.width * 0.94, rect.height * 0.86
+        inner_w, inner_h = rect.width * 0.94, rect.height * 0.86 - header
         self.scale_factor = min(inner_w / max(xmax - xmin, 1e-9), inner_h / max(ymax - ymin, 1e-9))
-        self.screen_center = rect.center + np.array([0.0, -0.04 * rect.height, 0.0])
+        self.screen_center = rect.center + np.array([0.0, -0.04 * rect.height - header / 2, 0.0])
         self.frame, self.title = panel_frame(rect, title)
         self.add(self.frame, self.title)
 
