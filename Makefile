@@ -24,7 +24,7 @@ test: $(STAMP)
 	$(VENV)/bin/ruff check aecore scenes tests benchmarks
 	$(VENV)/bin/ruff format --check aecore scenes tests benchmarks
 	$(VENV)/bin/mypy aecore scenes
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q -n 2
 
 setup: $(STAMP)
 

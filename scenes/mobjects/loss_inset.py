@@ -41,10 +41,13 @@ class LossInset(VGroup):
         step_size = text(f"step {total}/{total}", "small", mono=True)
         self.x0, self.x1 = rect.left + 0.08 * rect.width, rect.right - 0.06 * rect.width
         if self.title.width + 0.15 + value_size.width <= rect.width - 2 * self.pad:
-            # Wide: the value beside the title, the step counter at the top right of the plot.
-            self.y0, self.y1 = rect.bottom + 0.12 * rect.height, rect.top - 0.36 * rect.height
+            # Wide: the value beside the title, the step counter right-aligned under
+            # the title's row, above the plot (the curve starts at the plot's top).
+            step_y = self.title.get_bottom()[1] - 0.06 - step_size.height / 2
+            self.y0 = rect.bottom + 0.12 * rect.height
+            self.y1 = min(rect.top - 0.36 * rect.height, step_y - step_size.height / 2 - 0.1)
             value_anchor = self.title.get_right() + np.array([0.15, 0.0, 0.0])
-            step_anchor = np.array([rect.right - self.pad, self.y1, 0.0])
+            step_anchor = np.array([rect.right - self.pad, step_y, 0.0])
         else:
             # Narrow: the value under the title, the step counter under the step axis.
             value_y = self.title.get_bottom()[1] - 0.1 - value_size.height / 2
