@@ -181,12 +181,16 @@ class _Job:
     finish: Callable[[Path], None]
     animation: int = 0
     done: bool = False
+    proc: subprocess.Popen[str] | None = None
+    cancelled: bool = False
 
 
 def _run_job(job: _Job) -> None:
     log = job.media / "manim.log"
     with open(log, "w", encoding="utf-8") as fh:
-        proc = subprocess.Popen(
+        if job.cancelled:
+            return
+        proc = job.proc = subprocess.Popen(
             job.cmd, env=job.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
         )
         assert proc.stdout is not None
@@ -231,9 +235,17 @@ def _run_jobs(jobs: list[_Job], n_parallel: int, what: str) -> None:
     try:
         with ThreadPoolExecutor(max_workers=max(1, n_parallel)) as pool:
             futures = [pool.submit(_run_job, j) for j in jobs]
-            for j, f in zip(jobs, futures, strict=True):
-                f.result()
-                print(f"  [{time.monotonic() - t0:5.0f} s] {j.label} done", flush=True)
+            try:
+                for j, f in zip(jobs, futures, strict=True):
+                    f.result()
+                    print(f"  [{time.monotonic() - t0:5.0f} s] {j.label} done", flush=True)
+            except BaseException:
+                # One job failed or the user interrupted: stop the others rather than wait for them.
+                for j in jobs:
+                    j.cancelled = True
+                    if j.proc is not None and j.proc.poll() is None:
+                        j.proc.terminate()
+                raise
     finally:
         stop.set()
 

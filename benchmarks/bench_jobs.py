@@ -7,7 +7,8 @@ Usage::
 Both renders start from scratch (``--force``, separate output folders) with
 the training cache warm, and both join their clips; the ratio is
 ``jobs 1 / jobs 2`` (above 1: parallel is faster). On 2 cores the target is a
-clear gain, about 1.5x or more. The joined videos' frame counts are printed
+clear gain, 1.3x or more (each job also pays Manim's start-up, and chapters of
+unequal length leave a core idle at the end). The joined videos' frame counts are printed
 too: they must be equal.
 """
 
