@@ -276,13 +276,29 @@ def chapter_path(info: Any, opts: RenderOptions, out: Path, ext: str | None = No
     return out / f"ch{info.number:02d}-{info.name}-{opts.tag()}.{ext or opts.movie_ext}"
 
 
-def render_chapters(
-    infos: Sequence[Any], opts: RenderOptions, out: Path, jobs: int = 1, force: bool = False
-) -> list[Path]:
-    """Render each chapter's clip (with ``.srt`` and ``.vtt`` beside it) into ``out``.
+def _bound(finish: Callable[[Path, Path], None], target: Path) -> Callable[[Path], None]:
+    """``finish`` with its target fixed: what a job calls with its media folder."""
+    return lambda media: finish(media, target)
 
-    Returns the movie files in chapter order. Clips already in ``out`` with
-    the same inputs are reused unless ``force``.
+
+def _render_each(
+    infos: Sequence[Any],
+    opts: RenderOptions,
+    out: Path,
+    kind: str,
+    ext: str,
+    extra: Sequence[str],
+    finish: Callable[[Path, Path], None],
+    jobs: int,
+    force: bool = False,
+    env_extra: dict[str, str] | None = None,
+) -> list[Path]:
+    """Render every chapter of ``infos`` as one ``kind`` of output (clip or still) into ``out``.
+
+    Each chapter runs the manim CLI in a job with the frame of ``opts`` and
+    Manim's output named ``kind``; ``finish(media_dir, target)`` installs what
+    it wrote. Outputs already in ``out`` from the same inputs are reused
+    unless ``force``.
     """
     from scenes.frame import frame_spec
 
@@ -290,11 +306,10 @@ def render_chapters(
     index = _Index(out)
     digest = _source_digest()
     spec = frame_spec(opts.aspect, opts.quality)
-    targets = [chapter_path(i, opts, out) for i in infos]
-    keys = [_key(digest, i.name, opts, "clip") for i in infos]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", **opts.env()}
-    extra = ["--format", opts.movie_ext] + (["--transparent"] if opts.transparent else [])
-    with tempfile.TemporaryDirectory(prefix="ae-render-") as tmp:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **opts.env(), **(env_extra or {})}
+    targets = [chapter_path(i, opts, out, ext) for i in infos]
+    keys = [_key(digest, i.name, opts, kind) for i in infos]
+    with tempfile.TemporaryDirectory(prefix=f"ae-{kind}-") as tmp:
         todo: list[_Job] = []
         for info, target, key in zip(infos, targets, keys, strict=True):
             if not force and index.fresh(target, key):
@@ -304,70 +319,49 @@ def render_chapters(
             media.mkdir()
             cfg = media / "frame.cfg"
             cfg.write_text(spec.cfg_text())
-
-            def finish(media: Path, target: Path = target) -> None:
-                (video,) = media.rglob(f"chapter.{opts.movie_ext}")
-                srt = video.with_suffix(".srt")
-                _install(srt, target.with_suffix(".srt"))
-                vtt = media / "chapter.vtt"
-                vtt.write_text(vtt_from_srt(srt.read_text(encoding="utf-8")), encoding="utf-8")
-                _install(vtt, target.with_suffix(".vtt"))
-                _install(video, target)
-
-            todo.append(
-                _Job(
-                    f"ch{info.number:02d}", _manim_cmd(cfg, media, "chapter", info, extra), env, media, finish
-                )
-            )
-        print(f"rendering {len(todo)} of {len(infos)} chapter(s) with {jobs} job(s) -> {out}/", flush=True)
-        _run_jobs(todo, jobs, "chapters")
+            cmd = _manim_cmd(cfg, media, kind, info, extra)
+            label = f"ch{info.number:02d}" + ("" if kind == "clip" else f" {kind}")
+            todo.append(_Job(label, cmd, env, media, _bound(finish, target)))
+        print(f"rendering {len(todo)} of {len(infos)} {kind}(s) with {jobs} job(s) -> {out}/", flush=True)
+        _run_jobs(todo, jobs, f"{kind}s")
         for target, key in zip(targets, keys, strict=True):
             if not index.fresh(target, key):
                 index.record(target, key)
     return targets
+
+
+def render_chapters(
+    infos: Sequence[Any], opts: RenderOptions, out: Path, jobs: int = 1, force: bool = False
+) -> list[Path]:
+    """Render each chapter's clip (with ``.srt`` and ``.vtt`` beside it) into ``out``.
+
+    Returns the movie files in chapter order. Clips already in ``out`` with
+    the same inputs are reused unless ``force``.
+    """
+
+    def finish(media: Path, target: Path) -> None:
+        (video,) = media.rglob(f"clip.{opts.movie_ext}")
+        srt = video.with_suffix(".srt")
+        _install(srt, target.with_suffix(".srt"))
+        vtt = media / "clip.vtt"
+        vtt.write_text(vtt_from_srt(srt.read_text(encoding="utf-8")), encoding="utf-8")
+        _install(vtt, target.with_suffix(".vtt"))
+        _install(video, target)
+
+    extra = ["--format", opts.movie_ext] + (["--transparent"] if opts.transparent else [])
+    return _render_each(infos, opts, out, "clip", opts.movie_ext, extra, finish, jobs, force)
 
 
 def render_stills(infos: Sequence[Any], opts: RenderOptions, out: Path, jobs: int = 1) -> list[Path]:
     """A PNG of each chapter's key frame (:meth:`scenes.base.ChapterScene.key_frame`) at ``opts.quality``."""
-    from scenes.frame import frame_spec
 
-    out.mkdir(parents=True, exist_ok=True)
-    index = _Index(out)
-    digest = _source_digest()
-    spec = frame_spec(opts.aspect, opts.quality)
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", **opts.env(), "AE_EXPLAINER_STOP_AT_KEY_FRAME": "1"}
-    targets = [out / f"ch{i.number:02d}-{i.name}-{opts.tag()}.png" for i in infos]
-    keys = [_key(digest, i.name, opts, "still") for i in infos]
-    with tempfile.TemporaryDirectory(prefix="ae-still-") as tmp:
-        todo = []
-        for info, target, key in zip(infos, targets, keys, strict=True):
-            if index.fresh(target, key):
-                print(f"  reusing {target} (already rendered)", flush=True)
-                continue
-            media = Path(tmp) / f"ch{info.number:02d}"
-            media.mkdir()
-            cfg = media / "frame.cfg"
-            cfg.write_text(spec.cfg_text())
+    def finish(media: Path, target: Path) -> None:
+        (png,) = media.rglob("still*.png")
+        _install(png, target)
 
-            def finish(media: Path, target: Path = target) -> None:
-                (png,) = media.rglob("key*.png")
-                _install(png, target)
-
-            extra = ["-s"] + (["--transparent"] if opts.transparent else [])
-            todo.append(
-                _Job(
-                    f"ch{info.number:02d} still",
-                    _manim_cmd(cfg, media, "key", info, extra),
-                    env,
-                    media,
-                    finish,
-                )
-            )
-        _run_jobs(todo, jobs, "stills")
-        for target, key in zip(targets, keys, strict=True):
-            if not index.fresh(target, key):
-                index.record(target, key)
-    return targets
+    extra = ["-s"] + (["--transparent"] if opts.transparent else [])
+    stop = {"AE_EXPLAINER_STOP_AT_KEY_FRAME": "1"}
+    return _render_each(infos, opts, out, "still", "png", extra, finish, jobs, env_extra=stop)
 
 
 def video_frames(path: Path) -> int:

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 
 import numpy as np
 import pytest
-from manim import tempconfig
+from manim import config, tempconfig
+
+# Each test process gets its own Manim media folder: Manim keeps typeset texts
+# there, and two pytest-xdist workers sharing one delete each other's files.
+_MEDIA = tempfile.mkdtemp(prefix=f"ae-tests-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-")
+atexit.register(shutil.rmtree, _MEDIA, ignore_errors=True)
+config.media_dir = _MEDIA
 
 LOW_RES = {
     "pixel_width": 480,
