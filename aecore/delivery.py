@@ -180,6 +180,7 @@ class _Job:
     media: Path
     finish: Callable[[Path], None]
     animation: int = 0
+    percent: int = 0
     done: bool = False
     proc: subprocess.Popen[str] | None = None
     cancelled: bool = False
@@ -198,9 +199,13 @@ def _run_job(job: _Job) -> None:
         while chunk := proc.stdout.read(256):
             fh.write(chunk)
             buf = (buf + chunk)[-400:]
-            found = re.findall(r"Animation (\d+)", buf)
+            found = re.findall(r"Animation (\d+)[^\r\n%]*?(\d+)%", buf) or [
+                (n, "0") for n in re.findall(r"Animation (\d+)", buf)
+            ]
             if found:
-                job.animation = max(job.animation, int(found[-1]) + 1)
+                n, pct = int(found[-1][0]) + 1, int(found[-1][1])
+                if n >= job.animation:
+                    job.animation, job.percent = n, pct
         code = proc.wait()
     if code != 0:
         tail = [ln for ln in log.read_text(encoding="utf-8", errors="replace").splitlines() if ln.strip()][
@@ -224,7 +229,7 @@ def _run_jobs(jobs: list[_Job], n_parallel: int, what: str) -> None:
             running = [j for j in jobs if not j.done and j.animation > 0]
             done = sum(j.done for j in jobs)
             line = f"  [{time.monotonic() - t0:5.0f} s] {done}/{len(jobs)} {what} done" + "".join(
-                f" · {j.label}: animation {j.animation}" for j in running
+                f" · {j.label}: animation {j.animation} ({j.percent:>3d}%)" for j in running
             )
             if line.split("]", 1)[1] != last:
                 print(line, flush=True)

@@ -108,13 +108,29 @@ class LatentAxis(VGroup):
             (self.x0, self.y, 0.0), (self.x1, self.y, 0.0), color=COLORS["muted"], stroke_width=3
         )
         ticks = VGroup()
-        for v in nice_ticks(self.z_lo, self.z_hi):
+        for v in self._ticks():
             x = self.to_scene(np.array([[v]]))[0]
             ticks.add(Line(x + 0.07 * UP, x + 0.07 * DOWN, color=COLORS["muted"], stroke_width=2))
             label = f"{v:g}" if abs(v) > 1e-12 else "0"
             ticks.add(text(label, "small", color=COLORS["muted"]).scale(0.8).next_to(x, DOWN, buff=0.12))
         self.ticks = ticks
         self.add(self.frame, self.title, self.line, ticks)
+
+    def _ticks(self) -> np.ndarray:
+        """Up to 5 round ticks, fewer when their labels would crowd a short line."""
+        digit = text("0", "small").scale(0.8).width
+        for target in (5, 4, 3, 2):
+            values = nice_ticks(self.z_lo, self.z_hi, target)
+            labels = [f"{v:g}" for v in values]
+            widest = digit * max((len(t) for t in labels), default=1)
+            gap = (
+                (self.x1 - self.x0) * (values[1] - values[0]) / (self.z_hi - self.z_lo)
+                if len(values) > 1
+                else 0
+            )
+            if len(values) < 2 or gap >= widest + 0.2:
+                return values
+        return values
 
     def to_scene(self, z: np.ndarray) -> np.ndarray:
         """Latents ``(N, 1)`` -> scene points ``(N, 3)`` on the line."""
