@@ -7,6 +7,7 @@ renders of two short chapters at 480 px: joined with ``--jobs 2`` and
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import signal
@@ -420,3 +421,17 @@ def test_lecture_pack_has_every_file_and_its_html_stays_inside_the_folder(render
 
 def test_every_chapter_is_listed_once() -> None:
     assert sorted(i.number for i in chapter_infos()) == list(range(1, len(SCENES_IN_ORDER) + 1))
+
+
+def test_latent_tick_labels_never_overlap_on_a_short_axis() -> None:
+    from manim import Text
+
+    from scenes.layout import Rect
+    from scenes.mobjects.panels import LatentAxis
+
+    for width, z_range in ((2.4, (-45.0, 15.0)), (4.8, (-4.2, 3.6)), (1.6, (-0.8, 0.9))):
+        axis = LatentAxis(Rect(0.0, 0.0, width, 1.2), z_range, "latent space ℝ¹")
+        labels = sorted((m for m in axis.ticks if isinstance(m, Text)), key=lambda m: m.get_center()[0])
+        assert len(labels) >= 2
+        for a, b in itertools.pairwise(labels):
+            assert a.get_right()[0] + 0.05 < b.get_left()[0], (width, a.original_text, b.original_text)

@@ -117,20 +117,19 @@ class LatentAxis(VGroup):
         self.add(self.frame, self.title, self.line, ticks)
 
     def _ticks(self) -> np.ndarray:
-        """Up to 5 round ticks, fewer when their labels would crowd a short line."""
+        """Round ticks, thinned (keeping 0) until their labels have room on the line."""
+        values = nice_ticks(self.z_lo, self.z_hi)
+        if len(values) < 2:
+            return values
         digit = text("0", "small").scale(0.8).width
-        for target in (5, 4, 3, 2):
-            values = nice_ticks(self.z_lo, self.z_hi, target)
-            labels = [f"{v:g}" for v in values]
-            widest = digit * max((len(t) for t in labels), default=1)
-            gap = (
-                (self.x1 - self.x0) * (values[1] - values[0]) / (self.z_hi - self.z_lo)
-                if len(values) > 1
-                else 0
-            )
-            if len(values) < 2 or gap >= widest + 0.2:
-                return values
-        return values
+        widest = digit * max(len(f"{v:g}") for v in values)
+        spacing = (self.x1 - self.x0) * (values[1] - values[0]) / (self.z_hi - self.z_lo)
+        zero = int(np.argmin(np.abs(values)))
+        for stride in range(1, len(values)):
+            kept = values[zero % stride :: stride]
+            if len(kept) >= 2 and stride * spacing >= widest + 0.2:
+                return kept
+        return values[[0, -1]]
 
     def to_scene(self, z: np.ndarray) -> np.ndarray:
         """Latents ``(N, 1)`` -> scene points ``(N, 3)`` on the line."""
