@@ -131,14 +131,19 @@ def _cmd_lecture(a: argparse.Namespace) -> int:
 
     opts, infos, jobs, out = _settings(a, {**_DEFAULTS, "quality": "medium"})
     if opts.fmt != "mp4" or opts.transparent:
-        raise AecoreError("--format/--transparent: a lecture pack is made of mp4 clips; leave them out")
+        raise AecoreError(
+            f"--config {a.config}: a lecture pack is made of mp4 clips; drop format and transparent"
+        )
     t0 = time.monotonic()
     build_lecture(infos, opts, out, jobs=jobs, offline=not a.cdn)
     print(f"lecture pack in {time.monotonic() - t0:.0f} s: {out}/ (open {out}/slides/index.html to present)")
     return 0
 
 
-def _add_render_flags(p: argparse.ArgumentParser, quality_default: str, out_default: str) -> None:
+def _add_render_flags(
+    p: argparse.ArgumentParser, quality_default: str, out_default: str, with_formats: bool = False
+) -> None:
+    from aecore.userconfig import FORMATS
     from scenes.settings import ASPECTS, THEMES
 
     p.add_argument("--aspect", choices=list(ASPECTS), help="frame shape (default 16:9)")
@@ -154,28 +159,26 @@ def _add_render_flags(p: argparse.ArgumentParser, quality_default: str, out_defa
     )
     p.add_argument("--config", metavar="FILE.toml", help="settings file ([video] and [run]); flags win")
     p.add_argument("--out", default=out_default, help=f"output folder (default {out_default}/)")
+    if with_formats:
+        p.add_argument(
+            "--format", choices=list(FORMATS), help="mp4 (default), webm, gif (under 15 MiB) or mov"
+        )
+        p.add_argument("--transparent", action="store_true", default=None, help="no background (mov or webm)")
+        p.add_argument("--force", action="store_true", help="render again even if the file is already there")
 
 
 def add_commands(sub: Any) -> None:
     """Add ``list``, ``render``, ``video`` and ``lecture`` to the ``ae-explainer`` parser."""
-    from aecore.userconfig import FORMATS
-
     ls = sub.add_parser("list", help="list the chapters: number, scene, title, duration")
     ls.set_defaults(func=_cmd_list)
     r = sub.add_parser("render", help="render chapters, one clip each (with .srt and .vtt subtitles)")
     r.add_argument(
         "chapter_args", nargs="*", metavar="CHAPTER", help="chapter numbers or scene names (default: all)"
     )
-    _add_render_flags(r, "low", "renders")
-    r.add_argument("--format", choices=list(FORMATS), help="mp4 (default), webm, gif (under 15 MiB) or mov")
-    r.add_argument("--transparent", action="store_true", default=None, help="no background (mov or webm)")
-    r.add_argument("--force", action="store_true", help="render again even if the clip is already there")
+    _add_render_flags(r, "low", "renders", with_formats=True)
     r.set_defaults(func=_cmd_render)
     v = sub.add_parser("video", help="render the whole explainer: the chapters joined into one video")
-    _add_render_flags(v, "high", "renders")
-    v.add_argument("--format", choices=list(FORMATS), help="mp4 (default), webm, gif (under 15 MiB) or mov")
-    v.add_argument("--transparent", action="store_true", default=None, help="no background (mov or webm)")
-    v.add_argument("--force", action="store_true", help="render the chapters again even if already there")
+    _add_render_flags(v, "high", "renders", with_formats=True)
     v.set_defaults(func=_cmd_video)
     lec = sub.add_parser("lecture", help="a lecture pack: clips, subtitles, 4K stills, contact sheet, slides")
     _add_render_flags(lec, "medium", "renders/lecture")

@@ -21,7 +21,6 @@ __all__ = [
     "ASPECTS",
     "QUALITIES",
     "FrameSpec",
-    "apply_frame",
     "current_aspect",
     "frame_spec",
     "outside_safe_area",
@@ -79,12 +78,6 @@ def frame_spec(aspect: str, quality: str) -> FrameSpec:
     long_units = SHORT_SIDE * max(aw, ah) / min(aw, ah)
     fw, fh = (long_units, SHORT_SIDE) if aw > ah else (SHORT_SIDE, long_units) if ah > aw else (8.0, 8.0)
     return FrameSpec(aspect, quality, pw, ph, fps, fw, fh)
-
-
-def apply_frame(spec: FrameSpec) -> None:
-    """Set Manim's global config to ``spec`` (use inside ``tempconfig`` in tests)."""
-    for k, v in spec.manim_config().items():
-        config[k] = v
 
 
 def current_aspect() -> str:
