@@ -55,6 +55,7 @@ def _settings(a: argparse.Namespace, defaults: dict[str, Any]) -> tuple[Any, lis
     from aecore.delivery import RenderOptions
     from aecore.userconfig import load_user_config
     from scenes.chapters import chapter_infos, find_chapter
+    from scenes.settings import PACE_RANGE
 
     merged = dict(defaults)
     run: dict[str, Any] = {}
@@ -75,8 +76,9 @@ def _settings(a: argparse.Namespace, defaults: dict[str, Any]) -> tuple[Any, lis
         infos = [find_chapter(k) for k in keys] if keys else chapter_infos()
     except KeyError as e:
         raise AecoreError(f"--chapters: {e.args[0]}") from None
-    if not 0.1 <= merged["pace"] <= 4:
-        raise AecoreError(f"--pace: {merged['pace']} must be a number from 0.1 to 4")
+    lo, hi = PACE_RANGE
+    if not lo <= merged["pace"] <= hi:
+        raise AecoreError(f"--pace: {merged['pace']} must be a number from {lo:g} to {hi:g}")
     if merged["jobs"] < 1:
         raise AecoreError(f"--jobs: {merged['jobs']} must be at least 1")
     opts = RenderOptions(

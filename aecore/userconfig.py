@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from aecore.errors import AecoreError
-from scenes.settings import ASPECTS, QUALITIES, THEMES
+from scenes.settings import ASPECTS, PACE_RANGE, QUALITIES, THEMES
 
 __all__ = ["FORMATS", "UserConfig", "load_user_config"]
 
@@ -65,8 +65,9 @@ def _check_video(where: str, v: dict[str, Any]) -> dict[str, Any]:
             if not isinstance(value, bool):
                 raise _fail(w, f"{value!r} must be true or false")
         elif key == "pace":
-            if isinstance(value, bool) or not isinstance(value, int | float) or not 0.1 <= value <= 4:
-                raise _fail(w, f"{value!r} must be a number from 0.1 to 4")
+            lo, hi = PACE_RANGE
+            if isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
+                raise _fail(w, f"{value!r} must be a number from {lo:g} to {hi:g}")
             value = float(value)
         elif key == "jobs":
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:

@@ -15,7 +15,7 @@ from scenes.animations.opacity import OpacityFade
 from scenes.frame import platform_margins
 from scenes.layout import current_layout
 from scenes.settings import current_settings
-from scenes.style import COLORS, ensure_fonts, text
+from scenes.style import COLORS, ensure_fonts, fit_lines, text
 
 __all__ = ["Caption", "ChapterScene", "caption_mobject", "srt_text", "write_srt"]
 
@@ -60,14 +60,7 @@ def _wrap(s: str, max_width: float) -> str:
     """
     glyphs = text(s, "caption").submobjects
     if len(glyphs) != sum(len(w) for w in s.split()):  # combining marks: measure each trial line
-        lines_: list[str] = []
-        for word in s.split():
-            trial = f"{lines_[-1]} {word}" if lines_ else word
-            if lines_ and text(trial, "caption").width <= max_width:
-                lines_[-1] = trial
-            else:
-                lines_.append(word)
-        return "\n".join(lines_)
+        return "\n".join(fit_lines(s.split(), " ", "caption", max_width))
     edges: list[tuple[float, float]] = []
     i = 0
     for word in s.split():

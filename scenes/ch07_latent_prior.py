@@ -26,14 +26,14 @@ from aecore import Run
 from scenes.animations.orbit import OrbitClock
 from scenes.animations.timeline3d import FadeDrawn
 from scenes.base import ChapterScene
-from scenes.columns import fit_lines, line_block, two_cells
+from scenes.columns import line_block, two_cells
 from scenes.layout import Rect, content_area, is_landscape
 from scenes.mobjects.curve3d import CurveView
 from scenes.mobjects.mesh import SurfaceView, face_average, face_centers, install_cairo_drawing
 from scenes.mobjects.panels import panel_frame
 from scenes.projection import OrbitCamera, orbit_angles
 from scenes.runs_prior import helix_k2_run, sheet_k1_run
-from scenes.style import COLORS, text
+from scenes.style import COLORS, fit_lines, text
 
 __all__ = [
     "HELIX_VERDICT",

@@ -20,12 +20,11 @@ from scenes.mobjects.clouds import DotCloud, SegmentBundle
 from scenes.mobjects.curve import FadingCurve
 from scenes.mobjects.density import DensityProfile
 from scenes.mobjects.panels import DataPanel, LatentAxis
-from scenes.style import COLORS, text
+from scenes.style import COLORS, fit_lines, text
 
 __all__ = [
     "RunColumn",
     "column_rects",
-    "fit_lines",
     "line_block",
     "note_block",
     "two_cells",
@@ -40,23 +39,6 @@ LATENT_HEIGHT = 1.45
 
 TITLE_INDENT = 0.12
 """How far a panel's corner title sits in from the frame's corner, on each axis."""
-
-
-def fit_lines(
-    parts: Sequence[str], joiner: str, kind: str, max_width: float, mono: bool = False
-) -> list[str]:
-    """``parts`` packed greedily into lines of ``kind`` text no wider than ``max_width``.
-
-    A part never breaks; consecutive parts on one line are joined by ``joiner``.
-    """
-    lines: list[str] = []
-    for part in parts:
-        trial = f"{lines[-1]}{joiner}{part}" if lines else part
-        if lines and text(trial, kind, mono=mono).width <= max_width:
-            lines[-1] = trial
-        else:
-            lines.append(part)
-    return lines
 
 
 def line_block(

@@ -17,7 +17,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["ASPECTS", "ENV", "QUALITIES", "THEMES", "VideoSettings", "current_settings"]
+__all__ = ["ASPECTS", "ENV", "PACE_RANGE", "QUALITIES", "THEMES", "VideoSettings", "current_settings"]
 
 ASPECTS: dict[str, tuple[int, int]] = {"16:9": (16, 9), "9:16": (9, 16), "1:1": (1, 1)}
 """``--aspect`` names and their width : height."""
@@ -40,6 +40,9 @@ ENV = {
     "run": "AE_EXPLAINER_RUN",
 }
 """The environment variable of each setting."""
+
+PACE_RANGE = (0.1, 4.0)
+"""Smallest and largest ``pace``."""
 
 RUN_KEYS = ("data", "latent_dim", "seed", "steps")
 """Fields of the main run a viewer may change."""
@@ -69,8 +72,8 @@ class VideoSettings:
     def __post_init__(self) -> None:
         if self.theme not in THEMES:
             raise ValueError(f"theme {self.theme!r}: choose from {', '.join(THEMES)}")
-        if not 0.1 <= self.pace <= 4.0:
-            raise ValueError(f"pace {self.pace}: give a number from 0.1 to 4")
+        if not PACE_RANGE[0] <= self.pace <= PACE_RANGE[1]:
+            raise ValueError(f"pace {self.pace}: give a number from {PACE_RANGE[0]:g} to {PACE_RANGE[1]:g}")
         unknown = set(self.run) - set(RUN_KEYS)
         if unknown:
             raise ValueError(f"run: unknown key(s) {', '.join(sorted(unknown))}; use {', '.join(RUN_KEYS)}")

@@ -8,6 +8,8 @@ layout reflows to portrait or square frames.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from manim import Text, config
 
 from scenes.settings import current_settings
@@ -19,6 +21,7 @@ __all__ = [
     "MONO_FONT",
     "PALETTES",
     "ensure_fonts",
+    "fit_lines",
     "text",
     "text_size",
 ]
@@ -104,3 +107,20 @@ def text(s: str, kind: str = "label", color: str | None = None, mono: bool = Fal
         color=color or COLORS["text"],
         **kwargs,  # type: ignore[arg-type]
     )
+
+
+def fit_lines(
+    parts: Sequence[str], joiner: str, kind: str, max_width: float, mono: bool = False
+) -> list[str]:
+    """``parts`` packed greedily into lines of ``kind`` text no wider than ``max_width``.
+
+    A part never breaks; consecutive parts on one line are joined by ``joiner``.
+    """
+    lines: list[str] = []
+    for part in parts:
+        trial = f"{lines[-1]}{joiner}{part}" if lines else part
+        if lines and text(trial, kind, mono=mono).width <= max_width:
+            lines[-1] = trial
+        else:
+            lines.append(part)
+    return lines
