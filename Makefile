@@ -5,6 +5,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+REVEAL := $(VENV)/.reveal-fetched
 APT_PACKAGES := python3 python3-venv python3-dev gcc pkg-config libcairo2-dev libpango1.0-dev fonts-dejavu-core
 QUALITY ?= high
 JOBS ?= 2
@@ -17,10 +18,10 @@ video: $(STAMP)
 preview: $(STAMP)
 	$(VENV)/bin/ae-explainer video --quality low --jobs $(JOBS) --out renders
 
-lecture: $(STAMP)
+lecture: $(STAMP) $(REVEAL)
 	$(VENV)/bin/ae-explainer lecture --jobs $(JOBS) --out renders/lecture
 
-test: $(STAMP)
+test: $(STAMP) $(REVEAL)
 	$(VENV)/bin/ruff check aecore scenes tests benchmarks
 	$(VENV)/bin/ruff format --check aecore scenes tests benchmarks
 	$(VENV)/bin/mypy aecore scenes
@@ -45,6 +46,12 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
+
+# reveal.js for the lecture pack's offline slides, fetched once from the npm registry (SHA-512 checked)
+# into the venv, so lectures and tests never need the network.
+$(REVEAL): $(STAMP) aecore/lecture.py
+	$(PY) -m aecore.lecture fetch-reveal
+	touch $(REVEAL)
 
 clean:
 	rm -rf $(VENV) renders media

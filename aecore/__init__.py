@@ -14,7 +14,7 @@ from aecore.config import VARIANTS, TrainConfig
 from aecore.datasets import DATASETS, load_data, make_dataset
 from aecore.errors import AecoreError
 from aecore.forward import decode, encode
-from aecore.priors import PRIORS, PriorDraw, draw_prior, prior_samples, reliable_fraction
+from aecore.priors import PRIORS, RELIABLE_THRESHOLD, PriorDraw, draw_prior, prior_samples, reliable_fraction
 from aecore.reliability import latent_reliability
 from aecore.snapshot import FORMAT_VERSION, Run, Snapshot, load_run, write_run
 
@@ -22,6 +22,7 @@ __all__ = [
     "DATASETS",
     "FORMAT_VERSION",
     "PRIORS",
+    "RELIABLE_THRESHOLD",
     "VARIANTS",
     "AecoreError",
     "PriorDraw",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +54,8 @@ def _cmd_list(a: argparse.Namespace) -> int:
 
 def _settings(a: argparse.Namespace, defaults: dict[str, Any]) -> tuple[Any, list[Any], int, Path]:
     """Merge defaults < ``--config`` file < flags; returns (options, chapters, jobs, out folder)."""
-    from aecore.delivery import RenderOptions
+    from aecore.delivery import RenderOptions, main_run_id
+    from aecore.outputs import prepare_out
     from aecore.userconfig import load_user_config
     from scenes.chapters import chapter_infos, find_chapter
     from scenes.settings import PACE_RANGE
@@ -69,8 +72,13 @@ def _settings(a: argparse.Namespace, defaults: dict[str, Any]) -> tuple[Any, lis
             merged[key] = value
     keys = list(getattr(a, "chapter_args", None) or [])
     if isinstance(merged["chapters"], str):
-        keys += [k.strip() for k in merged["chapters"].split(",") if k.strip()]
-    elif merged["chapters"]:
+        named = [k.strip() for k in merged["chapters"].split(",") if k.strip()]
+        if not named:
+            raise AecoreError(f"--chapters: {merged['chapters']!r} names no chapter; give e.g. 4,5,6")
+        keys += named
+    elif merged["chapters"] is not None:
+        if not merged["chapters"]:
+            raise AecoreError(f"--config {a.config} [video] chapters: the list is empty; give e.g. [4, 5, 6]")
         keys += list(merged["chapters"])
     try:
         infos = [find_chapter(k) for k in keys] if keys else chapter_infos()
@@ -91,18 +99,52 @@ def _settings(a: argparse.Namespace, defaults: dict[str, Any]) -> tuple[Any, lis
         pace=float(merged["pace"]),
         run=tuple(sorted(run.items())),
     )
-    out = Path(a.out)
-    if out.exists() and not out.is_dir():
-        raise AecoreError(f"--out: {out} is a file; give a folder")
+    if opts.run:
+        opts = replace(opts, run_id=main_run_id(opts))
+    out = prepare_out(Path(a.out))
     return opts, infos, int(merged["jobs"]), out
 
 
+class _TrainingProgress:
+    """Training progress of the runs a render needs, on stderr (a bar on a terminal, else a few lines)."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.t0 = time.monotonic()
+        self.last = (-1.0, -1)
+
+    def __call__(self, name: str, step: int, total: int, loss: float) -> None:
+        now = time.monotonic()
+        if step == 0:
+            self.t0 = now
+        pct = 100 * step // max(total, 1)
+        if self.tty:
+            if step != total and now - self.last[0] < 0.1:
+                return
+            bar = "#" * (pct * 30 // 100) + "-" * (30 - pct * 30 // 100)
+            end = "\n" if step == total else ""
+            loss_text = "" if step == 0 else f" loss {loss:.5f}"
+            sys.stderr.write(
+                f"\r  training {name} [{bar}] step {step}/{total}{loss_text} {now - self.t0:5.1f} s{end}"
+            )
+        else:
+            if step not in (0, total) and pct // 25 == self.last[1] // 25:
+                return
+            loss_text = "" if step == 0 else f", loss {loss:.5f}"
+            sys.stderr.write(
+                f"  training {name}: step {step}/{total} ({pct}%{loss_text}, {now - self.t0:.1f} s)\n"
+            )
+        self.last = (now, pct)
+        sys.stderr.flush()
+
+
 def _cmd_render(a: argparse.Namespace) -> int:
-    from aecore.delivery import chapter_path, render_chapters, to_gif
+    from aecore.delivery import chapter_path, render_chapters
+    from aecore.media import to_gif
 
     opts, infos, jobs, out = _settings(a, _DEFAULTS)
     t0 = time.monotonic()
-    clips = render_chapters(infos, opts, out, jobs=jobs, force=a.force)
+    clips = render_chapters(infos, opts, out, jobs=jobs, force=a.force, progress=_TrainingProgress())
     if opts.fmt == "gif":
         for info, clip in zip(infos, clips, strict=True):
             gif = chapter_path(info, opts, out, "gif")
@@ -113,12 +155,13 @@ def _cmd_render(a: argparse.Namespace) -> int:
 
 
 def _cmd_video(a: argparse.Namespace) -> int:
-    from aecore.delivery import render_chapters, to_gif
+    from aecore.delivery import render_chapters
     from aecore.lecture import join_explainer
+    from aecore.media import to_gif
 
     opts, infos, jobs, out = _settings(a, {**_DEFAULTS, "quality": "high"})
     t0 = time.monotonic()
-    clips = render_chapters(infos, opts, out, jobs=jobs, force=a.force)
+    clips = render_chapters(infos, opts, out, jobs=jobs, force=a.force, progress=_TrainingProgress())
     video = join_explainer(clips, out / f"ae-explainer-{opts.tag()}.{opts.movie_ext}")
     if opts.fmt == "gif":
         gif = video.with_suffix(".gif")
@@ -137,7 +180,7 @@ def _cmd_lecture(a: argparse.Namespace) -> int:
             f"--config {a.config}: a lecture pack is made of mp4 clips; drop format and transparent"
         )
     t0 = time.monotonic()
-    build_lecture(infos, opts, out, jobs=jobs, offline=not a.cdn)
+    build_lecture(infos, opts, out, jobs=jobs, offline=not a.cdn, progress=_TrainingProgress())
     print(f"lecture pack in {time.monotonic() - t0:.0f} s: {out}/ (open {out}/slides/index.html to present)")
     return 0
 
@@ -173,16 +216,28 @@ def add_commands(sub: Any) -> None:
     """Add ``list``, ``render``, ``video`` and ``lecture`` to the ``ae-explainer`` parser."""
     ls = sub.add_parser("list", help="list the chapters: number, scene, title, duration")
     ls.set_defaults(func=_cmd_list)
-    r = sub.add_parser("render", help="render chapters, one clip each (with .srt and .vtt subtitles)")
+    from aecore.cache import runs_dir
+
+    runs = (
+        f"Trained runs are cached in {runs_dir()} (set AE_EXPLAINER_RUNS to keep them elsewhere);"
+        " they are trained once, before any chapter renders."
+    )
+    r = sub.add_parser(
+        "render", help="render chapters, one clip each (with .srt and .vtt subtitles)", epilog=runs
+    )
     r.add_argument(
         "chapter_args", nargs="*", metavar="CHAPTER", help="chapter numbers or scene names (default: all)"
     )
     _add_render_flags(r, "low", "renders", with_formats=True)
     r.set_defaults(func=_cmd_render)
-    v = sub.add_parser("video", help="render the whole explainer: the chapters joined into one video")
+    v = sub.add_parser(
+        "video", help="render the whole explainer: the chapters joined into one video", epilog=runs
+    )
     _add_render_flags(v, "high", "renders", with_formats=True)
     v.set_defaults(func=_cmd_video)
-    lec = sub.add_parser("lecture", help="a lecture pack: clips, subtitles, 4K stills, contact sheet, slides")
+    lec = sub.add_parser(
+        "lecture", help="a lecture pack: clips, subtitles, 4K stills, contact sheet, slides", epilog=runs
+    )
     _add_render_flags(lec, "medium", "renders/lecture")
     lec.add_argument("--cdn", action="store_true", help="slides load reveal.js from a CDN (default: offline)")
     lec.set_defaults(func=_cmd_lecture)

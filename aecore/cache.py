@@ -1,17 +1,34 @@
-"""A cache of training runs keyed by a hash of their config and data.
+"""A cache of training runs keyed on what makes them: config, data and trainer code.
 
 Scenes ask for a run by config; the run is trained and written only when its
-file is missing from the cache folder (``assets/runs/`` by default, or the
-folder named by the ``AE_EXPLAINER_RUNS`` environment variable). Training
-happens in a child process, so the caller (a Manim scene) never imports torch.
+file is missing from the cache folder (see :func:`runs_dir`). A run's file
+name holds a hash of its config, the SHA-256 of its data (so editing a data
+file trains a new run) and a digest of the trainer's code (so changing the
+trainer never serves a stale run). Training happens in a child process, so
+the caller (a Manim scene) never imports torch.
+
+Concurrency and faults:
+
+- a lock file beside each run makes two processes that miss the cache at once
+  train it once: the second waits, then loads what the first wrote;
+- a run is written to a unique temporary name and renamed, so a file under
+  its final name is whole;
+- a cached file that does not load (truncated, corrupt) is reported in one
+  log line, removed and trained again.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
 import json
+import logging
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
+from functools import cache
 from pathlib import Path
 
 from aecore.config import TrainConfig
@@ -19,25 +36,158 @@ from aecore.datasets import data_hash, load_data
 from aecore.errors import AecoreError
 from aecore.snapshot import Run, load_run
 
-__all__ = ["cached_run", "run_path", "runs_dir"]
+__all__ = ["ProgressFn", "cached_run", "ensure_run", "file_sha256", "run_path", "runs_dir"]
+
+_log = logging.getLogger(__name__)
+
+ProgressFn = Callable[[str, int, int, float], None]
+"""Called as ``progress(run_name, step, total_steps, loss)`` while a run trains."""
+
+_TRAINER_MODULES = ("config", "datasets", "model", "reliability", "snapshot", "train")
+"""The modules whose code decides a run's bytes (with the config and the data)."""
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _source_checkout() -> Path | None:
+    """The project folder when aecore runs from a source checkout (not an installed wheel)."""
+    root = _PACKAGE.parent
+    try:
+        text = (root / "pyproject.toml").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    return root if 'name = "ae-explainer"' in text else None
 
 
 def runs_dir() -> Path:
-    """The cache folder: ``$AE_EXPLAINER_RUNS`` or ``assets/runs`` in the repo."""
+    """The cache folder.
+
+    ``$AE_EXPLAINER_RUNS`` if set; else ``assets/runs/`` in a source checkout;
+    else (an installed package) the user's cache folder,
+    ``$XDG_CACHE_HOME/ae-explainer/runs`` (``~/.cache/ae-explainer/runs``).
+    """
     env = os.environ.get("AE_EXPLAINER_RUNS")
-    return Path(env) if env else Path(__file__).resolve().parents[1] / "assets" / "runs"
+    if env:
+        return Path(env)
+    checkout = _source_checkout()
+    if checkout is not None:
+        return checkout / "assets" / "runs"
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "ae-explainer" / "runs"
+
+
+@cache
+def _trainer_digest() -> str:
+    h = hashlib.sha256()
+    for name in _TRAINER_MODULES:
+        h.update(name.encode())
+        h.update((_PACKAGE / f"{name}.py").read_bytes())
+    return h.hexdigest()
 
 
 def run_path(cfg: TrainConfig, root: Path | None = None) -> Path:
-    """Where the run of ``cfg`` lives in the cache."""
+    """Where the run of ``cfg`` lives in the cache (validates ``cfg`` and reads its data)."""
     data = load_data(cfg.data, cfg.n_points, cfg.noise, cfg.data_seed)
     cfg.validate(data_dim=data.shape[1])
     stem = Path(cfg.data).stem if cfg.data.lower().endswith((".csv", ".npy")) else cfg.data
-    return (root or runs_dir()) / f"{stem}-k{cfg.latent_dim}-{cfg.key(data_hash(data))}.npz"
+    key = hashlib.sha256(f"{cfg.key(data_hash(data))}:{_trainer_digest()}".encode()).hexdigest()[:16]
+    return (root or runs_dir()) / f"{stem}-k{cfg.latent_dim}-{key}.npz"
 
 
-def cached_run(cfg: TrainConfig, root: Path | None = None, quiet: bool = False) -> Run:
-    """Load the run of ``cfg`` from the cache, training it first if missing.
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path``'s lock file (waits for another holder)."""
+    lock = path.with_name(path.name + ".lock")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as e:
+        raise AecoreError(
+            f"run cache {path.parent}: cannot write there ({e.strerror}); set AE_EXPLAINER_RUNS"
+        ) from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _load_or_none(path: Path) -> Run | None:
+    if not path.is_file():
+        return None
+    try:
+        return load_run(path)
+    except AecoreError as e:
+        _log.warning("cached run %s does not load (%s); training it again", path.name, e)
+        return None
+
+
+def _stderr_progress(name: str, step: int, total: int, loss: float) -> None:
+    if step == 0:
+        sys.stderr.write(f"aecore: training {name} ({total} steps)\n")
+        sys.stderr.flush()
+
+
+def _train_in_child(cfg: TrainConfig, path: Path, progress: ProgressFn | None) -> None:
+    """Train ``cfg`` into ``path`` in a child process, passing its progress to ``progress``."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "aecore.cache", json.dumps(cfg.to_dict()), str(path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stderr is not None
+    last = ""
+    try:
+        for line in proc.stderr:
+            if line.startswith("progress "):
+                _, step, total, loss = line.split()
+                if progress is not None:
+                    progress(path.name, int(step), int(total), float(loss))
+            elif line.strip():
+                last = line.strip()
+        code = proc.wait()
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
+    if code != 0:
+        raise AecoreError(f"training {path.name} failed: {last.removeprefix('error: ') or f'exit {code}'}")
+
+
+def _get(cfg: TrainConfig, root: Path | None, progress: ProgressFn | None) -> tuple[Path, Run]:
+    path = run_path(cfg, root)
+    run = _load_or_none(path)
+    if run is not None:
+        return path, run
+    with _locked(path):
+        run = _load_or_none(path)  # another process may have trained it while we waited
+        if run is None:
+            path.unlink(missing_ok=True)
+            _train_in_child(cfg, path, progress or _stderr_progress)
+            run = load_run(path)
+    return path, run
+
+
+def ensure_run(cfg: TrainConfig, root: Path | None = None, progress: ProgressFn | None = None) -> Path:
+    """The cache file of ``cfg``, trained first if missing or unreadable; returns its path.
+
+    Parameters
+    ----------
+    cfg
+        The training config.
+    root
+        Cache folder (default :func:`runs_dir`).
+    progress
+        Called while training (see :data:`ProgressFn`); default: one line on stderr.
+    """
+    return _get(cfg, root, progress)[0]
+
+
+def cached_run(
+    cfg: TrainConfig, root: Path | None = None, quiet: bool = False, progress: ProgressFn | None = None
+) -> Run:
+    """Load the run of ``cfg`` from the cache, training it first if missing or unreadable.
 
     Parameters
     ----------
@@ -46,28 +196,47 @@ def cached_run(cfg: TrainConfig, root: Path | None = None, quiet: bool = False) 
     root
         Cache folder (default :func:`runs_dir`).
     quiet
-        Do not print a line when training.
+        Say nothing when training.
+    progress
+        Called while training (see :data:`ProgressFn`); default: one line on stderr.
     """
-    path = run_path(cfg, root)
-    if not path.is_file():
-        if not quiet:
-            print(f"aecore: training {path.name} (not in the cache yet)", file=sys.stderr, flush=True)
-        proc = subprocess.run(
-            [sys.executable, "-m", "aecore.cache", json.dumps(cfg.to_dict()), str(path)],
-            capture_output=True,
-            text=True,
-        )
-        if proc.returncode != 0:
-            msg = (proc.stderr.strip().splitlines() or ["unknown error"])[-1]
-            raise AecoreError(f"training {path.name} failed: {msg}")
-    return load_run(path)
+    return _get(cfg, root, _silent if quiet else progress)[1]
+
+
+def _silent(name: str, step: int, total: int, loss: float) -> None:
+    pass
+
+
+@cache
+def _sha256_of(path: str, size: int, mtime_ns: int) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes (remembered per path, size and modification time)."""
+    st = path.stat()
+    return _sha256_of(str(path), st.st_size, st.st_mtime_ns)
 
 
 def _main(argv: list[str]) -> int:
     from aecore.train import train_to_file
 
+    last = [-1.0]
+
+    def report(step: int, total: int, loss: float) -> None:
+        # At most ~100 lines per run: every 1% of the steps, and the last one.
+        if step == total or step == 0 or step * 100 // total > last[0]:
+            last[0] = step * 100 // total
+            print(f"progress {step} {total} {loss:.6g}", file=sys.stderr, flush=True)
+
     try:
-        train_to_file(TrainConfig.from_dict(json.loads(argv[0])), argv[1])
+        cfg = TrainConfig.from_dict(json.loads(argv[0]))
+        report(0, cfg.steps, float("nan"))
+        train_to_file(cfg, argv[1], progress=report)
     except AecoreError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

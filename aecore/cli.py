@@ -6,13 +6,15 @@ Every user error is one line on stderr and exit status 2; no traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from aecore.config import TrainConfig
+from aecore.config import MAX_HIDDEN_LAYERS, MAX_PARAMS, MAX_SNAPSHOTS, MAX_STEPS, TrainConfig
+from aecore.datasets import MAX_POINTS, MIN_POINTS
 from aecore.errors import AecoreError
 
 __all__ = ["main"]
@@ -72,16 +74,36 @@ def _cmd_train(a: argparse.Namespace) -> int:
         variant=a.variant,
         kl_weight=a.kl_weight,
     )
-    out = Path(a.out)
-    if out.suffix != ".npz":
-        raise AecoreError(f"--out: {out} must end in .npz")
-    if out.exists() and out.is_dir():
-        raise AecoreError(f"--out: {out} is a folder; give a file name ending in .npz")
+    cfg.validate()  # every flag, before any data is made or read
+    out = _check_out(Path(a.out))
     from aecore.train import train_to_file
 
     train_to_file(cfg, out, progress=None if a.quiet else _ProgressBar("training"))
     print(out)
     return 0
+
+
+def _check_out(out: Path) -> Path:
+    """``--out`` must name a ``.npz`` file in a folder that exists or can be made, and can be written."""
+    if out.suffix != ".npz":
+        raise AecoreError(f"--out: {out} must end in .npz")
+    try:
+        return _check_out_path(out)
+    except OSError as e:  # e.g. a name too long for the file system
+        raise AecoreError(f"--out: cannot use {out} ({e.strerror or e})") from None
+
+
+def _check_out_path(out: Path) -> Path:
+    if out.is_dir():
+        raise AecoreError(f"--out: {out} is a folder; give a file name ending in .npz")
+    parent = out.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise AecoreError(f"--out: {parent} is not a folder; give a path inside a folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise AecoreError(f"--out: cannot write into {parent}; give a path in a writable folder")
+    return out
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -96,15 +118,30 @@ def _build_parser() -> argparse.ArgumentParser:
         help="data set name (arc, spiral, circle, blob, helix, sheet) or a .csv/.npy file",
     )
     t.add_argument("--latent-dim", type=int, required=True, help="k, the latent dimension (1 or 2, k < n)")
-    t.add_argument("--seed", type=int, default=d.seed, help="weight initialisation seed")
-    t.add_argument("--steps", type=int, default=d.steps, help="training steps")
-    t.add_argument("--hidden", type=_hidden, default=d.hidden, help="hidden sizes, e.g. 64,64")
+    t.add_argument("--seed", type=int, default=d.seed, help="weight initialisation seed, 0 <= S < 2**32")
+    t.add_argument("--steps", type=int, default=d.steps, help=f"training steps, 1 to {MAX_STEPS:,}")
+    t.add_argument(
+        "--hidden",
+        type=_hidden,
+        default=d.hidden,
+        help=f"hidden sizes, e.g. 64,64 (at most {MAX_HIDDEN_LAYERS} layers, {MAX_PARAMS:,} parameters)",
+    )
     t.add_argument("--activation", default=d.activation, help="silu (default), tanh, softplus, gelu, relu")
     t.add_argument("--lr", type=float, default=d.lr, help="Adam learning rate")
-    t.add_argument("--n-points", type=int, default=d.n_points, help="points of a built-in data set")
+    t.add_argument(
+        "--n-points",
+        type=int,
+        default=d.n_points,
+        help=f"points of a built-in data set, {MIN_POINTS} to {MAX_POINTS:,}",
+    )
     t.add_argument("--noise", type=float, default=d.noise, help="noise of a built-in data set")
     t.add_argument("--data-seed", type=int, default=d.data_seed, help="sampling seed of a built-in data set")
-    t.add_argument("--snapshots", type=int, default=d.n_snapshots, help="number of snapshots to record")
+    t.add_argument(
+        "--snapshots",
+        type=int,
+        default=d.n_snapshots,
+        help=f"number of snapshots to record, 2 to {MAX_SNAPSHOTS:,}",
+    )
     t.add_argument("--variant", default=d.variant, help="ae (plain autoencoder, default) or vae")
     t.add_argument(
         "--kl-weight",

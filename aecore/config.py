@@ -1,24 +1,96 @@
-"""The training configuration: one dataclass, written into every snapshot file."""
+"""The training configuration: one dataclass, written into every snapshot file.
+
+:meth:`TrainConfig.validate` checks every field against the limits below
+before any data is made or read, so a bad flag (or ``[run]`` key of a config
+file) is one line naming it, and no run can ask for unbounded time or memory:
+seeds ``0 <= seed < 2**32``; at most :data:`MAX_STEPS` steps,
+:data:`MAX_SNAPSHOTS` snapshots, :data:`MAX_HIDDEN_LAYERS` hidden layers of
+at most :data:`MAX_WIDTH` units and :data:`MAX_PARAMS` parameters in all;
+:data:`aecore.datasets.MAX_POINTS` points; and at most :data:`MAX_RUN_BYTES`
+of snapshot arrays.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
 import json
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from aecore.datasets import DATASETS, MIN_POINTS, dataset_dim
+from aecore.datasets import DATASETS, MAX_NOISE, MAX_POINTS, MIN_POINTS, dataset_dim
 from aecore.errors import AecoreError
+from aecore.forward import ACTIVATIONS_NP
 
-__all__ = ["VARIANTS", "TrainConfig"]
+__all__ = [
+    "MAX_GRID_POINTS",
+    "MAX_HIDDEN_LAYERS",
+    "MAX_PARAMS",
+    "MAX_RUN_BYTES",
+    "MAX_SNAPSHOTS",
+    "MAX_STEPS",
+    "MAX_WIDTH",
+    "SEED_LIMIT",
+    "VARIANTS",
+    "TrainConfig",
+    "parameter_count",
+]
 
 VARIANTS: dict[str, str] = {
     "ae": "plain autoencoder: z = f(x), loss = reconstruction error",
     "vae": "variational autoencoder: f gives a mean and a log-variance, loss adds a KL term",
 }
 """Model variants the trainer knows, with a one-line description of each."""
+
+SEED_LIMIT = 2**32
+"""Seeds (``--seed``, ``--data-seed``) are whole numbers with ``0 <= seed < SEED_LIMIT``."""
+
+MAX_STEPS = 1_000_000
+"""Most training steps (a default run of 3,000 steps takes seconds; a million, about 20 minutes)."""
+
+MAX_SNAPSHOTS = 1000
+"""Most snapshots a run records."""
+
+MAX_PARAMS = 2_000_000
+"""Most parameters of the whole autoencoder (encoder and decoder); 64,64 has about 9,000."""
+
+MAX_HIDDEN_LAYERS = 8
+"""Most hidden layers of the encoder (the decoder mirrors them)."""
+
+MAX_WIDTH = 1024
+"""Most units in one hidden layer (full-batch activations are N x width)."""
+
+MAX_GRID_POINTS = 40_000
+"""Most latent grid points (``grid_size ** k``); each snapshot decodes them and evaluates the KDE there."""
+
+MAX_RUN_BYTES = 2**30
+"""Most bytes of arrays a run may hold (snapshots x (points + grid + weights)), about 1.07 GB."""
+
+
+def parameter_count(n: int, k: int, hidden: tuple[int, ...], variant: str = "ae") -> int:
+    """Weights and biases of the encoder ``[n, *hidden, k or 2k]`` and decoder ``[k, *hidden[::-1], n]``."""
+    enc = [n, *hidden, 2 * k if variant == "vae" else k]
+    dec = [k, *reversed(hidden), n]
+    return sum(a * b + b for sizes in (enc, dec) for a, b in itertools.pairwise(sizes))
+
+
+def _check_int(flag: str, value: object, lo: int, hi: int, right: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise AecoreError(f"{flag}: {value!r} must be a whole number; use {right}")
+    if not lo <= value <= hi:
+        raise AecoreError(f"{flag}: {value} is out of range; use {right}")
+
+
+def _check_float(flag: str, value: object, lo: float, hi: float, right: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
+        raise AecoreError(f"{flag}: {value!r} must be {right}")
+
+
+def _looks_like_file(spec: str) -> bool:
+    return spec.lower().endswith((".csv", ".npy")) or Path(spec).exists()
 
 
 @dataclass(frozen=True)
@@ -31,21 +103,24 @@ class TrainConfig:
         A built-in data set name (see :data:`aecore.datasets.DATASETS`) or a
         path to a ``.csv``/``.npy`` file of N x 2 or N x 3 floats.
     n_points, noise, data_seed
-        Sampling of a built-in data set (ignored for a file).
+        Sampling of a built-in data set (ignored for a file): 8 to 50,000
+        points, noise 0 to 1000, seed ``0 <= data_seed < 2**32``.
     latent_dim
         k, the dimension of the latent space (1 or 2, and k < n).
     hidden
-        Hidden layer sizes of the encoder; the decoder mirrors them.
+        Hidden layer sizes of the encoder; the decoder mirrors them (1 to 8
+        layers of 1 to 1024 units; at most 2,000,000 parameters in all).
     activation
         Name of the activation (smooth by default, so M is smooth).
     seed
-        Seed of the weight initialisation.
+        Seed of the weight initialisation, ``0 <= seed < 2**32``.
     steps, lr
-        Number of full-batch Adam steps and the learning rate.
+        Number of full-batch Adam steps (1 to 1,000,000) and the learning
+        rate (finite, > 0).
     n_snapshots
-        Snapshots to record, spaced geometrically in the step (dense early,
-        sparse late); step 0 (the untrained model) and the last step are
-        always recorded.
+        Snapshots to record (2 to 1000), spaced geometrically in the step
+        (dense early, sparse late); step 0 (the untrained model) and the last
+        step are always recorded.
     grid_size
         Latent grid points per axis (a polyline of ``grid_size`` points for
         k=1; a ``grid_size x grid_size`` mesh for k=2).
@@ -96,38 +171,108 @@ class TrainConfig:
         """Shape of the latent grid without its last axis: ``(G,)`` or ``(G, G)``."""
         return (self.grid_size,) * self.latent_dim
 
-    def validate(self, data_dim: int | None = None) -> None:
-        """Raise :class:`AecoreError` naming the first bad field.
+    def validate(self, data_dim: int | None = None, n_data: int | None = None) -> None:
+        """Raise :class:`AecoreError` naming the first bad field and what would be right.
 
-        ``data_dim`` is the data's dimension n when known (a file); for a
-        built-in data set it is looked up.
+        Cheap: reads no data, so it runs before any data is loaded or made.
+
+        Parameters
+        ----------
+        data_dim
+            The data's dimension n when known (a file that has been read); for
+            a built-in data set it is looked up. For a file not read yet pass
+            ``None``: the checks that need n then use a lower bound or wait.
+        n_data
+            The number of points when known (a file); for a built-in data set
+            it is ``n_points``.
         """
-        if data_dim is None:
-            if self.data not in DATASETS:
-                raise AecoreError(f"--data: unknown data set {self.data!r}; use one of {', '.join(DATASETS)}")
-            data_dim = dataset_dim(self.data)
-        if self.latent_dim not in (1, 2):
+        if isinstance(self.latent_dim, bool) or self.latent_dim not in (1, 2):
             raise AecoreError(f"--latent-dim: {self.latent_dim} is not supported; use 1 or 2")
-        if self.latent_dim >= data_dim:
+        _check_int("--seed", self.seed, 0, SEED_LIMIT - 1, "a whole number 0 <= seed < 2**32")
+        _check_int("--data-seed", self.data_seed, 0, SEED_LIMIT - 1, "a whole number 0 <= seed < 2**32")
+        _check_int(
+            "--n-points", self.n_points, MIN_POINTS, MAX_POINTS, f"{MIN_POINTS} to {MAX_POINTS:,} points"
+        )
+        _check_float("--noise", self.noise, 0.0, MAX_NOISE, f"a number from 0 to {MAX_NOISE:g}")
+        builtin = self.data in DATASETS
+        # n, or a lower bound on it (n >= 2) for a file not read yet: the parameter count grows with n.
+        self._check_hidden(data_dim or (dataset_dim(self.data) if builtin else 2))
+        if self.activation not in ACTIVATIONS_NP:
+            raise AecoreError(
+                f"--activation: unknown {self.activation!r}; use one of {', '.join(ACTIVATIONS_NP)}"
+            )
+        _check_int("--steps", self.steps, 1, MAX_STEPS, f"1 to {MAX_STEPS:,} steps")
+        if isinstance(self.lr, bool) or not isinstance(self.lr, int | float) or not (0 < self.lr < math.inf):
+            raise AecoreError(f"--lr: {self.lr} must be a finite number > 0, e.g. 3e-3")
+        _check_int("--snapshots", self.n_snapshots, 2, MAX_SNAPSHOTS, f"2 to {MAX_SNAPSHOTS:,} snapshots")
+        _check_int("--grid-size", self.grid_size, 3, MAX_GRID_POINTS, "at least 3")
+        if self.grid_size**self.latent_dim > MAX_GRID_POINTS:
+            raise AecoreError(
+                f"--grid-size: {self.grid_size} gives {self.grid_size**self.latent_dim:,} latent grid points"
+                f" for k={self.latent_dim}; at most {MAX_GRID_POINTS:,}"
+                f" (grid_size <= {math.isqrt(MAX_GRID_POINTS) if self.latent_dim == 2 else MAX_GRID_POINTS})"
+            )
+        _check_float("grid_margin", self.grid_margin, 0.0, 10.0, "a number from 0 to 10")
+        _check_float("reliability_scale", self.reliability_scale, 1e-6, 1e6, "a number from 1e-6 to 1e6")
+        _check_float("bandwidth_scale", self.bandwidth_scale, 1e-6, 1e6, "a number from 1e-6 to 1e6")
+        if self.variant not in VARIANTS:
+            raise AecoreError(f"--variant: unknown {self.variant!r}; use one of {', '.join(VARIANTS)}")
+        if (
+            isinstance(self.kl_weight, bool)
+            or not isinstance(self.kl_weight, int | float)
+            or not (math.isfinite(self.kl_weight) and self.kl_weight >= 0)
+        ):
+            raise AecoreError(f"--kl-weight: {self.kl_weight} must be a finite number >= 0")
+
+        # Checks that need the data's dimension n (and its size N).
+        if builtin:
+            data_dim = data_dim or dataset_dim(self.data)
+            n_data = n_data or self.n_points
+        elif data_dim is None and not _looks_like_file(self.data):
+            raise AecoreError(
+                f"--data: unknown data set {self.data!r}; use one of {', '.join(DATASETS)},"
+                " or a .csv/.npy file"
+            )
+        if data_dim is not None and self.latent_dim >= data_dim:
             raise AecoreError(
                 f"--latent-dim: k={self.latent_dim} must be smaller than the data dimension n={data_dim}"
             )
-        if self.n_points < MIN_POINTS:
-            raise AecoreError(f"--n-points: {self.n_points} is too few; use at least {MIN_POINTS}")
-        if not self.hidden or any(h < 1 for h in self.hidden):
-            raise AecoreError(f"--hidden: {self.hidden} must be one or more positive sizes, e.g. 64,64")
-        if self.steps < 1:
-            raise AecoreError(f"--steps: {self.steps} must be at least 1")
-        if not (self.lr > 0):
-            raise AecoreError(f"--lr: {self.lr} must be positive")
-        if self.n_snapshots < 2:
-            raise AecoreError(f"--snapshots: {self.n_snapshots} must be at least 2")
-        if self.grid_size < 3:
-            raise AecoreError(f"--grid-size: {self.grid_size} must be at least 3")
-        if self.variant not in VARIANTS:
-            raise AecoreError(f"--variant: unknown {self.variant!r}; use one of {', '.join(VARIANTS)}")
-        if not (math.isfinite(self.kl_weight) and self.kl_weight >= 0):
-            raise AecoreError(f"--kl-weight: {self.kl_weight} must be a finite number >= 0")
+        if data_dim is not None and n_data is not None:
+            params = parameter_count(data_dim, self.latent_dim, self.hidden, self.variant)
+            per = self._snapshot_bytes(n_data, data_dim, params)
+            if self.n_snapshots * per > MAX_RUN_BYTES:
+                raise AecoreError(
+                    f"--snapshots: {self.n_snapshots} snapshots of {n_data:,} points would hold"
+                    f" {self.n_snapshots * per / 1e9:.2f} GB of arrays, over {MAX_RUN_BYTES / 1e9:.2f} GB;"
+                    f" use at most {max(MAX_RUN_BYTES // per, 2)} here (or fewer points or hidden units)"
+                )
+
+    def _check_hidden(self, n: int) -> None:
+        """Layer count, sizes and the parameter count for data dimension ``n`` (or a lower bound on it)."""
+        text = ",".join(map(str, self.hidden))
+        if not self.hidden or any(isinstance(h, bool) or h < 1 for h in self.hidden):
+            raise AecoreError(f"--hidden: {text!r} must be one or more positive sizes, e.g. 64,64")
+        params = parameter_count(n, self.latent_dim, self.hidden, self.variant)
+        if params > MAX_PARAMS:
+            raise AecoreError(
+                f"--hidden: {text} gives an autoencoder of {params:,} parameters; at most {MAX_PARAMS:,}"
+                " (64,64 has about 9,000)"
+            )
+        if len(self.hidden) > MAX_HIDDEN_LAYERS:
+            raise AecoreError(
+                f"--hidden: {len(self.hidden)} hidden layers; use 1 to {MAX_HIDDEN_LAYERS}, e.g. 64,64"
+            )
+        if max(self.hidden) > MAX_WIDTH:
+            raise AecoreError(
+                f"--hidden: {text} has a layer of {max(self.hidden):,} units; at most {MAX_WIDTH:,}"
+            )
+
+    def _snapshot_bytes(self, n_data: int, data_dim: int, params: int) -> int:
+        """Upper bound on the bytes one snapshot holds (everything counted as float64)."""
+        k, g = self.latent_dim, self.grid_size**self.latent_dim
+        per_point = 2 * k + data_dim  # latents (+ log-variance) and recon
+        per_grid = k + data_dim + 2  # latent grid, manifold, density, reliability
+        return 8 * (n_data * per_point + g * per_grid + params + 2)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of every field (tuples become lists)."""

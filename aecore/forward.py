@@ -86,11 +86,15 @@ def forward_layers(
 
     Hidden values are after the activation; z and x̂ are the linear outputs
     (x̂ mapped back to data units with ``mean`` and ``scale``, as the model does).
-    For a VAE, z is the mean mu.
+    For a VAE, z is the mean mu. Everything is float64: the input is
+    standardised as ``(x - mean) / scale`` and the output mapped back as
+    ``mean + scale * u`` in float64, as the trainer does, so data far from the
+    origin (e.g. 1e8 + N(0, 1)) gives the trainer's x̂.
     """
     act = ACTIVATIONS_NP[activation]
     layers = layer_weights(params)
     n_enc = sum(1 for k in params if k.startswith("encoder.") and k.endswith(".weight"))
+    mean, scale = _standardization(mean, scale)
     values = [np.asarray(x, dtype=np.float64)]
     h = (values[0] - mean) / scale
     for i, (w, b) in enumerate(layers):
@@ -111,6 +115,7 @@ def decoder_layers(
     """
     act = ACTIVATIONS_NP[activation]
     dec = _part(params, "decoder")
+    mean, scale = _standardization(mean, scale)
     values = [np.asarray(z, dtype=np.float64)]
     h = values[0]
     for i, (w, b) in enumerate(dec):
@@ -119,6 +124,11 @@ def decoder_layers(
             h = act(h)
         values.append(h * scale + mean if i == len(dec) - 1 else h)
     return values
+
+
+def _standardization(mean: np.ndarray, scale: float) -> tuple[np.ndarray, float]:
+    """The run's ``normalization`` as float64, as the trainer applies it."""
+    return np.asarray(mean, dtype=np.float64).reshape(-1), float(scale)
 
 
 def _numpy_model(run: Run, snapshot: Snapshot | None) -> tuple[Mapping[str, np.ndarray], np.ndarray, float]:

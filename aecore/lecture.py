@@ -21,21 +21,27 @@ import base64
 import hashlib
 import io
 import os
+import sys
 import tarfile
+import tempfile
 import urllib.request
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from aecore.cache import ProgressFn
 from aecore.errors import AecoreError
+from aecore.outputs import atomic_write_text, prepare_out
 
 __all__ = [
     "REVEAL_VERSION",
     "build_lecture",
     "contact_sheet",
+    "fetch_reveal",
     "join_explainer",
     "reveal_assets",
+    "reveal_cache_paths",
     "write_slides",
 ]
 
@@ -58,50 +64,89 @@ _REVEAL_FILES = (
 
 def join_explainer(clips: Sequence[Path], dest: Path) -> Path:
     """Join chapter clips into ``dest`` (packets copied) with joined ``.srt`` and ``.vtt`` beside it."""
-    from aecore.delivery import join_subtitles, join_videos, video_seconds, vtt_from_srt
+    from aecore.media import join_subtitles, join_videos, video_seconds, vtt_from_srt
 
     join_videos(clips, dest)
     srt = join_subtitles(
         [(c.with_suffix(".srt").read_text(encoding="utf-8"), video_seconds(c)) for c in clips]
     )
-    for path, text in ((dest.with_suffix(".srt"), srt), (dest.with_suffix(".vtt"), vtt_from_srt(srt))):
-        tmp = path.with_name(path.name + ".part")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
+    try:
+        for path, text in ((dest.with_suffix(".srt"), srt), (dest.with_suffix(".vtt"), vtt_from_srt(srt))):
+            atomic_write_text(path, text)
+    except OSError as e:
+        raise AecoreError(f"--out {dest.parent}: cannot write {dest.stem} subtitles ({e.strerror})") from None
     return dest
 
 
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "ae-explainer"
+def _reveal_tarball() -> str:
+    return f"reveal.js-{REVEAL_VERSION}.tgz"
+
+
+def reveal_cache_paths() -> list[Path]:
+    """Where the reveal.js tarball is looked for, in order.
+
+    ``<venv>/share/ae-explainer/`` (``make`` fetches it there during set-up,
+    so tests and lectures never need the network), then the user's cache
+    folder (``$XDG_CACHE_HOME/ae-explainer``, ``~/.cache/ae-explainer``).
+    """
+    user = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ae-explainer"
+    return [Path(sys.prefix) / "share" / "ae-explainer" / _reveal_tarball(), user / _reveal_tarball()]
+
+
+def _checked(blob: bytes) -> bytes:
+    if base64.b64encode(hashlib.sha512(blob).digest()).decode() != _REVEAL_SHA512:
+        raise AecoreError(f"slides: reveal.js {REVEAL_VERSION} failed its SHA-512 check; fetch it again")
+    return blob
+
+
+def fetch_reveal(dest: Path | None = None) -> Path:
+    """Make sure a checked reveal.js tarball is on disk (fetched from the npm registry if missing).
+
+    ``dest`` defaults to the first of :func:`reveal_cache_paths` that can be
+    written. With ``AE_EXPLAINER_OFFLINE=1`` the network is never used.
+    """
+    for path in reveal_cache_paths() if dest is None else [dest]:
+        if path.is_file():
+            try:
+                _checked(path.read_bytes())
+                return path
+            except AecoreError:
+                path.unlink(missing_ok=True)
+    if os.environ.get("AE_EXPLAINER_OFFLINE") == "1":
+        raise AecoreError(
+            f"slides: reveal.js {REVEAL_VERSION} is not cached ({', '.join(map(str, reveal_cache_paths()))}) "
+            "and AE_EXPLAINER_OFFLINE=1; run 'make setup' or use --cdn"
+        )
+    try:
+        with urllib.request.urlopen(_REVEAL_URL, timeout=60) as resp:
+            blob = _checked(resp.read())
+    except OSError as e:
+        raise AecoreError(
+            f"slides: could not fetch reveal.js {REVEAL_VERSION} from the npm registry ({e}); "
+            "connect once, or use --cdn"
+        ) from None
+    last: OSError | None = None
+    for path in reveal_cache_paths() if dest is None else [dest]:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(blob)
+            os.replace(tmp, path)
+            return path
+        except OSError as e:
+            last = e
+    raise AecoreError(f"slides: cannot cache reveal.js ({last})")
 
 
 def reveal_assets(dest: Path) -> Path:
-    """Copy reveal.js's files the deck uses into ``dest`` (fetched once from the npm registry).
+    """Copy reveal.js's files the deck uses into ``dest`` (see :func:`fetch_reveal`).
 
     The tarball is checked against the SHA-512 the registry publishes for
     :data:`REVEAL_VERSION`; a mismatch or no network (and no cache) is an
     error naming what to do.
     """
-    cached = _cache_dir() / f"reveal.js-{REVEAL_VERSION}.tgz"
-    if cached.is_file():
-        blob = cached.read_bytes()
-    else:
-        try:
-            with urllib.request.urlopen(_REVEAL_URL, timeout=60) as resp:
-                blob = resp.read()
-        except OSError as e:
-            raise AecoreError(
-                f"slides: could not fetch reveal.js {REVEAL_VERSION} from the npm registry ({e}); "
-                "connect once, or use --cdn"
-            ) from None
-    if base64.b64encode(hashlib.sha512(blob).digest()).decode() != _REVEAL_SHA512:
-        raise AecoreError(f"slides: reveal.js {REVEAL_VERSION} download failed its SHA-512 check; try again")
-    if not cached.is_file():
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_name(cached.name + ".part")
-        tmp.write_bytes(blob)
-        os.replace(tmp, cached)
+    blob = fetch_reveal().read_bytes()
     with tarfile.open(fileobj=io.BytesIO(blob), mode="r:gz") as tar:
         for name in _REVEAL_FILES:
             member = tar.extractfile(f"package/{name}")
@@ -152,7 +197,7 @@ def contact_sheet(video: Path, dest: Path, n: int = 24, columns: int = 6, width:
     import av
     from PIL import Image, ImageDraw, ImageFont
 
-    from aecore.delivery import video_seconds
+    from aecore.media import video_seconds
 
     total = video_seconds(video)
     times = [total * (i + 0.5) / n for i in range(n)]
@@ -186,9 +231,14 @@ def contact_sheet(video: Path, dest: Path, n: int = 24, columns: int = 6, width:
         stamp = f"{int(t // 60)}:{t % 60:04.1f}"
         draw.rectangle((x, y, x + 62, y + 20), fill=(0, 0, 0))
         draw.text((x + 4, y + 2), stamp, fill=(255, 255, 255), font=font)
-    tmp = dest.with_name(dest.name + ".part.png")
-    sheet.save(tmp)
-    os.replace(tmp, dest)
+    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part.png", dir=dest.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            sheet.save(fh, format="PNG")
+        os.replace(tmp, dest)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return dest
 
 
@@ -216,18 +266,28 @@ Chapters:
 """
 
 
-def build_lecture(infos: Sequence[Any], opts: Any, out: Path, jobs: int = 1, offline: bool = True) -> Path:
-    """Write the lecture pack for ``infos`` rendered with ``opts`` into the folder ``out``."""
+def build_lecture(
+    infos: Sequence[Any],
+    opts: Any,
+    out: Path,
+    jobs: int = 1,
+    offline: bool = True,
+    progress: ProgressFn | None = None,
+) -> Path:
+    """Write the lecture pack for ``infos`` rendered with ``opts`` into the folder ``out``.
+
+    ``progress`` is called while a run the chapters need trains.
+    """
     from aecore.delivery import render_chapters, render_stills
     from scenes.frame import frame_spec
 
-    out.mkdir(parents=True, exist_ok=True)
+    prepare_out(out)
     print("lecture: chapter clips", flush=True)
-    clips = render_chapters(infos, opts, out / "clips", jobs=jobs)
+    clips = render_chapters(infos, opts, out / "clips", jobs=jobs, progress=progress)
     print("lecture: the whole explainer", flush=True)
     video = join_explainer(clips, out / "explainer.mp4")
     print("lecture: 4K stills of the key frames", flush=True)
-    render_stills(infos, replace(opts, quality="4k"), out / "stills", jobs=jobs)
+    render_stills(infos, replace(opts, quality="4k"), out / "stills", jobs=jobs, progress=progress)
     print("lecture: contact sheet", flush=True)
     contact_sheet(video, out / "contact-sheet.png")
     print("lecture: slides", flush=True)
@@ -250,5 +310,14 @@ def build_lecture(infos: Sequence[Any], opts: Any, out: Path, jobs: int = 1, off
         theme=opts.theme,
         chapters=chapters,
     )
-    (out / "README.md").write_text(readme, encoding="utf-8")
+    atomic_write_text(out / "README.md", readme)
     return out
+
+
+if __name__ == "__main__":  # ``python -m aecore.lecture fetch-reveal``: run by ``make`` during set-up
+    if sys.argv[1:] != ["fetch-reveal"]:
+        sys.exit("usage: python -m aecore.lecture fetch-reveal")
+    try:
+        print(fetch_reveal())
+    except AecoreError as err:
+        sys.exit(f"error: {err}")

@@ -1,17 +1,17 @@
-"""Named training configs for the lessons of chapters 8 and 9, and the numbers they show.
+"""Named training configs for the lessons of chapters 9 and 10, and the numbers they show.
 
-Chapter 8 (approximate, don't interpolate): :data:`OVERFIT` has few points, a
+Chapter 9 (approximate, don't interpolate): :data:`OVERFIT` has few points, a
 large network and long training, so M passes through every x_j and swings
 between them; :data:`WELL_FIT` sees the same distribution (same noise) with
 many points and a small network, so M passes near the x_j. :func:`residuals`
 compares the mean residual on the training points with that on held-out points
 from the same distribution.
 
-Chapter 9 (new samples need a prior): :data:`PRIOR_AE` is the main 2-D run (a
+Chapter 10 (new samples need a prior): :data:`PRIOR_AE` is the main 2-D run (a
 plain autoencoder) and :data:`PRIOR_VAE` its VAE twin; see
-:func:`aecore.priors.reliable_fraction`. :data:`PRIOR_THRESHOLD` is the
-reliability above which a sample counts as landing where M is reliable (for
-the summary number only).
+:func:`aecore.priors.reliable_fraction`. :data:`PRIOR_THRESHOLD` is
+:data:`aecore.priors.RELIABLE_THRESHOLD`, the one reliability above which a
+sample counts as landing where M is reliable (for summary numbers only).
 
 Numpy only: no torch (the runs come from :func:`aecore.cached_run`).
 """
@@ -25,6 +25,7 @@ import numpy as np
 from aecore.config import TrainConfig
 from aecore.datasets import DATASETS, make_dataset
 from aecore.errors import AecoreError
+from aecore.priors import RELIABLE_THRESHOLD
 from aecore.snapshot import Run, Snapshot
 
 __all__ = [
@@ -52,11 +53,11 @@ PRIOR_AE = TrainConfig(data="arc", latent_dim=1, hidden=(16, 16))
 PRIOR_VAE = replace(PRIOR_AE, variant="vae", kl_weight=0.03)
 """:data:`PRIOR_AE` as a VAE; kl_weight 0.03 keeps M on the data and the latents' means near N(0, 1)."""
 
-PRIOR_THRESHOLD = 0.9
-"""Reliability above which a prior sample counts as landing where M is reliable (M nearly opaque).
+PRIOR_THRESHOLD = RELIABLE_THRESHOLD
+"""Reliability above which a prior sample counts as landing where M is reliable.
 
-Reliability 0.9 means a latent density of about 0.58 of the typical density
-at the training latents.
+The same constant as :data:`aecore.priors.RELIABLE_THRESHOLD` (0.5), under the
+lesson's name: the chapter, its figures and these presets share one threshold.
 """
 
 

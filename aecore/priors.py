@@ -21,13 +21,26 @@ from aecore.forward import decode
 from aecore.reliability import latent_reliability
 from aecore.snapshot import Run, Snapshot
 
-__all__ = ["PRIORS", "PriorDraw", "draw_prior", "prior_samples", "reliable_fraction"]
+__all__ = ["PRIORS", "RELIABLE_THRESHOLD", "PriorDraw", "draw_prior", "prior_samples", "reliable_fraction"]
 
 PRIORS: dict[str, str] = {
     "normal": "standard normal N(0, I) in R^k",
     "uniform": "uniform over the bounding box of the training latents",
 }
 """Prior names and a one-line description of each."""
+
+RELIABLE_THRESHOLD = 0.5
+"""Reliability above which a sample counts as landing where g is reliable: the one threshold.
+
+Only for summary numbers and for colouring samples (chapter 10 counts and
+draws in red the samples at or below it); reliability itself is smooth. At
+0.5 the latent density is ``0.25 * ln 2``, about 0.17, of the typical density
+at the training latents (default ``reliability_scale``), and M is drawn at
+half opacity: a sample below it
+lands on the visibly faded part of M, where the latents are sparse. A higher
+value (say 0.9, density 0.58 of typical) would call samples on M's nearly
+opaque part unreliable.
+"""
 
 
 def prior_samples(kind: str, n: int, seed: int, latents: np.ndarray) -> np.ndarray:
@@ -83,14 +96,24 @@ class PriorDraw:
     x: np.ndarray
     reliability: np.ndarray
 
-    def fraction(self, threshold: float = 0.5) -> float:
-        """Fraction of the samples whose reliability exceeds ``threshold``.
+    def reliable(self, threshold: float = RELIABLE_THRESHOLD) -> np.ndarray:
+        """``(n,)`` bool: whether each sample's reliability exceeds ``threshold``.
 
-        The threshold is only for this summary number; reliability itself is smooth.
+        Raises
+        ------
+        AecoreError
+            If ``threshold`` is not in [0, 1).
         """
         if not 0.0 <= threshold < 1.0:
             raise AecoreError(f"threshold: {threshold} must be in [0, 1)")
-        return float(np.mean(self.reliability > threshold))
+        return np.asarray(self.reliability > threshold)
+
+    def fraction(self, threshold: float = RELIABLE_THRESHOLD) -> float:
+        """Fraction of the samples whose reliability exceeds ``threshold`` (see :meth:`reliable`).
+
+        The threshold is only for this summary number; reliability itself is smooth.
+        """
+        return float(np.mean(self.reliable(threshold)))
 
 
 def draw_prior(
@@ -122,7 +145,9 @@ def draw_prior(
     return PriorDraw(kind=kind, z=z, x=decode(run, z, s), reliability=rel)
 
 
-def reliable_fraction(run: Run, kind: str, n: int = 2000, seed: int = 0, threshold: float = 0.5) -> float:
+def reliable_fraction(
+    run: Run, kind: str, n: int = 2000, seed: int = 0, threshold: float = RELIABLE_THRESHOLD
+) -> float:
     """Fraction of ``n`` latents from the prior ``kind`` where g's reliability exceeds ``threshold``.
 
     Reliability is :func:`aecore.reliability.latent_reliability` at each

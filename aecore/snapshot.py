@@ -5,26 +5,30 @@ One ``.npz`` archive, readable with ``numpy.load(path, allow_pickle=False)``:
 =======================  ==================  ===================================
 array                    shape               meaning
 =======================  ==================  ===================================
-``meta``                 (B,) uint8          UTF-8 JSON, see below
-``data``                 (N, n)              the data x_j
+``meta``                 (B,) uint8          UTF-8 JSON object, see below
+``data``                 (N, n) float64      the data x_j
 ``step``                 (S,) int64          training step of each snapshot
-``loss``                 (S,)                mean_j ||x_j - x̂_j||^2
-``latents``              (S, N, k)           z_j = f(x_j)
-``recon``                (S, N, n)           x̂_j = g(z_j)
-``latent_grid``          (S, *G, k)          the latent grid
-``manifold``             (S, *G, n)          M = g(latent_grid)
-``density``              (S, *G)             KDE of the z_j on the grid
-``reliability``          (S, *G)             smooth function of density, [0, 1]
-``param/<name>``         (S, ...)            model weights at each snapshot
-``latent_logvar``        (S, N, k)           optional (VAE runs only): log-variance
+``loss``                 (S,) float32        mean_j ||x_j - x̂_j||^2
+``latents``              (S, N, k) float32   z_j = f(x_j)
+``recon``                (S, N, n) float64   x̂_j = g(z_j)
+``latent_grid``          (S, *G, k) float32  the latent grid
+``manifold``             (S, *G, n) float64  M = g(latent_grid)
+``density``              (S, *G) float32     KDE of the z_j on the grid
+``reliability``          (S, *G) float32     smooth function of density, [0, 1]
+``param/<name>``         (S, ...) float32    model weights at each snapshot
+``latent_logvar``        (S, N, k) float32   optional (VAE runs only): log-variance
                                              of q(z|x_j); ``latents`` is its mean
 =======================  ==================  ===================================
 
-``*G`` is ``(G,)`` for k=1 and ``(G, G)`` for k=2. Floating arrays are float32
-except ``data`` (float64). ``meta`` holds ``format_version``, ``config`` (the
-:class:`aecore.config.TrainConfig` fields), ``data_sha256``, ``versions``
-(library versions), ``layer_sizes``, ``param_names`` and ``normalization``
-(the model's fixed ``mean`` and ``scale``; optional, added in aecore 0.1).
+``*G`` is ``(G,)`` for k=1 and ``(G, G)`` for k=2. The data-space arrays
+``data``, ``recon`` and ``manifold`` are float64, so data far from the origin
+(say 1e8 + N(0, 1)) keeps its detail; every other floating array is float32.
+Files written before this change hold float32 ``recon`` and ``manifold``; the
+reader accepts float32 or float64 for every floating array. ``meta`` holds
+``format_version``, ``config`` (the :class:`aecore.config.TrainConfig`
+fields), ``data_sha256``, ``versions`` (library versions), ``layer_sizes``,
+``param_names`` and ``normalization`` (the model's fixed ``mean`` and
+``scale``; optional, added in aecore 0.1).
 
 A VAE run (``config["variant"] == "vae"``; files without the field are plain
 autoencoders) stores ``latents`` = mu, ``recon`` = g(mu) and ``loss`` of g(mu),
@@ -36,6 +40,14 @@ ignore the extra array; this reader accepts files without it.
 The archive is written deterministically (fixed zip timestamps, sorted
 entries) to a temporary file that is then renamed, so a file either exists
 whole or not at all, and the same run gives the same bytes.
+
+Reading is a security boundary: :func:`load_run` treats the file as untrusted
+bytes. It never unpickles, checks every size the zip and ``.npy`` headers
+declare *before* it allocates or inflates anything (see :func:`load_run` for
+the limits), and checks every array's dtype, shape, finiteness and range
+against the metadata afterwards. Whatever the bytes, it returns a consistent
+:class:`Run` or raises :class:`~aecore.errors.AecoreError` with a one-line
+message naming the file and what is wrong.
 """
 
 from __future__ import annotations
@@ -52,14 +64,10 @@ from typing import Any
 import numpy as np
 
 from aecore.errors import AecoreError
+from aecore.snapshot_checks import FLOAT64 as _FLOAT64
+from aecore.snapshot_checks import FORMAT_VERSION, read_checked
 
 __all__ = ["FORMAT_VERSION", "Run", "Snapshot", "load_run", "write_run"]
-
-FORMAT_VERSION = 1
-"""Version of the on-disk format; :func:`load_run` refuses any other."""
-
-_PER_SNAPSHOT = ("step", "loss", "latents", "recon", "latent_grid", "manifold", "density", "reliability")
-_OPTIONAL_PER_SNAPSHOT = ("latent_logvar",)
 
 
 @dataclass(frozen=True)
@@ -161,7 +169,9 @@ def write_run(
         JSON-serialisable metadata; ``format_version`` is added.
     arrays
         The per-snapshot arrays named in the module docstring (stacked over
-        snapshots), and ``param/<name>`` arrays.
+        snapshots), and ``param/<name>`` arrays. Floating arrays are stored
+        as float64 for ``recon`` and ``manifold`` (data space) and float32
+        otherwise; integer arrays as int64.
     """
     path = Path(path)
     meta = {"format_version": FORMAT_VERSION, **meta}
@@ -172,7 +182,7 @@ def write_run(
     for name, a in arrays.items():
         a = np.asarray(a)
         if a.dtype.kind == "f":
-            a = a.astype("<f4")
+            a = a.astype("<f8" if name in _FLOAT64 else "<f4")
         elif a.dtype.kind in "iu":
             a = a.astype("<i8")
         entries[name] = np.ascontiguousarray(a)
@@ -196,61 +206,78 @@ def write_run(
 
 
 def load_run(path: str | Path) -> Run:
-    """Read a snapshot file written by :func:`write_run` (never executes code).
+    """Read a snapshot file written by :func:`write_run`, treating its bytes as untrusted.
+
+    Nothing in the file is executed (no pickles), nothing is allocated or
+    inflated before the sizes that justify it have been checked, and every
+    array is checked against the metadata before a :class:`Run` is built.
+
+    1. **The zip directory**, before any member is read: at most 4096
+       members, each ``<array>.npy`` for a known array or
+       ``param/<name>.npy``, stored or deflated, not encrypted, none twice;
+       ``meta`` declares at most 1 MiB. The members' declared uncompressed
+       sizes must sum to at most ``min(2 GiB, max(64 MiB, 200 x the file's
+       size))``. Deflate reaches about 1030:1 on runs of zeros, but trained
+       weights, latents and KDE values compress to well under 2:1, so even a
+       run whose grids are largely exact zeros stays far below 200:1 overall
+       (the committed fixture and default-size runs are about 1:1). The 64 MiB floor lets a small file
+       hold highly compressible arrays (64 MiB is harmless to hold), and
+       2 GiB is a sanity cap far above the runs the scenes use (a few MB);
+       it leaves room for image data (n up to 4096). ``zipfile`` never yields
+       more bytes than a member declares, so these sums bound all memory.
+    2. **Each member's** ``.npy`` **header**, parsed from the member's first
+       bytes (format 1.0 or 2.0, at most 10 000 header characters): a plain
+       little-endian or native dtype (float32 or float64; an integer type for
+       ``step``; uint8 for ``meta``; never object, string or structured), and
+       ``header + prod(shape) * itemsize`` equal to the member's declared
+       size, so an array is allocated only if its bytes are in the file.
+       Only then :func:`numpy.lib.format.read_array` (``allow_pickle=False``)
+       reads it, inflating it once, and the zip CRC is checked.
+    3. **The contents**: ``meta`` is a JSON object of ``format_version``
+       :data:`FORMAT_VERSION` whose ``config`` is an object with
+       ``latent_dim`` k in (1, 2); ``data`` is ``(N, n)`` with N >= 1 and
+       2 <= n <= 4096; there are S >= 1 snapshots, and every array has the
+       shape the module docstring gives (``step`` non-negative integers;
+       ``param/<name>`` led by S); every floating array is finite;
+       ``loss`` and ``density`` are >= 0 and ``reliability`` is in [0, 1];
+       ``layer_sizes`` is ``[n, ..., k, ..., n]``, ``param_names`` lists
+       exactly the ``param/<name>`` arrays, and ``normalization`` (if
+       present) has n finite ``mean`` values and a positive ``scale``.
 
     Raises
     ------
     AecoreError
-        If the file is missing, truncated, not a snapshot file, or of another
-        ``format_version``.
+        If the file is missing, truncated, corrupt, not a snapshot file, of
+        another ``format_version``, or fails any check above; the message is
+        one line naming the file and the problem. No other exception escapes,
+        whatever the file's bytes.
     """
     p = Path(path)
     if not p.is_file():
         raise AecoreError(f"snapshot file {str(p)!r} does not exist; train one with 'ae-explainer train'")
-    try:
-        with np.load(p, allow_pickle=False) as z:
-            arrays = {name: z[name] for name in z.files}
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile, KeyError) as e:
-        raise AecoreError(
-            f"{p}: not a readable snapshot file (truncated or corrupt: {str(e)[:80]})"
-        ) from None
-    if "meta" not in arrays:
-        raise AecoreError(f"{p}: not a snapshot file (no 'meta' entry)")
-    try:
-        meta = json.loads(arrays.pop("meta").tobytes().decode())
-    except (ValueError, UnicodeDecodeError):
-        raise AecoreError(f"{p}: its metadata is not valid JSON") from None
-    version = meta.get("format_version") if isinstance(meta, dict) else None
-    if version != FORMAT_VERSION:
-        raise AecoreError(
-            f"{p}: format_version {version!r} is not supported; this aecore reads version {FORMAT_VERSION}"
-            " (re-train the run)"
-        )
-    missing = [k for k in ("data", *_PER_SNAPSHOT) if k not in arrays]
-    if missing:
-        raise AecoreError(f"{p}: snapshot file lacks arrays {missing}")
-    s = len(arrays["step"])
-    params = {k[len("param/") :]: v for k, v in arrays.items() if k.startswith("param/")}
-    optional = {k: arrays[k] for k in _OPTIONAL_PER_SNAPSHOT if k in arrays}
-    if any(len(arrays[k]) != s for k in (*_PER_SNAPSHOT, *optional)) or any(
-        len(v) != s for v in params.values()
-    ):
-        raise AecoreError(f"{p}: arrays disagree on the number of snapshots")
-    logvar = optional.get("latent_logvar")
-    order = np.argsort(arrays["step"], kind="stable")
+    _, meta, arrays = read_checked(p)
+    return _assemble(meta, arrays)
+
+
+def _assemble(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> Run:
+    """The :class:`Run` of checked ``arrays`` (see :func:`aecore.snapshot_checks.check_arrays`)."""
+    step, grid, rel = arrays["step"], arrays["latent_grid"], arrays["reliability"]
+    params = {key[len("param/") :]: a for key, a in arrays.items() if key.startswith("param/")}
+    logvar = arrays.get("latent_logvar")
+    order = np.argsort(step, kind="stable")
     snaps = [
         Snapshot(
-            step=int(arrays["step"][i]),
+            step=int(step[i]),
             loss=float(arrays["loss"][i]),
             latents=arrays["latents"][i],
             recon=arrays["recon"][i],
-            latent_grid=arrays["latent_grid"][i],
+            latent_grid=grid[i],
             manifold=arrays["manifold"][i],
             density=arrays["density"][i],
-            reliability=arrays["reliability"][i],
-            params={k: v[i] for k, v in params.items()},
+            reliability=rel[i],
+            params={name: a[i] for name, a in params.items()},
             latent_logvar=None if logvar is None else logvar[i],
         )
         for i in order
     ]
-    return Run(data=arrays["data"], config=dict(meta.get("config", {})), meta=meta, snapshots=snaps)
+    return Run(data=arrays["data"], config=dict(meta["config"]), meta=meta, snapshots=snaps)

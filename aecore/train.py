@@ -5,6 +5,14 @@ same snapshot file, byte for byte. Training is full-batch Adam on the mean
 squared reconstruction error, single-threaded (small networks run fastest
 that way, and thread count cannot change the arithmetic).
 
+Precision: the data is standardised in float64 (its mean and RMS distance
+from the mean, :func:`aecore.datasets.standardization`); the network trains
+in float32 on the standardised points, and its outputs are mapped back to
+data units in float64. So ``recon``, ``manifold`` and ``loss`` are float64,
+and data far from the origin (say 1e8 + N(0, 1)) trains exactly as the same
+points centred at 0 would. ``meta["normalization"]`` holds that mean and
+scale; :mod:`aecore.forward` applies them the same way.
+
 With ``cfg.variant == "vae"`` the encoder gives a mean mu and a log-variance
 per latent axis, and each step decodes a reparameterised sample
 ``z = mu + exp(logvar / 2) * eps`` with ``eps ~ N(0, I)`` drawn from a torch
@@ -27,7 +35,7 @@ import numpy as np
 import torch
 
 from aecore.config import TrainConfig
-from aecore.datasets import data_hash, load_data
+from aecore.datasets import data_hash, load_data, standardization
 from aecore.errors import AecoreError
 from aecore.model import Autoencoder
 from aecore.reliability import latent_reliability
@@ -44,15 +52,38 @@ def snapshot_steps(steps: int, n_snapshots: int) -> list[int]:
 
     Dense early (where M changes fastest) and sparse late; unique, sorted,
     starting at 0 (the untrained model) and ending at ``steps``.
+
+    The steps after 0 are ``unique(round(geomspace(1, steps, m)))`` for the
+    smallest ``m >= n_snapshots - 1`` that gives at least ``n_snapshots - 1``
+    distinct steps. ``m`` is found by doubling and then bisection, so the cost
+    is O(m log m) even when ``n_snapshots`` is close to ``steps``.
     """
     if steps < n_snapshots:
         return list(range(steps + 1))
-    m = n_snapshots - 1
-    while True:
-        s = np.unique(np.round(np.geomspace(1, steps, m)).astype(np.int64))
-        if len(s) >= n_snapshots - 1:
-            return [0, *(int(v) for v in s)]
-        m += 1
+    need = n_snapshots - 1
+    lo = need
+    if _distinct_steps(steps, lo).size >= need:
+        return _with_zero(_distinct_steps(steps, lo))
+    # Grow until enough distinct steps; geomspace(1, steps, m) covers every
+    # integer 1..steps once its ratio is below 1 + 1/steps, so this stops.
+    hi = 2 * lo
+    while _distinct_steps(steps, hi).size < need:
+        lo, hi = hi, 2 * hi
+    while hi - lo > 1:  # invariant: lo gives too few, hi enough
+        mid = (lo + hi) // 2
+        if _distinct_steps(steps, mid).size >= need:
+            hi = mid
+        else:
+            lo = mid
+    return _with_zero(_distinct_steps(steps, hi))
+
+
+def _distinct_steps(steps: int, m: int) -> np.ndarray:
+    return np.unique(np.round(np.geomspace(1, steps, m)).astype(np.int64))
+
+
+def _with_zero(s: np.ndarray) -> list[int]:
+    return [0, *(int(v) for v in s)]
 
 
 def _versions() -> dict[str, str]:
@@ -84,41 +115,52 @@ def train(
 ) -> tuple[np.ndarray, dict, dict[str, np.ndarray]]:
     """Train per ``cfg`` and return ``(data, meta, arrays)`` for :func:`write_run`.
 
+    The config is validated before any data is made or read. The data is
+    standardised in float64 (:func:`aecore.datasets.standardization`); the
+    network trains in float32 on the standardised points, and its outputs
+    are mapped back to data units in float64, so ``recon``, ``manifold`` and
+    ``loss`` are float64 and exact to float64 precision for data far from
+    the origin.
+
     Raises
     ------
     AecoreError
         On bad input or a diverging run (non-finite loss).
     """
-    # Data.
+    # Config, then data.
+    cfg.validate()
     x_np = load_data(cfg.data, cfg.n_points, cfg.noise, cfg.data_seed)
-    n = x_np.shape[1]
-    cfg.validate(data_dim=n)
+    n_data, n = x_np.shape
+    cfg.validate(data_dim=n, n_data=n_data)
+    mean, scale = standardization(x_np)
 
     # Model, seeded; single-threaded and deterministic.
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
         torch.manual_seed(cfg.seed)
-        x = torch.from_numpy(x_np).float()
-        mean = x.mean(dim=0)
-        scale = (x - mean).pow(2).sum(dim=1).mean().sqrt().clamp_min(1e-8)
         model = Autoencoder(n, cfg.latent_dim, cfg.hidden, cfg.activation, mean, scale, cfg.variant)
+        u = model.standardize(torch.from_numpy(x_np))  # float32, zero mean and unit RMS norm
         vae = cfg.variant == "vae"
         eps_gen = torch.Generator().manual_seed(cfg.seed)  # the VAE's sampling noise, apart from the init
         opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
-        record_at = set(snapshot_steps(cfg.steps, cfg.n_snapshots))
+        schedule = snapshot_steps(cfg.steps, cfg.n_snapshots)
+        record_at = set(schedule)
         param_names = [name for name, _ in model.named_parameters()]
-        rows: dict[str, list[np.ndarray]] = {}
+        # Each snapshot is copied into arrays allocated once, at the first snapshot:
+        # small per-snapshot arrays kept between large freed temporaries would
+        # fragment the heap (resident memory then grows with the snapshot count).
+        arrays: dict[str, np.ndarray] = {}
+        filled = 0
 
         def record(step: int) -> float:
+            nonlocal filled
             with torch.no_grad():
-                z, logvar = model.encode(x)  # z is the mean mu for a VAE
-                xh = model.g(z)
-                loss = float((x - xh).pow(2).sum(dim=1).mean())
+                z, logvar = model.encode_std(u)  # z is the mean mu for a VAE
+                xh = model.unstandardize(model.decode_std(z)).numpy()  # float64 data units
+                loss = float(np.mean(np.sum((x_np - xh) ** 2, axis=1)))
                 if not math.isfinite(loss):
-                    raise AecoreError(
-                        f"training diverged at step {step} (loss is not finite); lower --lr (now {cfg.lr})"
-                    )
+                    raise _diverged(cfg, step)
                 z_np = z.double().numpy()
                 grid = _latent_grid(z_np, cfg)
                 flat = torch.from_numpy(grid.reshape(-1, cfg.latent_dim)).float()
@@ -128,7 +170,7 @@ def train(
                 "step": np.array(step),
                 "loss": np.array(loss),
                 "latents": z.numpy(),
-                "recon": xh.numpy(),
+                "recon": xh,
                 "latent_grid": grid,
                 "manifold": manifold,
                 "density": dens,
@@ -137,33 +179,34 @@ def train(
             if logvar is not None:
                 row["latent_logvar"] = logvar.numpy()
             for name, p in model.named_parameters():
-                row["param/" + name] = p.detach().numpy().copy()
+                row["param/" + name] = p.detach().numpy()
             for k, v in row.items():
-                rows.setdefault(k, []).append(v)
+                if k not in arrays:
+                    arrays[k] = np.empty((len(schedule), *np.shape(v)), dtype=np.asarray(v).dtype)
+                arrays[k][filled] = v
+            filled += 1
             return loss
 
         # Training loop: full-batch Adam on the mean squared reconstruction error
-        # (plus the KL term for a VAE). The normalised loss is optimised; the
-        # recorded loss is in data units (for a VAE: of g(mu), no sampling).
+        # of the standardised data (plus the KL term for a VAE). The recorded loss
+        # is in data units (for a VAE: of g(mu), no sampling).
         loss_val = record(0)
         for step in range(1, cfg.steps + 1):
             if vae:
-                mu, lv = model.encode(x)
+                mu, lv = model.encode_std(u)
                 assert lv is not None
                 eps = torch.randn(mu.shape, generator=eps_gen)
-                xh = model.g(mu + torch.exp(0.5 * lv) * eps)
+                uh = model.decode_std(mu + torch.exp(0.5 * lv) * eps)
                 kl = 0.5 * (mu.pow(2) + lv.exp() - 1.0 - lv).sum(dim=1).mean()
-                loss = ((x - xh) / model.scale).pow(2).sum(dim=1).mean() + cfg.kl_weight * kl
+                loss = (u - uh).pow(2).sum(dim=1).mean() + cfg.kl_weight * kl
             else:
-                xh = model(x)
-                loss = ((x - xh) / model.scale).pow(2).sum(dim=1).mean()
+                uh = model.decode_std(model.encode_std(u)[0])
+                loss = (u - uh).pow(2).sum(dim=1).mean()
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
             if not math.isfinite(loss.item()):
-                raise AecoreError(
-                    f"training diverged at step {step} (loss is not finite); lower --lr (now {cfg.lr})"
-                )
+                raise _diverged(cfg, step)
             if step in record_at:
                 loss_val = record(step)
             if progress is not None:
@@ -178,13 +221,35 @@ def train(
         "versions": _versions(),
         "layer_sizes": model.layer_sizes(),
         "param_names": param_names,
-        "normalization": {"mean": [float(v) for v in model.mean[0]], "scale": float(model.scale)},
+        "normalization": {"mean": [float(v) for v in mean], "scale": float(scale)},
     }
-    arrays = {k: np.stack(v) for k, v in rows.items()}
+    assert filled == len(schedule)
     return x_np, meta, arrays
 
 
+def _diverged(cfg: TrainConfig, step: int) -> AecoreError:
+    """The error for a non-finite loss: the data at step 0 (nothing trained yet), else the learning rate."""
+    if step == 0:
+        return AecoreError(
+            f"--data: {cfg.data}: the untrained model's loss is not finite; the data's values are too large"
+            " for float arithmetic (rescale them)"
+        )
+    return AecoreError(
+        f"--lr: training diverged at step {step} (loss is not finite) with learning rate {cfg.lr:g};"
+        f" use a smaller --lr, e.g. {cfg.lr / 10:g}"
+    )
+
+
 def train_to_file(cfg: TrainConfig, out: str | Path, progress: ProgressFn | None = None) -> Path:
-    """Train per ``cfg`` and write the snapshot file ``out`` atomically."""
+    """Train per ``cfg`` and write the snapshot file ``out`` atomically.
+
+    Raises
+    ------
+    AecoreError
+        On bad input, a diverging run, or when ``out`` cannot be written.
+    """
     data, meta, arrays = train(cfg, progress)
-    return write_run(out, data, meta, arrays)
+    try:
+        return write_run(out, data, meta, arrays)
+    except OSError as e:
+        raise AecoreError(f"--out: cannot write {out} ({e.strerror or e})") from None

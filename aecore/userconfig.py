@@ -13,7 +13,7 @@ Example (every key is optional; flags on the command line win over the file)::
     chapters = [4, 5, 6]   # numbers or scene names; default: all
     jobs = 2               # chapters rendered at once
 
-    [run]                  # the run behind chapters 1-6 and 10
+    [run]                  # the run behind chapters 1-6 and 11
     data = "spiral"        # arc | spiral | circle | blob, or a .csv/.npy file of N x 2 points
     latent_dim = 1         # the 2-D chapters draw a 1-D latent axis: k must be 1
     seed = 3
@@ -130,7 +130,7 @@ def load_user_config(path: str | Path) -> UserConfig:
     if not p.is_file():
         raise _fail(f"--config {where}", "no such file; give a .toml file")
     try:
-        doc = tomllib.loads(p.read_text(encoding="utf-8"))
+        doc = tomllib.loads(p.read_text(encoding="utf-8-sig"))
     except tomllib.TOMLDecodeError as e:
         raise _fail(where, f"not valid TOML ({e})") from None
     except UnicodeDecodeError:

@@ -41,7 +41,7 @@ def main() -> int:
     ap.add_argument("--quality", default="low", help="low (default), medium, high, 4k")
     ap.add_argument("--aspect", default="16:9", help="16:9 (default), 9:16, 1:1")
     a = ap.parse_args()
-    from aecore.delivery import video_frames
+    from aecore.media import video_frames
 
     with tempfile.TemporaryDirectory(prefix="bench-jobs-") as tmp:
         # Warm the training cache so neither side pays for training.

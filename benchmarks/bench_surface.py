@@ -4,12 +4,12 @@ In one run, for each quality of ``--qualities`` (default ``low high``: 480p15 an
 1080p60), three renders in subprocesses, each ``python -m manim render -q<q>
 --disable_caching --progress_bar none --media_dir <tmp>``:
 
-* ``mesh``  -- ``scenes/ch11_surface.py SurfaceForms`` as it is (one
+* ``mesh``  -- ``scenes/ch07_surface.py SurfaceForms`` as it is (one
   :class:`~scenes.mobjects.mesh.SurfaceView`: numpy projection and depth sort,
   one pycairo pass);
 * ``manim`` -- the same chapter with ``AE_SURFACE_BACKEND=manim``: Manim's own
   :class:`~manim.Surface` with the same 32 x 32 faces, moved, recoloured and
-  reordered in place every frame (see :class:`scenes.ch11_surface.ManimSurfaceView`);
+  reordered in place every frame (see :class:`scenes.ch07_surface.ManimSurfaceView`);
 * ``empty`` -- a generated scene with the chapter's background that waits, with
   every frame rendered (``frozen_frame=False``), exactly as long as the mesh
   chapter's video.
@@ -40,7 +40,7 @@ from pathlib import Path
 __all__ = ["main", "render"]
 
 REPO = Path(__file__).resolve().parent.parent
-CHAPTER = REPO / "scenes" / "ch11_surface.py"
+CHAPTER = REPO / "scenes" / "ch07_surface.py"
 SCENE = "SurfaceForms"
 TARGET = 4.0
 QUALITY_FLAGS = {"low": ("l", "480p15"), "medium": ("m", "720p30"), "high": ("h", "1080p60")}
@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.path.insert(0, str(REPO))
     os.chdir(REPO)
     from aecore._scene_cli import chapter_duration
-    from scenes.ch11_surface import BACKEND_ENV, SurfaceForms
+    from scenes.ch07_surface import BACKEND_ENV, SurfaceForms
     from scenes.style import BACKGROUND
 
     print("warming up: the chapter's run and length ...", flush=True)

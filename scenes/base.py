@@ -11,6 +11,7 @@ import numpy as np
 from manim import FadeIn, FadeOut, Group, Mobject, Scene, VGroup, config
 from manim.utils.exceptions import EndSceneEarlyException
 
+from aecore import TrainConfig
 from scenes.animations.opacity import OpacityFade
 from scenes.frame import platform_margins
 from scenes.layout import current_layout
@@ -114,7 +115,8 @@ def _following_chapter(cls: type) -> type[ChapterScene] | None:
 class ChapterScene(Scene):
     """A scene with one caption line at the bottom, logged with its times.
 
-    Subclasses set ``chapter`` (storyboard number) and ``title``, and build in
+    Subclasses set ``chapter`` (storyboard number, its place in the play
+    order) and ``title``, list their runs in :meth:`run_configs`, and build in
     ``construct``; ``continues_previous`` says the chapter opens on exactly
     the frame the previous chapter (in :data:`scenes.chapters.SCENES_IN_ORDER`)
     ends on. ``caption_seconds_per_word`` paces reading time (a
@@ -138,6 +140,15 @@ class ChapterScene(Scene):
     title: str
     continues_previous: bool = False
     caption_seconds_per_word: float = 0.25
+
+    @classmethod
+    def run_configs(cls) -> tuple[TrainConfig, ...]:
+        """The training configs whose runs this chapter shows, under the current settings.
+
+        ``ae-explainer`` trains them once before rendering and records their
+        files' digests with each clip. Chapters that show runs override this.
+        """
+        return ()
 
     def setup(self) -> None:
         ensure_fonts()

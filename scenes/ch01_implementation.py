@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from manim import Create, FadeIn, GrowFromCenter, LaggedStart, Write
 
+from aecore import TrainConfig
 from scenes.animations.flow import FlowThrough
 from scenes.base import ChapterScene
 from scenes.implementation import ImplementationPicture
-from scenes.runs import main_run_2d
+from scenes.runs import main_config_2d, main_run_2d
 
 __all__ = ["ImplementationView"]
 
@@ -22,6 +23,11 @@ class ImplementationView(ChapterScene):
     chapter = 1
     title = "The implementation picture"
     flow_seconds = 3.0
+
+    @classmethod
+    def run_configs(cls) -> tuple[TrainConfig, ...]:
+        """The main 2-D run."""
+        return (main_config_2d(),)
 
     def construct(self) -> None:
         self.next_section(self.title)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from manim import FadeIn, FadeOut, ReplacementTransform, Transform, VGroup
 
+from aecore import TrainConfig
 from scenes.base import ChapterScene
 from scenes.implementation import ImplementationPicture
 from scenes.roundtrip import RoundTrip
-from scenes.runs import main_run_2d
+from scenes.runs import main_config_2d, main_run_2d
 
 __all__ = ["RoundTripView"]
 
@@ -22,6 +23,11 @@ class RoundTripView(ChapterScene):
     chapter = 2
     title = "The round trip"
     continues_previous = True
+
+    @classmethod
+    def run_configs(cls) -> tuple[TrainConfig, ...]:
+        """The main 2-D run."""
+        return (main_config_2d(),)
 
     def construct(self) -> None:
         self.next_section(self.title)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from manim import FadeIn, FadeOut, LaggedStart, ReplacementTransform
 
+from aecore import TrainConfig
 from scenes.base import ChapterScene
 from scenes.implementation import ImplementationPicture
 from scenes.picture2d import Picture2D, PictureState
 from scenes.roundtrip import RoundTrip
-from scenes.runs import main_run_2d
+from scenes.runs import main_config_2d, main_run_2d
 
 __all__ = ["MorphToRepresentation", "representation_start"]
 
@@ -41,6 +42,11 @@ class MorphToRepresentation(ChapterScene):
     title = "From implementation to representation"
     continues_previous = True
     morph_seconds = 3.0
+
+    @classmethod
+    def run_configs(cls) -> tuple[TrainConfig, ...]:
+        """The main 2-D run."""
+        return (main_config_2d(),)
 
     def construct(self) -> None:
         self.next_section(self.title)

@@ -11,11 +11,12 @@ from __future__ import annotations
 import numpy as np
 from manim import Circle, Create, FadeIn, FadeOut
 
+from aecore import TrainConfig
 from scenes.animations.timeline import SnapshotTimeline
 from scenes.base import ChapterScene
 from scenes.ch03_morph import representation_start
 from scenes.picture2d import Picture2D
-from scenes.runs import main_run_2d
+from scenes.runs import main_config_2d, main_run_2d
 from scenes.style import COLORS
 
 __all__ = ["ManifoldForms", "trained_picture"]
@@ -36,6 +37,11 @@ class ManifoldForms(ChapterScene):
     continues_previous = True
     seconds_per_snapshot = 0.25
     rewind_seconds = 2.0
+
+    @classmethod
+    def run_configs(cls) -> tuple[TrainConfig, ...]:
+        """The main 2-D run."""
+        return (main_config_2d(),)
 
     def construct(self) -> None:
         self.next_section(self.title)

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from manim import FadeIn, Indicate
 
+from aecore import TrainConfig
 from scenes.animations.snap import SnapToManifold
 from scenes.base import ChapterScene
 from scenes.ch04_manifold_forms import trained_picture
 from scenes.picture2d import Picture2D
+from scenes.runs import main_config_2d
 from scenes.style import COLORS
 
 __all__ = ["ReconstructionsOnManifold", "snapped_picture"]
@@ -35,6 +37,12 @@ class ReconstructionsOnManifold(ChapterScene):
     continues_previous = True
     snap_seconds = 3.5
     magnification = 7.0
+    """The most the magnified view enlarges (less where the focus point's residual is long)."""
+
+    @classmethod
+    def run_configs(cls) -> tuple[TrainConfig, ...]:
+        """The main 2-D run."""
+        return (main_config_2d(),)
 
     def construct(self) -> None:
         self.next_section(self.title)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, Create, DrawBorderThenFill, FadeIn, LaggedStart, Text, VGroup
 
+from aecore import TrainConfig
 from scenes.animations.fade import FadeToReliability
 from scenes.base import ChapterScene
 from scenes.ch05_recon_on_manifold import snapped_picture
 from scenes.mobjects.curve import FadingCurve
 from scenes.picture2d import Picture2D
-from scenes.runs import seed_runs_2d
+from scenes.runs import main_config_2d, seed_configs_2d, seed_runs_2d
 from scenes.style import COLORS, text
 
 __all__ = ["ReliableWhereDense", "density_label", "other_seed_curves"]
@@ -45,6 +46,11 @@ class ReliableWhereDense(ChapterScene):
     title = "Reliable only where latents are dense"
     continues_previous = True
     fade_seconds = 3.0
+
+    @classmethod
+    def run_configs(cls) -> tuple[TrainConfig, ...]:
+        """The main 2-D run and its twins from other seeds."""
+        return (main_config_2d(), *seed_configs_2d())
 
     def construct(self) -> None:
         self.next_section(self.title)

@@ -12,11 +12,11 @@ from scenes.ch03_morph import MorphToRepresentation
 from scenes.ch04_manifold_forms import ManifoldForms
 from scenes.ch05_recon_on_manifold import ReconstructionsOnManifold
 from scenes.ch06_reliability import ReliableWhereDense
-from scenes.ch07_latent_prior import LatentDimensionIsAPrior
-from scenes.ch08_approximate import ApproximateNotInterpolate
-from scenes.ch09_prior import NewSamplesNeedAPrior
-from scenes.ch10_both_pictures import BothPictures
-from scenes.ch11_surface import SurfaceForms
+from scenes.ch07_surface import SurfaceForms
+from scenes.ch08_latent_prior import LatentDimensionIsAPrior
+from scenes.ch09_approximate import ApproximateNotInterpolate
+from scenes.ch10_prior import NewSamplesNeedAPrior
+from scenes.ch11_both_pictures import BothPictures
 
 __all__ = ["SCENES_IN_ORDER", "ChapterInfo", "chapter_infos", "find_chapter"]
 

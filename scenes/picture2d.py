@@ -23,7 +23,7 @@ from scenes.mobjects.panels import DataPanel, LatentAxis
 from scenes.mobjects.zoom import ZoomView
 from scenes.style import COLORS, text
 
-__all__ = ["Picture2D", "PictureState", "focus_index", "interpolate_states", "state_at"]
+__all__ = ["Picture2D", "PictureState", "focus_index", "interpolate_states", "state_at", "zoom_half_width"]
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,30 @@ def _data_bounds(run: Run) -> tuple[float, float, float, float]:
     allp = np.vstack([run.data, np.asarray(run.final.manifold, dtype=np.float64)])
     lo, hi = allp.min(axis=0), allp.max(axis=0)
     return float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])
+
+
+def zoom_half_width(view_half: float, magnification: float, residual: np.ndarray) -> float:
+    """Half the side, in data units, of the square a magnified view shows.
+
+    Parameters
+    ----------
+    view_half
+        Half the side of the view's square in data units at magnification 1.
+    magnification
+        The most the view may enlarge.
+    residual
+        ``x_j - x̂_j`` of the point the view is centred on (at the midpoint of
+        x_j and x̂_j).
+
+    Returns
+    -------
+    float
+        ``view_half / magnification``, or more where the residual needs it:
+        x_j and x̂_j then lie within the middle half of the square on each
+        axis, clear of its edges and with room for their labels.
+    """
+    fit = float(np.max(np.abs(np.asarray(residual, dtype=np.float64))))  # |x - x̂| on the longer axis
+    return max(view_half / magnification, fit)
 
 
 def focus_index(run: Run) -> int:
@@ -206,14 +230,20 @@ class Picture2D(VGroup):
         The view sits in the middle of the data panel, which the data leaves
         empty for curve-like data sets, and is about two thirds as wide as the
         data on screen; it shows the current state's x̂ and M.
+
+        ``magnification`` is the most the view enlarges: where the focus
+        point's residual is long (a blob, a short training), the view
+        enlarges less, so that x and x̂ stay in the middle half of its
+        square (see :func:`zoom_half_width`).
         """
         dp, s = self.data_panel, self.state
         lo, hi = self.run.data.min(axis=0), self.run.data.max(axis=0)
         size = min(0.687 * float(hi[0] - lo[0]) * dp.scale_factor, 0.9 * min(dp.rect.width, dp.rect.height))
         centre = dp.to_scene((lo + hi) / 2)
         rect = Rect(float(centre[0]), float(centre[1]) - 0.2 * size, size, size)
-        half = size * 0.47 / (magnification * dp.scale_factor)
         j = self.focus
+        residual = self.run.data[j] - np.asarray(s.recon[j], dtype=np.float64)
+        half = zoom_half_width(size * 0.47 / dp.scale_factor, magnification, residual)
         self.zoom = ZoomView(
             rect,
             dp,

@@ -1,4 +1,4 @@
-"""The runs of chapter 7, loaded from aecore's cache (never torch here).
+"""The runs of chapter 8, loaded from aecore's cache (never torch here).
 
 The same trainer, the same network size, two data sets whose true dimension
 disagrees with the latent dimension k chosen for them.

@@ -7,7 +7,7 @@ the same way when you call ``manim`` yourself::
     AE_EXPLAINER_THEME=light AE_EXPLAINER_CAPTIONS=0 manim -ql scenes/ch04_manifold_forms.py ManifoldForms
 
 ``AE_EXPLAINER_RUN`` holds JSON with ``data``, ``latent_dim``, ``seed`` and
-``steps`` for the run behind chapters 1-6 and 10 (:data:`scenes.runs.MAIN_2D`).
+``steps`` for the run behind chapters 1-6 and 11 (:data:`scenes.runs.MAIN_2D`).
 """
 
 from __future__ import annotations

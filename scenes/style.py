@@ -47,11 +47,15 @@ _DARK: dict[str, str] = {
     "text": "#F2F2F2",
     "background": "#0E1117",
     "muted": "#8C8C8C",
-    "panel": "#3A3F4B",
+    "panel": "#5F677A",  # panel frames, dividers, 3-D axes: slate, the quietest colour at 3:1
 }
 
 # The same roles on white: Okabe-Ito's yellow and sky blue vanish on paper, so
-# M and x take darker shades of the same hues.
+# M and x take darker shades of the same hues, and every other colour a shade
+# dark enough for 3:1 against white (``tests/test_style.py``). Positive
+# weights keep to blue, a navy darker than x's blue (as in the dark theme,
+# where they are darker than x's sky blue); negative weights and the other
+# seeds' decoders keep to reddish purple.
 _LIGHT: dict[str, str] = {
     **_DARK,
     "data": "#0072B2",
@@ -61,11 +65,13 @@ _LIGHT: dict[str, str] = {
     "encoder": "#0072B2",
     "decoder": "#9A7D00",
     "residual": "#7A7A7A",
-    "positive": "#56B4E9",
+    "seeds": "#B94686",
+    "negative": "#B94686",
+    "positive": "#00527F",
     "text": "#1A1A1A",
     "background": "#FFFFFF",
     "muted": "#6E6E6E",
-    "panel": "#C5CAD3",
+    "panel": "#848EA1",
 }
 
 PALETTES: dict[str, dict[str, str]] = {"dark": _DARK, "light": _LIGHT}

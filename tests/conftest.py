@@ -1,4 +1,12 @@
-"""Shared helpers: low-resolution Manim config, rendering frames without files."""
+"""Shared helpers: a hermetic environment, low-resolution Manim config, frames without files.
+
+Hermetic: every ``AE_EXPLAINER_*`` variable of the caller's shell is cleared
+before any project code reads it, and the test run gets its own run cache
+(``AE_EXPLAINER_RUNS``) and user cache folder (``XDG_CACHE_HOME``), shared by
+its pytest-xdist workers and removed at the end. Subprocesses the tests start
+inherit this environment. Nothing reaches the network: ``AE_EXPLAINER_OFFLINE=1``
+makes the lecture pack use the reveal.js that ``make`` fetched during set-up.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +15,32 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
-from manim import config, tempconfig
+
+for _name in [n for n in os.environ if n.startswith("AE_EXPLAINER_")]:
+    del os.environ[_name]
+
+# The controller process makes the session folder; xdist workers inherit it through the environment.
+_SESSION_VAR = "AE_TESTS_SESSION_DIR"
+_OWNER = _SESSION_VAR not in os.environ
+if _OWNER:
+    os.environ[_SESSION_VAR] = tempfile.mkdtemp(prefix="ae-tests-session-")
+SESSION_DIR = Path(os.environ[_SESSION_VAR])
+os.environ["AE_EXPLAINER_RUNS"] = str(SESSION_DIR / "runs")
+os.environ["AE_EXPLAINER_OFFLINE"] = "1"
+os.environ["XDG_CACHE_HOME"] = str(SESSION_DIR / "xdg-cache")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _OWNER:
+        shutil.rmtree(SESSION_DIR, ignore_errors=True)
+        del os.environ[_SESSION_VAR]
+
+
+from manim import config, tempconfig  # noqa: E402  (after the environment is set)
 
 # Each test process gets its own Manim media folder: Manim keeps typeset texts
 # there, and two pytest-xdist workers sharing one delete each other's files.

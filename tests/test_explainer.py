@@ -13,9 +13,11 @@ from scenes.animations.flow import FlowThrough, reveal_levels
 from scenes.base import srt_text
 from scenes.chapters import SCENES_IN_ORDER
 from scenes.implementation import ImplementationPicture
+from scenes.mobjects.clouds import DotCloud
 from scenes.mobjects.network import edge_style
 from scenes.picture2d import Picture2D
 from scenes.runs import main_run_2d
+from scenes.style import COLORS
 
 pytestmark = pytest.mark.usefixtures("low_res")
 
@@ -111,6 +113,21 @@ def explainer():
     return scene
 
 
+def test_chapters_are_numbered_in_play_order() -> None:
+    import sys
+    from pathlib import Path
+
+    from scenes.chapters import chapter_infos
+
+    assert [c.chapter for c in SCENES_IN_ORDER] == list(range(1, len(SCENES_IN_ORDER) + 1))
+    for cls in SCENES_IN_ORDER:
+        name = Path(str(sys.modules[cls.__module__].__file__)).name
+        assert name.startswith(f"ch{cls.chapter:02d}_"), (cls.__name__, name)
+    assert [i.number for i in chapter_infos()] == [c.chapter for c in SCENES_IN_ORDER]
+    chapter_files = sorted(p.name for p in (Path(__file__).parents[1] / "scenes").glob("ch[0-9][0-9]_*.py"))
+    assert len(chapter_files) == len(SCENES_IN_ORDER)  # no stray chapter module left behind
+
+
 def test_explainer_plays_every_chapter_as_a_section(explainer) -> None:
     assert explainer.section_names == [cls.title for cls in SCENES_IN_ORDER]
     assert 120.0 <= explainer.renderer.time <= 240.0  # 2 to 4 minutes
@@ -153,7 +170,7 @@ def _texts(scene) -> list[str]:
 def test_overfit_figures_on_screen_are_aecores() -> None:
     from aecore import cached_run
     from aecore.presets import OVERFIT, WELL_FIT, residuals
-    from scenes.ch08_approximate import ApproximateNotInterpolate
+    from scenes.ch09_approximate import ApproximateNotInterpolate
 
     scene = ApproximateNotInterpolate(renderer=CairoRenderer(skip_animations=True))
     scene.render()
@@ -167,13 +184,44 @@ def test_overfit_figures_on_screen_are_aecores() -> None:
 
 def test_prior_fractions_on_screen_are_aecores() -> None:
     from aecore import cached_run
-    from aecore.presets import PRIOR_AE, PRIOR_VAE
-    from scenes.ch09_prior import RELIABLE, NewSamplesNeedAPrior, prior_draws
+    from aecore.presets import PRIOR_AE, PRIOR_THRESHOLD, PRIOR_VAE
+    from aecore.priors import RELIABLE_THRESHOLD, reliable_fraction
+    from scenes.ch10_prior import SAMPLE_PRIORS, NewSamplesNeedAPrior, prior_draws
 
+    assert PRIOR_THRESHOLD is RELIABLE_THRESHOLD  # one threshold for the chapter and the lessons
     scene = NewSamplesNeedAPrior(renderer=CairoRenderer(skip_animations=True))
     scene.render()
     shown = set(_texts(scene))
-    ae, vae = prior_draws((cached_run(PRIOR_AE), cached_run(PRIOR_VAE)))
+    runs = (cached_run(PRIOR_AE), cached_run(PRIOR_VAE))
+    ae, vae = prior_draws(runs)
     for d in (ae, vae):
-        assert f"{100 * d.fraction(RELIABLE):.0f}% reliable" in shown
-    assert vae.fraction(RELIABLE) > ae.fraction(RELIABLE) + 0.1
+        assert f"{100 * d.fraction(RELIABLE_THRESHOLD):.0f}% reliable" in shown
+    assert f"Share of {len(ae.z)} samples where reliability > {RELIABLE_THRESHOLD}" in {
+        c.text for c in scene.captions
+    }
+    assert vae.fraction() > ae.fraction() + 0.1
+    # The red samples are exactly those aecore counts as unreliable with the same threshold:
+    # each is drawn twice, on the latent line and decoded on M.
+    n = NewSamplesNeedAPrior.samples_shown
+    red = [
+        sum(len(m) for m in col.get_family() if isinstance(m, DotCloud) and _is(m, COLORS["unreliable"]))
+        for col in _columns(scene)
+    ]
+    expected = [
+        round(n * (1 - reliable_fraction(run, kind, n=n, threshold=RELIABLE_THRESHOLD)))
+        for run, kind in zip(runs, SAMPLE_PRIORS, strict=True)
+    ]
+    assert red == [2 * e for e in expected]
+    assert expected[0] > 0.2 * n > expected[1]  # the naive prior's samples are often red, the VAE's rarely
+
+
+def _is(m, color: str) -> bool:
+    from manim import ManimColor
+
+    return m.get_fill_color().to_hex().lower() == ManimColor(color).to_hex().lower()
+
+
+def _columns(scene) -> list:
+    from scenes.columns import RunColumn
+
+    return [m for m in scene.closing_mobjects if isinstance(m, RunColumn)]

@@ -127,10 +127,43 @@ def test_manifold_opacity_follows_reliability(run) -> None:
 # construct in dry-run.
 
 
+def _record_runs(monkeypatch: pytest.MonkeyPatch) -> set[str]:
+    """The configs of the runs the scenes load from now on (each as sorted JSON)."""
+    import json
+    import sys
+
+    from aecore import cached_run
+    from scenes import runs, runs3d, runs_prior
+
+    asked: set[str] = set()
+
+    def record(cfg, *args, **kwargs):
+        asked.add(json.dumps(cfg.to_dict(), sort_keys=True))
+        return cached_run(cfg, *args, **kwargs)
+
+    for name, module in list(sys.modules.items()):
+        if name.startswith("scenes.") and getattr(module, "cached_run", None) is cached_run:
+            monkeypatch.setattr(module, "cached_run", record)
+    for loaded in (
+        runs.main_run_2d,
+        runs.seed_runs_2d,
+        runs3d.main_run_3d,
+        runs_prior.sheet_k1_run,
+        runs_prior.helix_k2_run,
+    ):
+        loaded.cache_clear()
+    return asked
+
+
 @pytest.mark.parametrize("scene_cls", SCENES_IN_ORDER, ids=lambda c: c.__name__)
-def test_chapter_constructs_in_dry_run(scene_cls) -> None:
+def test_chapter_constructs_in_dry_run(scene_cls, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    asked = _record_runs(monkeypatch)
     scene = scene_cls(renderer=CairoRenderer(skip_animations=True))
     scene.render()
+    # run_configs() (what ae-explainer trains before rendering) lists exactly the runs the chapter loads.
+    assert asked == {json.dumps(c.to_dict(), sort_keys=True) for c in scene_cls.run_configs()}
     assert scene.renderer.time > 10.0
     assert scene.section_names == [scene_cls.title]
     assert scene.captions and all(c.end > c.start for c in scene.captions)

@@ -12,7 +12,7 @@ from manim.renderer.cairo_renderer import CairoRenderer
 
 from scenes.animations.timeline import SnapshotTimeline
 from scenes.animations.timeline3d import FadeSurfaceToReliability, SnapOntoSurface
-from scenes.ch11_surface import ManimSurfaceView, Picture3D, SurfaceForms
+from scenes.ch07_surface import ManimSurfaceView, Picture3D, SurfaceForms
 from scenes.mobjects.mesh import (
     KIND_FACE,
     SurfaceView,
@@ -301,7 +301,7 @@ def test_chapter_constructs_in_dry_run() -> None:
 
 def test_scenes_3d_never_import_torch() -> None:
     code = (
-        "import sys; import scenes.ch11_surface; from scenes.runs3d import main_run_3d; "
+        "import sys; import scenes.ch07_surface; from scenes.runs3d import main_run_3d; "
         "main_run_3d(); assert 'torch' not in sys.modules, 'torch was imported'"
     )
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -1,4 +1,4 @@
-"""Chapter 11: the same story for surfaces (n = 3, k = 2).
+"""Chapter 7: the same story for surfaces (n = 3, k = 2).
 
 A latent panel (the plane R^2, fixed in the frame) shows the z_j, the latent
 grid and, later, the density of the z_j as a heat map; a 3-D data panel shows
@@ -38,7 +38,7 @@ from manim import (
     VGroup,
 )
 
-from aecore import Run
+from aecore import Run, TrainConfig
 from scenes.animations.orbit import OrbitClock
 from scenes.animations.timeline import SnapshotTimeline
 from scenes.animations.timeline3d import (
@@ -61,7 +61,7 @@ from scenes.mobjects.mesh import (
 )
 from scenes.picture2d import PictureState
 from scenes.projection import OrbitCamera, orbit_angles
-from scenes.runs3d import main_run_3d
+from scenes.runs3d import MAIN_3D, main_run_3d
 from scenes.style import COLORS, text
 
 __all__ = [
@@ -482,11 +482,16 @@ class SurfaceForms(ChapterScene):
     (the loss inset and the latent heat map move only while training plays).
     """
 
-    chapter = 11
+    chapter = 7
     title = "The same story for surfaces"
     seconds_per_snapshot = 0.2
     snap_seconds = 3.0
     fade_seconds = 3.0
+
+    @classmethod
+    def run_configs(cls) -> tuple[TrainConfig, ...]:
+        """The main 3-D run."""
+        return (MAIN_3D,)
 
     def construct(self) -> None:
         self.next_section(self.title)

@@ -1,4 +1,4 @@
-"""Chapter 10: both pictures side by side, the closing frame.
+"""Chapter 11: both pictures side by side, the closing frame.
 
 Left, the implementation: how x̂ is computed from x. Right, the
 representation: what the trained autoencoder has learned, M = g(R^k),
@@ -17,13 +17,14 @@ import itertools
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, FadeIn, Line, VGroup, config
 
+from aecore import TrainConfig
 from scenes.animations.opacity import OpacityFade
 from scenes.base import ChapterScene, caption_mobject
 from scenes.frame import platform_margins
 from scenes.implementation import ImplementationPicture
 from scenes.layout import Layout, Rect
 from scenes.picture2d import Picture2D, PictureState
-from scenes.runs import main_run_2d
+from scenes.runs import main_config_2d, main_run_2d
 from scenes.style import COLORS, text
 
 __all__ = ["CAPTIONS", "BothPictures", "closing_frame"]
@@ -211,8 +212,13 @@ def closing_frame() -> tuple[VGroup, VGroup, VGroup]:
 class BothPictures(ChapterScene):
     """The network diagram and the representation picture, side by side."""
 
-    chapter = 10
+    chapter = 11
     title = "Both pictures"
+
+    @classmethod
+    def run_configs(cls) -> tuple[TrainConfig, ...]:
+        """The main 2-D run."""
+        return (main_config_2d(),)
 
     def construct(self) -> None:
         self.next_section(self.title)

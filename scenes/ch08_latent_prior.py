@@ -1,4 +1,4 @@
-"""Chapter 7: the latent dimension is a prior.
+"""Chapter 8: the latent dimension is a prior.
 
 Two 3-D panels side by side (stacked in portrait frames), each under its own
 slowly orbiting camera: a sheet of data (a 2-D cloud) trained with k = 1, and
@@ -22,7 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, Circle, FadeIn, Mobject, VGroup, config
 
-from aecore import Run
+from aecore import Run, TrainConfig
 from scenes.animations.orbit import OrbitClock
 from scenes.animations.timeline3d import FadeDrawn
 from scenes.base import ChapterScene
@@ -32,7 +32,7 @@ from scenes.mobjects.curve3d import CurveView
 from scenes.mobjects.mesh import SurfaceView, face_average, face_centers, install_cairo_drawing
 from scenes.mobjects.panels import panel_frame
 from scenes.projection import OrbitCamera, orbit_angles
-from scenes.runs_prior import helix_k2_run, sheet_k1_run
+from scenes.runs_prior import HELIX_K2, SHEET_K1, helix_k2_run, sheet_k1_run
 from scenes.style import COLORS, fit_lines, text
 
 __all__ = [
@@ -275,13 +275,18 @@ class PriorPanel(VGroup):
 class LatentDimensionIsAPrior(ChapterScene):
     """A sheet given k = 1 and a helix given k = 2: M takes k's dimension, not the data's."""
 
-    chapter = 7
+    chapter = 8
     title = "The latent dimension is a prior"
     continues_previous = False
 
     def setup(self) -> None:
         super().setup()
         self.panels: tuple[PriorPanel, ...] = ()
+
+    @classmethod
+    def run_configs(cls) -> tuple[TrainConfig, ...]:
+        """The sheet with k = 1 and the helix with k = 2."""
+        return (SHEET_K1, HELIX_K2)
 
     def construct(self) -> None:
         self.next_section(self.title)

@@ -1,4 +1,4 @@
-"""Chapter 8: approximate, don't interpolate.
+"""Chapter 9: approximate, don't interpolate.
 
 A well-fit M passes near the data, not through it. An overfit run (few
 points, a large network, long training) passes through every x_j and swings
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from manim import Create, FadeIn
 
-from aecore import Run, cached_run
+from aecore import Run, TrainConfig, cached_run
 from aecore.presets import OVERFIT, WELL_FIT, residuals
 from scenes.base import ChapterScene
 from scenes.columns import RunColumn, column_rects
@@ -29,9 +29,14 @@ def residual_note(run: Run) -> str:
 class ApproximateNotInterpolate(ChapterScene):
     """A well-fit M beside an overfit one, with held-out points and their residuals."""
 
-    chapter = 8
+    chapter = 9
     title = "Approximate, don't interpolate"
     held_out_shown = 40
+
+    @classmethod
+    def run_configs(cls) -> tuple[TrainConfig, ...]:
+        """The well-fit and the overfit run."""
+        return (WELL_FIT, OVERFIT)
 
     def construct(self) -> None:
         self.next_section(self.title)

@@ -1,4 +1,4 @@
-"""Chapter 7: M has the dimension of k, not of the data; x̂ lies on the drawn curve, x does not."""
+"""Chapter 8: M has the dimension of k, not of the data; x̂ lies on the drawn curve, x does not."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from manim.renderer.cairo_renderer import CairoRenderer
 
 from aecore._scene_cli import chapter_duration
-from scenes.ch07_latent_prior import LatentDimensionIsAPrior, PriorPanel
+from scenes.ch08_latent_prior import LatentDimensionIsAPrior, PriorPanel
 from scenes.mobjects.curve3d import KIND_DATA, KIND_RECON, KIND_SEGMENT, CurveView, polyline_distance
 from scenes.mobjects.mesh import SurfaceView
 
@@ -28,7 +28,7 @@ def scene() -> LatentDimensionIsAPrior:
 
 def test_chapter_dry_run_sections_and_captions(scene: LatentDimensionIsAPrior) -> None:
     assert scene.section_names == [LatentDimensionIsAPrior.title]
-    assert (LatentDimensionIsAPrior.chapter, LatentDimensionIsAPrior.continues_previous) == (7, False)
+    assert (LatentDimensionIsAPrior.chapter, LatentDimensionIsAPrior.continues_previous) == (8, False)
     assert len(scene.captions) >= 3
     for c in scene.captions:
         assert c.end - c.start >= scene.reading_time(c.text) - 0.2, c.text

@@ -1,19 +1,20 @@
-"""Chapter 9: new samples need a prior.
+"""Chapter 10: new samples need a prior.
 
 Latents drawn from a naive distribution (uniform over the box of the plain
 autoencoder's latents) often fall where the z_j are sparse, and decode onto
 the faded, unreliable part of M. A VAE trained by the same trainer keeps its
 latents close to N(0, 1), so samples from that prior land where M is
-reliable. The fractions on screen are aecore's (:mod:`aecore.priors`).
+reliable. The fractions on screen and the red samples use aecore's one
+threshold, :data:`aecore.priors.RELIABLE_THRESHOLD` (:mod:`aecore.priors`).
 """
 
 from __future__ import annotations
 
 from manim import FadeIn, LaggedStart, VGroup
 
-from aecore import Run, cached_run
+from aecore import Run, TrainConfig, cached_run
 from aecore.presets import PRIOR_AE, PRIOR_VAE
-from aecore.priors import PriorDraw, draw_prior
+from aecore.priors import RELIABLE_THRESHOLD, PriorDraw, draw_prior
 from scenes.base import ChapterScene
 from scenes.columns import RunColumn, column_rects
 from scenes.style import COLORS
@@ -22,9 +23,6 @@ __all__ = ["NewSamplesNeedAPrior", "prior_draws"]
 
 SAMPLE_PRIORS = ("uniform", "normal")
 """The naive prior for the plain autoencoder, the VAE's own prior for the VAE."""
-
-RELIABLE = 0.5
-"""Reliability above which a sample counts as landing on the reliable part of M."""
 
 
 def prior_draws(runs: tuple[Run, Run], n: int = 2000) -> list[PriorDraw]:
@@ -35,9 +33,14 @@ def prior_draws(runs: tuple[Run, Run], n: int = 2000) -> list[PriorDraw]:
 class NewSamplesNeedAPrior(ChapterScene):
     """Prior samples decoded by a plain autoencoder and by a VAE."""
 
-    chapter = 9
+    chapter = 10
     title = "New samples need a prior"
     samples_shown = 120
+
+    @classmethod
+    def run_configs(cls) -> tuple[TrainConfig, ...]:
+        """The plain autoencoder and its VAE twin."""
+        return (PRIOR_AE, PRIOR_VAE)
 
     def construct(self) -> None:
         self.next_section(self.title)
@@ -63,7 +66,7 @@ class NewSamplesNeedAPrior(ChapterScene):
         samples, decoded = [], []
         for col, draw in zip(cols, draws, strict=True):
             assert col.latent_axis is not None
-            ok = draw.reliability[: self.samples_shown] > RELIABLE
+            ok = draw.reliable()[: self.samples_shown]
             z = draw.z[: self.samples_shown]
             x = draw.x[: self.samples_shown]
             on_line, on_m = [], []
@@ -84,11 +87,8 @@ class NewSamplesNeedAPrior(ChapterScene):
         self.wait(2.0)
 
         # The numbers.
-        self.caption(f"Share of 2000 samples where reliability > {RELIABLE}")
-        notes = [
-            col.note(f"{100 * d.fraction(RELIABLE):.0f}% reliable")
-            for col, d in zip(cols, draws, strict=True)
-        ]
+        self.caption(f"Share of {len(draws[0].z)} samples where reliability > {RELIABLE_THRESHOLD}")
+        notes = [col.note(f"{100 * d.fraction():.0f}% reliable") for col, d in zip(cols, draws, strict=True)]
         self.play(*(FadeIn(n) for n in notes))
         for col, parts in zip(cols, zip(samples, decoded, notes, strict=True), strict=True):
             col.add(*parts)

@@ -1,0 +1,219 @@
+"""Output folders and the run cache: checks, locks, indexes, work folders, code digests (no rendering)."""
+
+from __future__ import annotations
+
+import errno
+import json
+import multiprocessing as mp
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from aecore import TrainConfig
+from aecore.cache import cached_run, ensure_run, run_path, runs_dir
+from aecore.errors import AecoreError
+from aecore.outputs import INDEX_NAME, WORK_NAME, Index, WorkDir, code_digest, prepare_out, sweep_stale
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY = TrainConfig(data="circle", n_points=40, hidden=(8,), steps=40, n_snapshots=4)
+
+
+@pytest.mark.parametrize(
+    ("where", "needle"),
+    [
+        ("file", "is a file"),
+        ("under-file", "Not a directory"),
+        ("long", "File name too long"),
+        ("proc", "cannot write there"),
+        ("sys", "cannot write there"),
+    ],
+)
+def test_an_unusable_out_folder_is_one_line_naming_it(tmp_path: Path, where: str, needle: str) -> None:
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    out = {
+        "file": a_file,
+        "under-file": a_file / "sub",
+        "long": tmp_path / ("x" * 300),
+        "proc": Path("/proc/ae-explainer-test"),
+        "sys": Path("/sys/ae-explainer-test"),
+    }[where]
+    with pytest.raises(AecoreError) as e:
+        prepare_out(out)
+    msg = str(e.value)
+    assert "\n" not in msg and msg.startswith(f"--out {out}") and needle in msg
+
+
+def test_index_verifies_every_file_of_an_output(tmp_path: Path) -> None:
+    clip, srt = tmp_path / "c.mp4", tmp_path / "c.srt"
+    clip.write_bytes(b"movie" * 100)
+    srt.write_text("1\n")
+    index = Index(tmp_path)
+    index.record(clip, "k1", [clip, srt])
+    assert index.fresh(clip, "k1") and not index.fresh(clip, "k2")
+    srt.unlink()
+    assert not index.fresh(clip, "k1")  # a missing subtitle file makes the clip stale
+    srt.write_text("1\n")
+    clip.write_bytes(b"movie" * 50)  # truncated under its final name
+    assert not index.fresh(clip, "k1")
+    clip.write_bytes(b"MOVIE" * 100)  # same size, other bytes
+    assert not index.fresh(clip, "k1")
+
+
+@pytest.mark.parametrize("text", ["[1, 2]", '"a string"', "null", "{not json", '{"c.mp4": 3}'])
+def test_a_damaged_index_is_rebuilt_not_a_crash(tmp_path: Path, text: str) -> None:
+    (tmp_path / INDEX_NAME).write_text(text)
+    clip = tmp_path / "c.mp4"
+    clip.write_bytes(b"x")
+    index = Index(tmp_path)
+    assert not index.fresh(clip, "k")
+    index.record(clip, "k", [clip])
+    assert index.fresh(clip, "k")
+
+
+def _record_many(folder: str, who: int) -> None:
+    index = Index(Path(folder))
+    for i in range(20):
+        f = Path(folder) / f"w{who}-{i}.mp4"
+        f.write_bytes(bytes([who, i]))
+        index.record(f, f"k{who}", [f])
+
+
+def test_concurrent_writers_keep_every_index_entry(tmp_path: Path) -> None:
+    ctx = mp.get_context("spawn")
+    procs = [ctx.Process(target=_record_many, args=(str(tmp_path), w)) for w in range(4)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+        assert p.exitcode == 0
+    doc = json.loads((tmp_path / INDEX_NAME).read_text())
+    assert len(doc) == 80
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+
+
+def _hold_work_dir(out: str, ready: mp.synchronize.Event, release: mp.synchronize.Event) -> None:
+    with WorkDir(Path(out)) as work:
+        (work / "partial.mp4").write_bytes(b"half")
+        ready.set()
+        release.wait(60)
+
+
+def test_work_folders_of_dead_processes_are_swept_and_live_ones_kept(tmp_path: Path) -> None:
+    ctx = mp.get_context("spawn")
+    ready, release = ctx.Event(), ctx.Event()
+    live = ctx.Process(target=_hold_work_dir, args=(str(tmp_path), ready, release))
+    live.start()
+    assert ready.wait(60)
+    dead_ready, never = ctx.Event(), ctx.Event()
+    dead = ctx.Process(target=_hold_work_dir, args=(str(tmp_path), dead_ready, never))
+    dead.start()
+    assert dead_ready.wait(60)
+    dead.kill()  # SIGKILL: no clean-up runs
+    dead.join(60)
+    assert len(list((tmp_path / WORK_NAME).iterdir())) == 2
+    removed = sweep_stale(tmp_path)
+    assert len(removed) == 1 and removed[0].name.startswith(f"{dead.pid}-")
+    release.set()
+    live.join(60)
+    assert not (tmp_path / WORK_NAME).exists()  # the live one cleaned up after itself
+
+
+def test_a_work_folder_is_removed_on_an_exception(tmp_path: Path) -> None:
+    with pytest.raises(OSError), WorkDir(tmp_path) as work:
+        (work / "x").write_text("partial")
+        raise OSError(errno.ENOSPC, "No space left on device")
+    assert not (tmp_path / WORK_NAME).exists()
+
+
+def test_a_chapter_digest_follows_its_own_imports_only(tmp_path: Path) -> None:
+    pkg = tmp_path / "copy"
+    shutil.copytree(ROOT / "scenes", pkg / "scenes")
+    shutil.copytree(ROOT / "aecore", pkg / "aecore")
+    script = (
+        "import sys; from pathlib import Path; import aecore.outputs as o; "
+        "print(o.code_digest([Path(sys.argv[1])]))"
+    )
+
+    def digest(rel: str) -> str:
+        p = subprocess.run(
+            [sys.executable, "-c", script, str(pkg / rel)],
+            cwd=pkg,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(pkg)},
+        )
+        assert p.returncode == 0, p.stderr
+        return p.stdout.strip()
+
+    chapter = "scenes/ch02_round_trip.py"
+    before = digest(chapter)
+    (pkg / "aecore" / "delivery.py").write_text("# edited\n", encoding="utf-8")
+    (pkg / "aecore" / "train.py").write_text("# edited\n", encoding="utf-8")
+    assert digest(chapter) == before  # the render pipeline and the trainer are not the chapter's code
+    with open(pkg / "scenes" / "style.py", "a", encoding="utf-8") as fh:
+        fh.write("\n# edited\n")
+    assert digest(chapter) != before  # a module the chapter imports is
+    ch02, ch06 = digest(chapter), digest("scenes/ch06_reliability.py")
+    with open(pkg / "scenes" / "ch03_morph.py", "a", encoding="utf-8") as fh:
+        fh.write("\n# edited\n")
+    assert digest(chapter) == ch02  # another chapter is not this one's code...
+    assert (
+        digest("scenes/ch06_reliability.py") != ch06
+    )  # ...unless it imports it (ch06 -> ch05 -> ch04 -> ch03)
+    assert code_digest([ROOT / chapter]) == code_digest([ROOT / chapter])
+
+
+def test_runs_live_in_the_checkout_or_the_user_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AE_EXPLAINER_RUNS")
+    assert runs_dir() == ROOT / "assets" / "runs"
+    import aecore.cache
+
+    monkeypatch.setattr(aecore.cache, "_source_checkout", lambda: None)
+    monkeypatch.setenv("XDG_CACHE_HOME", "/somewhere")
+    assert runs_dir() == Path("/somewhere/ae-explainer/runs")
+
+
+def test_a_corrupt_cached_run_is_trained_again(tmp_path: Path) -> None:
+    path = ensure_run(TINY, root=tmp_path, progress=lambda *_: None)
+    whole = path.read_bytes()
+    path.write_bytes(whole[: len(whole) // 3])
+    run = cached_run(TINY, root=tmp_path, quiet=True)
+    assert path.read_bytes() == whole and len(run.snapshots) >= 2
+
+
+def test_a_run_path_follows_the_data_content(tmp_path: Path) -> None:
+    data = tmp_path / "mine.csv"
+    data.write_text("\n".join(f"{i},{i * i % 7}" for i in range(20)))
+    cfg = TrainConfig(data=str(data), steps=10)
+    first = run_path(cfg, tmp_path)
+    data.write_text("\n".join(f"{i},{i * i % 5}" for i in range(20)))
+    assert run_path(cfg, tmp_path) != first
+
+
+def _train_tiny(root: str, log: str) -> None:
+    def progress(name: str, step: int, total: int, loss: float) -> None:
+        if step == 0:
+            with open(log, "a", encoding="utf-8") as fh:  # one line per training started
+                fh.write(f"{os.getpid()} {name}\n")
+
+    ensure_run(TINY, root=Path(root), progress=progress)
+
+
+def test_two_processes_missing_the_cache_at_once_train_once(tmp_path: Path) -> None:
+    ctx = mp.get_context("spawn")
+    root, log = tmp_path / "runs", tmp_path / "trainings.log"
+    procs = [ctx.Process(target=_train_tiny, args=(str(root), str(log))) for _ in range(2)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    assert len(log.read_text().splitlines()) == 1
+    _train_tiny(str(root), str(log))  # and a third, later, only loads it
+    assert len(log.read_text().splitlines()) == 1
+    assert sorted(p.suffix for p in root.iterdir()) == [".lock", ".npz"]  # no temporary file left
