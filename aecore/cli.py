@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from aecore.config import MAX_HIDDEN_LAYERS, MAX_PARAMS, MAX_SNAPSHOTS, MAX_STEPS, TrainConfig
 from aecore.datasets import MAX_POINTS, MIN_POINTS
@@ -106,6 +106,45 @@ def _check_out_path(out: Path) -> Path:
     return out
 
 
+def _cmd_inspect(a: argparse.Namespace) -> int:
+    from aecore.snapshot import load_run
+
+    path = Path(a.run)
+    if path.suffix != ".npz":
+        raise AecoreError(f"{path}: a snapshot file ends in .npz; give one written by 'ae-explainer train'")
+    run = load_run(path)
+    c = run.config
+    final = run.final
+    rel = final.reliability
+    n_points, n = run.data.shape
+    rows = [
+        ("file", str(path)),
+        ("format", f"version {run.meta['format_version']}, written by aecore {_version_of(run)}"),
+        (
+            "data",
+            f"{c.get('data')}: {n_points} points in R^{n} (sha256 {str(run.meta.get('data_sha256'))[:12]})",
+        ),
+        ("model", f"{run.variant}, layers {'-'.join(map(str, run.layer_sizes))}, {c.get('activation')}"),
+        ("training", f"{c.get('steps')} steps, lr {c.get('lr')}, seed {c.get('seed')}"),
+        ("snapshots", f"{len(run.snapshots)}, steps {run.snapshots[0].step} to {final.step}"),
+        ("loss", f"{run.snapshots[0].loss:.5g} at step {run.snapshots[0].step} -> {final.loss:.5g}"),
+        (
+            "latent grid",
+            f"{'x'.join(map(str, final.latent_grid.shape[:-1]))} points in R^{final.latent_grid.shape[-1]}",
+        ),
+        ("reliability", f"{rel.min():.3f} to {rel.max():.3f} on the grid (mean {rel.mean():.3f})"),
+    ]
+    width = max(len(k) for k, _ in rows)
+    for key, value in rows:
+        print(f"{key.ljust(width)}  {value}")
+    return 0
+
+
+def _version_of(run: Any) -> str:
+    versions = run.meta.get("versions")
+    return str(versions.get("ae-explainer", "?")) if isinstance(versions, dict) else "?"
+
+
 def _build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="ae-explainer", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="cmd", required=True, parser_class=_Parser)
@@ -152,6 +191,10 @@ def _build_parser() -> argparse.ArgumentParser:
     t.add_argument("--out", required=True, help="snapshot file to write (.npz)")
     t.add_argument("--quiet", action="store_true", help="no progress bar")
     t.set_defaults(func=_cmd_train)
+
+    i = sub.add_parser("inspect", help="check a snapshot file and summarise its run (never executes code)")
+    i.add_argument("run", metavar="RUN.npz", help="a snapshot file")
+    i.set_defaults(func=_cmd_inspect)
 
     from aecore import _scene_cli
 

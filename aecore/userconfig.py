@@ -119,6 +119,10 @@ def _check_run(where: str, r: dict[str, Any], base: Path) -> dict[str, Any]:
     try:
         cfg.validate(data_dim=2)
     except AecoreError as e:
+        flag, _, msg = str(e).partition(": ")
+        key = flag.removeprefix("--").replace("-", "_")
+        if flag.startswith("--") and key in _RUN_KEYS:  # name the file's key, not the flag
+            raise _fail(f"{where} [run] {key}", msg) from None
         raise _fail(f"{where} [run]", str(e)) from None
     return out
 

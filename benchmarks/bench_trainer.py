@@ -47,7 +47,7 @@ from typing import TypeVar
 import torch
 
 from aecore.config import TrainConfig
-from aecore.datasets import load_data
+from aecore.datasets import load_data, standardization
 from aecore.model import Autoencoder
 from aecore.snapshot import write_run
 from aecore.train import snapshot_steps, train, train_to_file
@@ -102,15 +102,14 @@ def bare_train(cfg: TrainConfig) -> float:
     torch.set_num_threads(1)
     try:
         torch.manual_seed(cfg.seed)
-        x = torch.from_numpy(x_np).float()
-        mean = x.mean(dim=0)
-        scale = (x - mean).pow(2).sum(dim=1).mean().sqrt().clamp_min(1e-8)
+        mean, scale = standardization(x_np)
         model = Autoencoder(n, cfg.latent_dim, cfg.hidden, cfg.activation, mean, scale)
+        u = model.standardize(torch.from_numpy(x_np))  # the trainer's float32 standardised data
         opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
         loss_val = math.nan
         for step in range(1, cfg.steps + 1):
-            xh = model(x)
-            loss = ((x - xh) / model.scale).pow(2).sum(dim=1).mean()
+            uh, _ = model.encode_std(u)
+            loss = (u - model.decode_std(uh)).pow(2).sum(dim=1).mean()
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()

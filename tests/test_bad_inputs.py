@@ -13,6 +13,7 @@ import io
 import os
 import subprocess
 import sys
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -75,6 +76,66 @@ def _config(body: str) -> Setup:
 
 def _out(make: Callable[[Path], str]) -> Setup:
     return lambda d: ["render", "2", "--out", make(d)]
+
+
+FIXTURE = ROOT / "tests" / "fixtures" / "run_v1.npz"
+
+
+def _run_file(name: str, tamper: Callable[[dict[str, np.ndarray]], None]) -> Setup:
+    """``inspect`` a copy of the committed fixture with one entry tampered with."""
+
+    def setup(d: Path) -> list[str]:
+        with np.load(FIXTURE, allow_pickle=False) as z:
+            arrays = {k: z[k] for k in z.files}
+        tamper(arrays)
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            for key, a in arrays.items():
+                if isinstance(a, bytes):
+                    zf.writestr(key + ".npy", a)
+                else:
+                    zf.writestr(key + ".npy", _npy(a, allow_pickle=a.dtype == object))
+        (d / name).write_bytes(buf.getvalue())
+        return ["inspect", str(d / name)]
+
+    return setup
+
+
+def _bytes_file(name: str, make: Callable[[], bytes]) -> Setup:
+    def setup(d: Path) -> list[str]:
+        (d / name).write_bytes(make())
+        return ["inspect", str(d / name)]
+
+    return setup
+
+
+def _zip_bomb() -> bytes:
+    buf = io.BytesIO()
+    with (
+        zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf,
+        zf.open("data.npy", "w", force_zip64=True) as fh,
+    ):
+        header = io.BytesIO()
+        np.lib.format.write_array_header_1_0(
+            header, {"descr": "<f8", "fortran_order": False, "shape": (2**25, 4)}
+        )
+        fh.write(header.getvalue())
+        zeros = bytes(2**22)
+        for _ in range(2**25 * 4 * 8 // len(zeros)):  # 1 GiB of zeros, about 1 MB deflated
+            fh.write(zeros)
+    return buf.getvalue()
+
+
+def _set(key: str, value: object) -> Callable[[dict[str, np.ndarray]], None]:
+    def tamper(arrays: dict[str, np.ndarray]) -> None:
+        arrays[key] = value  # type: ignore[assignment]
+
+    return tamper
+
+
+def _nan_manifold(arrays: dict[str, np.ndarray]) -> None:
+    arrays["manifold"] = arrays["manifold"].copy()
+    arrays["manifold"][-1, 3] = np.nan
 
 
 def _a_file(d: Path) -> Path:
@@ -147,6 +208,22 @@ CASES: list[tuple[str, Setup, str]] = [
     ("config-latent-dim", _config("[run]\nlatent_dim = 2\n"), "[run] latent_dim"),
     ("config-chapters-empty", _config("[video]\nchapters = []\n"), "chapters"),
     ("config-bom-bad-key", _config("\ufeff[video]\nshape = 1\n"), "[video]"),
+    # Snapshot files (ae-explainer inspect) ----------------------------------------------
+    ("run-missing", lambda d: ["inspect", str(d / "none.npz")], "none.npz"),
+    ("run-suffix", lambda d: ["inspect", str(_a_file(d))], "a-file"),
+    ("run-not-a-zip", _bytes_file("noise.npz", lambda: np.random.default_rng(0).bytes(5000)), "noise.npz"),
+    ("run-truncated", _bytes_file("cut.npz", lambda: FIXTURE.read_bytes()[:4000]), "cut.npz"),
+    ("run-zip-bomb", _bytes_file("bomb.npz", _zip_bomb), "bomb.npz"),
+    ("run-nan-manifold", _run_file("nan.npz", _nan_manifold), "manifold"),
+    ("run-huge-member", _run_file("huge.npz", _set("recon", _npy_header_only((10**11,)))), "recon"),
+    ("run-pickled-loss", _run_file("pickle.npz", _set("loss", np.array([{}] * 4, dtype=object))), "loss"),
+    ("run-string-loss", _run_file("str.npz", _set("loss", np.array(["a", "b", "c", "d"]))), "loss"),
+    ("run-meta-not-json", _run_file("meta.npz", _set("meta", np.frombuffer(b"{oops", np.uint8))), "meta"),
+    (
+        "run-no-snapshots",
+        _run_file("empty.npz", _set("step", np.zeros(0, np.int64))),
+        "step",
+    ),
     # Output folders -----------------------------------------------------------------------
     ("out-proc", _out(lambda d: "/proc/ae-explainer-out"), "--out /proc/ae-explainer-out"),
     ("out-sys", _out(lambda d: "/sys/ae-explainer-out"), "--out /sys/ae-explainer-out"),

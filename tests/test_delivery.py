@@ -297,6 +297,7 @@ def renders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path
     yield out
 
 
+@pytest.mark.xdist_group("renders")  # one worker renders the fixture once
 def test_jobs_2_joins_the_same_frames_as_jobs_1(renders: dict[str, Path]) -> None:
     name = f"ae-explainer-{OPTS.tag()}.mp4"
     v1, v2 = renders["jobs1"] / name, renders["jobs2"] / name
@@ -314,6 +315,7 @@ def test_jobs_2_joins_the_same_frames_as_jobs_1(renders: dict[str, Path]) -> Non
     assert packets(v2) == packets(parts[0]) + packets(parts[1])
 
 
+@pytest.mark.xdist_group("renders")  # one worker renders the fixture once
 def test_joined_subtitles_cover_both_chapters_within_the_video(renders: dict[str, Path]) -> None:
     import srt
 
@@ -329,6 +331,7 @@ def test_joined_subtitles_cover_both_chapters_within_the_video(renders: dict[str
     assert video.with_suffix(".vtt").read_text(encoding="utf-8").startswith("WEBVTT")
 
 
+@pytest.mark.xdist_group("renders")  # one worker renders the fixture once
 def test_a_rerun_reuses_what_is_rendered(renders: dict[str, Path]) -> None:
     folder = renders["jobs1"]
     clips = sorted(folder.glob("ch*.mp4"))
@@ -404,6 +407,35 @@ def test_a_killed_render_is_whole_after_a_rerun_and_leaves_no_work_folder(tmp_pa
     assert not (tmp_path / WORK_NAME).exists()
 
 
+def test_a_full_disk_mid_render_is_one_line_and_leaves_nothing(tmp_path: Path) -> None:
+    """Writes past 64 KiB fail (``RLIMIT_FSIZE``, as a full disk does) once the render has begun."""
+    import resource
+
+    from aecore.cache import ensure_run
+
+    for cfg in _scene(CHAPTERS[0]).run_configs():  # the runs are in the cache: only the render writes
+        ensure_run(cfg, progress=lambda *_: None)
+
+    def small_disk() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
+
+    p = subprocess.run(
+        [sys.executable, "-m", "aecore", "render", CHAPTERS[0], "--aspect", "1:1", "--out", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        preexec_fn=small_disk,
+        timeout=600,
+    )
+    lines = [ln for ln in p.stderr.splitlines() if ln.strip()]
+    assert p.returncode == 2 and len(lines) == 1 and "Traceback" not in p.stderr, p.stderr[-3000:]
+    assert lines[0].startswith("ae-explainer: error: ch02: manim failed") and "too large" in lines[0], lines[
+        0
+    ]
+    assert not [f for f in tmp_path.iterdir() if f.name.startswith("ch")]
+    assert not (tmp_path / WORK_NAME).exists()
+
+
 def _scene(key: str) -> type:
     name = find_chapter(key).name
     return next(c for c in SCENES_IN_ORDER if c.__name__ == name)
@@ -466,6 +498,7 @@ class _Links(HTMLParser):
                 self.links.append(value)
 
 
+@pytest.mark.xdist_group("renders")  # one worker renders the fixture once
 def test_lecture_pack_has_every_file_and_its_html_stays_inside_the_folder(renders: dict[str, Path]) -> None:
     from PIL import Image
 
