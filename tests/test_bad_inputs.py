@@ -20,29 +20,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from aecore.datasets import MAX_POINTS
+
 ROOT = Path(__file__).resolve().parents[1]
 
 Setup = Callable[[Path], list[str]]
+"""Given the case's folder (where it may write input files), the command line of the case."""
 
-
-def _write(name: str, content: str | bytes) -> Callable[[Path], Path]:
-    def make(d: Path) -> Path:
-        p = d / name
-        if isinstance(content, bytes):
-            p.write_bytes(content)
-        else:
-            p.write_text(content, encoding="utf-8")
-        return p
-
-    return make
-
-
-def _train(*flags: str, data: str = "arc") -> Setup:
-    return lambda d: ["train", "--data", data, "--latent-dim", "1", *flags, "--out", str(d / "out.npz")]
-
-
-def _train_file(make: Callable[[Path], Path]) -> Setup:
-    return lambda d: ["train", "--data", str(make(d)), "--latent-dim", "1", "--out", str(d / "out.npz")]
+TrainSetup = Callable[[Path], list[str]]
+"""Given the case's folder, the ``train`` flags of one case (``--out`` is added unless given)."""
 
 
 def _npy(array: np.ndarray, allow_pickle: bool = False) -> bytes:
@@ -57,9 +43,125 @@ def _npy_header_only(shape: tuple[int, ...]) -> bytes:
     return buf.getvalue() + b"\0" * 64
 
 
-def _points(n: int = 50, scale: float = 1.0) -> str:
-    rng = np.random.default_rng(0)
-    return "\n".join(f"{a:.6f},{b:.6f}" for a, b in rng.standard_normal((n, 2)) * scale)
+# ``ae-explainer train``: flags and data files.
+
+
+def _file(name: str, content: str | bytes) -> Callable[[Path], str]:
+    def make(d: Path) -> str:
+        p = d / name
+        if isinstance(content, bytes):
+            p.write_bytes(content)
+        else:
+            p.write_text(content, encoding="utf-8")
+        return str(p)
+
+    return make
+
+
+def _rows(n: int = 40, scale: float = 1.0, offset: float = 0.0) -> str:
+    x = np.random.default_rng(0).standard_normal((n, 2)) * scale + offset
+    return _csv(x) + "\n"
+
+
+def _csv(x: np.ndarray, newline: str = "\n") -> str:
+    """Rows of ``x`` as CSV lines, every float written exactly (``repr``)."""
+    return newline.join(",".join(repr(float(v)) for v in row) for row in x)
+
+
+def _nan_npy() -> bytes:
+    x = np.random.default_rng(0).standard_normal((30, 2))
+    x[4, 1] = np.nan
+    return _npy(x)
+
+
+def _tiny_spread_npy() -> bytes:
+    # 1e12 + N(0, 1e-3): float64 resolves only ~10 steps across the spread.
+    return _npy(1e12 + 1e-3 * np.random.default_rng(0).standard_normal((40, 2)))
+
+
+def _flags(*flags: str, data: str = "arc", k: str = "1") -> TrainSetup:
+    return lambda d: ["--data", data, "--latent-dim", k, *flags]
+
+
+def _data(make: Callable[[Path], str], *flags: str) -> TrainSetup:
+    return lambda d: ["--data", make(d), "--latent-dim", "1", *flags]
+
+
+# (name, setup, substrings the one stderr line must contain)
+TRAIN_CASES: list[tuple[str, TrainSetup, tuple[str, ...]]] = [
+    # Flags.
+    ("seed-2**70", _flags("--seed", str(2**70)), ("--seed", "2**32")),
+    ("seed-negative", _flags("--seed", "-1"), ("--seed", "2**32")),
+    ("data-seed-negative", _flags("--data-seed", "-1"), ("--data-seed", "2**32")),
+    ("data-seed-2**32", _flags("--data-seed", str(2**32)), ("--data-seed",)),
+    ("steps-huge", _flags("--steps", "99999999999999999999"), ("--steps", "1,000,000")),
+    ("steps-zero", _flags("--steps", "0"), ("--steps",)),
+    ("steps-not-int", _flags("--steps", "1e6"), ("--steps",)),
+    ("hidden-huge", _flags("--hidden", "100000,100000"), ("--hidden", "parameters", "2,000,000")),
+    ("hidden-wide", _flags("--hidden", "5000"), ("--hidden", "1,024")),
+    ("hidden-deep", _flags("--hidden", ",".join(["4"] * 9)), ("--hidden", "layers")),
+    ("hidden-words", _flags("--hidden", "64,x"), ("--hidden",)),
+    ("n-points-huge", _flags("--n-points", "1000000000"), ("--n-points", "50,000")),
+    ("n-points-few", _flags("--n-points", "3"), ("--n-points",)),
+    ("snapshots-many", _flags("--snapshots", "100000", "--steps", "200000"), ("--snapshots", "1,000")),
+    ("snapshots-one", _flags("--snapshots", "1"), ("--snapshots",)),
+    ("snapshots-memory", _flags("--snapshots", "1000", "--n-points", "50000"), ("--snapshots", "GB")),
+    ("lr-nan", _flags("--lr", "nan"), ("--lr",)),
+    ("lr-inf", _flags("--lr", "inf"), ("--lr",)),
+    ("lr-negative", _flags("--lr", "-0.1"), ("--lr",)),
+    ("lr-zero", _flags("--lr", "0"), ("--lr",)),
+    ("noise-nan", _flags("--noise", "nan"), ("--noise",)),
+    ("noise-negative", _flags("--noise", "-1"), ("--noise",)),
+    ("noise-huge", _flags("--noise", "1e300"), ("--noise",)),
+    ("kl-weight-nan", _flags("--kl-weight", "nan"), ("--kl-weight",)),
+    ("activation-bogus", _flags("--activation", "bogus"), ("--activation", "silu")),
+    ("latent-dim-5", _flags(k="5"), ("--latent-dim", "1 or 2")),
+    ("latent-dim-k-not-below-n", _flags(k="2"), ("--latent-dim", "n=2")),
+    ("variant-bogus", _flags("--variant", "gan"), ("--variant",)),
+    ("data-unknown-name", _flags(data="banana"), ("--data", "banana")),
+    # CSV files.
+    ("csv-missing", lambda d: ["--data", str(d / "nope.csv"), "--latent-dim", "1"], ("nope.csv",)),
+    ("csv-wrong-suffix", _data(_file("pts.txt", _rows())), ("pts.txt", ".csv")),
+    ("csv-empty", _data(_file("empty.csv", "")), ("empty.csv", "no rows")),
+    ("csv-header-only", _data(_file("head.csv", "x,y\n\n")), ("head.csv", "no rows")),
+    ("csv-bom-bad-line", _data(_file("bom.csv", "\ufeff1,2\n3,4\n5,six\n" + _rows())), ("bom.csv", "line 3")),
+    ("csv-words", _data(_file("w.csv", "x,y\n\n1,2\n3,4\nfive,6\n" + _rows())), ("w.csv", "line 5")),
+    ("csv-ragged", _data(_file("r.csv", "x,y\n1,2\n\n3,4,5\n" + _rows())), ("r.csv", "line 4", "line 2")),
+    ("csv-nan-line", _data(_file("n.csv", "x,y\n\n1,2\n\n3,4\nnan,5\n" + _rows())), ("n.csv", "line 6")),
+    ("csv-crlf-nan-line", _data(_file("c.csv", "x,y\r\n1,2\r\n3,inf\r\n" + _rows())), ("c.csv", "line 3")),
+    ("csv-one-column", _data(_file("one.csv", "\n".join(map(str, range(30))))), ("one.csv", "N x 2")),
+    ("csv-four-columns", _data(_file("four.csv", "1,2,3,4\n" * 30)), ("four.csv", "N x 2")),
+    ("csv-too-few", _data(_file("few.csv", "1,2\n3,4\n5,7\n")), ("few.csv", "at least")),
+    ("csv-too-many", _data(_file("many.csv", "1,2\n3,4\n" * (MAX_POINTS // 2 + 1))), ("many.csv", "50,000")),
+    ("csv-not-utf8", _data(_file("bin.csv", bytes(range(256)) * 4)), ("bin.csv", "UTF-8")),
+    ("csv-zero-variance", _data(_file("z.csv", "3,4\n" * 30)), ("z.csv", "zero variance")),
+    ("csv-overflows-float32", _data(_file("big.csv", _rows(scale=1e39))), ("big.csv", "float32")),
+    # .npy files.
+    ("npy-1d", _data(_file("a.npy", _npy(np.arange(40.0)))), ("a.npy", "N x 2")),
+    ("npy-3d", _data(_file("b.npy", _npy(np.zeros((10, 2, 2))))), ("b.npy", "N x 2")),
+    ("npy-object", _data(_file("o.npy", _npy(np.array([{}] * 20), True))), ("o.npy", "objects")),
+    ("npy-strings", _data(_file("s.npy", _npy(np.array([["a", "b"]] * 20)))), ("s.npy", "numbers")),
+    ("npy-bool", _data(_file("t.npy", _npy(np.ones((20, 2), bool)))), ("t.npy", "numbers")),
+    ("npy-complex", _data(_file("c.npy", _npy(np.ones((20, 2), complex)))), ("c.npy", "numbers")),
+    ("npy-huge-header", _data(_file("h.npy", _npy_header_only((10**12, 2)))), ("h.npy", "50,000")),
+    (
+        "npy-header-bigger-than-file",
+        _data(_file("g.npy", _npy_header_only((40_000, 2)))),
+        ("g.npy", "truncated"),
+    ),
+    ("npy-truncated", _data(_file("tr.npy", _npy(np.ones((100, 2)))[:200])), ("tr.npy",)),
+    ("npy-not-npy", _data(_file("junk.npy", b"hello, not an array")), ("junk.npy",)),
+    ("npy-too-many", _data(_file("m.npy", _npy(np.zeros((MAX_POINTS + 1, 2))))), ("m.npy", "50,000")),
+    ("npy-nan-row", _data(_file("nan.npy", _nan_npy())), ("nan.npy", "row 5")),
+    ("npy-zero-variance", _data(_file("zv.npy", _npy(np.full((30, 3), 7.0)))), ("zv.npy", "zero variance")),
+    ("npy-tiny-spread", _data(_file("ts.npy", _tiny_spread_npy())), ("ts.npy", "precision")),
+    ("npy-overflows-float32", _data(_file("of.npy", _npy(np.full((30, 2), 1e300)))), ("of.npy", "float32")),
+    ("data-is-a-folder", lambda d: ["--data", str(d), "--latent-dim", "1"], ("--data", "folder")),
+    # --out (these cases give their own).
+    ("out-suffix", _flags("--out", "run.txt"), ("--out", ".npz")),
+    ("out-under-a-file", lambda d: _flags("--out", _file("f", "x")(d) + "/run.npz")(d), ("--out", "folder")),
+    ("out-name-too-long", lambda d: _flags("--out", str(d / ("r" * 300 + ".npz")))(d), ("--out",)),
+]
 
 
 def _render(*flags: str, out: str | None = None) -> Setup:
@@ -144,48 +246,6 @@ def _a_file(d: Path) -> Path:
 
 
 CASES: list[tuple[str, Setup, str]] = [
-    # Data files -------------------------------------------------------------------------
-    ("data-missing", lambda d: _train(data=str(d / "nope.csv"))(d), "nope.csv"),
-    ("data-suffix", _train_file(_write("points.txt", _points())), "points.txt"),
-    ("data-empty-csv", _train_file(_write("empty.csv", "")), "empty.csv"),
-    ("data-words", _train_file(_write("w.csv", "x,y\n1,2\n3,4\nfive,6\n" + _points())), "line 4"),
-    ("data-ragged", _train_file(_write("r.csv", "1,2\n3,4\n5\n" + _points())), "line 3"),
-    ("data-nan", _train_file(_write("n.csv", "x,y\n\n1,2\nnan,4\n" + _points())), "line 4"),
-    ("data-one-column", _train_file(_write("c.csv", "\n".join(str(i) for i in range(30)))), "c.csv"),
-    ("data-four-columns", _train_file(_write("f.csv", "\n".join("1,2,3,4" for _ in range(30)))), "f.csv"),
-    ("data-binary-csv", _train_file(_write("b.csv", bytes(range(256)) * 4)), "b.csv"),
-    ("data-npy-1d", _train_file(_write("a.npy", _npy(np.arange(40.0)))), "a.npy"),
-    ("data-npy-3d", _train_file(_write("a.npy", _npy(np.zeros((10, 2, 2))))), "a.npy"),
-    ("data-npy-object", _train_file(_write("o.npy", _npy(np.array([{}] * 20), True))), "o.npy"),
-    ("data-npy-huge-header", _train_file(_write("h.npy", _npy_header_only((10**12, 2)))), "h.npy"),
-    ("data-npy-truncated", _train_file(_write("t.npy", _npy(np.ones((100, 2)))[:200])), "t.npy"),
-    ("data-npy-strings", _train_file(_write("s.npy", _npy(np.array([["a", "b"]] * 20)))), "s.npy"),
-    ("data-zero-variance", _train_file(_write("z.csv", "\n".join("3,4" for _ in range(30)))), "z.csv"),
-    ("data-overflows-float32", _train_file(_write("big.csv", _points(scale=1e39))), "big.csv"),
-    ("data-too-few", _train_file(_write("few.csv", "1,2\n3,4\n5,7\n")), "few.csv"),
-    ("data-unknown-name", _train(data="spirall"), "--data"),
-    # Training flags -----------------------------------------------------------------------
-    ("seed-huge", _train("--seed", str(2**70)), "--seed"),
-    ("data-seed-negative", _train("--data-seed", "-1"), "--data-seed"),
-    ("steps-huge", _train("--steps", "99999999999999999999"), "--steps"),
-    ("steps-zero", _train("--steps", "0"), "--steps"),
-    ("hidden-huge", _train("--hidden", "100000,100000"), "--hidden"),
-    ("hidden-zero", _train("--hidden", "0,4"), "--hidden"),
-    ("hidden-words", _train("--hidden", "big"), "--hidden"),
-    ("n-points-huge", _train("--n-points", "1000000000"), "--n-points"),
-    ("snapshots-huge", _train("--snapshots", "100000", "--steps", "200000"), "--snapshots"),
-    ("lr-nan", _train("--lr", "nan"), "--lr"),
-    ("lr-negative", _train("--lr", "-1"), "--lr"),
-    ("noise-nan", _train("--noise", "nan"), "--noise"),
-    ("latent-dim-5", _train("--latent-dim", "5"), "--latent-dim"),
-    ("activation", _train("--activation", "bogus"), "--activation"),
-    ("variant", _train("--variant", "gan"), "--variant"),
-    ("kl-weight", _train("--kl-weight", "-1"), "--kl-weight"),
-    (
-        "train-out-suffix",
-        lambda d: ["train", "--data", "arc", "--latent-dim", "1", "--out", str(d / "x.txt")],
-        "--out",
-    ),
     # Render flags -------------------------------------------------------------------------
     ("chapters-comma", lambda d: ["render", "--chapters", ",", "--out", str(d / "r")], "--chapters"),
     ("chapter-unknown", lambda d: ["render", "99", "--out", str(d / "r")], "--chapters"),
@@ -242,13 +302,36 @@ def _env(d: Path) -> dict[str, str]:
     return {**env, "AE_EXPLAINER_RUNS": str(d / "runs"), "XDG_CACHE_HOME": str(d / "cache")}
 
 
+def _as_train(setup: TrainSetup) -> Setup:
+    """A train case as a full command line: its flags, then ``--out`` in the case's folder (unless given)."""
+
+    def full(d: Path) -> list[str]:
+        args = setup(d)
+        return [
+            "train",
+            *args,
+            "--quiet",
+            *([] if "--out" in args else ["--out", str(d / "out" / "run.npz")]),
+        ]
+
+    return full
+
+
+CATALOGUE: list[tuple[str, Setup, tuple[str, ...]]] = [
+    *((f"train-{name}", _as_train(setup), needles) for name, setup, needles in TRAIN_CASES),
+    *((name, setup, (culprit,)) for name, setup, culprit in CASES),
+]
+
+
 def test_the_catalogue_is_large_and_its_names_are_unique() -> None:
-    assert len(CASES) >= 40 and len({c[0] for c in CASES}) == len(CASES)
+    assert len(CATALOGUE) >= 40 and len({c[0] for c in CATALOGUE}) == len(CATALOGUE)
+    kinds = {name.split("-")[0] for name, _, _ in CATALOGUE}
+    assert {"train", "run", "config", "out", "chapters", "pace"} <= kinds
 
 
-@pytest.mark.parametrize(("name", "setup", "culprit"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(("name", "setup", "culprits"), CATALOGUE, ids=[c[0] for c in CATALOGUE])
 def test_bad_input_is_one_line_exit_2_and_nothing_written(
-    tmp_path: Path, name: str, setup: Setup, culprit: str
+    tmp_path: Path, name: str, setup: Setup, culprits: tuple[str, ...]
 ) -> None:
     work = tmp_path / "work"
     work.mkdir()
@@ -267,7 +350,8 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(
     assert p.returncode == 2, (p.returncode, p.stderr[-2000:])
     assert "Traceback" not in p.stderr
     assert len(lines) == 1, p.stderr
-    assert culprit in lines[0], lines[0]
+    for culprit in culprits:
+        assert culprit in lines[0], (culprit, lines[0])
     assert lines[0].startswith("ae-explainer") and ": error: " in lines[0]
     assert _files(work) == before, sorted(map(str, _files(work) - before))
 

@@ -9,12 +9,11 @@ snapshot schedule is the old one, only fast.
 
 from __future__ import annotations
 
-import io
 import itertools
+import math
 import os
 import subprocess
 import sys
-import time
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
@@ -24,149 +23,16 @@ import pytest
 from scipy.spatial.distance import cdist
 
 from aecore import AecoreError, TrainConfig, load_run, make_dataset, write_run
-from aecore.datasets import MAX_POINTS, load_user_data
+from aecore.datasets import load_user_data
 from aecore.forward import forward_layers
 from aecore.reliability import MAX_CENTRES, kde_bandwidth, kde_centres, latent_reliability
 from aecore.train import snapshot_steps, train
+from tests.test_bad_inputs import _csv, _npy_header_only
 
 ROOT = Path(__file__).resolve().parents[1]
 
 Setup = Callable[[Path], list[str]]
 """Given the folder for input files, the ``train`` flags of one case (without ``--out``)."""
-
-
-# Input files.
-
-
-def _file(name: str, content: str | bytes) -> Callable[[Path], str]:
-    def make(d: Path) -> str:
-        p = d / name
-        if isinstance(content, bytes):
-            p.write_bytes(content)
-        else:
-            p.write_text(content, encoding="utf-8")
-        return str(p)
-
-    return make
-
-
-def _npy(a: np.ndarray, allow_pickle: bool = False) -> bytes:
-    buf = io.BytesIO()
-    np.save(buf, a, allow_pickle=allow_pickle)
-    return buf.getvalue()
-
-
-def _npy_header_only(shape: tuple[int, ...]) -> bytes:
-    """A ``.npy`` header declaring ``shape`` of float64, followed by only 64 bytes."""
-    buf = io.BytesIO()
-    np.lib.format.write_array_header_1_0(buf, {"descr": "<f8", "fortran_order": False, "shape": shape})
-    return buf.getvalue() + b"\0" * 64
-
-
-def _rows(n: int = 40, scale: float = 1.0, offset: float = 0.0) -> str:
-    x = np.random.default_rng(0).standard_normal((n, 2)) * scale + offset
-    return _csv(x) + "\n"
-
-
-def _csv(x: np.ndarray, newline: str = "\n") -> str:
-    """Rows of ``x`` as CSV lines, every float written exactly (``repr``)."""
-    return newline.join(",".join(repr(float(v)) for v in row) for row in x)
-
-
-def _nan_npy() -> bytes:
-    x = np.random.default_rng(0).standard_normal((30, 2))
-    x[4, 1] = np.nan
-    return _npy(x)
-
-
-def _tiny_spread_npy() -> bytes:
-    # 1e12 + N(0, 1e-3): float64 resolves only ~10 steps across the spread.
-    return _npy(1e12 + 1e-3 * np.random.default_rng(0).standard_normal((40, 2)))
-
-
-def _flags(*flags: str, data: str = "arc", k: str = "1") -> Setup:
-    return lambda d: ["--data", data, "--latent-dim", k, *flags]
-
-
-def _data(make: Callable[[Path], str], *flags: str) -> Setup:
-    return lambda d: ["--data", make(d), "--latent-dim", "1", *flags]
-
-
-# (name, setup, substrings the one stderr line must contain)
-CASES: list[tuple[str, Setup, tuple[str, ...]]] = [
-    # Flags.
-    ("seed-2**70", _flags("--seed", str(2**70)), ("--seed", "2**32")),
-    ("seed-negative", _flags("--seed", "-1"), ("--seed", "2**32")),
-    ("data-seed-negative", _flags("--data-seed", "-1"), ("--data-seed", "2**32")),
-    ("data-seed-2**32", _flags("--data-seed", str(2**32)), ("--data-seed",)),
-    ("steps-huge", _flags("--steps", "99999999999999999999"), ("--steps", "1,000,000")),
-    ("steps-zero", _flags("--steps", "0"), ("--steps",)),
-    ("steps-not-int", _flags("--steps", "1e6"), ("--steps",)),
-    ("hidden-huge", _flags("--hidden", "100000,100000"), ("--hidden", "parameters", "2,000,000")),
-    ("hidden-wide", _flags("--hidden", "5000"), ("--hidden", "1,024")),
-    ("hidden-deep", _flags("--hidden", ",".join(["4"] * 9)), ("--hidden", "layers")),
-    ("hidden-words", _flags("--hidden", "64,x"), ("--hidden",)),
-    ("n-points-huge", _flags("--n-points", "1000000000"), ("--n-points", "50,000")),
-    ("n-points-few", _flags("--n-points", "3"), ("--n-points",)),
-    ("snapshots-many", _flags("--snapshots", "100000", "--steps", "200000"), ("--snapshots", "1,000")),
-    ("snapshots-one", _flags("--snapshots", "1"), ("--snapshots",)),
-    ("snapshots-memory", _flags("--snapshots", "1000", "--n-points", "50000"), ("--snapshots", "GB")),
-    ("lr-nan", _flags("--lr", "nan"), ("--lr",)),
-    ("lr-inf", _flags("--lr", "inf"), ("--lr",)),
-    ("lr-negative", _flags("--lr", "-0.1"), ("--lr",)),
-    ("lr-zero", _flags("--lr", "0"), ("--lr",)),
-    ("noise-nan", _flags("--noise", "nan"), ("--noise",)),
-    ("noise-negative", _flags("--noise", "-1"), ("--noise",)),
-    ("noise-huge", _flags("--noise", "1e300"), ("--noise",)),
-    ("kl-weight-nan", _flags("--kl-weight", "nan"), ("--kl-weight",)),
-    ("activation-bogus", _flags("--activation", "bogus"), ("--activation", "silu")),
-    ("latent-dim-5", _flags(k="5"), ("--latent-dim", "1 or 2")),
-    ("latent-dim-k-not-below-n", _flags(k="2"), ("--latent-dim", "n=2")),
-    ("variant-bogus", _flags("--variant", "gan"), ("--variant",)),
-    ("data-unknown-name", _flags(data="banana"), ("--data", "banana")),
-    # CSV files.
-    ("csv-missing", lambda d: ["--data", str(d / "nope.csv"), "--latent-dim", "1"], ("nope.csv",)),
-    ("csv-wrong-suffix", _data(_file("pts.txt", _rows())), ("pts.txt", ".csv")),
-    ("csv-empty", _data(_file("empty.csv", "")), ("empty.csv", "no rows")),
-    ("csv-header-only", _data(_file("head.csv", "x,y\n\n")), ("head.csv", "no rows")),
-    ("csv-bom-bad-line", _data(_file("bom.csv", "\ufeff1,2\n3,4\n5,six\n" + _rows())), ("bom.csv", "line 3")),
-    ("csv-words", _data(_file("w.csv", "x,y\n\n1,2\n3,4\nfive,6\n" + _rows())), ("w.csv", "line 5")),
-    ("csv-ragged", _data(_file("r.csv", "x,y\n1,2\n\n3,4,5\n" + _rows())), ("r.csv", "line 4", "line 2")),
-    ("csv-nan-line", _data(_file("n.csv", "x,y\n\n1,2\n\n3,4\nnan,5\n" + _rows())), ("n.csv", "line 6")),
-    ("csv-crlf-nan-line", _data(_file("c.csv", "x,y\r\n1,2\r\n3,inf\r\n" + _rows())), ("c.csv", "line 3")),
-    ("csv-one-column", _data(_file("one.csv", "\n".join(map(str, range(30))))), ("one.csv", "N x 2")),
-    ("csv-four-columns", _data(_file("four.csv", "1,2,3,4\n" * 30)), ("four.csv", "N x 2")),
-    ("csv-too-few", _data(_file("few.csv", "1,2\n3,4\n5,7\n")), ("few.csv", "at least")),
-    ("csv-too-many", _data(_file("many.csv", "1,2\n3,4\n" * (MAX_POINTS // 2 + 1))), ("many.csv", "50,000")),
-    ("csv-not-utf8", _data(_file("bin.csv", bytes(range(256)) * 4)), ("bin.csv", "UTF-8")),
-    ("csv-zero-variance", _data(_file("z.csv", "3,4\n" * 30)), ("z.csv", "zero variance")),
-    ("csv-overflows-float32", _data(_file("big.csv", _rows(scale=1e39))), ("big.csv", "float32")),
-    # .npy files.
-    ("npy-1d", _data(_file("a.npy", _npy(np.arange(40.0)))), ("a.npy", "N x 2")),
-    ("npy-3d", _data(_file("b.npy", _npy(np.zeros((10, 2, 2))))), ("b.npy", "N x 2")),
-    ("npy-object", _data(_file("o.npy", _npy(np.array([{}] * 20), True))), ("o.npy", "objects")),
-    ("npy-strings", _data(_file("s.npy", _npy(np.array([["a", "b"]] * 20)))), ("s.npy", "numbers")),
-    ("npy-bool", _data(_file("t.npy", _npy(np.ones((20, 2), bool)))), ("t.npy", "numbers")),
-    ("npy-complex", _data(_file("c.npy", _npy(np.ones((20, 2), complex)))), ("c.npy", "numbers")),
-    ("npy-huge-header", _data(_file("h.npy", _npy_header_only((10**12, 2)))), ("h.npy", "50,000")),
-    (
-        "npy-header-bigger-than-file",
-        _data(_file("g.npy", _npy_header_only((40_000, 2)))),
-        ("g.npy", "truncated"),
-    ),
-    ("npy-truncated", _data(_file("tr.npy", _npy(np.ones((100, 2)))[:200])), ("tr.npy",)),
-    ("npy-not-npy", _data(_file("junk.npy", b"hello, not an array")), ("junk.npy",)),
-    ("npy-too-many", _data(_file("m.npy", _npy(np.zeros((MAX_POINTS + 1, 2))))), ("m.npy", "50,000")),
-    ("npy-nan-row", _data(_file("nan.npy", _nan_npy())), ("nan.npy", "row 5")),
-    ("npy-zero-variance", _data(_file("zv.npy", _npy(np.full((30, 3), 7.0)))), ("zv.npy", "zero variance")),
-    ("npy-tiny-spread", _data(_file("ts.npy", _tiny_spread_npy())), ("ts.npy", "precision")),
-    ("npy-overflows-float32", _data(_file("of.npy", _npy(np.full((30, 2), 1e300)))), ("of.npy", "float32")),
-    ("data-is-a-folder", lambda d: ["--data", str(d), "--latent-dim", "1"], ("--data", "folder")),
-    # --out (these cases give their own).
-    ("out-suffix", _flags("--out", "run.txt"), ("--out", ".npz")),
-    ("out-under-a-file", lambda d: _flags("--out", _file("f", "x")(d) + "/run.npz")(d), ("--out", "folder")),
-    ("out-name-too-long", lambda d: _flags("--out", str(d / ("r" * 300 + ".npz")))(d), ("--out",)),
-]
 
 
 def _env(tmp: Path) -> dict[str, str]:
@@ -186,36 +52,6 @@ def _run_cli(args: list[str], tmp: Path, timeout: float = 60) -> subprocess.Comp
         timeout=timeout,
         stdin=subprocess.DEVNULL,
     )
-
-
-def test_the_table_is_large_and_names_are_unique() -> None:
-    assert len(CASES) >= 20 and len({name for name, _, _ in CASES}) == len(CASES)
-
-
-@pytest.mark.parametrize(("name", "setup", "expected"), CASES, ids=[c[0] for c in CASES])
-def test_bad_input_is_one_line_exit_2_and_writes_nothing(
-    tmp_path: Path, name: str, setup: Setup, expected: tuple[str, ...]
-) -> None:
-    inputs, out_dir = tmp_path / "in", tmp_path / "out"
-    inputs.mkdir()
-    out_dir.mkdir()
-    out = out_dir / "run.npz"
-    args = setup(inputs)
-    made = sorted(inputs.rglob("*"))
-    if "--out" not in args:
-        args += ["--out", str(out)]
-    t0 = time.monotonic()
-    p = _run_cli([*args, "--quiet"], tmp_path)
-    lines = p.stderr.splitlines()
-    assert p.returncode == 2, (p.returncode, p.stderr[-2000:])
-    assert "Traceback" not in p.stderr
-    assert len(lines) == 1, p.stderr
-    assert lines[0].startswith("ae-explainer") and ": error: " in lines[0], lines[0]
-    for s in expected:
-        assert s in lines[0], (s, lines[0])
-    assert not out.exists() and list(out_dir.iterdir()) == []
-    assert sorted(inputs.rglob("*")) == made and not list(tmp_path.glob("*.npz"))
-    assert time.monotonic() - t0 < 60
 
 
 def test_a_config_file_cannot_set_steps_past_the_cap() -> None:
@@ -349,13 +185,11 @@ def test_density_above_the_cap_is_close_to_exact_in_bounded_memory(k: int, toler
     axis = np.linspace(-4, 4, 33)
     grid = axis[:, None] if k == 1 else np.stack(np.meshgrid(axis, axis, indexing="ij"), axis=-1)
     tracemalloc.start()
-    t0 = time.monotonic()
     try:
         dens, rel = latent_reliability(grid, z)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert time.monotonic() - t0 < 10
     assert peak < 100 * 2**20  # one N x N float64 matrix would be 3.2 GB
     assert dens.shape == rel.shape == grid.shape[:-1]
     np.testing.assert_array_equal(latent_reliability(grid, z)[0], dens)  # deterministic
@@ -375,20 +209,17 @@ def test_a_20000_point_run_is_quick_and_small(tmp_path: Path) -> None:
     )
     train_cmd = [sys.executable, "-m", "aecore.cli", "train", "--data", "arc", "--latent-dim", "1"]
     flags = ["--n-points", "20000", "--steps", "40", "--snapshots", "4", "--hidden", "16,16", "--quiet"]
-    t0 = time.monotonic()
     p = subprocess.run(
         [sys.executable, "-c", probe, *train_cmd, *flags, "--out", str(out)],
         cwd=tmp_path,
         env=_env(tmp_path),
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,  # a hang guard, not a timing: the old density step never finished here
     )
-    elapsed = time.monotonic() - t0
     assert p.returncode == 0, p.stderr[-2000:]
     max_rss_kib = int(p.stdout.split()[-1])
     assert max_rss_kib < 1_500_000, max_rss_kib  # the old N x N density needed about 10 GB here
-    assert elapsed < 60, elapsed
     run = load_run(out)
     assert run.final.latents.shape == (20_000, 1) and run.final.recon.shape == (20_000, 2)
 
@@ -416,10 +247,22 @@ def test_snapshot_steps_are_the_old_schedule() -> None:
         assert snapshot_steps(steps, n) == _old_snapshot_steps(steps, n), (steps, n)
 
 
-def test_snapshot_steps_are_fast_for_huge_inputs() -> None:
+def test_snapshot_steps_are_fast_for_huge_inputs(monkeypatch: pytest.MonkeyPatch) -> None:
+    import aecore.train
+
+    calls = []
+    real = aecore.train._distinct_steps
+
+    def counted(steps: int, m: int) -> np.ndarray:
+        calls.append(m)
+        return real(steps, m)
+
+    monkeypatch.setattr(aecore.train, "_distinct_steps", counted)
     for steps, n in [(200_000, 100_000), (1_000_000, 1000), (1000, 1000), (1001, 1000), (1500, 1000)]:
-        t0 = time.monotonic()
+        calls.clear()
         s = snapshot_steps(steps, n)
-        assert time.monotonic() - t0 < 2.0, (steps, n)
+        # Doubling then bisection: O(log steps) schedules tried (the old loop tried one schedule
+        # per extra point, 100,000s of them here, each as long as the schedule).
+        assert len(calls) <= 2 * math.ceil(math.log2(steps + 2)) + 3, (steps, n, len(calls))
         assert s[0] == 0 and s[-1] == steps and len(s) >= min(n, steps + 1)
         assert all(a < b for a, b in itertools.pairwise(s))
