@@ -25,7 +25,7 @@ test: $(STAMP) $(REVEAL)
 	$(VENV)/bin/ruff check aecore scenes tests benchmarks
 	$(VENV)/bin/ruff format --check aecore scenes tests benchmarks
 	$(VENV)/bin/mypy aecore scenes
-	$(VENV)/bin/pytest -q -n 2 --dist loadgroup
+	$(VENV)/bin/pytest -q -n 2 --dist loadgroup --durations=15
 
 setup: $(STAMP)
 

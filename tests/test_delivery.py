@@ -341,6 +341,12 @@ def test_a_rerun_reuses_what_is_rendered(renders: dict[str, Path]) -> None:
     assert [c.stat().st_mtime_ns for c in clips] == before
 
 
+def _as_in_a_terminal() -> None:
+    # A shell without job control starts background commands with SIGINT ignored, and a child
+    # inherits that: restore the default, which Ctrl-C in a terminal relies on.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start(*args: str) -> subprocess.Popen[str]:
     """``ae-explainer ARGS`` in its own process group (so a signal reaches it and its jobs)."""
     return subprocess.Popen(
@@ -350,6 +356,7 @@ def _start(*args: str) -> subprocess.Popen[str]:
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
+        preexec_fn=_as_in_a_terminal,
     )
 
 
