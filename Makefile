@@ -22,9 +22,9 @@ lecture: $(STAMP) $(REVEAL)
 	$(VENV)/bin/ae-explainer lecture --jobs $(JOBS) --out renders/lecture
 
 test: $(STAMP) $(REVEAL)
-	$(VENV)/bin/ruff check aecore scenes tests benchmarks
-	$(VENV)/bin/ruff format --check aecore scenes tests benchmarks
-	$(VENV)/bin/mypy aecore scenes
+	$(VENV)/bin/ruff check aecore scenes ae_explainer tests benchmarks
+	$(VENV)/bin/ruff format --check aecore scenes ae_explainer tests benchmarks
+	$(VENV)/bin/mypy aecore scenes ae_explainer
 	$(VENV)/bin/pytest -q -n 2 --dist loadgroup --durations=15
 
 setup: $(STAMP)
@@ -49,8 +49,8 @@ $(STAMP): pyproject.toml constraints.txt
 
 # reveal.js for the lecture pack's offline slides, fetched once from the npm registry (SHA-512 checked)
 # into the venv, so lectures and tests never need the network.
-$(REVEAL): $(STAMP) aecore/lecture.py
-	$(PY) -m aecore.lecture fetch-reveal
+$(REVEAL): $(STAMP) ae_explainer/lecture.py
+	$(PY) -m ae_explainer.lecture fetch-reveal
 	touch $(REVEAL)
 
 clean:

@@ -16,6 +16,7 @@ from aecore.errors import AecoreError
 from aecore.forward import decode, encode
 from aecore.priors import PRIORS, RELIABLE_THRESHOLD, PriorDraw, draw_prior, prior_samples, reliable_fraction
 from aecore.reliability import latent_reliability
+from aecore.residuals import Residuals, residuals
 from aecore.snapshot import FORMAT_VERSION, Run, Snapshot, load_run, write_run
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "VARIANTS",
     "AecoreError",
     "PriorDraw",
+    "Residuals",
     "Run",
     "Snapshot",
     "TrainConfig",
@@ -39,6 +41,7 @@ __all__ = [
     "make_dataset",
     "prior_samples",
     "reliable_fraction",
+    "residuals",
     "run_path",
     "runs_dir",
     "write_run",

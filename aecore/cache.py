@@ -20,7 +20,6 @@ Concurrency and faults:
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import logging
@@ -34,6 +33,7 @@ from pathlib import Path
 from aecore.config import TrainConfig
 from aecore.datasets import data_hash, load_data
 from aecore.errors import AecoreError
+from aecore.files import file_sha256, flocked
 from aecore.snapshot import Run, load_run
 
 __all__ = ["ProgressFn", "cached_run", "ensure_run", "file_sha256", "run_path", "runs_dir"]
@@ -98,18 +98,15 @@ def run_path(cfg: TrainConfig, root: Path | None = None) -> Path:
 def _locked(path: Path) -> Iterator[None]:
     """Hold an exclusive lock on ``path``'s lock file (waits for another holder)."""
     lock = path.with_name(path.name + ".lock")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as e:
-        raise AecoreError(
-            f"run cache {path.parent}: cannot write there ({e.strerror}); set AE_EXPLAINER_RUNS"
-        ) from None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+    with contextlib.ExitStack() as stack:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            stack.enter_context(flocked(lock))
+        except OSError as e:
+            raise AecoreError(
+                f"run cache {path.parent}: cannot write there ({e.strerror}); set AE_EXPLAINER_RUNS"
+            ) from None
         yield
-    finally:
-        os.close(fd)
 
 
 def _load_or_none(path: Path) -> Run | None:
@@ -205,21 +202,6 @@ def cached_run(
 
 def _silent(name: str, step: int, total: int, loss: float) -> None:
     pass
-
-
-@cache
-def _sha256_of(path: str, size: int, mtime_ns: int) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file's bytes (remembered per path, size and modification time)."""
-    st = path.stat()
-    return _sha256_of(str(path), st.st_size, st.st_mtime_ns)
 
 
 def _main(argv: list[str]) -> int:

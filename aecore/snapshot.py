@@ -54,8 +54,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,6 +62,7 @@ from typing import Any
 import numpy as np
 
 from aecore.errors import AecoreError
+from aecore.files import atomic_path
 from aecore.snapshot_checks import FLOAT64 as _FLOAT64
 from aecore.snapshot_checks import FORMAT_VERSION, read_checked
 
@@ -186,22 +185,14 @@ def write_run(
         elif a.dtype.kind in "iu":
             a = a.astype("<i8")
         entries[name] = np.ascontiguousarray(a)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
-            for name in sorted(entries):
-                buf = io.BytesIO()
-                np.lib.format.write_array(buf, entries[name], allow_pickle=False)
-                info = zipfile.ZipInfo(name + ".npy", date_time=(1980, 1, 1, 0, 0, 0))
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                zf.writestr(info, buf.getvalue())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path, ".tmp") as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name in sorted(entries):
+            buf = io.BytesIO()
+            np.lib.format.write_array(buf, entries[name], allow_pickle=False)
+            info = zipfile.ZipInfo(name + ".npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, buf.getvalue())
     return path
 
 

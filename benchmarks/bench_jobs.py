@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _render(jobs: int, out: Path, a: argparse.Namespace) -> float:
-    cmd = [sys.executable, "-m", "aecore", "video", "--force", "--chapters", a.chapters]
+    cmd = [sys.executable, "-m", "ae_explainer", "video", "--force", "--chapters", a.chapters]
     cmd += ["--quality", a.quality, "--aspect", a.aspect, "--jobs", str(jobs), "--out", str(out)]
     t0 = time.perf_counter()
     p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
@@ -38,10 +38,15 @@ def _render(jobs: int, out: Path, a: argparse.Namespace) -> float:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--chapters", default="1,2,3,4", help="chapters to render (default 1,2,3,4)")
-    ap.add_argument("--quality", default="low", help="low (default), medium, high, 4k")
-    ap.add_argument("--aspect", default="16:9", help="16:9 (default), 9:16, 1:1")
+    from ae_explainer.commands import COMMANDS
+    from ae_explainer.options import RenderOptions
+    from scenes.settings import ASPECTS, QUALITIES, default_of
+
+    quality, aspect = COMMANDS["render"].quality, default_of(RenderOptions, "aspect")
+    ap.add_argument("--quality", default=quality, choices=list(QUALITIES), help=f"default {quality}")
+    ap.add_argument("--aspect", default=aspect, choices=list(ASPECTS), help=f"default {aspect}")
     a = ap.parse_args()
-    from aecore.media import video_frames
+    from ae_explainer.media import video_frames
 
     with tempfile.TemporaryDirectory(prefix="bench-jobs-") as tmp:
         # Warm the training cache so neither side pays for training.

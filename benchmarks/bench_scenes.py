@@ -5,7 +5,7 @@ those given with ``--chapters``) and each quality of ``--qualities`` (default
 ``low high``, i.e. 480p15 and 1080p60):
 
 * ``duration s`` -- seconds of video the chapter plays
-  (:func:`aecore._scene_cli.chapter_duration`, run in this process).
+  (:func:`ae_explainer.commands.chapter_duration`, run in this process).
 * ``video s``    -- length of the chapter's rendered video at that quality: a
   little longer than ``duration s``, as manim rounds every ``play`` up to whole
   frames. The empty scene is generated with this length, so both sides write
@@ -132,7 +132,7 @@ def render_seconds(
     file: Path, scene: str, quality: str, retries: int, retry_wait: float
 ) -> tuple[float | None, float | None, str]:
     """Wall time of one manim CLI render in a subprocess, the video's length, and an error note."""
-    from aecore._scene_cli import QUALITIES
+    from scenes.settings import QUALITIES
 
     note = ""
     for attempt in range(retries + 1):
@@ -142,7 +142,7 @@ def render_seconds(
                 "-m",
                 "manim",
                 "render",
-                f"-q{QUALITIES[quality]}",
+                f"-q{QUALITIES[quality].manim_flag}",
                 "--disable_caching",
                 "--progress_bar",
                 "none",
@@ -245,9 +245,9 @@ def main(argv: list[str] | None = None) -> int:
     if str(REPO) not in sys.path:
         sys.path.insert(0, str(REPO))
     os.chdir(REPO)
-    from aecore._scene_cli import chapter_duration
+    from ae_explainer.commands import chapter_duration
     from scenes.chapters import SCENES_IN_ORDER, chapter_infos
-    from scenes.style import BACKGROUND
+    from scenes.style import COLORS
 
     infos = {info.number: info for info in chapter_infos()}
     classes = [c for c in SCENES_IN_ORDER if a.chapters is None or c.chapter in a.chapters]
@@ -281,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
                 # The empty scene plays exactly as long as the chapter's video (the same frame count).
                 empty_d = c_len if c_len is not None else d
                 empty_file = Path(tmp) / f"empty_ch{cls.chapter:02d}_{q}.py"
-                empty_file.write_text(EMPTY_SCENE.format(background=BACKGROUND, duration=empty_d))
+                empty_file.write_text(EMPTY_SCENE.format(background=COLORS["background"], duration=empty_d))
                 print(f"  chapter {_fmt(c_s, '.1f')} s; empty scene of {empty_d:.2f} s ...", flush=True)
                 retry = (a.retries, a.retry_wait)
                 e_s, e_len, e_note = best_of(a.repeats, empty_file, "EmptyBaseline", q, *retry)

@@ -4,12 +4,14 @@ In one run, for each quality of ``--qualities`` (default ``low high``: 480p15 an
 1080p60), three renders in subprocesses, each ``python -m manim render -q<q>
 --disable_caching --progress_bar none --media_dir <tmp>``:
 
-* ``mesh``  -- ``scenes/ch07_surface.py SurfaceForms`` as it is (one
-  :class:`~scenes.mobjects.mesh.SurfaceView`: numpy projection and depth sort,
-  one pycairo pass);
-* ``manim`` -- the same chapter with ``AE_SURFACE_BACKEND=manim``: Manim's own
+* ``mesh``  -- ``scenes/chapters/ch07_surface.py SurfaceForms`` as it is (one
+  :class:`~scenes.mobjects.surface_view.SurfaceView`: numpy projection and depth
+  sort, one pycairo pass);
+* ``manim`` -- ``benchmarks/bench_surface.py ManimSurfaceForms``: the same chapter
+  with its :attr:`~scenes.chapters.ch07_surface.SurfaceForms.view_class` swapped
+  for :class:`ManimSurfaceView`, which draws M with Manim's own
   :class:`~manim.Surface` with the same 32 x 32 faces, moved, recoloured and
-  reordered in place every frame (see :class:`scenes.ch07_surface.ManimSurfaceView`);
+  reordered in place every frame;
 * ``empty`` -- a generated scene with the chapter's background that waits, with
   every frame rendered (``frozen_frame=False``), exactly as long as the mesh
   chapter's video.
@@ -36,12 +38,25 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any, Self
 
-__all__ = ["main", "render"]
+import cairo
+import numpy as np
+from manim import ManimColor, Surface
+
+from scenes.chapters.ch07_surface import SurfaceForms
+from scenes.mobjects.clouds import DotCloud, SegmentBundle
+from scenes.mobjects.surface_view import SurfaceView
+from scenes.projection import OrbitCamera
+from scenes.style import COLORS
+
+__all__ = ["ManimSurfaceForms", "ManimSurfaceView", "main", "render"]
 
 REPO = Path(__file__).resolve().parent.parent
-CHAPTER = REPO / "scenes" / "ch07_surface.py"
+CHAPTER = REPO / "scenes" / "chapters" / "ch07_surface.py"
 SCENE = "SurfaceForms"
+BASELINE_FILE = Path(__file__).resolve()
+BASELINE_SCENE = "ManimSurfaceForms"
 TARGET = 4.0
 QUALITY_FLAGS = {"low": ("l", "480p15"), "medium": ("m", "720p30"), "high": ("h", "1080p60")}
 
@@ -57,6 +72,96 @@ class EmptyBaseline(Scene):
 '''
 
 
+class ManimSurfaceView(SurfaceView):
+    """The benchmark's baseline: the same picture drawn by Manim's :class:`~manim.Surface`.
+
+    A :class:`~scenes.mobjects.surface_view.SurfaceView` that draws nothing
+    itself: its submobjects, a :class:`~manim.Surface` with the same faces and
+    the dots and residuals, are drawn by Manim's camera. Every time the camera
+    or the points change, each face's corners, colour and opacity are set in
+    place from the same projection, shading and depth sort
+    (:meth:`~scenes.mobjects.surface_view.SurfaceView.geometry`), and the faces
+    are reordered back to front. The dots and residuals are drawn on top of the
+    surface (Manim cannot interleave them with the faces of one group).
+    """
+
+    def __init__(
+        self,
+        camera: OrbitCamera,
+        bounds: tuple[float, float, float, float],
+        dot_radius: float = 0.04,
+        line_every: int = 4,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(camera, bounds, dot_radius, line_every, **kwargs)
+        hex_of = {k: ManimColor(rgb).to_hex() for k, rgb in self.colors.items()}
+        g = 32
+        self.surface = Surface(
+            lambda u, v: np.array([u, v, 0.0]),
+            u_range=(0, 1),
+            v_range=(0, 1),
+            resolution=(g, g),
+            checkerboard_colors=False,
+            fill_color=hex_of["manifold"],
+            stroke_width=0.5,
+            stroke_color=hex_of["manifold"],
+        )
+        self.faces = list(self.surface.submobjects)
+        self.data_dots = DotCloud(np.zeros((1, 3)), dot_radius, hex_of["data"], 0.95)
+        self.recon_dots = DotCloud(np.zeros((1, 3)), 0.9 * dot_radius, hex_of["recon"])
+        self.residuals = SegmentBundle(np.zeros((1, 3)), np.zeros((1, 3)), hex_of["residual"], 1.5)
+        self.add(self.surface, self.residuals, self.data_dots, self.recon_dots)
+
+    def draw(self, ctx: cairo.Context, camera: Any) -> None:
+        """Nothing: the faces, dots and residuals are submobjects, drawn by Manim."""
+
+    def set_camera(self, camera: OrbitCamera) -> Self:
+        """Look through ``camera`` from now on, and move everything to its projection."""
+        super().set_camera(camera)
+        self.refresh()
+        return self
+
+    def set_data_points(
+        self, data: np.ndarray, latents: np.ndarray, recon: np.ndarray, recon_fraction: float
+    ) -> Self:
+        """Show the points (see :class:`~scenes.mobjects.points_view.PointsView`), and refresh.
+
+        :class:`~scenes.pictures.picture3d.Picture3D` sets the surface, then the
+        points, for every state it shows: the faces move here, once a state.
+        """
+        super().set_data_points(data, latents, recon, recon_fraction)
+        self.refresh()
+        return self
+
+    def refresh(self) -> None:
+        """Move every face, dot and segment to the current projection."""
+        geo = self.geometry()
+        z = np.zeros((4, 1))
+        for k, face in enumerate(self.faces):
+            corners = np.hstack([geo.face_xy[k], z])
+            face.set_points_as_corners(np.vstack([corners, corners[:1]]))
+            o = float(geo.face_opacity[k]) * self.alpha
+            rgb = geo.face_rgb[k]
+            face.set_fill(color="#{:02x}{:02x}{:02x}".format(*(int(255 * c) for c in rgb)), opacity=o)
+            face.set_stroke(opacity=o)
+        self.surface.submobjects = [self.faces[k] for k in geo.face_order]
+        pad = np.zeros((len(geo.data_xy), 1))
+        d3, r3 = np.hstack([geo.data_xy, pad]), np.hstack([geo.recon_xy, pad])
+        if len(d3):
+            self.data_dots.set_centers(d3)
+            self.recon_dots.set_centers(r3)
+            self.residuals.set_segments(d3, r3)
+        self.data_dots.set_fill(opacity=0.95 * self.alpha * self.show_data)
+        self.recon_dots.set_fill(opacity=self.alpha * self.show_recon)
+        self.residuals.set_stroke(opacity=0.7 * self.alpha * self.show_recon)
+
+
+class ManimSurfaceForms(SurfaceForms):
+    """Chapter 7 with M drawn by Manim's own :class:`~manim.Surface`: the benchmark's baseline."""
+
+    view_class = ManimSurfaceView
+
+
 def _video_seconds(path: Path) -> float | None:
     try:
         import av
@@ -67,9 +172,7 @@ def _video_seconds(path: Path) -> float | None:
         return None
 
 
-def render(
-    file: Path, scene: str, quality: str, env: dict[str, str] | None = None
-) -> tuple[float | None, float | None]:
+def render(file: Path, scene: str, quality: str) -> tuple[float | None, float | None]:
     """Wall time of one manim CLI render in a subprocess and the video's length (``None`` on failure)."""
     with tempfile.TemporaryDirectory(prefix="ae-bench-surface-") as media:
         cmd = [
@@ -89,9 +192,7 @@ def render(
             scene,
         ]
         t0 = time.perf_counter()
-        proc = subprocess.run(
-            cmd, cwd=REPO, capture_output=True, text=True, env={**os.environ, **(env or {})}
-        )
+        proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
         wall = time.perf_counter() - t0
         videos = list(Path(media).rglob("bench.mp4"))
         if proc.returncode != 0 or not videos:
@@ -121,12 +222,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--skip-manim", action="store_true", help="do not render the (slow) Manim Surface variant")
     a = p.parse_args(argv)
 
-    if str(REPO) not in sys.path:
-        sys.path.insert(0, str(REPO))
     os.chdir(REPO)
-    from aecore._scene_cli import chapter_duration
-    from scenes.ch07_surface import BACKEND_ENV, SurfaceForms
-    from scenes.style import BACKGROUND
+    # The CLI layer, imported only to run the benchmark: the scene classes above need none of it.
+    from ae_explainer.commands import chapter_duration
 
     print("warming up: the chapter's run and length ...", flush=True)
     duration = chapter_duration(SurfaceForms)
@@ -137,16 +235,16 @@ def main(argv: list[str] | None = None) -> int:
         for q in a.qualities:
             label = QUALITY_FLAGS[q][1]
             print(f"{label}: chapter with the fast mesh ...", flush=True)
-            mesh_s, mesh_len = _best(a.repeats, CHAPTER, SCENE, q, {BACKEND_ENV: "mesh"})
+            mesh_s, mesh_len = _best(a.repeats, CHAPTER, SCENE, q)
             print(f"  {_fmt(mesh_s, '.1f')} s", flush=True)
             manim_s = None
             if not a.skip_manim:
                 print(f"{label}: chapter with Manim's Surface ...", flush=True)
-                manim_s, _ = _best(a.repeats, CHAPTER, SCENE, q, {BACKEND_ENV: "manim"})
+                manim_s, _ = _best(a.repeats, BASELINE_FILE, BASELINE_SCENE, q)
                 print(f"  {_fmt(manim_s, '.1f')} s", flush=True)
             length = mesh_len if mesh_len is not None else duration
             empty = Path(tmp) / f"empty_{q}.py"
-            empty.write_text(EMPTY_SCENE.format(background=BACKGROUND, duration=length))
+            empty.write_text(EMPTY_SCENE.format(background=COLORS["background"], duration=length))
             print(f"{label}: empty scene of {length:.2f} s ...", flush=True)
             empty_s, _ = _best(a.repeats, empty, "EmptyBaseline", q)
             print(f"  {_fmt(empty_s, '.1f')} s", flush=True)
@@ -170,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
         "verdict",
     )
     body = []
-    for label, length, mesh_s, manim_s, empty_s in rows:
+    for label, video_s, mesh_s, manim_s, empty_s in rows:
         r = ratio(mesh_s, empty_s)
         verdict = "-" if r is None else ("OK" if r <= TARGET else "OVER")
         if label != "1080p60" and r is not None:
@@ -178,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
         body.append(
             (
                 label,
-                _fmt(length, ".2f"),
+                _fmt(video_s, ".2f"),
                 _fmt(mesh_s, ".1f"),
                 _fmt(manim_s, ".1f"),
                 _fmt(empty_s, ".1f"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,69 +12,13 @@ from manim.utils.exceptions import EndSceneEarlyException
 
 from aecore import TrainConfig
 from scenes.animations.opacity import OpacityFade
+from scenes.captions import Caption, write_srt
 from scenes.frame import platform_margins
-from scenes.layout import current_layout
+from scenes.layout import current_layout, is_landscape
 from scenes.settings import current_settings
 from scenes.style import COLORS, ensure_fonts, fit_lines, text
 
-__all__ = ["Caption", "ChapterScene", "caption_mobject", "srt_text", "write_srt"]
-
-
-@dataclass(frozen=True)
-class Caption:
-    """One caption and when it is on screen (seconds from the scene's start)."""
-
-    start: float
-    end: float
-    text: str
-
-
-def _timestamp(t: float) -> str:
-    ms = round(t * 1000)
-    h, ms = divmod(ms, 3_600_000)
-    m, ms = divmod(ms, 60_000)
-    s, ms = divmod(ms, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d},{ms:03d}"
-
-
-def srt_text(captions: list[Caption]) -> str:
-    """SubRip subtitles: one numbered cue per caption."""
-    cues = [
-        f"{i}\n{_timestamp(c.start)} --> {_timestamp(c.end)}\n{c.text}\n" for i, c in enumerate(captions, 1)
-    ]
-    return "\n".join(cues)
-
-
-def write_srt(path: Path, captions: list[Caption]) -> None:
-    """Write :func:`srt_text` to ``path`` atomically."""
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_text(srt_text(captions), encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def _wrap(s: str, max_width: float) -> str:
-    """``s`` broken into lines no wider than ``max_width`` (greedy, by words).
-
-    Measured on one typeset copy of ``s``: its glyphs, in order, give each
-    word's left and right edge.
-    """
-    glyphs = text(s, "caption").submobjects
-    if len(glyphs) != sum(len(w) for w in s.split()):  # combining marks: measure each trial line
-        return "\n".join(fit_lines(s.split(), " ", "caption", max_width))
-    edges: list[tuple[float, float]] = []
-    i = 0
-    for word in s.split():
-        n = len(word)
-        edges.append((glyphs[i].get_left()[0], glyphs[i + n - 1].get_right()[0]))
-        i += n
-    lines: list[list[int]] = []
-    for k, (_, right) in enumerate(edges):
-        if lines and right - edges[lines[-1][0]][0] <= max_width:
-            lines[-1].append(k)
-        else:
-            lines.append([k])
-    words = s.split()
-    return "\n".join(" ".join(words[k] for k in line) for line in lines)
+__all__ = ["ChapterScene", "caption_mobject"]
 
 
 def caption_mobject(s: str) -> Mobject:
@@ -88,8 +31,8 @@ def caption_mobject(s: str) -> Mobject:
     _, my = platform_margins()
     max_width = (0.92 - 2 * platform_margins()[0]) * config.frame_width
     cap: Mobject = text(s, "caption")
-    if cap.width > max_width and config.frame_width < 1.2 * config.frame_height:
-        lines = _wrap(s, max_width).split("\n")
+    if cap.width > max_width and not is_landscape():
+        lines = fit_lines(s.split(), " ", "caption", max_width)
         cap = VGroup(*(text(line, "caption") for line in lines)).arrange(
             np.array([0.0, -1.0, 0.0]), buff=0.12
         )
@@ -102,24 +45,12 @@ def caption_mobject(s: str) -> Mobject:
     return cap
 
 
-def _following_chapter(cls: type) -> type[ChapterScene] | None:
-    """The chapter after ``cls`` in the storyboard order (None if last or not a chapter)."""
-    from scenes.chapters import SCENES_IN_ORDER
-
-    if cls not in SCENES_IN_ORDER:
-        return None
-    i = SCENES_IN_ORDER.index(cls)
-    return SCENES_IN_ORDER[i + 1] if i + 1 < len(SCENES_IN_ORDER) else None
-
-
 class ChapterScene(Scene):
     """A scene with one caption line at the bottom, logged with its times.
 
     Subclasses set ``chapter`` (storyboard number, its place in the play
     order) and ``title``, list their runs in :meth:`run_configs`, and build in
-    ``construct``; ``continues_previous`` says the chapter opens on exactly
-    the frame the previous chapter (in :data:`scenes.chapters.SCENES_IN_ORDER`)
-    ends on. ``caption_seconds_per_word`` paces reading time (a
+    ``construct``. ``caption_seconds_per_word`` paces reading time (a
     caption always stays up that long); ``pace`` (from
     :func:`scenes.settings.current_settings`) scales every other pause. When the
     scene is written to a movie, its captions are written beside it as a
@@ -130,15 +61,17 @@ class ChapterScene(Scene):
     variable ``AE_EXPLAINER_STOP_AT_KEY_FRAME=1``) the scene ends there, so
     ``manim -s`` saves that frame.
 
-    A chapter ends the way it ends inside the whole explainer: if the next
-    chapter does not continue it, the screen fades to the background. So the
-    chapters' clips, joined end to end, are the explainer. ``closing_mobjects``
-    keeps what was on screen just before that fade.
+    A chapter ends the way it ends inside the whole explainer: unless
+    ``fades_out`` is False (the next chapter opens on exactly this chapter's
+    last frame, or this is the last chapter), the screen fades to the
+    background. So the chapters' clips, joined end to end, are the explainer.
+    ``closing_mobjects`` keeps what was on screen just before that fade.
     """
 
     chapter: int
     title: str
-    continues_previous: bool = False
+    fades_out: bool = True
+    """Whether the chapter ends faded to the background (False: the next chapter opens on its last frame)."""
     caption_seconds_per_word: float = 0.25
 
     @classmethod
@@ -221,13 +154,11 @@ class ChapterScene(Scene):
             self._stopped_early = True
             raise EndSceneEarlyException()
 
-    def outro(self, chapter: type | None = None) -> None:
-        """Clear the caption and, unless the chapter after ``chapter`` (default: this
-        scene's class) continues it, fade to the background."""
+    def outro(self) -> None:
+        """Clear the caption and, if the chapter :attr:`fades_out`, fade to the background."""
         self.caption(None)
         self.closing_mobjects = list(self.mobjects)
-        following = _following_chapter(chapter or type(self))
-        if following is not None and not following.continues_previous and self.mobjects:
+        if self.fades_out and self.mobjects:
             self.play(OpacityFade(Group(*self.mobjects), fade_in=False), run_time=0.8)
 
     def vanish(self, group: Mobject, *parts: Mobject, run_time: float = 0.6) -> None:

@@ -72,7 +72,7 @@ def frame_spec(aspect: str, quality: str) -> FrameSpec:
     if quality not in QUALITIES:
         raise ValueError(f"quality {quality!r}: choose from {', '.join(QUALITIES)}")
     aw, ah = ASPECTS[aspect]
-    short, fps = QUALITIES[quality]
+    short, fps = QUALITIES[quality].short_side, QUALITIES[quality].fps
     long_px = 2 * round(short * max(aw, ah) / min(aw, ah) / 2)
     pw, ph = (long_px, short) if aw > ah else (short, long_px) if ah > aw else (short, short)
     long_units = SHORT_SIDE * max(aw, ah) / min(aw, ah)

@@ -3,7 +3,7 @@
 The 3-D chapter does not use :class:`~manim.ThreeDScene`: an
 :class:`OrbitCamera` projects data-space points (z up) to scene points of a
 2-D frame with numpy, and reports each point's depth, so that one mobject can
-sort and draw everything itself (see :mod:`scenes.mobjects.mesh`).
+sort and draw everything itself (see :mod:`scenes.mobjects.surface_view`).
 
 Conventions: ``azimuth`` turns the camera about the data's z axis,
 ``elevation`` lifts it above the x-y plane. ``depth`` grows away from the

@@ -4,31 +4,92 @@ The ``ae-explainer`` command renders every chapter with the ``manim`` CLI in a
 child process and passes these settings as environment variables; they work
 the same way when you call ``manim`` yourself::
 
-    AE_EXPLAINER_THEME=light AE_EXPLAINER_CAPTIONS=0 manim -ql scenes/ch04_manifold_forms.py ManifoldForms
+    AE_EXPLAINER_THEME=light AE_EXPLAINER_CAPTIONS=0 \
+        manim -ql scenes/chapters/ch04_manifold_forms.py ManifoldForms
 
 ``AE_EXPLAINER_RUN`` holds JSON with ``data``, ``latent_dim``, ``seed`` and
 ``steps`` for the run behind chapters 1-6 and 11 (:data:`scenes.runs.MAIN_2D`).
+
+:class:`SceneSettings` is the one definition of these settings: their types,
+choices, ranges and defaults. The application's settings file, its flags and
+its render options (:mod:`ae_explainer.options`) extend this model, so every
+default is written once, here or there. Each field carries, as metadata, what
+a valid value is in words (:class:`Expect`, :class:`OneOf`), so a bad value
+becomes one line that says what would be right (:func:`describe_error`).
 """
 
 from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-__all__ = ["ASPECTS", "ENV", "PACE_RANGE", "QUALITIES", "THEMES", "VideoSettings", "current_settings"]
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    Strict,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    with_config,
+)
+from pydantic.fields import FieldInfo
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
+from typing_extensions import TypedDict  # pydantic reads a TypedDict's fields from this one on 3.11
+
+__all__ = [
+    "ASPECTS",
+    "ENV",
+    "PACE_RANGE",
+    "QUALITIES",
+    "RUN_KEYS",
+    "THEMES",
+    "Expect",
+    "Flag",
+    "OneOf",
+    "Pace",
+    "Problem",
+    "Quality",
+    "RunOverrides",
+    "SceneSettings",
+    "Theme",
+    "WholeNumber",
+    "current_settings",
+    "default_of",
+    "describe_error",
+]
 
 ASPECTS: dict[str, tuple[int, int]] = {"16:9": (16, 9), "9:16": (9, 16), "1:1": (1, 1)}
 """``--aspect`` names and their width : height."""
 
-QUALITIES: dict[str, tuple[int, int]] = {
-    "low": (480, 15),
-    "medium": (720, 30),
-    "high": (1080, 60),
-    "4k": (2160, 60),
+
+@dataclass(frozen=True)
+class Quality:
+    """One ``--quality``: the pixels along the frame's shorter side, the frame rate, manim's flag."""
+
+    name: str
+    short_side: int
+    fps: int
+    manim_flag: str
+    """The letter of ``manim -q`` with the same pixels and rate in 16:9 (``-ql`` is 480p15)."""
+
+    def __str__(self) -> str:
+        return f"{self.short_side}p{self.fps}"
+
+
+QUALITIES: dict[str, Quality] = {
+    q.name: q
+    for q in (
+        Quality("low", 480, 15, "l"),
+        Quality("medium", 720, 30, "m"),
+        Quality("high", 1080, 60, "h"),
+        Quality("4k", 2160, 60, "k"),
+    )
 }
-"""``--quality`` names: pixels along the shorter side, and frames per second."""
+"""``--quality`` names and what each one means (:class:`Quality`)."""
 
 THEMES = ("dark", "light")
 """``dark``: for screens; ``light``: a white background for printed notes and bright rooms."""
@@ -44,13 +105,91 @@ ENV = {
 PACE_RANGE = (0.1, 4.0)
 """Smallest and largest ``pace``."""
 
-RUN_KEYS = ("data", "latent_dim", "seed", "steps")
-"""Fields of the main run a viewer may change."""
+_RANGE_ERRORS = frozenset(
+    {"greater_than", "greater_than_equal", "less_than", "less_than_equal", "too_short", "too_long"}
+)
+
+
+# Field metadata: what a valid value is, in words ------------------------------------------------
 
 
 @dataclass(frozen=True)
-class VideoSettings:
-    """The settings of one render.
+class Expect:
+    """Annotated metadata: a bad value fails as ``"<value> must be <what>"``.
+
+    ``out_of_range`` replaces ``what`` when the value has the right type but
+    breaks a bound (e.g. ``"at least 1"``).
+    """
+
+    what: str
+    out_of_range: str | None = None
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_wrap_validator_function(self._validate, handler(source))
+
+    def _validate(self, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        try:
+            return handler(value)
+        except ValidationError as e:
+            kinds = {err["type"] for err in e.errors()}
+            hint = self.out_of_range if self.out_of_range and kinds <= _RANGE_ERRORS else self.what
+            raise PydanticCustomError("expected", f"{value!r} must be {hint}") from None
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """Annotated metadata: the value is one of ``names`` (which also become a flag's choices)."""
+
+    names: tuple[str, ...]
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_wrap_validator_function(self._validate, handler(source))
+
+    def _validate(self, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        if isinstance(value, str) and value in self.names:
+            return handler(value)
+        raise PydanticCustomError("one_of", f"{value!r} is not one of {', '.join(self.names)}")
+
+    @staticmethod
+    def of(field: FieldInfo) -> tuple[str, ...]:
+        """The choices of a field typed with :class:`OneOf` (empty if it has none)."""
+        return next((m.names for m in field.metadata if isinstance(m, OneOf)), ())
+
+
+Theme = Annotated[str, OneOf(THEMES)]
+"""One of :data:`THEMES`."""
+
+Flag = Annotated[bool, Strict(), Expect("true or false")]
+"""A switch: ``True`` or ``False``, nothing that merely looks like one."""
+
+Pace = Annotated[
+    float,
+    Strict(),
+    Field(ge=PACE_RANGE[0], le=PACE_RANGE[1]),
+    Expect(f"a number from {PACE_RANGE[0]:g} to {PACE_RANGE[1]:g}"),
+]
+"""A number in :data:`PACE_RANGE`."""
+
+WholeNumber = Annotated[int, Strict(), Expect("a whole number", out_of_range="at least 1")]
+"""An ``int`` (not a float, not a bool)."""
+
+
+@with_config(ConfigDict(extra="forbid"))
+class RunOverrides(TypedDict, total=False):
+    """What a viewer may change of the main run's config (every key optional)."""
+
+    data: Annotated[str, Strict(), Field(min_length=1), Expect("a data set name or a file path")]
+    latent_dim: WholeNumber
+    seed: WholeNumber
+    steps: WholeNumber
+
+
+RUN_KEYS: tuple[str, ...] = tuple(RunOverrides.__annotations__)
+"""Fields of the main run a viewer may change."""
+
+
+class SceneSettings(BaseModel):
+    """The settings of one render, as the scenes see them.
 
     Parameters
     ----------
@@ -64,19 +203,12 @@ class VideoSettings:
         Overrides of the main run's config, keys from :data:`RUN_KEYS`.
     """
 
-    theme: str = "dark"
-    captions: bool = True
-    pace: float = 0.5
-    run: dict[str, Any] = field(default_factory=dict)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
-    def __post_init__(self) -> None:
-        if self.theme not in THEMES:
-            raise ValueError(f"theme {self.theme!r}: choose from {', '.join(THEMES)}")
-        if not PACE_RANGE[0] <= self.pace <= PACE_RANGE[1]:
-            raise ValueError(f"pace {self.pace}: give a number from {PACE_RANGE[0]:g} to {PACE_RANGE[1]:g}")
-        unknown = set(self.run) - set(RUN_KEYS)
-        if unknown:
-            raise ValueError(f"run: unknown key(s) {', '.join(sorted(unknown))}; use {', '.join(RUN_KEYS)}")
+    theme: Theme = "dark"
+    captions: Flag = True
+    pace: Pace = 0.5
+    run: RunOverrides = Field(default_factory=lambda: RunOverrides())
 
     def env(self) -> dict[str, str]:
         """These settings as environment variables (see :data:`ENV`)."""
@@ -87,16 +219,86 @@ class VideoSettings:
             ENV["run"]: json.dumps(self.run, sort_keys=True),
         }
 
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> SceneSettings:
+        """The settings in ``environ`` (defaults where a variable is unset or empty).
 
-def current_settings() -> VideoSettings:
-    """The settings from the environment (defaults where a variable is unset)."""
-    e = os.environ
+        Raises
+        ------
+        ValueError
+            One line naming the variable and what would be right.
+        """
+        given: dict[str, Any] = {}
+        if theme := environ.get(ENV["theme"]):
+            given["theme"] = theme
+        if captions := environ.get(ENV["captions"]):
+            given["captions"] = captions.lower() not in ("0", "false", "no", "off")
+        if pace := environ.get(ENV["pace"]):
+            given["pace"] = _number(pace)
+        if run := environ.get(ENV["run"]):
+            try:
+                given["run"] = json.loads(run)
+            except json.JSONDecodeError as e:
+                raise ValueError(
+                    f'{ENV["run"]}: not JSON ({e.msg}); give e.g. \'{{"data": "spiral"}}\''
+                ) from None
+        try:
+            return cls.model_validate(given)
+        except ValidationError as e:
+            p = describe_error(e)
+            name = ENV.get(str(p.loc[0]), "AE_EXPLAINER_*") if p.loc else "AE_EXPLAINER_*"
+            if p.unknown_key and len(p.loc) > 1:
+                raise ValueError(f"{name}: unknown key {p.loc[-1]!r}; use {', '.join(RUN_KEYS)}") from None
+            inner = " ".join(map(str, p.loc[1:]))
+            raise ValueError(f"{name}{' ' + inner if inner else ''}: {p.message}") from None
+
+
+def _number(text: str) -> float | str:
     try:
-        return VideoSettings(
-            theme=e.get(ENV["theme"], "dark") or "dark",
-            captions=e.get(ENV["captions"], "1") not in ("0", "false", "no", "off"),
-            pace=float(e.get(ENV["pace"], "0.5") or 0.5),
-            run=json.loads(e.get(ENV["run"], "{}") or "{}"),
-        )
-    except (ValueError, json.JSONDecodeError) as err:
-        raise SystemExit(f"error: AE_EXPLAINER_* environment: {err}") from None
+        return float(text)
+    except ValueError:
+        return text  # validation names it
+
+
+def current_settings() -> SceneSettings:
+    """The settings from the environment (defaults where a variable is unset).
+
+    A bad variable ends the process with one line naming it (no traceback).
+    """
+    try:
+        return SceneSettings.from_env(os.environ)
+    except ValueError as err:
+        raise SystemExit(f"error: {err}") from None
+
+
+# Errors as one line -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """The first thing wrong in a :class:`~pydantic.ValidationError`, in words."""
+
+    loc: tuple[str | int, ...]
+    """Where: the field (and key inside it), e.g. ``("run", "seed")``."""
+    message: str
+    """What is wrong and what would be right, e.g. ``"'4:3' is not one of 16:9, 9:16, 1:1"``."""
+    unknown_key: bool = False
+    """The last part of ``loc`` is a key the model does not have."""
+
+
+def describe_error(err: ValidationError) -> Problem:
+    """The first error of ``err`` as a :class:`Problem` (fields typed here explain themselves)."""
+    first = err.errors()[0]
+    loc = tuple(first["loc"])
+    if first["type"] == "extra_forbidden":
+        return Problem(loc, f"unknown key {loc[-1]!r}", unknown_key=True)
+    if first["type"] in ("expected", "one_of"):
+        return Problem(loc, first["msg"])
+    return Problem(loc, f"{first['input']!r}: {first['msg'][0].lower()}{first['msg'][1:]}")
+
+
+def default_of(model: type[BaseModel], name: str) -> Any:
+    """The default of field ``name`` of ``model`` (the one place it is written)."""
+    field = model.model_fields[name]
+    factory: Callable[[], Any] | None = field.default_factory  # type: ignore[assignment]
+    return factory() if factory is not None else field.default

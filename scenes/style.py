@@ -8,14 +8,14 @@ layout reflows to portrait or square frames.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from manim import Text, config
 
 from scenes.settings import current_settings
 
 __all__ = [
-    "BACKGROUND",
     "COLORS",
     "FONT",
     "MONO_FONT",
@@ -77,10 +77,30 @@ _LIGHT: dict[str, str] = {
 PALETTES: dict[str, dict[str, str]] = {"dark": _DARK, "light": _LIGHT}
 """The colour of each role of the story, per theme (:data:`scenes.settings.THEMES`)."""
 
-COLORS: dict[str, str] = dict(PALETTES[current_settings().theme])
-"""The current theme's colours (``AE_EXPLAINER_THEME``); each object of the story has one colour."""
 
-BACKGROUND = COLORS["background"]
+class _CurrentPalette(Mapping[str, str]):
+    """The colours of the theme in force *now* (read at each lookup, so a theme can change in a process)."""
+
+    def __getitem__(self, role: str) -> str:
+        return PALETTES[current_settings().theme][role]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_DARK)
+
+    def __len__(self) -> int:
+        return len(_DARK)
+
+    def __repr__(self) -> str:
+        return f"COLORS({current_settings().theme}: {dict(self)!r})"
+
+
+COLORS: Mapping[str, str] = _CurrentPalette()
+"""The current theme's colour of each role (``AE_EXPLAINER_THEME``), resolved at each lookup.
+
+Mobjects look their colours up when they are built, never at import time, so
+building under another theme (e.g. a test that sets ``AE_EXPLAINER_THEME``)
+gives that theme's colours.
+"""
 
 _SIZES = {"caption": 3.8, "label": 4.2, "small": 3.0, "title": 5.4}
 
@@ -115,18 +135,65 @@ def text(s: str, kind: str = "label", color: str | None = None, mono: bool = Fal
     )
 
 
+def _part_edges(parts: Sequence[str], joiner: str, kind: str, mono: bool) -> list[tuple[float, float]] | None:
+    """Left and right edge of each part in one typeset copy of ``joiner.join(parts)``.
+
+    ``None`` when the glyphs do not map one-to-one onto the parts' characters
+    (combining marks), so the caller measures each trial line instead.
+    """
+    glyphs = text(joiner.join(parts), kind, mono=mono).submobjects
+    counts = [len("".join(p.split())) for p in parts]
+    if len(glyphs) != sum(counts) + len("".join(joiner.split())) * (len(parts) - 1) or 0 in counts:
+        return None
+    edges = []
+    i = 0
+    for n in counts:
+        edges.append((float(glyphs[i].get_left()[0]), float(glyphs[i + n - 1].get_right()[0])))
+        i += n + len("".join(joiner.split()))
+    return edges
+
+
+def _greedy(widths: Callable[[int, int], float], n: int, max_width: float) -> list[tuple[int, int]]:
+    """Index ranges ``[a, b)`` of parts packed greedily into lines whose width fits ``max_width``."""
+    spans: list[tuple[int, int]] = []
+    for k in range(n):
+        if spans and widths(spans[-1][0], k + 1) <= max_width:
+            spans[-1] = (spans[-1][0], k + 1)
+        else:
+            spans.append((k, k + 1))
+    return spans
+
+
 def fit_lines(
-    parts: Sequence[str], joiner: str, kind: str, max_width: float, mono: bool = False
+    parts: Sequence[str],
+    joiner: str,
+    kind: str,
+    max_width: float,
+    mono: bool = False,
+    balance: bool = False,
 ) -> list[str]:
-    """``parts`` packed greedily into lines of ``kind`` text no wider than ``max_width``.
+    """``parts`` packed into as few lines of ``kind`` text no wider than ``max_width`` as fit.
 
     A part never breaks; consecutive parts on one line are joined by ``joiner``.
+    Greedy by default (each line takes as many parts as fit); with ``balance``
+    the same number of lines shares the parts out so the widest line is as
+    narrow as it can be (for headings, where a lone last word looks wrong).
+    Widths come from one typeset copy of the whole text where possible, so
+    fitting a caption costs one layout, not one per trial line.
     """
-    lines: list[str] = []
-    for part in parts:
-        trial = f"{lines[-1]}{joiner}{part}" if lines else part
-        if lines and text(trial, kind, mono=mono).width <= max_width:
-            lines[-1] = trial
-        else:
-            lines.append(part)
-    return lines
+    parts = list(parts)
+    if not parts:
+        return []
+    edges = _part_edges(parts, joiner, kind, mono)
+
+    def width(a: int, b: int) -> float:
+        if edges is not None:
+            return edges[b - 1][1] - edges[a][0]
+        return float(text(joiner.join(parts[a:b]), kind, mono=mono).width)
+
+    spans = _greedy(width, len(parts), max_width)
+    if balance and len(spans) > 1:
+        cuts = itertools.combinations(range(1, len(parts)), len(spans) - 1)
+        bounds = [list(itertools.pairwise((0, *c, len(parts)))) for c in cuts]
+        spans = min(bounds, key=lambda sp: max(width(a, b) for a, b in sp))
+    return [joiner.join(parts[a:b]) for a, b in spans]

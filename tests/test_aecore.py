@@ -164,7 +164,7 @@ BAD_INPUTS = {
 
 @pytest.mark.parametrize("case", sorted(BAD_INPUTS))
 def test_bad_input_one_line_error(case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from aecore.cli import main
+    from ae_explainer.cli import main
 
     make_args, expected = BAD_INPUTS[case]
     args = make_args(tmp_path)
@@ -207,7 +207,18 @@ def test_cli_error_has_no_traceback_in_a_real_process(tmp_path: Path) -> None:
 
     out = tmp_path / "o.npz"
     p = subprocess.run(
-        [sys.executable, "-m", "aecore", "train", "--data", "banana", "--latent-dim", "1", "--out", str(out)],
+        [
+            sys.executable,
+            "-m",
+            "ae_explainer",
+            "train",
+            "--data",
+            "banana",
+            "--latent-dim",
+            "1",
+            "--out",
+            str(out),
+        ],
         capture_output=True,
         text=True,
     )

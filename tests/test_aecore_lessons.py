@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from aecore import (
+    RELIABLE_THRESHOLD,
     AecoreError,
     Run,
     TrainConfig,
@@ -22,8 +23,9 @@ from aecore import (
     reliable_fraction,
     write_run,
 )
-from aecore.presets import OVERFIT, PRIOR_AE, PRIOR_THRESHOLD, PRIOR_VAE, WELL_FIT, residuals
+from aecore.residuals import residuals
 from aecore.train import train, train_to_file
+from scenes.runs import OVERFIT, PRIOR_AE, PRIOR_VAE, WELL_FIT
 from tests.conftest import dist_to_polyline
 
 FIXTURE = Path(__file__).parent / "fixtures" / "run_v1.npz"
@@ -123,10 +125,10 @@ def prior_runs(runs_root: Path) -> tuple[Run, Run]:
 def test_vae_prior_samples_land_where_m_is_reliable_more_often(prior_runs: tuple[Run, Run]) -> None:
     ae, vae = prior_runs
     # Chapter 10's pair: a naive box prior on the plain AE against N(0, I) on the VAE, at the one threshold.
-    f_box = reliable_fraction(ae, "uniform", threshold=PRIOR_THRESHOLD)
-    f_vae = reliable_fraction(vae, "normal", threshold=PRIOR_THRESHOLD)
+    f_box = reliable_fraction(ae, "uniform", threshold=RELIABLE_THRESHOLD)
+    f_vae = reliable_fraction(vae, "normal", threshold=RELIABLE_THRESHOLD)
     assert f_vae > f_box + 0.15, (f_box, f_vae)
-    assert f_vae >= reliable_fraction(ae, "normal", threshold=PRIOR_THRESHOLD)
+    assert f_vae >= reliable_fraction(ae, "normal", threshold=RELIABLE_THRESHOLD)
     # The VAE's M still follows the data.
     d = dist_to_polyline(vae.data, vae.final.manifold.astype(np.float64))
     assert np.median(d) < 2 * PRIOR_VAE.noise
@@ -170,7 +172,7 @@ BAD_FLAGS = {
 
 @pytest.mark.parametrize("case", sorted(BAD_FLAGS))
 def test_bad_vae_flags_one_line_error(case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from aecore.cli import main
+    from ae_explainer.cli import main
 
     flags, expected = BAD_FLAGS[case]
     out = tmp_path / "out.npz"
@@ -200,7 +202,7 @@ def test_bad_vae_flags_one_line_error(case: str, tmp_path: Path, capsys: pytest.
 
 
 def test_cli_trains_a_vae(tmp_path: Path) -> None:
-    from aecore.cli import main
+    from ae_explainer.cli import main
 
     out = tmp_path / "v.npz"
     argv = [

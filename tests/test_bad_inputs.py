@@ -268,6 +268,9 @@ CASES: list[tuple[str, Setup, str]] = [
     ("config-latent-dim", _config("[run]\nlatent_dim = 2\n"), "[run] latent_dim"),
     ("config-chapters-empty", _config("[video]\nchapters = []\n"), "chapters"),
     ("config-bom-bad-key", _config("\ufeff[video]\nshape = 1\n"), "[video]"),
+    ("config-run-key", _config("[run]\nsead = 3\n"), "[run]: unknown key 'sead'"),
+    ("config-jobs-bool", _config("[video]\njobs = true\n"), "[video] jobs: True must be a whole number"),
+    ("config-transparent-mp4", _config("[video]\ntransparent = true\n"), "[video] transparent: mp4"),
     # Snapshot files (ae-explainer inspect) ----------------------------------------------
     ("run-missing", lambda d: ["inspect", str(d / "none.npz")], "none.npz"),
     ("run-suffix", lambda d: ["inspect", str(_a_file(d))], "a-file"),
@@ -338,7 +341,7 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(
     args = setup(work)
     before = _files(work)
     p = subprocess.run(
-        [sys.executable, "-m", "aecore", *args],
+        [sys.executable, "-m", "ae_explainer", *args],
         cwd=work,
         env=_env(tmp_path),
         capture_output=True,
@@ -357,7 +360,7 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(
 
 
 def test_a_bom_in_a_config_file_is_read_as_utf8(tmp_path: Path) -> None:
-    from aecore.userconfig import load_user_config
+    from ae_explainer.userconfig import load_user_config
 
     (tmp_path / "talk.toml").write_bytes('\ufeff[video]\naspect = "9:16"\n'.encode())
     assert load_user_config(tmp_path / "talk.toml").video == {"aspect": "9:16"}

@@ -31,13 +31,13 @@ from aecore import TrainConfig
 from aecore.datasets import DATASETS
 from scenes import runs
 from scenes.base import ChapterScene
-from scenes.ch01_implementation import ImplementationView
-from scenes.ch02_round_trip import RoundTripView
-from scenes.ch03_morph import MorphToRepresentation
-from scenes.ch04_manifold_forms import ManifoldForms
-from scenes.ch05_recon_on_manifold import ReconstructionsOnManifold
-from scenes.ch06_reliability import ReliableWhereDense
-from scenes.ch11_both_pictures import BothPictures
+from scenes.chapters.ch01_implementation import ImplementationView
+from scenes.chapters.ch02_round_trip import RoundTripView
+from scenes.chapters.ch03_morph import MorphToRepresentation
+from scenes.chapters.ch04_manifold_forms import ManifoldForms
+from scenes.chapters.ch05_recon_on_manifold import ReconstructionsOnManifold
+from scenes.chapters.ch06_reliability import ReliableWhereDense
+from scenes.chapters.ch11_both_pictures import BothPictures
 from scenes.frame import outside_safe_area
 from scenes.mobjects.readout import Readout
 from scenes.mobjects.zoom import ZoomView
@@ -200,7 +200,7 @@ def test_the_main_run_chapters_are_the_ones_that_read_it() -> None:
     readers = {
         cls
         for cls in SCENES_IN_ORDER
-        if {"main_run_2d", "seed_runs_2d", "trained_picture", "snapped_picture"}
+        if {"main_run_2d", "seed_runs_2d", "representation_start", "trained_picture", "snapped_picture"}
         & set(vars(sys.modules[cls.__module__]))
     }
     assert readers == set(MAIN_RUN_CHAPTERS)

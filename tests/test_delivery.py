@@ -1,22 +1,20 @@
-"""Delivery: frame shapes, themes, settings files, flags, joins, GIFs, lecture packs.
+"""Delivery: frame shapes, themes, qualities, joins, GIFs, lecture packs.
 
-Fast checks first (geometry and validation, no rendering), then a few real
-renders of two short chapters at 480 px: joined with ``--jobs 2`` and
-``--jobs 1``, reused, interrupted, and packed into a lecture folder.
+Fast checks first (geometry, no rendering), then a few real renders of two
+short chapters at 480 px: joined with ``--jobs 2`` and ``--jobs 1``, reused,
+and packed into a lecture folder. Settings files and flags are checked in
+``test_inputs.py``; interrupted, killed and concurrent renders in
+``test_render_e2e.py``.
 """
 
 from __future__ import annotations
 
 import itertools
-import json
 import os
 import re
-import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
-from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -25,12 +23,11 @@ import pytest
 from manim import Dot, tempconfig
 from manim.renderer.cairo_renderer import CairoRenderer
 
-from aecore.delivery import RenderOptions
+from ae_explainer.media import to_gif, video_frames
+from ae_explainer.options import RenderOptions
 from aecore.errors import AecoreError
-from aecore.media import join_subtitles, to_gif, video_frames, vtt_from_srt
-from aecore.outputs import INDEX_NAME, WORK_NAME
-from aecore.userconfig import load_user_config
 from scenes.base import caption_mobject
+from scenes.captions import join_srt, vtt_text
 from scenes.chapters import SCENES_IN_ORDER, chapter_infos, find_chapter
 from scenes.frame import frame_spec, outside_safe_area, platform_margins
 from scenes.settings import ASPECTS, QUALITIES
@@ -41,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "aecore", *args], capture_output=True, text=True, cwd=cwd or ROOT
+        [sys.executable, "-m", "ae_explainer", *args], capture_output=True, text=True, cwd=cwd or ROOT
     )
 
 
@@ -53,13 +50,24 @@ def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str
 def test_frame_spec_matches_the_aspect_in_pixels_and_in_scene_units(aspect: str, quality: str) -> None:
     spec = frame_spec(aspect, quality)
     aw, ah = ASPECTS[aspect]
-    short, fps = QUALITIES[quality]
-    assert min(spec.pixel_width, spec.pixel_height) == short and spec.frame_rate == fps
+    q = QUALITIES[quality]
+    assert min(spec.pixel_width, spec.pixel_height) == q.short_side and spec.frame_rate == q.fps
     assert spec.pixel_width % 2 == 0 and spec.pixel_height % 2 == 0
     assert spec.pixel_width / spec.pixel_height == pytest.approx(aw / ah, rel=0.003)
     # The frame in scene units has the same shape as the pixels, with its shorter side 8 units.
     assert spec.frame_width / spec.frame_height == pytest.approx(aw / ah)
     assert min(spec.frame_width, spec.frame_height) == 8.0
+
+
+def test_each_quality_is_the_manim_preset_of_its_flag() -> None:
+    from manim.constants import QUALITIES as MANIM_PRESETS
+
+    presets = {p["flag"]: p for p in MANIM_PRESETS.values()}
+    for q in QUALITIES.values():
+        preset = presets[q.manim_flag]  # manim -q<flag> renders the same 16:9 frame
+        assert (preset["pixel_height"], preset["frame_rate"]) == (q.short_side, q.fps), q.name
+        spec = frame_spec("16:9", q.name)
+        assert (spec.pixel_width, spec.pixel_height) == (preset["pixel_width"], preset["pixel_height"])
 
 
 def test_cfg_text_sets_the_frame_not_only_the_pixels() -> None:
@@ -133,114 +141,15 @@ def test_theme_reaches_a_scene_through_the_environment() -> None:
     assert bad.returncode != 0 and "Traceback" not in bad.stderr and "sepia" in bad.stderr
 
 
-# Settings files and flags ---------------------------------------------------
-
-
-def test_config_file_loads_every_key(tmp_path: Path) -> None:
-    f = tmp_path / "talk.toml"
-    f.write_text(
-        '[video]\naspect = "9:16"\nquality = "medium"\nformat = "webm"\ntheme = "light"\n'
-        "transparent = true\ncaptions = false\npace = 0.75\nchapters = [4, 5]\njobs = 2\n"
-        '[run]\ndata = "spiral"\nlatent_dim = 1\nseed = 3\nsteps = 500\n'
-    )
-    uc = load_user_config(f)
-    assert uc.video == {
-        "aspect": "9:16",
-        "quality": "medium",
-        "format": "webm",
-        "theme": "light",
-        "transparent": True,
-        "captions": False,
-        "pace": 0.75,
-        "chapters": ["4", "5"],
-        "jobs": 2,
-    }
-    assert uc.run == {"data": "spiral", "latent_dim": 1, "seed": 3, "steps": 500}
-
-
-@pytest.mark.parametrize(
-    ("body", "needle"),
-    [
-        ("[video]\naspct = '9:16'\n", "unknown key 'aspct'"),
-        ("[video]\naspect = '4:3'\n", "[video] aspect: '4:3' is not one of"),
-        ("[video]\npace = 'fast'\n", "[video] pace"),
-        ("[video]\njobs = 0\n", "[video] jobs"),
-        ("[video]\ncaptions = 'yes'\n", "[video] captions"),
-        ("[video\naspect = '9:16'\n", "not valid TOML"),
-        ("[audio]\nvolume = 3\n", "unknown section(s) audio"),
-        ("[run]\ndata = 'moon'\n", "[run] data: no data set or file 'moon'"),
-        ("[run]\ndata = 'helix'\n", "helix is 3-D"),
-        ("[run]\nlatent_dim = 2\n", "[run] latent_dim"),
-        ("[run]\nsteps = 0\n", "[run] steps"),
-        ("[run]\nseed = 1.5\n", "[run] seed"),
-    ],
-)
-def test_bad_config_files_name_the_key_and_the_fix(tmp_path: Path, body: str, needle: str) -> None:
-    f = tmp_path / "bad.toml"
-    f.write_text(body)
-    with pytest.raises(AecoreError) as e:
-        load_user_config(f)
-    msg = str(e.value)
-    assert needle in msg and str(f) in msg and "\n" not in msg
-
-
-@pytest.mark.parametrize(
-    ("args", "needle"),
-    [
-        (["render", "--aspect", "4:3"], "--aspect: invalid choice"),
-        (["render", "--format", "avi"], "--format: invalid choice"),
-        (["render", "--transparent"], "--transparent: mp4 has no alpha channel"),
-        (["render", "--jobs", "0"], "--jobs: 0 must be at least 1"),
-        (["render", "--chapters", "99"], "--chapters: no chapter '99'"),
-        (["render", "--config", "missing.toml"], "--config missing.toml: no such file"),
-        (["render", "--pace", "9"], "--pace: 9.0 must be"),
-        (["lecture", "--theme", "sepia"], "--theme: invalid choice"),
-    ],
-)
-def test_bad_flags_give_one_line_errors(args: list[str], needle: str, tmp_path: Path) -> None:
-    p = _cli(*args, "--out", str(tmp_path / "out"), cwd=tmp_path)
-    assert p.returncode == 2
-    assert needle in p.stderr and "Traceback" not in p.stderr
-    lines = [ln for ln in p.stderr.splitlines() if ln.startswith("ae-explainer") or "error" in ln]
-    assert len(lines) >= 1 and not (tmp_path / "out").exists()
-
-
-def test_bad_config_through_the_cli_is_one_line(tmp_path: Path) -> None:
-    f = tmp_path / "bad.toml"
-    f.write_text("[video]\ntheme = 'sepia'\n")
-    p = _cli("render", "--config", str(f), "--out", str(tmp_path / "out"))
-    assert p.returncode == 2 and "Traceback" not in p.stderr
-    assert p.stderr.strip().count("\n") == 0 and "[video] theme: 'sepia'" in p.stderr
-
-
-def test_output_names_tell_options_apart() -> None:
-    info = find_chapter("4")
-    base = RenderOptions()
-    names = {
-        f"ch04-ManifoldForms-{o.tag()}"
-        for o in (
-            base,
-            replace(base, aspect="9:16"),
-            replace(base, quality="high"),
-            replace(base, theme="light"),
-            replace(base, fmt="webm", transparent=True),
-            replace(base, captions=False),
-            replace(base, run=(("data", "spiral"),)),
-        )
-    }
-    assert len(names) == 7 and "ch04-ManifoldForms-16x9-low-dark" in names
-    assert info.name == "ManifoldForms"
-
-
 # Subtitles and GIFs ---------------------------------------------------------
 
 
 def test_joined_subtitles_shift_each_clip_by_the_clips_before_it() -> None:
     a = "1\n00:00:01,000 --> 00:00:02,000\nfirst\n"
     b = "1\n00:00:00,500 --> 00:00:01,500\nsecond\n"
-    joined = join_subtitles([(a, 10.0), (b, 5.0)])
+    joined = join_srt([(a, 10.0), (b, 5.0)])
     assert "00:00:10,500 --> 00:00:11,500\nsecond" in joined and joined.startswith("1\n")
-    vtt = vtt_from_srt(joined)
+    vtt = vtt_text(joined)
     assert vtt.startswith("WEBVTT\n\n") and "00:00:10.500 --> 00:00:11.500" in vtt
 
 
@@ -281,7 +190,7 @@ CHAPTERS = ("2", "3")  # the two shortest chapters that join seamlessly
 OPTS = RenderOptions(aspect="1:1", quality="low")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # session: kept across modules, so its one worker renders it once
 def renders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
     """The same two chapters rendered with --jobs 2 and with --jobs 1, each joined into a video."""
     root = tmp_path_factory.mktemp("renders")
@@ -316,6 +225,18 @@ def test_jobs_2_joins_the_same_frames_as_jobs_1(renders: dict[str, Path]) -> Non
 
 
 @pytest.mark.xdist_group("renders")  # one worker renders the fixture once
+def test_progress_in_a_log_is_a_few_plain_lines(renders: dict[str, Path]) -> None:
+    for jobs in (1, 2):
+        lines = renders[f"log{jobs}"].read_text().splitlines()
+        assert "\x1b" not in "\n".join(lines)  # no colours or cursor moves on a pipe
+        # Per chapter: started, at most three quarters and done; plus the plan, the join, the result.
+        assert len(lines) <= 3 + 5 * len(CHAPTERS), lines
+        done = [ln for ln in lines if ln.endswith(" done")]
+        assert sorted(ln.split()[-2] for ln in done) == [f"ch{int(c):02d}" for c in CHAPTERS]
+        assert re.fullmatch(r"done in \d+ s: .*ae-explainer-1x1-low-dark\.mp4 \(subtitles: .*\)", lines[-1])
+
+
+@pytest.mark.xdist_group("renders")  # one worker renders the fixture once
 def test_joined_subtitles_cover_both_chapters_within_the_video(renders: dict[str, Path]) -> None:
     import srt
 
@@ -341,159 +262,6 @@ def test_a_rerun_reuses_what_is_rendered(renders: dict[str, Path]) -> None:
     assert [c.stat().st_mtime_ns for c in clips] == before
 
 
-def _as_in_a_terminal() -> None:
-    # A shell without job control starts background commands with SIGINT ignored, and a child
-    # inherits that: restore the default, which Ctrl-C in a terminal relies on.
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
-def _start(*args: str) -> subprocess.Popen[str]:
-    """``ae-explainer ARGS`` in its own process group (so a signal reaches it and its jobs)."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "aecore", *args],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-        preexec_fn=_as_in_a_terminal,
-    )
-
-
-def _when_rendering(proc: subprocess.Popen[str], out: Path, timeout: float = 600.0) -> None:
-    """Wait until a job of ``proc`` has written its first partial movie file into ``out``.
-
-    That is an observable point inside the render: the chapter has many more
-    animations to go, so a signal sent now always lands mid-render.
-    """
-    deadline = time.monotonic() + timeout
-    while not list((out / WORK_NAME).glob("*/ch*/videos/**/partial_movie_files/**/*.mp4")):
-        if proc.poll() is not None:
-            pytest.fail(f"the render ended (exit {proc.returncode}) before it wrote a partial movie file")
-        if time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail("no partial movie file appeared")
-        time.sleep(0.02)
-
-
-LONG_CHAPTER = "4"  # about 26 s of video: far from done when its first animation is written
-
-
-def test_an_interrupted_render_leaves_no_file_under_the_final_name(tmp_path: Path) -> None:
-    proc = _start("render", LONG_CHAPTER, "--aspect", "1:1", "--out", str(tmp_path))
-    _when_rendering(proc, tmp_path)
-    os.killpg(proc.pid, signal.SIGINT)
-    out, _ = proc.communicate(timeout=120)
-    assert proc.returncode == 130, out[-2000:]
-    assert out.rstrip().splitlines()[-1] == "ae-explainer: interrupted"
-    finals = [p for p in tmp_path.iterdir() if p.name.startswith("ch")]
-    assert finals == [] and not list(tmp_path.rglob("*.part*"))
-    assert not (tmp_path / WORK_NAME).exists()  # its work folder went with it
-
-
-def test_a_killed_render_is_whole_after_a_rerun_and_leaves_no_work_folder(tmp_path: Path) -> None:
-    args = ("render", LONG_CHAPTER, "--aspect", "1:1", "--out", str(tmp_path))
-    proc = _start(*args)
-    _when_rendering(proc, tmp_path)
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=60)
-    assert list((tmp_path / WORK_NAME).iterdir())  # the killed run could not clean up
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith("ch")]
-    p = _cli(*args)
-    assert p.returncode == 0, p.stderr[-2000:]
-    (clip,) = tmp_path.glob("ch04-*.mp4")
-    import av
-
-    with av.open(str(clip)) as c:  # whole: every frame decodes, and there are as many as the scene plays
-        frames = sum(1 for _ in c.decode(c.streams.video[0]))
-    from aecore._scene_cli import chapter_duration
-
-    seconds = chapter_duration(_scene(LONG_CHAPTER))
-    assert abs(frames - seconds * 15) <= 0.03 * seconds * 15
-    assert clip.with_suffix(".srt").is_file() and clip.with_suffix(".vtt").is_file()
-    assert not (tmp_path / WORK_NAME).exists()
-
-
-def test_a_full_disk_mid_render_is_one_line_and_leaves_nothing(tmp_path: Path) -> None:
-    """Writes past 64 KiB fail (``RLIMIT_FSIZE``, as a full disk does) once the render has begun."""
-    import resource
-
-    from aecore.cache import ensure_run
-
-    for cfg in _scene(CHAPTERS[0]).run_configs():  # the runs are in the cache: only the render writes
-        ensure_run(cfg, progress=lambda *_: None)
-
-    def small_disk() -> None:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
-
-    p = subprocess.run(
-        [sys.executable, "-m", "aecore", "render", CHAPTERS[0], "--aspect", "1:1", "--out", str(tmp_path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        preexec_fn=small_disk,
-        timeout=600,
-    )
-    lines = [ln for ln in p.stderr.splitlines() if ln.strip()]
-    assert p.returncode == 2 and len(lines) == 1 and "Traceback" not in p.stderr, p.stderr[-3000:]
-    assert lines[0].startswith("ae-explainer: error: ch02: manim failed") and "too large" in lines[0], lines[
-        0
-    ]
-    assert not [f for f in tmp_path.iterdir() if f.name.startswith("ch")]
-    assert not (tmp_path / WORK_NAME).exists()
-
-
-def _scene(key: str) -> type:
-    name = find_chapter(key).name
-    return next(c for c in SCENES_IN_ORDER if c.__name__ == name)
-
-
-def test_two_renders_into_one_folder_keep_both_and_a_damaged_clip_is_rendered_again(tmp_path: Path) -> None:
-    a = _start("render", CHAPTERS[0], "--aspect", "1:1", "--out", str(tmp_path))
-    b = _start("render", CHAPTERS[1], "--aspect", "1:1", "--out", str(tmp_path))
-    for proc in (a, b):
-        out, _ = proc.communicate(timeout=600)
-        assert proc.returncode == 0, out[-2000:]
-    index = json.loads((tmp_path / INDEX_NAME).read_text())
-    clips = sorted(tmp_path.glob("ch*.mp4"))
-    assert len(clips) == 2 and sorted(index) == [c.name for c in clips]
-    p = _cli("render", *CHAPTERS, "--aspect", "1:1", "--out", str(tmp_path))
-    assert p.returncode == 0 and p.stdout.count("reusing") == 2, p.stdout
-    # A subtitle file deleted, a clip truncated under its final name: both are rendered again.
-    clips[0].with_suffix(".srt").unlink()
-    whole = clips[1].read_bytes()
-    clips[1].write_bytes(whole[: len(whole) // 2])
-    p = _cli("render", *CHAPTERS, "--aspect", "1:1", "--out", str(tmp_path))
-    assert p.returncode == 0 and "reusing" not in p.stdout, p.stdout
-    assert clips[0].with_suffix(".srt").is_file()
-    assert video_frames(clips[1]) > 0 and clips[1].stat().st_size >= 0.9 * len(whole)
-
-
-def test_editing_the_data_renders_again_under_a_new_name(tmp_path: Path) -> None:
-    rng = np.random.default_rng(0)
-    data = tmp_path / "mine.csv"
-    talk = tmp_path / "talk.toml"
-    talk.write_text('[run]\ndata = "mine.csv"\nsteps = 300\n')
-    out = tmp_path / "out"
-
-    def render(points: np.ndarray) -> str:
-        np.savetxt(data, points, delimiter=",", header="x,y", comments="")
-        p = _cli("render", "3", "--aspect", "1:1", "--config", str(talk), "--out", str(out))
-        assert p.returncode == 0, p.stderr[-2000:]
-        return p.stdout
-
-    t = rng.uniform(0, np.pi, 200)
-    line = np.stack([np.cos(t), np.sin(t)], axis=1) + 0.03 * rng.standard_normal((200, 2))
-    render(line)
-    (first,) = out.glob("ch03-*.mp4")
-    render(line[:, ::-1] * [2.0, 0.5])  # other points in the same file
-    (second,) = set(out.glob("ch03-*.mp4")) - {first}
-    assert "-run-" in first.name and "-run-" in second.name
-    assert second.read_bytes() != first.read_bytes()
-    log = render(line)  # the first data again: its clip is reused, by content
-    assert f"reusing {first}" in log and len(list(out.glob("ch03-*.mp4"))) == 2
-
-
 class _Links(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
@@ -509,7 +277,7 @@ class _Links(HTMLParser):
 def test_lecture_pack_has_every_file_and_its_html_stays_inside_the_folder(renders: dict[str, Path]) -> None:
     from PIL import Image
 
-    from aecore.lecture import build_lecture
+    from ae_explainer.lecture import build_lecture
 
     out = renders["root"] / "lecture"
     infos = [find_chapter(k) for k in CHAPTERS]

@@ -1,4 +1,4 @@
-"""The implementation chapters, the morph, and the assembled explainer."""
+"""The implementation chapters, the morph, and the chapters played end to end as the explainer."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ import srt
 from manim.renderer.cairo_renderer import CairoRenderer
 
 from scenes.animations.flow import FlowThrough, reveal_levels
-from scenes.base import srt_text
+from scenes.captions import join_srt, srt_text
 from scenes.chapters import SCENES_IN_ORDER
-from scenes.implementation import ImplementationPicture
 from scenes.mobjects.clouds import DotCloud
 from scenes.mobjects.network import edge_style
-from scenes.picture2d import Picture2D
+from scenes.pictures.implementation import ImplementationPicture
+from scenes.pictures.picture2d import Picture2D
 from scenes.runs import main_run_2d
 from scenes.style import COLORS
 
@@ -70,8 +70,8 @@ def test_values_shown_are_the_models(run) -> None:
 
 
 def test_morph_ends_where_the_representation_chapters_start(run) -> None:
-    from scenes.ch03_morph import MorphToRepresentation
-    from scenes.ch04_manifold_forms import ManifoldForms
+    from scenes.chapters.ch03_morph import MorphToRepresentation
+    from scenes.chapters.ch04_manifold_forms import ManifoldForms
 
     morph = MorphToRepresentation(renderer=CairoRenderer(skip_animations=True))
     morph.render()
@@ -100,17 +100,20 @@ def test_morph_ends_where_the_representation_chapters_start(run) -> None:
         )
 
 
-@pytest.fixture(scope="module")
-def explainer():
+@pytest.fixture(scope="session")  # session: kept across modules, so its one worker renders it once
+def chapters() -> list:
+    """Every chapter rendered in dry run, in play order: their clips, joined, are the explainer."""
     from manim import tempconfig
 
-    from scenes.explainer import AutoencoderExplainer
     from tests.conftest import LOW_RES
 
+    scenes = []
     with tempconfig(LOW_RES):
-        scene = AutoencoderExplainer(renderer=CairoRenderer(skip_animations=True))
-        scene.render()
-    return scene
+        for cls in SCENES_IN_ORDER:
+            scene = cls(renderer=CairoRenderer(skip_animations=True))
+            scene.render()
+            scenes.append(scene)
+    return scenes
 
 
 def test_chapters_are_numbered_in_play_order() -> None:
@@ -124,25 +127,83 @@ def test_chapters_are_numbered_in_play_order() -> None:
         name = Path(str(sys.modules[cls.__module__].__file__)).name
         assert name.startswith(f"ch{cls.chapter:02d}_"), (cls.__name__, name)
     assert [i.number for i in chapter_infos()] == [c.chapter for c in SCENES_IN_ORDER]
-    chapter_files = sorted(p.name for p in (Path(__file__).parents[1] / "scenes").glob("ch[0-9][0-9]_*.py"))
+    chapter_files = sorted(
+        p.name for p in (Path(__file__).parents[1] / "scenes" / "chapters").glob("ch[0-9][0-9]_*.py")
+    )
     assert len(chapter_files) == len(SCENES_IN_ORDER)  # no stray chapter module left behind
 
 
-def test_explainer_plays_every_chapter_as_a_section(explainer) -> None:
-    assert explainer.section_names == [cls.title for cls in SCENES_IN_ORDER]
-    assert 120.0 <= explainer.renderer.time <= 240.0  # 2 to 4 minutes
+def _visible(scene) -> list[tuple[float, ...]]:
+    """The centre of every visible piece of geometry on screen, sorted (each mobject once)."""
+    from manim import VMobject
+
+    seen: set[int] = set()
+    out = []
+    for top in scene.mobjects:
+        for m in top.get_family():
+            if id(m) in seen or not isinstance(m, VMobject) or not len(m.points):
+                continue
+            seen.add(id(m))
+            if max(m.get_fill_opacity(), m.get_stroke_opacity()) > 0:
+                out.append(tuple(np.round(m.get_center(), 6)))
+    return sorted(out)
 
 
-def test_subtitles_parse_in_order_inside_the_video(explainer) -> None:
-    cues = list(srt.parse(srt_text(explainer.captions)))
-    assert len(cues) == len(explainer.captions) >= 10
-    duration = explainer.renderer.time
+def _opening(cls) -> object:
+    """``cls`` built up to its first pause: the frame it opens on."""
+
+    class Opening(cls):
+        def wait(self, *args, **kwargs):
+            raise StopIteration
+
+        def caption(self, *args, **kwargs):
+            raise StopIteration
+
+    scene = Opening(renderer=CairoRenderer(skip_animations=True))
+    scene.setup()
+    with pytest.raises(StopIteration):
+        scene.construct()
+    return scene
+
+
+@pytest.mark.xdist_group("chapters")  # one worker renders the fixture once
+def test_a_chapter_that_does_not_fade_hands_its_last_frame_to_the_next(chapters) -> None:
+    """Where ``fades_out`` is False, the next chapter opens on exactly the same geometry."""
+    from manim import tempconfig
+
+    from tests.conftest import LOW_RES
+
+    pairs = [(a, b) for a, b in itertools.pairwise(chapters) if not a.fades_out]
+    assert len(pairs) >= 5  # chapters 1 to 6 are one continuous shot
+    for ending, nxt in pairs:
+        with tempconfig(LOW_RES):
+            opening = _opening(type(nxt))
+        end, start = _visible(ending), _visible(opening)
+        assert len(end) > 10 and end == start, (type(ending).__name__, type(nxt).__name__)
+
+
+@pytest.mark.xdist_group("chapters")  # one worker renders the fixture once
+def test_the_chapters_play_every_section_of_the_explainer(chapters) -> None:
+    assert [name for c in chapters for name in c.section_names] == [cls.title for cls in SCENES_IN_ORDER]
+    assert 120.0 <= sum(c.renderer.time for c in chapters) <= 240.0  # 2 to 4 minutes
+    for scene in chapters:
+        # A chapter ends faded to the background unless the next opens on its last frame.
+        assert bool(scene.mobjects) == (not scene.fades_out), type(scene).__name__
+    assert not chapters[-1].fades_out  # the video ends on the closing frame
+
+
+@pytest.mark.xdist_group("chapters")  # one worker renders the fixture once
+def test_subtitles_parse_in_order_inside_the_video(chapters) -> None:
+    joined = join_srt([(srt_text(c.captions), c.renderer.time) for c in chapters])
+    cues = list(srt.parse(joined))
+    assert len(cues) == sum(len(c.captions) for c in chapters) >= 10
+    duration = sum(c.renderer.time for c in chapters)
     for a, b in itertools.pairwise(cues):
         assert a.start < a.end <= b.start
-    assert cues[-1].end.total_seconds() <= duration + 5e-4  # SRT times are rounded to milliseconds
+    assert cues[-1].end.total_seconds() <= duration + 5e-3  # SRT times are rounded to milliseconds
     for cue in cues:
         seconds = (cue.end - cue.start).total_seconds()
-        assert seconds >= 0.9 * explainer.reading_time(cue.content)  # long enough to read
+        assert seconds >= 0.9 * chapters[0].reading_time(cue.content)  # long enough to read
 
 
 def test_opacity_fade_scales_alpha_only() -> None:
@@ -169,8 +230,9 @@ def _texts(scene) -> list[str]:
 
 def test_overfit_figures_on_screen_are_aecores() -> None:
     from aecore import cached_run
-    from aecore.presets import OVERFIT, WELL_FIT, residuals
-    from scenes.ch09_approximate import ApproximateNotInterpolate
+    from aecore.residuals import residuals
+    from scenes.chapters.ch09_approximate import ApproximateNotInterpolate
+    from scenes.runs import OVERFIT, WELL_FIT
 
     scene = ApproximateNotInterpolate(renderer=CairoRenderer(skip_animations=True))
     scene.render()
@@ -184,11 +246,10 @@ def test_overfit_figures_on_screen_are_aecores() -> None:
 
 def test_prior_fractions_on_screen_are_aecores() -> None:
     from aecore import cached_run
-    from aecore.presets import PRIOR_AE, PRIOR_THRESHOLD, PRIOR_VAE
     from aecore.priors import RELIABLE_THRESHOLD, reliable_fraction
-    from scenes.ch10_prior import SAMPLE_PRIORS, NewSamplesNeedAPrior, prior_draws
+    from scenes.chapters.ch10_prior import SAMPLE_PRIORS, NewSamplesNeedAPrior, prior_draws
+    from scenes.runs import PRIOR_AE, PRIOR_VAE
 
-    assert PRIOR_THRESHOLD is RELIABLE_THRESHOLD  # one threshold for the chapter and the lessons
     scene = NewSamplesNeedAPrior(renderer=CairoRenderer(skip_animations=True))
     scene.render()
     shown = set(_texts(scene))
@@ -222,6 +283,6 @@ def _is(m, color: str) -> bool:
 
 
 def _columns(scene) -> list:
-    from scenes.columns import RunColumn
+    from scenes.pictures.columns import RunColumn
 
     return [m for m in scene.closing_mobjects if isinstance(m, RunColumn)]

@@ -1,10 +1,12 @@
-"""Inputs to ``ae-explainer train``: bad flags and data files, precision far from the origin, large N.
+"""Inputs: ``train`` flags and data files, settings files and render flags, the environment.
 
 Every bad flag or data file is one line on stderr, exit status 2, no traceback,
 no hang and no file in the output folder (checked in a child process with a
 clean environment). Data far from the origin trains as well as centred data;
 the KDE behind the reliability is linear in N and exact up to its cap; the
-snapshot schedule is the old one, only fast.
+snapshot schedule is the old one, only fast. A settings file, the flags and
+the environment are read by one model, so each value is judged and each
+default written in one place.
 """
 
 from __future__ import annotations
@@ -20,13 +22,18 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from pydantic import ValidationError
 from scipy.spatial.distance import cdist
 
+from ae_explainer.options import FORMATS, RenderOptions
+from ae_explainer.userconfig import VIDEO_KEYS, CommandSettings, load_user_config
 from aecore import AecoreError, TrainConfig, load_run, make_dataset, write_run
 from aecore.datasets import load_user_data
 from aecore.forward import forward_layers
 from aecore.reliability import MAX_CENTRES, kde_bandwidth, kde_centres, latent_reliability
 from aecore.train import snapshot_steps, train
+from scenes.chapters import SCENES_IN_ORDER
+from scenes.settings import ASPECTS, QUALITIES, SceneSettings, default_of
 from tests.test_bad_inputs import _csv, _npy_header_only
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,15 +49,9 @@ def _env(tmp: Path) -> dict[str, str]:
     return env
 
 
-def _run_cli(args: list[str], tmp: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "aecore.cli", "train", *args],
-        cwd=tmp,
-        env=_env(tmp),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        stdin=subprocess.DEVNULL,
+        [sys.executable, "-m", "ae_explainer", *args], capture_output=True, text=True, cwd=cwd or ROOT
     )
 
 
@@ -207,7 +208,7 @@ def test_a_20000_point_run_is_quick_and_small(tmp_path: Path) -> None:
         "p = subprocess.run(sys.argv[1:]); "
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(p.returncode)"
     )
-    train_cmd = [sys.executable, "-m", "aecore.cli", "train", "--data", "arc", "--latent-dim", "1"]
+    train_cmd = [sys.executable, "-m", "ae_explainer.cli", "train", "--data", "arc", "--latent-dim", "1"]
     flags = ["--n-points", "20000", "--steps", "40", "--snapshots", "4", "--hidden", "16,16", "--quiet"]
     p = subprocess.run(
         [sys.executable, "-c", probe, *train_cmd, *flags, "--out", str(out)],
@@ -266,3 +267,151 @@ def test_snapshot_steps_are_fast_for_huge_inputs(monkeypatch: pytest.MonkeyPatch
         assert len(calls) <= 2 * math.ceil(math.log2(steps + 2)) + 3, (steps, n, len(calls))
         assert s[0] == 0 and s[-1] == steps and len(s) >= min(n, steps + 1)
         assert all(a < b for a, b in itertools.pairwise(s))
+
+
+# Settings files and render flags ------------------------------------------------------------
+
+
+def test_config_file_loads_every_key(tmp_path: Path) -> None:
+    f = tmp_path / "talk.toml"
+    f.write_text(
+        '[video]\naspect = "9:16"\nquality = "medium"\nformat = "webm"\ntheme = "light"\n'
+        "transparent = true\ncaptions = false\npace = 0.75\nchapters = [4, 5]\njobs = 2\n"
+        '[run]\ndata = "spiral"\nlatent_dim = 1\nseed = 3\nsteps = 500\n'
+    )
+    uc = load_user_config(f)
+    assert uc.video == {
+        "aspect": "9:16",
+        "quality": "medium",
+        "format": "webm",
+        "theme": "light",
+        "transparent": True,
+        "captions": False,
+        "pace": 0.75,
+        "chapters": ["4", "5"],
+        "jobs": 2,
+    }
+    assert uc.run == {"data": "spiral", "latent_dim": 1, "seed": 3, "steps": 500}
+
+
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [
+        ("[video]\naspct = '9:16'\n", "unknown key 'aspct'"),
+        ("[video]\naspect = '4:3'\n", "[video] aspect: '4:3' is not one of"),
+        ("[video]\npace = 'fast'\n", "[video] pace"),
+        ("[video]\njobs = 0\n", "[video] jobs"),
+        ("[video]\ncaptions = 'yes'\n", "[video] captions"),
+        ("[video\naspect = '9:16'\n", "not valid TOML"),
+        ("[audio]\nvolume = 3\n", "unknown section(s) audio"),
+        ("[run]\ndata = 'moon'\n", "[run] data: no data set or file 'moon'"),
+        ("[run]\ndata = 'helix'\n", "helix is 3-D"),
+        ("[run]\nlatent_dim = 2\n", "[run] latent_dim"),
+        ("[run]\nsteps = 0\n", "[run] steps"),
+        ("[run]\nseed = 1.5\n", "[run] seed"),
+    ],
+)
+def test_bad_config_files_name_the_key_and_the_fix(tmp_path: Path, body: str, needle: str) -> None:
+    f = tmp_path / "bad.toml"
+    f.write_text(body)
+    with pytest.raises(AecoreError) as e:
+        load_user_config(f)
+    msg = str(e.value)
+    assert needle in msg and str(f) in msg and "\n" not in msg
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["render", "--aspect", "4:3"], "--aspect: invalid choice"),
+        (["render", "--format", "avi"], "--format: invalid choice"),
+        (["render", "--transparent"], "--transparent: mp4 has no alpha channel"),
+        (["render", "--jobs", "0"], "--jobs: 0 must be at least 1"),
+        (["render", "--chapters", "99"], "--chapters: no chapter '99'"),
+        (["render", "--config", "missing.toml"], "--config missing.toml: no such file"),
+        (["render", "--pace", "9"], "--pace: 9.0 must be"),
+        (["lecture", "--theme", "sepia"], "--theme: invalid choice"),
+    ],
+)
+def test_bad_flags_give_one_line_errors(args: list[str], needle: str, tmp_path: Path) -> None:
+    p = _cli(*args, "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert p.returncode == 2
+    assert needle in p.stderr and "Traceback" not in p.stderr
+    lines = [ln for ln in p.stderr.splitlines() if ln.startswith("ae-explainer") or "error" in ln]
+    assert len(lines) >= 1 and not (tmp_path / "out").exists()
+
+
+def test_bad_config_through_the_cli_is_one_line(tmp_path: Path) -> None:
+    f = tmp_path / "bad.toml"
+    f.write_text("[video]\ntheme = 'sepia'\n")
+    p = _cli("render", "--config", str(f), "--out", str(tmp_path / "out"))
+    assert p.returncode == 2 and "Traceback" not in p.stderr
+    assert p.stderr.strip().count("\n") == 0 and "[video] theme: 'sepia'" in p.stderr
+
+
+def test_output_names_tell_options_apart() -> None:
+    base = RenderOptions(quality="low")
+    names = {
+        f"ch04-ManifoldForms-{o.tag()}"
+        for o in (
+            base,
+            base.replace(aspect="9:16"),
+            base.replace(quality="high"),
+            base.replace(theme="light"),
+            base.replace(format="webm", transparent=True),
+            base.replace(captions=False),
+            base.replace(pace=0.75),
+            base.replace(run={"data": "spiral"}),
+        )
+    }
+    assert len(names) == 8 and "ch04-ManifoldForms-16x9-low-dark" in names
+    assert base.replace(pace=default_of(SceneSettings, "pace")).tag() == base.tag()  # the default, once
+    with pytest.raises(ValidationError, match="no alpha channel"):
+        base.replace(transparent=True)  # a copy is validated like the original
+
+
+def test_flags_take_their_choices_and_defaults_from_the_models(tmp_path: Path) -> None:
+    from ae_explainer.cli import _build_parser
+    from ae_explainer.commands import COMMANDS, _settings
+
+    parser = _build_parser()
+    for name, command in COMMANDS.items():
+        a = parser.parse_args([name, "--out", str(tmp_path / name)])
+        assert all(getattr(a, k, None) is None for k in VIDEO_KEYS)  # unset: the model decides
+        opts, infos, jobs, _ = _settings(a, command)
+        assert opts == RenderOptions(quality=command.quality)
+        assert len(infos) == len(SCENES_IN_ORDER) and jobs == default_of(CommandSettings, "jobs")
+    actions = {a.dest: a for a in parser._subparsers._group_actions[0].choices["render"]._actions}  # type: ignore[union-attr]
+    assert tuple(actions["aspect"].choices) == tuple(ASPECTS)
+    assert tuple(actions["quality"].choices) == tuple(QUALITIES)
+    assert tuple(actions["format"].choices) == FORMATS
+    assert f"default {default_of(SceneSettings, 'pace')}" in actions["pace"].help
+
+
+def test_flags_win_over_the_file_which_wins_over_the_defaults(tmp_path: Path) -> None:
+    from ae_explainer.cli import _build_parser
+    from ae_explainer.commands import COMMANDS, _settings
+
+    talk = tmp_path / "talk.toml"
+    talk.write_text('[video]\naspect = "9:16"\ntheme = "light"\nchapters = [4, 5]\njobs = 2\n')
+    a = _build_parser().parse_args(
+        ["video", "--config", str(talk), "--aspect", "1:1", "--chapters", "2", "--out", str(tmp_path / "o")]
+    )
+    opts, infos, jobs, _ = _settings(a, COMMANDS["video"])
+    assert (opts.aspect, opts.theme, opts.quality, jobs) == ("1:1", "light", "high", 2)
+    assert [i.number for i in infos] == [2]
+
+
+def test_the_environment_carries_the_scene_settings_and_names_a_bad_variable() -> None:
+    s = SceneSettings(theme="light", captions=False, pace=0.75, run={"data": "spiral", "seed": 3})
+    assert SceneSettings.from_env(s.env()) == s and SceneSettings.from_env({}) == SceneSettings()
+    for env, needle in [
+        ({"AE_EXPLAINER_THEME": "sepia"}, "AE_EXPLAINER_THEME: 'sepia' is not one of dark, light"),
+        ({"AE_EXPLAINER_PACE": "fast"}, "AE_EXPLAINER_PACE: 'fast' must be a number from 0.1 to 4"),
+        ({"AE_EXPLAINER_RUN": '{"seed": 1.5}'}, "AE_EXPLAINER_RUN seed: 1.5 must be a whole number"),
+        ({"AE_EXPLAINER_RUN": '{"sed": 1}'}, "AE_EXPLAINER_RUN: unknown key 'sed'"),
+        ({"AE_EXPLAINER_RUN": "{oops"}, "AE_EXPLAINER_RUN: not JSON"),
+    ]:
+        with pytest.raises(ValueError) as e:
+            SceneSettings.from_env(env)
+        assert needle in str(e.value) and "\n" not in str(e.value)

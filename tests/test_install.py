@@ -68,7 +68,7 @@ def test_an_installed_package_keeps_runs_in_the_user_cache_and_its_install_untou
         str(cache / "ae-explainer" / "runs"),
     ]
     p = subprocess.run(
-        [sys.executable, "-m", "aecore", "render", "2", "--aspect", "1:1", "--out", str(out)],
+        [sys.executable, "-m", "ae_explainer", "render", "2", "--aspect", "1:1", "--out", str(out)],
         cwd=elsewhere,
         env=env,
         capture_output=True,

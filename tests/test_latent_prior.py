@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 from manim.renderer.cairo_renderer import CairoRenderer
 
-from aecore._scene_cli import chapter_duration
-from scenes.ch08_latent_prior import LatentDimensionIsAPrior, PriorPanel
+from ae_explainer.commands import chapter_duration
+from scenes.chapters.ch08_latent_prior import LatentDimensionIsAPrior
 from scenes.mobjects.curve3d import KIND_DATA, KIND_RECON, KIND_SEGMENT, CurveView, polyline_distance
-from scenes.mobjects.mesh import SurfaceView
+from scenes.mobjects.surface_view import SurfaceView
+from scenes.pictures.prior_panel import PriorPanel
 
 pytestmark = pytest.mark.usefixtures("low_res")
 
@@ -28,7 +29,7 @@ def scene() -> LatentDimensionIsAPrior:
 
 def test_chapter_dry_run_sections_and_captions(scene: LatentDimensionIsAPrior) -> None:
     assert scene.section_names == [LatentDimensionIsAPrior.title]
-    assert (LatentDimensionIsAPrior.chapter, LatentDimensionIsAPrior.continues_previous) == (8, False)
+    assert (LatentDimensionIsAPrior.chapter, LatentDimensionIsAPrior.fades_out) == (8, True)
     assert len(scene.captions) >= 3
     for c in scene.captions:
         assert c.end - c.start >= scene.reading_time(c.text) - 0.2, c.text

@@ -1,22 +1,31 @@
-"""Output folders and the run cache: checks, locks, indexes, work folders, code digests (no rendering)."""
+"""Output folders, render jobs and the run cache: checks, locks, indexes, work folders, digests, progress.
+
+No rendering: the jobs here are small Python processes that write what Manim
+would (partial movie files), so progress and failures are checked in seconds.
+"""
 
 from __future__ import annotations
 
 import errno
+import io
+import itertools
 import json
 import multiprocessing as mp
 import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from ae_explainer.console import ConsoleProgress
+from ae_explainer.jobs import Job, partial_movies, run_jobs
+from ae_explainer.outputs import INDEX_NAME, WORK_NAME, Index, WorkDir, code_digest, prepare_out, sweep_stale
 from aecore import TrainConfig
 from aecore.cache import cached_run, ensure_run, run_path, runs_dir
 from aecore.errors import AecoreError
-from aecore.outputs import INDEX_NAME, WORK_NAME, Index, WorkDir, code_digest, prepare_out, sweep_stale
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = TrainConfig(data="circle", n_points=40, hidden=(8,), steps=40, n_snapshots=4)
@@ -132,10 +141,10 @@ def test_a_work_folder_is_removed_on_an_exception(tmp_path: Path) -> None:
 
 def test_a_chapter_digest_follows_its_own_imports_only(tmp_path: Path) -> None:
     pkg = tmp_path / "copy"
-    shutil.copytree(ROOT / "scenes", pkg / "scenes")
-    shutil.copytree(ROOT / "aecore", pkg / "aecore")
+    for layer in ("aecore", "scenes", "ae_explainer"):
+        shutil.copytree(ROOT / layer, pkg / layer, ignore=shutil.ignore_patterns("__pycache__"))
     script = (
-        "import sys; from pathlib import Path; import aecore.outputs as o; "
+        "import sys; from pathlib import Path; import ae_explainer.outputs as o; "
         "print(o.code_digest([Path(sys.argv[1])]))"
     )
 
@@ -150,22 +159,156 @@ def test_a_chapter_digest_follows_its_own_imports_only(tmp_path: Path) -> None:
         assert p.returncode == 0, p.stderr
         return p.stdout.strip()
 
-    chapter = "scenes/ch02_round_trip.py"
+    chapter = "scenes/chapters/ch02_round_trip.py"
     before = digest(chapter)
-    (pkg / "aecore" / "delivery.py").write_text("# edited\n", encoding="utf-8")
+    (pkg / "ae_explainer" / "render.py").write_text("# edited\n", encoding="utf-8")
     (pkg / "aecore" / "train.py").write_text("# edited\n", encoding="utf-8")
     assert digest(chapter) == before  # the render pipeline and the trainer are not the chapter's code
     with open(pkg / "scenes" / "style.py", "a", encoding="utf-8") as fh:
         fh.write("\n# edited\n")
     assert digest(chapter) != before  # a module the chapter imports is
-    ch02, ch06 = digest(chapter), digest("scenes/ch06_reliability.py")
-    with open(pkg / "scenes" / "ch03_morph.py", "a", encoding="utf-8") as fh:
+    ch02, ch06 = digest(chapter), digest("scenes/chapters/ch06_reliability.py")
+    with open(pkg / "scenes" / "chapters" / "ch03_morph.py", "a", encoding="utf-8") as fh:
         fh.write("\n# edited\n")
-    assert digest(chapter) == ch02  # another chapter is not this one's code...
-    assert (
-        digest("scenes/ch06_reliability.py") != ch06
-    )  # ...unless it imports it (ch06 -> ch05 -> ch04 -> ch03)
+    # Another chapter is not this one's code (chapters never import chapters).
+    assert (digest(chapter), digest("scenes/chapters/ch06_reliability.py")) == (ch02, ch06)
+    with open(pkg / "scenes" / "story.py", "a", encoding="utf-8") as fh:
+        fh.write("\n# edited\n")
+    # A module only some chapters import re-renders those chapters, not the others.
+    assert digest(chapter) == ch02 and digest("scenes/chapters/ch06_reliability.py") != ch06
     assert code_digest([ROOT / chapter]) == code_digest([ROOT / chapter])
+
+
+def test_the_index_remembers_how_many_animations_a_chapter_has(tmp_path: Path) -> None:
+    clip = tmp_path / "c.mp4"
+    clip.write_bytes(b"x")
+    index = Index(tmp_path)
+    index.record(clip, "k", [clip], count_key="chapter-at-this-pace", animations=24)
+    assert index.animations("chapter-at-this-pace") == 24 and index.animations("other") is None
+    index.record(clip, "k", [clip])  # a still: no count
+    assert index.animations("chapter-at-this-pace") is None
+
+
+# Jobs and their progress ----------------------------------------------------------------------
+
+_FAKE_MANIM = """
+import sys, time
+from pathlib import Path
+folder = Path(sys.argv[1]) / "videos" / "mod" / "480p15" / "partial_movie_files" / "Scene"
+folder.mkdir(parents=True)
+for i in range(int(sys.argv[2])):
+    (folder / f"uncached_{i:05d}.mp4").write_bytes(b"movie")
+    time.sleep(0.15)
+print("Animation 0 : Partial movie file written")
+if sys.argv[3] == "fail":
+    print("ValueError: the scene broke")
+    sys.exit(1)
+"""
+
+
+class _Recorder:
+    def __init__(self) -> None:
+        self.events: list[tuple[str, str, object]] = []
+
+    def job_started(self, label: str, total: int | None) -> None:
+        self.events.append(("started", label, total))
+
+    def job_advanced(self, label: str, done: int) -> None:
+        self.events.append(("advanced", label, done))
+
+    def job_finished(self, label: str, seconds: float) -> None:
+        self.events.append(("finished", label, round(seconds)))
+
+
+def _job(tmp: Path, label: str, n: int, outcome: str, finished: list[str]) -> Job:
+    media = tmp / label
+    media.mkdir()
+    cmd = [sys.executable, "-c", _FAKE_MANIM, str(media), str(n), outcome]
+    return Job(label, cmd, dict(os.environ), media, lambda m: finished.append(label), total=n)
+
+
+def test_jobs_report_the_animations_their_partial_movie_files_count(tmp_path: Path) -> None:
+    finished: list[str] = []
+    progress = _Recorder()
+    jobs = [_job(tmp_path, "ch01", 8, "ok", finished), _job(tmp_path, "ch02", 4, "ok", finished)]
+    run_jobs(jobs, 2, tmp_path / "logs", progress)
+    assert sorted(finished) == ["ch01", "ch02"] and partial_movies(tmp_path / "ch01") == 8
+    kinds = [(kind, label) for kind, label, _ in progress.events]
+    assert ("started", "ch01") in kinds and kinds.count(("finished", "ch02")) == 1
+    steps = [n for kind, label, n in progress.events if kind == "advanced" and label == "ch01"]
+    assert steps and steps == sorted(steps) and max(steps) <= 7  # the file being written is not done
+    assert not (tmp_path / "logs").exists()
+
+
+def test_a_failed_job_is_one_line_with_its_log_kept_and_stops_the_others(tmp_path: Path) -> None:
+    finished: list[str] = []
+    jobs = [_job(tmp_path, "ch01", 1, "fail", finished), _job(tmp_path, "ch02", 40, "ok", finished)]
+    t0 = time.monotonic()
+    with pytest.raises(AecoreError) as e:
+        run_jobs(jobs, 2, tmp_path / "logs", _Recorder())
+    assert time.monotonic() - t0 < 5  # ch02 was stopped, not waited for (40 x 0.15 s)
+    msg = str(e.value)
+    assert msg.startswith("ch01: manim failed (exit 1): ValueError: the scene broke") and "\n" not in msg
+    assert (tmp_path / "logs" / "ch01.log").is_file() and finished == []
+
+
+def _plain_progress(
+    monkeypatch: pytest.MonkeyPatch, seconds_per_call: float
+) -> tuple[ConsoleProgress, io.StringIO]:
+    """A progress on a pipe whose clock advances ``seconds_per_call`` each time it is read."""
+    import ae_explainer.console
+
+    clock = iter(itertools.count(0.0, seconds_per_call))
+    monkeypatch.setattr(ae_explainer.console.time, "monotonic", lambda: next(clock))
+    out = io.StringIO()
+    return ConsoleProgress(out), out
+
+
+def _feed(progress: ConsoleProgress) -> None:
+    for step in range(1, 3001):  # as the trainer reports it: from step 1
+        progress.training("arc.npz", step, 3000, 0.01)
+    progress.planned("clip", 2, 3, 2, Path("renders"))
+    progress.reused(Path("renders/ch01.mp4"))
+    progress.job_started("ch02", 40)
+    progress.job_started("ch03", None)  # its number of animations is not known yet
+    for n in range(41):
+        progress.job_advanced("ch02", n)
+        progress.job_advanced("ch03", n)
+    progress.job_finished("ch02", 12.0)
+    progress.job_finished("ch03", 13.0)
+
+
+def test_progress_on_a_pipe_is_a_few_plain_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    progress, out = _plain_progress(monkeypatch, 0.001)  # quick work: its start and its end only
+    with progress:
+        assert not progress.live
+        _feed(progress)
+    assert "\x1b" not in out.getvalue()
+    assert out.getvalue().splitlines() == [
+        "  training arc.npz: 3000 steps",
+        "  trained arc.npz: 3000 steps, loss 0.01000, 3.0 s",
+        "rendering 2 of 3 clip(s) with 2 job(s) -> renders/",
+        "  reusing renders/ch01.mp4 (already rendered)",
+        "  [    0 s] ch02 started (40 animations)",
+        "  [    0 s] ch03 started",
+        "  [   12 s] ch02 done",
+        "  [   13 s] ch03 done",
+    ]
+
+
+def test_slow_work_on_a_pipe_reports_each_quarter(monkeypatch: pytest.MonkeyPatch) -> None:
+    progress, out = _plain_progress(monkeypatch, 1.0)  # slow work: quarters, or every 30 s
+    with progress:
+        _feed(progress)
+    lines = out.getvalue().splitlines()
+    assert [ln.split("(")[1] for ln in lines if "training arc.npz: step" in ln] == ["25%, loss 0.01000)",
+        "50%, loss 0.01000)", "75%, loss 0.01000)"]  # fmt: skip
+    assert [ln.split(": ")[1] for ln in lines if "ch02:" in ln] == [
+        "10/40 animations (25%)",
+        "20/40 animations (50%)",
+        "30/40 animations (75%)",
+    ]
+    assert len([ln for ln in lines if "ch03:" in ln]) == 2  # 80 s of unknown totals: two lines
 
 
 def test_runs_live_in_the_checkout_or_the_user_cache(monkeypatch: pytest.MonkeyPatch) -> None:

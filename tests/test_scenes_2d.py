@@ -16,7 +16,7 @@ from scenes.animations.timeline import SnapshotTimeline
 from scenes.chapters import SCENES_IN_ORDER
 from scenes.mobjects.clouds import DotCloud, SegmentBundle
 from scenes.mobjects.curve import FadingCurve, segment_opacity
-from scenes.picture2d import Picture2D, PictureState
+from scenes.pictures.picture2d import Picture2D, PictureState
 from scenes.runs import main_run_2d
 from scenes.style import COLORS
 from tests.conftest import to_pixel
@@ -133,7 +133,7 @@ def _record_runs(monkeypatch: pytest.MonkeyPatch) -> set[str]:
     import sys
 
     from aecore import cached_run
-    from scenes import runs, runs3d, runs_prior
+    from scenes import runs
 
     asked: set[str] = set()
 
@@ -147,9 +147,9 @@ def _record_runs(monkeypatch: pytest.MonkeyPatch) -> set[str]:
     for loaded in (
         runs.main_run_2d,
         runs.seed_runs_2d,
-        runs3d.main_run_3d,
-        runs_prior.sheet_k1_run,
-        runs_prior.helix_k2_run,
+        runs.main_run_3d,
+        runs.sheet_k1_run,
+        runs.helix_k2_run,
     ):
         loaded.cache_clear()
     return asked
@@ -170,9 +170,7 @@ def test_chapter_constructs_in_dry_run(scene_cls, monkeypatch: pytest.MonkeyPatc
     if scene_cls.chapter in (3, 4, 5, 6):
         # The picture stays one group in the scene (no part was removed from under it).
         assert any(isinstance(m, Picture2D) for m in scene.closing_mobjects)
-    i = SCENES_IN_ORDER.index(scene_cls)
-    following = SCENES_IN_ORDER[i + 1] if i + 1 < len(SCENES_IN_ORDER) else None
-    if following is not None and not following.continues_previous:
+    if scene_cls.fades_out:
         # It ends faded to the background (the fade removes what it faded), as inside the explainer.
         assert scene.closing_mobjects and not scene.mobjects
     starts = [c.start for c in scene.captions]
@@ -196,7 +194,7 @@ def _rgb(color: str) -> np.ndarray:
 
 
 def test_frame_shows_recon_markers_where_the_snapshot_puts_them(run) -> None:
-    from scenes.ch05_recon_on_manifold import ReconstructionsOnManifold
+    from scenes.chapters.ch05_recon_on_manifold import ReconstructionsOnManifold
 
     scene = ReconstructionsOnManifold(renderer=CairoRenderer(skip_animations=True))
     scene.render()

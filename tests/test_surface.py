@@ -10,21 +10,17 @@ import pytest
 from manim import Camera, ManimColor
 from manim.renderer.cairo_renderer import CairoRenderer
 
+from benchmarks.bench_surface import ManimSurfaceForms, ManimSurfaceView
 from scenes.animations.timeline import SnapshotTimeline
 from scenes.animations.timeline3d import FadeSurfaceToReliability, SnapOntoSurface
-from scenes.ch07_surface import ManimSurfaceView, Picture3D, SurfaceForms
-from scenes.mobjects.mesh import (
-    KIND_FACE,
-    SurfaceView,
-    face_average,
-    face_centers,
-    install_cairo_drawing,
-    latent_cells,
-    mesh_point,
-)
-from scenes.picture2d import PictureState
+from scenes.chapters.ch07_surface import SurfaceForms
+from scenes.mesh_math import face_average, face_centers, latent_cells, mesh_point
+from scenes.mobjects.cairo_drawn import install_cairo_drawing
+from scenes.mobjects.surface_view import KIND_FACE, SurfaceView
+from scenes.pictures.picture2d import PictureState
+from scenes.pictures.picture3d import Picture3D
 from scenes.projection import OrbitCamera, orbit_angles
-from scenes.runs3d import main_run_3d
+from scenes.runs import main_run_3d
 from scenes.style import COLORS
 from tests.conftest import to_pixel
 
@@ -150,7 +146,7 @@ def test_orbit_turns_the_camera(trained) -> None:
 
 
 def test_manim_surface_baseline_has_the_same_faces_in_the_same_order(run) -> None:
-    pic = Picture3D(run, backend="manim")
+    pic = Picture3D(run, view_class=ManimSurfaceForms.view_class)
     pic.set_state(PictureState.of(run.final))
     assert isinstance(pic.view, ManimSurfaceView)
     geo = pic.view.geometry()
@@ -173,8 +169,7 @@ def _plane_view(elevation: float, azimuth: float, opacity: float) -> tuple[Surfa
     grid = np.stack(np.meshgrid(u, u, indexing="ij"), axis=-1)
     verts = np.concatenate([grid, np.zeros((g, g, 1))], axis=-1)
     cam = OrbitCamera(azimuth, elevation, np.zeros(3), 2.2, np.zeros(2), distance=8.0)
-    colors = {k: COLORS[k] for k in ("manifold", "data", "recon", "residual")}
-    view = SurfaceView(cam, (-7.0, -4.0, 7.0, 4.0), colors, dot_radius=0.09)
+    view = SurfaceView(cam, (-7.0, -4.0, 7.0, 4.0), dot_radius=0.09)
     view.set_surface(verts, np.full((g - 1, g - 1), opacity), grid)
     data = np.array([[0.11, -0.07, -0.4], [-0.23, 0.16, -0.04]])
     latents = data[:, :2]
@@ -301,7 +296,7 @@ def test_chapter_constructs_in_dry_run() -> None:
 
 def test_scenes_3d_never_import_torch() -> None:
     code = (
-        "import sys; import scenes.ch07_surface; from scenes.runs3d import main_run_3d; "
+        "import sys; import scenes.chapters.ch07_surface; from scenes.runs import main_run_3d; "
         "main_run_3d(); assert 'torch' not in sys.modules, 'torch was imported'"
     )
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

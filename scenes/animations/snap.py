@@ -6,7 +6,7 @@ from typing import Any
 
 from manim import Animation, smooth
 
-from scenes.picture2d import Picture2D
+from scenes.pictures.picture2d import Picture2D
 
 __all__ = ["SnapToManifold"]
 

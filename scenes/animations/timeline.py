@@ -8,7 +8,7 @@ from manim import Animation, Mobject, linear
 
 from aecore import Run
 from scenes.mobjects.loss_inset import LossInset
-from scenes.picture2d import PictureState, state_at
+from scenes.pictures.picture2d import PictureState, state_at
 
 __all__ = ["SnapshotPicture", "SnapshotTimeline"]
 

@@ -13,7 +13,7 @@ from manim import Animation, Mobject, smooth
 
 from aecore import Run
 from scenes.mobjects.loss_inset import LossInset
-from scenes.picture2d import PictureState
+from scenes.pictures.picture2d import PictureState
 
 __all__ = [
     "FadeDrawn",

@@ -1,6 +1,6 @@
 """A fast 3-D curve with points, drawn by one mobject in one pycairo pass.
 
-The k = 1 counterpart of :class:`~scenes.mobjects.mesh.SurfaceView`: M is a
+The k = 1 counterpart of :class:`~scenes.mobjects.surface_view.SurfaceView`: M is a
 polyline ``(G, 3)`` (the decoder's image of a latent interval), drawn as
 ``G - 1`` straight segments that are sorted together with the data dots, the
 reconstruction dots and the residual segments by depth (painter's algorithm,
@@ -14,18 +14,19 @@ thousands of vertices then costs a few hundred strokes per frame).
 A reconstruction dot that has landed on M is drawn right after the segments
 around its own latent, so the curve never covers the x̂ that lie on it.
 Drawing goes through the camera hook of
-:func:`~scenes.mobjects.mesh.install_cairo_drawing`.
+:func:`~scenes.mobjects.cairo_drawn.install_cairo_drawing`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 import cairo
 import numpy as np
+from manim import ParsableManimColor
 
-from scenes.mobjects.mesh import KIND_DATA, KIND_RECON, KIND_RESIDUAL, PointsView
+from scenes.mobjects.points_view import KIND_DATA, KIND_RECON, KIND_RESIDUAL, PointsView
 from scenes.projection import OrbitCamera
 
 __all__ = [
@@ -39,7 +40,7 @@ __all__ = [
 ]
 
 KIND_SEGMENT = 0
-"""The kind of M's segments in a :class:`CurveGeometry`'s draw order (the others are the mesh's)."""
+"""The kind of M's segments in a :class:`CurveGeometry`'s draw order (the others are the points')."""
 
 
 def polyline_distance(points: np.ndarray, vertices: np.ndarray) -> np.ndarray:
@@ -99,13 +100,17 @@ class CurveView(PointsView):
         The projection (changed per frame with :meth:`set_camera`).
     bounds
         Scene rectangle ``(left, bottom, right, top)`` the view is clipped to.
-    colors
-        Colours of ``"manifold"``, ``"data"``, ``"recon"`` and ``"residual"``.
     dot_radius
         Radius of the dots in scene units.
     curve_width
         Stroke width of M at the camera's target depth, in scene units
         (default: ``0.9 * dot_radius``).
+    color
+        Colour of M, shaded by depth (default: the palette's ``"manifold"``).
+    **kwargs
+        ``data_color``, ``recon_color``, ``residual_color`` (see
+        :class:`~scenes.mobjects.points_view.PointsView`) and
+        :class:`~manim.VMobject` options.
 
     Attributes
     ----------
@@ -126,11 +131,13 @@ class CurveView(PointsView):
         self,
         camera: OrbitCamera,
         bounds: tuple[float, float, float, float],
-        colors: dict[str, str],
         dot_radius: float = 0.04,
         curve_width: float | None = None,
+        *,
+        color: ParsableManimColor | None = None,
+        **kwargs: Any,
     ) -> None:
-        super().__init__(camera, bounds, colors, dot_radius)
+        super().__init__(camera, bounds, dot_radius, color=color, **kwargs)
         self.curve_width = 0.9 * dot_radius if curve_width is None else curve_width
         self.vertices = np.zeros((2, 3))
         self.vertex_opacity = np.zeros(2)
@@ -141,7 +148,7 @@ class CurveView(PointsView):
 
     # State.
 
-    def set_curve(self, vertices: np.ndarray, vertex_opacity: np.ndarray, grid: np.ndarray) -> CurveView:
+    def set_curve(self, vertices: np.ndarray, vertex_opacity: np.ndarray, grid: np.ndarray) -> Self:
         """Show the polyline ``(G, 3)``, vertex opacities ``(G,)``, over the latent grid ``(G,)``/``(G, 1)``.
 
         A segment's opacity is the mean of its two vertices'.

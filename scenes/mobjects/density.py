@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from manim import VMobject
 
@@ -16,11 +18,36 @@ class DensityProfile(VMobject):
 
     The profile is scaled so its peak fills the space above the line: it shows
     where latents are dense relative to elsewhere, at every training step.
+
+    Parameters
+    ----------
+    axis
+        The latent line the profile stands on.
+    grid, density
+        Latent grid ``(G,)`` and the density there ``(G,)``.
+    color
+        Stroke and fill colour (default: the latents' colour of the current theme).
+    fill_opacity, stroke_width, **kwargs
+        As for :class:`~manim.VMobject`.
     """
 
-    def __init__(self, axis: LatentAxis, grid: np.ndarray, density: np.ndarray) -> None:
+    def __init__(
+        self,
+        axis: LatentAxis,
+        grid: np.ndarray,
+        density: np.ndarray,
+        color: str | None = None,
+        fill_opacity: float = 0.3,
+        stroke_width: float = 2.5,
+        **kwargs: Any,
+    ) -> None:
+        color = color or COLORS["latent"]
         super().__init__(
-            stroke_color=COLORS["latent"], stroke_width=2.5, fill_color=COLORS["latent"], fill_opacity=0.3
+            stroke_color=color,
+            stroke_width=stroke_width,
+            fill_color=color,
+            fill_opacity=fill_opacity,
+            **kwargs,
         )
         self.axis = axis
         self.set_density(grid, density)

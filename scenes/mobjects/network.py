@@ -41,6 +41,12 @@ class NetworkDiagram(VGroup):
     vertical
         ``False``: layers are columns, input on the left. ``True``: layers are
         rows, input at the top (for tall frames).
+    positive_color, negative_color
+        Colours of positive and negative weights and activations (default: the
+        current theme's ``positive`` and ``negative``).
+    neuron_color
+        Outline of the neurons (default: the theme's text colour; they are
+        filled with its background).
 
     Attributes
     ----------
@@ -58,8 +64,12 @@ class NetworkDiagram(VGroup):
         weights: Sequence[np.ndarray],
         rect: Rect,
         vertical: bool = False,
+        positive_color: str | None = None,
+        negative_color: str | None = None,
+        neuron_color: str | None = None,
     ) -> None:
         super().__init__()
+        self.signs = (positive_color or COLORS["positive"], negative_color or COLORS["negative"])
         sizes = list(layer_sizes)
         if [w.shape for w in weights] != [(b, a) for a, b in itertools.pairwise(sizes)]:
             raise ValueError("weight shapes do not match the layer sizes")
@@ -84,7 +94,7 @@ class NetworkDiagram(VGroup):
             self.positions.append(pos)
             col = VGroup(
                 *(
-                    Circle(radius=radius, stroke_color=COLORS["text"], stroke_width=2)
+                    Circle(radius=radius, stroke_color=neuron_color or COLORS["text"], stroke_width=2)
                     .set_fill(COLORS["background"], opacity=1.0)
                     .move_to(p)
                     for p in pos
@@ -99,7 +109,7 @@ class NetworkDiagram(VGroup):
             src, dst = self.positions[k], self.positions[k + 1]
             for j in range(w.shape[0]):
                 for i in range(w.shape[1]):
-                    color = COLORS["positive"] if w[j, i] >= 0 else COLORS["negative"]
+                    color = self.signs[0] if w[j, i] >= 0 else self.signs[1]
                     group.add(
                         Line(
                             src[i],
@@ -140,7 +150,7 @@ class NetworkDiagram(VGroup):
             v = np.asarray(v, dtype=np.float64).ravel()
             strength = np.abs(v) / max(float(np.abs(v).max()), 1e-12)
             for neuron, a, s in zip(col, v, strength, strict=True):
-                color = COLORS["positive"] if a >= 0 else COLORS["negative"]
+                color = self.signs[0] if a >= 0 else self.signs[1]
                 neuron.set_fill(color, opacity=float(level * (0.15 + 0.85 * s)))
         return self
 

@@ -11,12 +11,23 @@ from scenes.style import COLORS, text
 __all__ = ["DataPanel", "LatentAxis", "nice_ticks", "panel_frame"]
 
 
-def panel_frame(rect: Rect, title: str) -> tuple[RoundedRectangle, Text]:
-    """A panel's rounded frame and its small title in the top-left corner."""
+def panel_frame(
+    rect: Rect, title: str, frame_color: str | None = None, title_color: str | None = None
+) -> tuple[RoundedRectangle, Text]:
+    """A panel's rounded frame and its small title in the top-left corner.
+
+    ``frame_color`` and ``title_color`` default to the current theme's panel and muted colours.
+    """
     frame = RoundedRectangle(
-        corner_radius=0.15, width=rect.width, height=rect.height, stroke_color=COLORS["panel"], stroke_width=2
+        corner_radius=0.15,
+        width=rect.width,
+        height=rect.height,
+        stroke_color=frame_color or COLORS["panel"],
+        stroke_width=2,
     ).move_to(rect.center)
-    label = text(title, "small", color=COLORS["muted"]).move_to(frame.get_corner(UL), aligned_edge=UL)
+    label = text(title, "small", color=title_color or COLORS["muted"]).move_to(
+        frame.get_corner(UL), aligned_edge=UL
+    )
     return frame, label.shift(0.12 * np.array([1.0, -1.0, 0.0]))
 
 

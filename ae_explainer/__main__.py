@@ -1,0 +1,9 @@
+"""``python -m ae_explainer`` is ``ae-explainer``."""
+
+from __future__ import annotations
+
+import sys
+
+from ae_explainer.cli import main
+
+sys.exit(main())

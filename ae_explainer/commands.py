@@ -1,0 +1,275 @@
+"""``ae-explainer list|render|video|lecture``: the chapters, rendered with the manim CLI.
+
+Each subcommand merges its settings in one order, defaults < ``--config``
+file < flags, and validates them with one model
+(:class:`ae_explainer.userconfig.CommandSettings`), which also gives the
+flags their choices and the defaults their help text. What differs between
+the commands (their default quality and output folder, whether they take
+``--format``) is :data:`COMMANDS`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from ae_explainer.console import ConsoleProgress
+from ae_explainer.userconfig import VIDEO_KEYS, CommandSettings
+from aecore.errors import AecoreError
+from scenes.settings import PACE_RANGE, QUALITIES, OneOf, default_of, describe_error
+
+if TYPE_CHECKING:
+    from ae_explainer.options import RenderOptions
+    from scenes.base import ChapterScene
+    from scenes.chapters import ChapterInfo
+
+__all__ = ["COMMANDS", "Command", "add_commands", "chapter_duration"]
+
+
+@dataclass(frozen=True)
+class Command:
+    """What sets one render command apart from the others."""
+
+    name: str
+    help: str
+    quality: str
+    """The default ``--quality``."""
+    out: str
+    """The default ``--out``."""
+    formats: bool
+    """Whether it takes ``--format``, ``--transparent`` and ``--force``."""
+
+
+COMMANDS: dict[str, Command] = {
+    c.name: c
+    for c in (
+        Command(
+            "render", "render chapters, one clip each (with .srt and .vtt subtitles)", "low", "renders", True
+        ),
+        Command(
+            "video", "render the whole explainer: the chapters joined into one video", "high", "renders", True
+        ),
+        Command(
+            "lecture",
+            "a lecture pack: clips, subtitles, 4K stills, contact sheet, slides",
+            "medium",
+            "renders/lecture",
+            False,
+        ),
+    )
+}
+"""The render commands by name: the one table of their defaults."""
+
+
+def chapter_duration(scene_cls: type[ChapterScene]) -> float:
+    """Seconds of video a chapter scene plays, found by running it without drawing."""
+    from manim import tempconfig
+    from manim.renderer.cairo_renderer import CairoRenderer
+
+    with tempconfig({"dry_run": True, "disable_caching": True, "verbosity": "ERROR", "progress_bar": "none"}):
+        scene = scene_cls(renderer=CairoRenderer(skip_animations=True))
+        scene.render()
+        return float(scene.renderer.time)
+
+
+def _cmd_list(a: argparse.Namespace) -> int:
+    from ae_explainer.options import RenderOptions
+    from ae_explainer.render import prepare_runs
+    from scenes.chapters import SCENES_IN_ORDER, chapter_infos
+
+    with ConsoleProgress(sys.stderr) as bars:  # the runs the chapters show, trained first; stdout: the table
+        prepare_runs(chapter_infos(), RenderOptions(quality=COMMANDS["render"].quality), bars.training)
+    rows = [("ch", "scene", "title", "duration")]
+    for info, cls in zip(chapter_infos(), SCENES_IN_ORDER, strict=True):
+        rows.append((str(info.number), info.name, info.title, f"{chapter_duration(cls):5.1f} s"))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    for r in rows:
+        print("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip())
+    return 0
+
+
+def _chapters(keys: list[str], where: str) -> list[ChapterInfo]:
+    from scenes.chapters import chapter_infos, find_chapter
+
+    try:
+        return [find_chapter(k) for k in keys] if keys else chapter_infos()
+    except KeyError as e:
+        raise AecoreError(f"{where}: {e.args[0]}") from None
+
+
+def _settings(a: argparse.Namespace, command: Command) -> tuple[RenderOptions, list[ChapterInfo], int, Path]:
+    """Merge defaults < ``--config`` file < flags; returns (options, chapters, jobs, out folder)."""
+    from ae_explainer.outputs import prepare_out
+    from ae_explainer.render import main_run_id
+    from ae_explainer.userconfig import load_user_config
+
+    given = {k: v for k in VIDEO_KEYS if (v := getattr(a, k, None)) is not None}
+    on_command_line = [*(getattr(a, "chapter_args", None) or []), *given.pop("chapters", [])]
+    if on_command_line:
+        given["chapters"] = on_command_line
+    video: dict[str, Any] = {}
+    run: dict[str, Any] = {}
+    if a.config:
+        user = load_user_config(a.config)
+        video, run = user.video, user.run
+
+    def where(key: str) -> str:
+        return f"--{key}" if key in given or not a.config else f"{a.config} [video] {key}"
+
+    try:
+        settings = CommandSettings.model_validate({"quality": command.quality, **video, **given, "run": run})
+    except ValidationError as e:
+        p = describe_error(e)
+        raise AecoreError(f"{where(str(p.loc[0]) if p.loc else 'config')}: {p.message}") from None
+    infos = _chapters([str(k) for k in settings.chapters or []], where("chapters"))
+    opts = settings.options()
+    if opts.run:
+        opts = opts.replace(run_id=main_run_id(opts))
+    return opts, infos, settings.jobs, prepare_out(Path(a.out))
+
+
+def _gif(progress: ConsoleProgress, clip: Path, gif: Path) -> None:
+    from ae_explainer.media import GIF_BUDGET_BYTES, to_gif
+
+    progress.line(f"  making {gif.name} (under {GIF_BUDGET_BYTES / 2**20:.0f} MiB) ...")
+    w, f = to_gif(clip, gif)
+    progress.line(f"  {gif} ({gif.stat().st_size / 2**20:.1f} MiB, {w} px, {f} fps)")
+
+
+def _cmd_render(a: argparse.Namespace) -> int:
+    from ae_explainer.render import chapter_path, render_chapters
+
+    opts, infos, jobs, out = _settings(a, COMMANDS["render"])
+    t0 = time.monotonic()
+    with ConsoleProgress() as progress:
+        clips = render_chapters(infos, opts, out, jobs=jobs, force=a.force, progress=progress)
+        if opts.format == "gif":
+            for info, clip in zip(infos, clips, strict=True):
+                _gif(progress, clip, chapter_path(info, opts, out, "gif"))
+    print(f"rendered {len(infos)} chapter(s) in {time.monotonic() - t0:.1f} s into {out}/", flush=True)
+    return 0
+
+
+def _cmd_video(a: argparse.Namespace) -> int:
+    from ae_explainer.lecture import join_explainer
+    from ae_explainer.render import render_chapters
+
+    opts, infos, jobs, out = _settings(a, COMMANDS["video"])
+    t0 = time.monotonic()
+    with ConsoleProgress() as progress:
+        clips = render_chapters(infos, opts, out, jobs=jobs, force=a.force, progress=progress)
+        progress.stage(f"joining {len(clips)} clip(s)")
+        video = join_explainer(clips, out / f"ae-explainer-{opts.tag()}.{opts.movie_ext}")
+        if opts.format == "gif":
+            _gif(progress, video, video.with_suffix(".gif"))
+    print(f"done in {time.monotonic() - t0:.0f} s: {video} (subtitles: {video.stem}.srt, .vtt)", flush=True)
+    return 0
+
+
+def _cmd_lecture(a: argparse.Namespace) -> int:
+    from ae_explainer.lecture import build_lecture
+
+    opts, infos, jobs, out = _settings(a, COMMANDS["lecture"])
+    if opts.format != "mp4" or opts.transparent:
+        raise AecoreError(
+            f"--config {a.config}: a lecture pack is made of mp4 clips; drop format and transparent"
+        )
+    t0 = time.monotonic()
+    with ConsoleProgress() as progress:
+        build_lecture(infos, opts, out, jobs=jobs, offline=not a.cdn, progress=progress)
+    print(
+        f"lecture pack in {time.monotonic() - t0:.0f} s: {out}/ (open {out}/slides/index.html to present)",
+        flush=True,
+    )
+    return 0
+
+
+def _chapter_list(text: str) -> list[str]:
+    """``--chapters 4,5,6``: the chapter keys."""
+    keys = [k.strip() for k in text.split(",") if k.strip()]
+    if not keys:
+        raise argparse.ArgumentTypeError(f"{text!r} names no chapter; give e.g. 4,5,6")
+    return keys
+
+
+def _add_render_flags(p: argparse.ArgumentParser, command: Command) -> None:
+    """The flags of ``command``: choices and defaults from :class:`CommandSettings`."""
+    fields = CommandSettings.model_fields
+
+    def default(name: str) -> Any:
+        return default_of(CommandSettings, name)
+
+    qualities = ", ".join(f"{q.name}={q}" for q in QUALITIES.values())
+    p.add_argument(
+        "--aspect", choices=OneOf.of(fields["aspect"]), help=f"frame shape (default {default('aspect')})"
+    )
+    p.add_argument(
+        "--quality", choices=OneOf.of(fields["quality"]), help=f"{qualities} (default {command.quality})"
+    )
+    p.add_argument(
+        "--theme",
+        choices=OneOf.of(fields["theme"]),
+        help=f"dark, or light for a white background (default {default('theme')})",
+    )
+    p.add_argument(
+        "--chapters", type=_chapter_list, help="comma-separated chapter numbers or scene names (default: all)"
+    )
+    p.add_argument(
+        "--jobs",
+        type=int,
+        help=f"chapters rendered at once in parallel processes (default {default('jobs')})",
+    )
+    lo, hi = PACE_RANGE
+    p.add_argument(
+        "--pace", type=float, help=f"scales every pause, {lo:g}-{hi:g} (default {default('pace')})"
+    )
+    p.add_argument(
+        "--captions",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help=f"draw the caption line (default: {'drawn' if default('captions') else 'not drawn'})",
+    )
+    p.add_argument("--config", metavar="FILE.toml", help="settings file ([video] and [run]); flags win")
+    p.add_argument("--out", default=command.out, help=f"output folder (default {command.out}/)")
+    if command.formats:
+        p.add_argument(
+            "--format",
+            choices=OneOf.of(fields["format"]),
+            help=f"container; gif stays under 15 MiB (default {default('format')})",
+        )
+        p.add_argument("--transparent", action="store_true", default=None, help="no background (mov or webm)")
+        p.add_argument("--force", action="store_true", help="render again even if the file is already there")
+
+
+def add_commands(sub: Any) -> None:
+    """Add ``list``, ``render``, ``video`` and ``lecture`` to the ``ae-explainer`` parser."""
+    from aecore.cache import runs_dir
+
+    ls = sub.add_parser("list", help="list the chapters: number, scene, title, duration")
+    ls.set_defaults(func=_cmd_list)
+    runs = (
+        f"Trained runs are cached in {runs_dir()} (set AE_EXPLAINER_RUNS to keep them elsewhere);"
+        " they are trained once, before any chapter renders."
+    )
+    actions = {"render": _cmd_render, "video": _cmd_video, "lecture": _cmd_lecture}
+    for command in COMMANDS.values():
+        p = sub.add_parser(command.name, help=command.help, epilog=runs)
+        if command.name == "render":
+            p.add_argument(
+                "chapter_args",
+                nargs="*",
+                metavar="CHAPTER",
+                help="chapter numbers or scene names (default: all)",
+            )
+        _add_render_flags(p, command)
+        if command.name == "lecture":
+            p.add_argument(
+                "--cdn", action="store_true", help="slides load reveal.js from a CDN (default: offline)"
+            )
+        p.set_defaults(func=actions[command.name])

@@ -1,0 +1,133 @@
+"""Running ``manim`` child processes in parallel, with progress read from the files they write.
+
+Each :class:`Job` runs one command (a chapter rendered by the manim CLI) with
+its own media folder; ``parallel`` of them run at once. Manim writes one
+partial movie file per animation into the job's media folder
+(``videos/.../partial_movie_files/<Scene>/``), so counting those files is the
+job's progress: nothing parses Manim's text output, which goes to a log file
+in the media folder and is kept beside the outputs only when the job fails.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import shutil
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ae_explainer.progress import JobProgress
+from aecore.errors import AecoreError
+
+__all__ = ["Job", "partial_movies", "run_jobs"]
+
+_POLL_SECONDS = 0.5
+
+
+@dataclass
+class Job:
+    """One child process: ``cmd`` run with ``env``, writing into the folder ``media``.
+
+    ``finish(media)`` is called once the command succeeded (it installs the
+    job's outputs); ``total`` is the number of animations the job will
+    write, when known (:func:`partial_movies` counts them as it goes).
+    """
+
+    label: str
+    cmd: list[str]
+    env: Mapping[str, str]
+    media: Path
+    finish: Callable[[Path], None]
+    total: int | None = None
+    done: int = field(default=0, init=False)
+    """Animations written so far (the highest count seen)."""
+    proc: subprocess.Popen[bytes] | None = field(default=None, init=False, repr=False)
+    cancelled: bool = field(default=False, init=False)
+
+
+def partial_movies(media: Path) -> int:
+    """How many partial movie files (one per animation) Manim has started under ``media``."""
+    return sum(1 for p in media.glob("videos/**/partial_movie_files/*/*") if p.suffix != ".txt")
+
+
+def _failure_line(log: str) -> str:
+    """The line of a manim log that says what went wrong (the last error line, else the last line)."""
+    lines = [ln.strip(" │|") for ln in log.splitlines() if ln.strip(" │|\t")]
+    for ln in reversed(lines):
+        if re.search(r"(Error|Exception|error:)", ln):
+            return ln.strip()
+    return lines[-1].strip() if lines else "no output"
+
+
+def _run_job(job: Job, logs: Path, progress: JobProgress, t0: float) -> None:
+    log = job.media / "manim.log"
+    with open(log, "wb") as fh:
+        if job.cancelled:
+            return
+        job.proc = subprocess.Popen(job.cmd, env=dict(job.env), stdout=fh, stderr=subprocess.STDOUT)
+        progress.job_started(job.label, job.total)
+        code = job.proc.wait()
+    if code != 0:
+        if job.cancelled:
+            raise AecoreError(f"{job.label}: stopped")
+        text = log.read_text(encoding="utf-8", errors="replace")
+        where = ""
+        with contextlib.suppress(OSError):
+            logs.mkdir(parents=True, exist_ok=True)
+            kept = logs / f"{job.label.replace(' ', '-')}.log"
+            shutil.copyfile(log, kept)
+            where = f" (log: {kept})"
+        raise AecoreError(f"{job.label}: manim failed (exit {code}): {_failure_line(text)}{where}")
+    job.finish(job.media)
+    progress.job_finished(job.label, time.monotonic() - t0)
+
+
+def _watch(jobs: Sequence[Job], progress: JobProgress, stop: threading.Event) -> None:
+    """Report each running job's animations as their partial movie files appear."""
+    while not stop.wait(_POLL_SECONDS):
+        for job in jobs:
+            if job.proc is None or job.proc.poll() is not None:
+                continue
+            # The newest file is the animation being written: the ones before it are done.
+            done = max(partial_movies(job.media) - 1, 0)
+            if done > job.done:
+                job.done = done
+                progress.job_advanced(job.label, done)
+
+
+def run_jobs(jobs: Sequence[Job], parallel: int, logs: Path, progress: JobProgress) -> None:
+    """Run ``jobs``, ``parallel`` at a time, reporting to ``progress``.
+
+    A job that fails (or an interrupt) stops the others; the first failure is
+    raised as one :class:`AecoreError` line naming the job, with its Manim
+    log copied into ``logs``.
+    """
+    if not jobs:
+        return
+    t0 = time.monotonic()
+    stop = threading.Event()
+    watcher = threading.Thread(target=_watch, args=(jobs, progress, stop), daemon=True)
+    watcher.start()
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
+            futures = [pool.submit(_run_job, j, logs, progress, t0) for j in jobs]
+            try:
+                finished, _ = wait(futures, return_when=FIRST_EXCEPTION)
+                for f in futures:
+                    if f in finished:
+                        f.result()
+            except BaseException:
+                # One job failed or the user interrupted: stop the others rather than wait for them.
+                for j in jobs:
+                    j.cancelled = True
+                    if j.proc is not None and j.proc.poll() is None:
+                        j.proc.terminate()
+                raise
+    finally:
+        stop.set()
+        watcher.join()

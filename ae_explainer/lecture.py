@@ -1,0 +1,316 @@
+"""``ae-explainer lecture``: one folder with everything a lecturer needs.
+
+::
+
+    lecture/
+      README.md                how to present it
+      explainer.mp4 .srt .vtt  the whole explainer, joined from the clips
+      clips/                   one clip per chapter, each with .srt and .vtt
+      stills/                  a 4K PNG of every chapter's key frame
+      contact-sheet.png        frames across the whole video, stamped with their times
+      slides/index.html        a reveal.js deck (manim-slides): one slide per chapter
+
+The deck works offline: reveal.js is fetched once from the npm registry
+(checked against its published SHA-512), cached, and copied into
+``slides/reveal.js/``, so the folder references no file outside itself.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import os
+import sys
+import tarfile
+import urllib.request
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ae_explainer.options import RenderOptions
+from ae_explainer.outputs import prepare_out
+from ae_explainer.progress import LogProgress, RenderProgress
+from aecore.errors import AecoreError
+from aecore.files import atomic_path, atomic_write
+
+if TYPE_CHECKING:
+    from scenes.chapters import ChapterInfo
+
+__all__ = [
+    "REVEAL_VERSION",
+    "build_lecture",
+    "contact_sheet",
+    "fetch_reveal",
+    "join_explainer",
+    "reveal_assets",
+    "reveal_cache_paths",
+    "write_slides",
+]
+
+REVEAL_VERSION = "6.0.1"
+"""The reveal.js release manim-slides 5.7.0's template is written for."""
+
+_REVEAL_SHA512 = "9eacArNIgqO2HGWOK+93gJNn+gvdGDVbSq+i2u3Ja9kjiHps0XNLpgYTZTYjKRH91uXy3clGimeGiw4umHG/tg=="
+_REVEAL_URL = f"https://registry.npmjs.org/reveal.js/-/reveal.js-{REVEAL_VERSION}.tgz"
+_REVEAL_FILES = (
+    "LICENSE",
+    "dist/reveal.css",
+    "dist/reveal.js",
+    "dist/theme/black.css",
+    "dist/theme/white.css",
+    "dist/plugin/notes.js",
+    "dist/plugin/markdown.js",
+    "dist/plugin/highlight/zenburn.css",
+)
+
+
+def join_explainer(clips: Sequence[Path], dest: Path) -> Path:
+    """Join chapter clips into ``dest`` (packets copied) with joined ``.srt`` and ``.vtt`` beside it."""
+    from ae_explainer.media import join_videos, video_seconds
+    from scenes.captions import join_srt, vtt_text
+
+    join_videos(clips, dest)
+    srt = join_srt([(c.with_suffix(".srt").read_text(encoding="utf-8"), video_seconds(c)) for c in clips])
+    try:
+        for path, text in ((dest.with_suffix(".srt"), srt), (dest.with_suffix(".vtt"), vtt_text(srt))):
+            atomic_write(path, text)
+    except OSError as e:
+        raise AecoreError(f"--out {dest.parent}: cannot write {dest.stem} subtitles ({e.strerror})") from None
+    return dest
+
+
+def _reveal_tarball() -> str:
+    return f"reveal.js-{REVEAL_VERSION}.tgz"
+
+
+def reveal_cache_paths() -> list[Path]:
+    """Where the reveal.js tarball is looked for, in order.
+
+    ``<venv>/share/ae-explainer/`` (``make`` fetches it there during set-up,
+    so tests and lectures never need the network), then the user's cache
+    folder (``$XDG_CACHE_HOME/ae-explainer``, ``~/.cache/ae-explainer``).
+    """
+    user = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ae-explainer"
+    return [Path(sys.prefix) / "share" / "ae-explainer" / _reveal_tarball(), user / _reveal_tarball()]
+
+
+def _checked(blob: bytes) -> bytes:
+    if base64.b64encode(hashlib.sha512(blob).digest()).decode() != _REVEAL_SHA512:
+        raise AecoreError(f"slides: reveal.js {REVEAL_VERSION} failed its SHA-512 check; fetch it again")
+    return blob
+
+
+def fetch_reveal(dest: Path | None = None) -> Path:
+    """Make sure a checked reveal.js tarball is on disk (fetched from the npm registry if missing).
+
+    ``dest`` defaults to the first of :func:`reveal_cache_paths` that can be
+    written. With ``AE_EXPLAINER_OFFLINE=1`` the network is never used.
+    """
+    for path in reveal_cache_paths() if dest is None else [dest]:
+        if path.is_file():
+            try:
+                _checked(path.read_bytes())
+                return path
+            except AecoreError:
+                path.unlink(missing_ok=True)
+    if os.environ.get("AE_EXPLAINER_OFFLINE") == "1":
+        raise AecoreError(
+            f"slides: reveal.js {REVEAL_VERSION} is not cached ({', '.join(map(str, reveal_cache_paths()))}) "
+            "and AE_EXPLAINER_OFFLINE=1; run 'make setup' or use --cdn"
+        )
+    try:
+        with urllib.request.urlopen(_REVEAL_URL, timeout=60) as resp:
+            blob = _checked(resp.read())
+    except OSError as e:
+        raise AecoreError(
+            f"slides: could not fetch reveal.js {REVEAL_VERSION} from the npm registry ({e}); "
+            "connect once, or use --cdn"
+        ) from None
+    last: OSError | None = None
+    for path in reveal_cache_paths() if dest is None else [dest]:
+        try:
+            return atomic_write(path, blob)
+        except OSError as e:
+            last = e
+    raise AecoreError(f"slides: cannot cache reveal.js ({last})")
+
+
+def reveal_assets(dest: Path) -> Path:
+    """Copy reveal.js's files the deck uses into ``dest`` (see :func:`fetch_reveal`).
+
+    The tarball is checked against the SHA-512 the registry publishes for
+    :data:`REVEAL_VERSION`; a mismatch or no network (and no cache) is an
+    error naming what to do.
+    """
+    blob = fetch_reveal().read_bytes()
+    with tarfile.open(fileobj=io.BytesIO(blob), mode="r:gz") as tar:
+        for name in _REVEAL_FILES:
+            member = tar.extractfile(f"package/{name}")
+            if member is None:
+                raise AecoreError(f"slides: reveal.js {REVEAL_VERSION} has no {name}")
+            target = dest / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(member.read())
+    return dest
+
+
+def write_slides(
+    clips: Sequence[Path], titles: Sequence[str], dest: Path, theme: str, size: tuple[int, int], offline: bool
+) -> Path:
+    """A reveal.js deck at ``dest`` (an ``.html`` file) with one slide per clip, via manim-slides.
+
+    Each slide plays its chapter once and waits; the chapter's captions are
+    the slide's speaker notes (press ``S`` in the browser).
+    """
+    import srt
+    from manim_slides.config import PresentationConfig, SlideConfig
+    from manim_slides.convert import RevealJS
+
+    from scenes.style import PALETTES
+
+    slides = []
+    for clip, title in zip(clips, titles, strict=True):
+        subs = clip.with_suffix(".srt")
+        notes = [c.content for c in srt.parse(subs.read_text(encoding="utf-8"))] if subs.is_file() else []
+        slides.append(SlideConfig(file=clip, rev_file=clip, notes="\n\n".join([title, *notes])))
+    background = PALETTES[theme]["background"]
+    pc = PresentationConfig(slides=slides, resolution=size, background_color=background)  # type: ignore[arg-type]
+    options: dict[str, Any] = {
+        "presentation_configs": [pc],
+        "title": "What an autoencoder represents",
+        "reveal_theme": "white" if theme == "light" else "black",
+        "background_color": background,
+    }
+    if offline:
+        reveal_assets(dest.parent / "reveal.js")
+        options["cdn_url"] = "reveal.js"
+    RevealJS(**options).convert_to(dest)
+    return dest
+
+
+def contact_sheet(video: Path, dest: Path, n: int = 24, columns: int = 6, width: int = 320) -> Path:
+    """One PNG of ``n`` frames spread across ``video``, each stamped with its time."""
+    import av
+    from PIL import Image, ImageDraw, ImageFont
+
+    from ae_explainer.media import video_seconds
+
+    total = video_seconds(video)
+    times = [total * (i + 0.5) / n for i in range(n)]
+    frames: list[tuple[float, Image.Image]] = []
+    with av.open(str(video)) as c:
+        stream = c.streams.video[0]
+        stream.thread_type = "AUTO"
+        want = iter(times)
+        t_next = next(want, None)
+        for frame in c.decode(stream):
+            if t_next is None:
+                break
+            if frame.time is not None and frame.time >= t_next:
+                img = frame.to_image()
+                frames.append((t_next, img.resize((width, round(img.height * width / img.width)))))
+                t_next = next(want, None)
+    if not frames:
+        raise AecoreError(f"contact sheet: no frames could be read from {video}")
+    h = frames[0][1].height
+    rows = (len(frames) + columns - 1) // columns
+    pad = 6
+    sheet = Image.new("RGB", (columns * (width + pad) + pad, rows * (h + pad) + pad), (40, 40, 40))
+    draw = ImageDraw.Draw(sheet)
+    try:
+        font: Any = ImageFont.truetype("DejaVuSans.ttf", 16)
+    except OSError:
+        font = ImageFont.load_default()
+    for i, (t, img) in enumerate(frames):
+        x, y = pad + (i % columns) * (width + pad), pad + (i // columns) * (h + pad)
+        sheet.paste(img, (x, y))
+        stamp = f"{int(t // 60)}:{t % 60:04.1f}"
+        draw.rectangle((x, y, x + 62, y + 20), fill=(0, 0, 0))
+        draw.text((x + 4, y + 2), stamp, fill=(255, 255, 255), font=font)
+    with atomic_path(dest, ".part.png") as tmp:
+        sheet.save(tmp, format="PNG")
+    return dest
+
+
+_README = """# {title}: lecture pack
+
+Made by `ae-explainer lecture` ({aspect}, {quality}, {theme} theme).
+
+- `slides/index.html`: the slide deck, one slide per chapter. Open it in a
+  browser (it works offline: every file it loads is in this folder). Each
+  slide plays its chapter once and stops.
+  - Right arrow or Space: next chapter; Left arrow: previous.
+  - `F`: full screen; `Esc`: overview of all chapters.
+  - `S`: speaker view, with the chapter's captions as notes.
+  To present from a USB stick, copy the whole folder and keep `slides/` next to
+  its `index_assets/` and `reveal.js/` folders.
+- `clips/`: one `.mp4` per chapter to embed in a course page or a slide of your
+  own, each with subtitles as `.srt` (video players, LMS) and `.vtt` (browsers).
+- `explainer.mp4`: the whole explainer, with `explainer.srt` and `explainer.vtt`.
+- `stills/`: a 4K PNG of each chapter's key frame, for printed notes and handouts.
+- `contact-sheet.png`: frames across the whole video with their times, to find a moment.
+
+Chapters:
+
+{chapters}
+"""
+
+
+def build_lecture(
+    infos: Sequence[ChapterInfo],
+    opts: RenderOptions,
+    out: Path,
+    jobs: int = 1,
+    offline: bool = True,
+    progress: RenderProgress | None = None,
+) -> Path:
+    """Write the lecture pack for ``infos`` rendered with ``opts`` into the folder ``out``.
+
+    ``progress`` hears about each stage, the training and the render jobs
+    (default: a few log records).
+    """
+    from ae_explainer.render import render_chapters, render_stills
+    from scenes.frame import frame_spec
+
+    report = progress or LogProgress()
+    prepare_out(out)
+    report.stage("lecture: chapter clips")
+    clips = render_chapters(infos, opts, out / "clips", jobs=jobs, progress=report)
+    report.stage("lecture: the whole explainer")
+    video = join_explainer(clips, out / "explainer.mp4")
+    report.stage("lecture: 4K stills of the key frames")
+    render_stills(infos, opts.replace(quality="4k"), out / "stills", jobs=jobs, progress=report)
+    report.stage("lecture: contact sheet")
+    contact_sheet(video, out / "contact-sheet.png")
+    report.stage("lecture: slides")
+    spec = frame_spec(opts.aspect, opts.quality)
+    write_slides(
+        clips,
+        [f"{i.number}. {i.title}" for i in infos],
+        out / "slides" / "index.html",
+        opts.theme,
+        (spec.pixel_width, spec.pixel_height),
+        offline,
+    )
+    chapters = "\n".join(
+        f"{k}. {i.title}: `clips/{c.name}`" for k, (i, c) in enumerate(zip(infos, clips, strict=True), 1)
+    )
+    readme = _README.format(
+        title="What an autoencoder represents",
+        aspect=opts.aspect,
+        quality=opts.quality,
+        theme=opts.theme,
+        chapters=chapters,
+    )
+    atomic_write(out / "README.md", readme)
+    return out
+
+
+if __name__ == "__main__":  # ``python -m ae_explainer.lecture fetch-reveal``: run by ``make`` during set-up
+    if sys.argv[1:] != ["fetch-reveal"]:
+        sys.exit("usage: python -m ae_explainer.lecture fetch-reveal")
+    try:
+        print(fetch_reveal())
+    except AecoreError as err:
+        sys.exit(f"error: {err}")

@@ -1,0 +1,173 @@
+"""Clips as files: frame counts, packet-copy joins and size-budgeted GIFs.
+
+Every function writes its result under a unique temporary name beside the
+destination and renames it when complete (:func:`aecore.files.atomic_path`),
+so a file under its final name is whole. Subtitles are
+:mod:`scenes.captions`'s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+from pathlib import Path
+
+from ae_explainer.outputs import WorkDir
+from aecore.errors import AecoreError
+from aecore.files import atomic_path
+
+__all__ = ["GIF_BUDGET_BYTES", "GIF_MAX_WIDTH", "join_videos", "to_gif", "video_frames", "video_seconds"]
+
+GIF_BUDGET_BYTES = 15 * 1024 * 1024
+"""GIFs stay under 15 MiB: below the upload limit of the common social platforms."""
+
+GIF_MAX_WIDTH = 480
+"""GIFs are at most 480 px wide (narrower and slower only when needed to fit the budget)."""
+
+# GIF frame times are whole centiseconds: these rates play at exactly their speed.
+_GIF_LADDER = (
+    (480, 25),
+    (480, 20),
+    (480, 10),
+    (400, 10),
+    (360, 10),
+    (320, 10),
+    (280, 10),
+    (240, 10),
+    (240, 5),
+)
+
+
+def video_frames(path: Path) -> int:
+    """The number of video frames in ``path`` (counted from its packets, no decoding)."""
+    import av
+
+    with av.open(str(path)) as c:
+        stream = c.streams.video[0]
+        return sum(1 for p in c.demux(stream) if p.size > 0)
+
+
+def video_seconds(path: Path) -> float:
+    """Duration of ``path``'s video stream: frames / frame rate."""
+    import av
+
+    with av.open(str(path)) as c:
+        rate = c.streams.video[0].average_rate
+    return video_frames(path) / float(rate) if rate else 0.0
+
+
+def join_videos(parts: Sequence[Path], dest: Path) -> None:
+    """Join clips of one format end to end by copying their packets (no re-encoding).
+
+    The clips must share codec, size and frame rate (chapters rendered with
+    the same options do). The list of parts lives in a work folder; ``dest``
+    is written beside itself and renamed.
+    """
+    import av
+
+    try:
+        with WorkDir(dest.parent) as work, atomic_path(dest, f".part{dest.suffix}") as tmp:
+            listing = work / "list.txt"
+            listing.write_text("".join(f"file 'file:{Path(p).resolve().as_posix()}'\n" for p in parts))
+            with (
+                av.open(str(listing), format="concat", options={"safe": "0"}) as src,
+                av.open(str(tmp), "w") as dst,
+            ):
+                s_in = src.streams.video[0]
+                s_out = dst.add_stream_from_template(template=s_in)
+                for packet in src.demux(s_in):
+                    if packet.dts is None:
+                        continue
+                    packet.dts = None
+                    packet.stream = s_out
+                    dst.mux(packet)
+    except OSError as e:
+        raise AecoreError(f"--out {dest.parent}: cannot write {dest.name} ({e.strerror or e})") from None
+
+
+def _encode_gif(src: Path, dest: Path, width: int, fps: int) -> int:
+    import av
+
+    with av.open(str(src)) as inp, av.open(str(dest), "w", format="gif") as out:
+        s_in = inp.streams.video[0]
+        graph = av.filter.Graph()
+        buf = graph.add_buffer(template=s_in)
+        fps_f = graph.add("fps", f"fps={fps}")
+        scale = graph.add("scale", f"w={width}:h=-2:flags=lanczos")
+        split = graph.add("split")
+        palettegen = graph.add("palettegen", "stats_mode=diff")
+        paletteuse = graph.add("paletteuse", "dither=bayer:bayer_scale=5:diff_mode=rectangle")
+        sink = graph.add("buffersink")
+        buf.link_to(fps_f)
+        fps_f.link_to(scale)
+        scale.link_to(split)
+        split.link_to(palettegen, 0, 0)
+        split.link_to(paletteuse, 1, 0)
+        palettegen.link_to(paletteuse, 0, 1)
+        paletteuse.link_to(sink)
+        graph.configure()
+        s_out = out.add_stream("gif", rate=fps)
+        s_out.codec_context.time_base = Fraction(1, fps)
+        s_out.pix_fmt = "pal8"
+        height = round(s_in.height * width / s_in.width / 2) * 2
+        s_out.width, s_out.height = width, height
+        for frame in inp.decode(s_in):
+            graph.push(frame)
+        graph.push(None)
+        n = 0
+        while True:
+            try:
+                out_frame = graph.vpull()
+            except (av.error.EOFError, av.error.BlockingIOError):
+                break
+            out_frame.pts = n
+            out_frame.time_base = Fraction(1, fps)
+            n += 1
+            out.mux(s_out.encode(out_frame))
+        out.mux(s_out.encode())
+    return dest.stat().st_size
+
+
+def to_gif(
+    src: Path, dest: Path, budget: int = GIF_BUDGET_BYTES, max_width: int = GIF_MAX_WIDTH
+) -> tuple[int, int]:
+    """Convert the clip ``src`` to a GIF under ``budget`` bytes; returns the ``(width, fps)`` used.
+
+    Starts at ``max_width`` px and the highest of 25, 20 or 10 frames per
+    second the clip has, and steps down the
+    width and frame rate (estimating the size from the last try) until it
+    fits; a clip too long for even 240 px at 6 fps is an error.
+    """
+    import av
+
+    with av.open(str(src)) as c:
+        src_fps = float(c.streams.video[0].average_rate or 0)
+    ladder = [(w, f) for w, f in _GIF_LADDER if w <= max_width and f <= src_fps] or [(max_width, 5)]
+    try:
+        with atomic_path(dest, ".part.gif") as tmp:
+            w, f = _fit_gif(src, tmp, ladder, budget)
+    except OSError as e:
+        raise AecoreError(f"--out {dest.parent}: cannot write {dest.name} ({e.strerror or e})") from None
+    return w, f
+
+
+def _fit_gif(src: Path, tmp: Path, ladder: Sequence[tuple[int, int]], budget: int) -> tuple[int, int]:
+    """Encode ``src`` into ``tmp`` down ``ladder`` until it fits ``budget``; returns the rung used."""
+    i = 0
+    while True:
+        w, f = ladder[i]
+        size = _encode_gif(src, tmp, w, f)
+        if size <= budget:
+            return w, f
+        per_unit = size / (w * w * f)
+        rest = [
+            j
+            for j in range(i + 1, len(ladder))
+            if per_unit * ladder[j][0] ** 2 * ladder[j][1] <= 0.92 * budget
+        ]
+        if i + 1 >= len(ladder):
+            raise AecoreError(
+                f"--format gif: {src.name} is too long for a {budget / 2**20:.1f} MiB GIF even at "
+                f"{w} px and {f} fps; render single chapters (--chapters) instead"
+            )
+        i = rest[0] if rest else len(ladder) - 1

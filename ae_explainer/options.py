@@ -1,0 +1,116 @@
+"""How chapters are rendered: :class:`RenderOptions`, the scene settings plus frame and container.
+
+The fields, their choices and their defaults are defined once, on the models:
+:class:`scenes.settings.SceneSettings` (theme, captions, pace, run) and
+:class:`RenderOptions` (aspect, quality, format, transparent). The settings
+file and the command line (:mod:`ae_explainer.userconfig`,
+:mod:`ae_explainer.commands`) read them from here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Annotated, Any, Self
+
+from pydantic import ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
+
+from scenes.settings import ASPECTS, QUALITIES, Flag, OneOf, SceneSettings, default_of
+
+__all__ = ["ALPHA_FORMATS", "FORMATS", "Aspect", "Format", "QualityName", "RenderOptions"]
+
+FORMATS = ("mp4", "webm", "gif", "mov")
+"""``--format`` choices: the video container (gif is made from an mp4 render)."""
+
+ALPHA_FORMATS = ("mov", "webm")
+"""The formats with an alpha channel (``--transparent``)."""
+
+Aspect = Annotated[str, OneOf(tuple(ASPECTS))]
+"""One of :data:`scenes.settings.ASPECTS`."""
+
+QualityName = Annotated[str, OneOf(tuple(QUALITIES))]
+"""One of :data:`scenes.settings.QUALITIES`."""
+
+Format = Annotated[str, OneOf(FORMATS)]
+"""One of :data:`FORMATS`."""
+
+
+class RenderOptions(SceneSettings):
+    """How the chapters are rendered; every field is a flag of ``ae-explainer render``.
+
+    Parameters
+    ----------
+    aspect, quality
+        See :data:`scenes.settings.ASPECTS` and :data:`scenes.settings.QUALITIES`.
+        ``quality`` has no default here: each command has its own
+        (:data:`ae_explainer.commands.COMMANDS`).
+    format
+        ``mp4``, ``webm``, ``mov`` or ``gif`` (a GIF is made from an mp4 render).
+    transparent
+        A transparent background (for overlays): needs ``mov`` or ``webm``.
+    theme, captions, pace, run
+        See :class:`scenes.settings.SceneSettings`.
+    run_id
+        A short id of the main run's content (:func:`ae_explainer.render.main_run_id`),
+        which names the files when ``run`` changes the main run.
+    """
+
+    aspect: Aspect = "16:9"
+    quality: QualityName
+    format: Format = "mp4"
+    transparent: Flag = False
+    run_id: str = ""
+
+    @field_validator("transparent")
+    @classmethod
+    def _needs_alpha(cls, transparent: bool, info: ValidationInfo) -> bool:
+        fmt = info.data.get("format")
+        if transparent and fmt is not None and fmt not in ALPHA_FORMATS:
+            raise PydanticCustomError(
+                "expected",
+                f"{fmt} has no alpha channel; use --format {' or '.join(ALPHA_FORMATS)}",
+            )
+        return transparent
+
+    def replace(self, **changes: Any) -> Self:
+        """A copy with ``changes``, validated like the original (unlike ``model_copy``)."""
+        return self.model_validate({**self.model_dump(), **changes})
+
+    @property
+    def movie_ext(self) -> str:
+        """The container Manim writes (``mp4`` for a GIF, which is converted afterwards)."""
+        return "mp4" if self.format == "gif" else self.format
+
+    def tag(self) -> str:
+        """The part of output names that tells these options apart, e.g. ``9x16-low-dark``."""
+        parts = [self.aspect.replace(":", "x"), self.quality, self.theme]
+        if self.transparent:
+            parts.append("transparent")
+        if not self.captions:
+            parts.append("nocaptions")
+        if self.pace != default_of(SceneSettings, "pace"):
+            parts.append(f"pace{self.pace:g}")
+        if self.run:
+            blob = json.dumps(sorted(self.run.items()))
+            parts.append("run-" + (self.run_id or hashlib.sha256(blob.encode()).hexdigest()[:6]))
+        return "-".join(parts)
+
+    def index_text(self) -> str:
+        """The options as the render index keys a movie on them (a GIF shares its mp4's).
+
+        The text is the one the index has always used, so renders made before
+        stay reusable.
+        """
+        fields = {
+            "aspect": self.aspect,
+            "quality": self.quality,
+            "fmt": self.movie_ext,
+            "theme": self.theme,
+            "transparent": self.transparent,
+            "captions": self.captions,
+            "pace": self.pace,
+            "run": tuple(sorted(self.run.items())),
+            "run_id": self.run_id,
+        }
+        return f"RenderOptions({', '.join(f'{k}={v!r}' for k, v in fields.items())})"

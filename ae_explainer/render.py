@@ -1,0 +1,280 @@
+"""Rendering chapters into files: clips with subtitles, and stills of their key frames.
+
+Every chapter is rendered by the ``manim`` CLI in its own child process (a
+job, :mod:`ae_explainer.jobs`). The runs the chapters show are trained first,
+once each. A finished file appears under its final name only when complete
+(it is written in a private work folder and renamed), and a file already
+rendered from the same inputs (options, the chapter's code, the bytes of the
+runs it shows, Manim's version) is reused instead of rendered again:
+``.ae-explainer-index.json`` in the output folder records what made each
+file and checks that every file of an output is whole before reusing it.
+See :mod:`ae_explainer.outputs` for the folder's rules.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ae_explainer.jobs import Job, partial_movies, run_jobs
+from ae_explainer.options import RenderOptions
+from ae_explainer.outputs import Index, WorkDir, code_digest, install, prepare_out
+from ae_explainer.progress import LogProgress, RenderProgress
+from aecore.cache import ProgressFn
+from aecore.errors import AecoreError
+
+if TYPE_CHECKING:
+    from aecore.config import TrainConfig
+    from scenes.base import ChapterScene
+    from scenes.chapters import ChapterInfo
+
+__all__ = [
+    "LOGS_NAME",
+    "chapter_path",
+    "chapter_runs",
+    "main_run_id",
+    "prepare_runs",
+    "render_chapters",
+    "render_stills",
+    "scene_class",
+]
+
+LOGS_NAME = ".ae-explainer-logs"
+"""The folder, inside an output folder, where the Manim log of a failed job is kept."""
+
+_Finish = Callable[[Path, Path], list[Path]]
+"""``finish(media_dir, target)``: install what a job wrote for ``target``; returns the output's files."""
+
+
+def chapter_path(info: ChapterInfo, opts: RenderOptions, out: Path, ext: str | None = None) -> Path:
+    """Where a chapter's clip goes: ``chNN-Scene-<tag>.<ext>``."""
+    return out / f"ch{info.number:02d}-{info.name}-{opts.tag()}.{ext or opts.movie_ext}"
+
+
+@contextlib.contextmanager
+def _scene_env(opts: RenderOptions) -> Iterator[None]:
+    """``os.environ`` with the settings of ``opts``, as the scenes see them in a job."""
+    saved = dict(os.environ)
+    os.environ.update(opts.env())
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def scene_class(info: ChapterInfo) -> type[ChapterScene]:
+    """The scene class of chapter ``info``."""
+    from scenes.chapters import SCENES_IN_ORDER
+
+    return next(c for c in SCENES_IN_ORDER if c.__name__ == info.name)
+
+
+def chapter_runs(info: ChapterInfo, opts: RenderOptions) -> list[TrainConfig]:
+    """The training configs chapter ``info`` shows, with the run of ``opts``."""
+    with _scene_env(opts):
+        return list(scene_class(info).run_configs())
+
+
+def main_run_id(opts: RenderOptions) -> str:
+    """A short id of the main run's content (config, data and trainer) under ``opts``."""
+    from aecore.cache import run_path
+    from scenes.runs import main_config_2d
+
+    with _scene_env(opts):
+        return run_path(main_config_2d()).stem.rsplit("-", 1)[-1][:6]
+
+
+def prepare_runs(
+    infos: Sequence[ChapterInfo], opts: RenderOptions, progress: ProgressFn | None = None
+) -> dict[str, list[str]]:
+    """Train every run the chapters need, once each, before any job starts.
+
+    Returns the SHA-256 of each chapter's run files by scene name: the content
+    its clip depends on. ``progress`` is called while a run trains.
+    """
+    from aecore.cache import ensure_run
+    from aecore.files import file_sha256
+
+    paths: dict[str, Path] = {}
+    out: dict[str, list[str]] = {}
+    for info in infos:
+        digests = []
+        for cfg in chapter_runs(info, opts):
+            key = json.dumps(cfg.to_dict(), sort_keys=True)
+            if key not in paths:
+                paths[key] = ensure_run(cfg, progress=progress)
+            digests.append(file_sha256(paths[key]))
+        out[info.name] = digests
+    return out
+
+
+def _hash(*parts: object) -> str:
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:16]
+
+
+def _key(digest: str, runs: Sequence[str], scene: str, opts: RenderOptions, kind: str) -> str:
+    """What one output depends on, hashed: the chapter's code, its runs' bytes, options and kind."""
+    return _hash(digest, list(runs), scene, opts.index_text(), kind)
+
+
+def _count_key(digest: str, runs: Sequence[str], scene: str, opts: RenderOptions) -> str:
+    """What a chapter's number of animations depends on (not the pixels, colours or container)."""
+    return _hash(digest, list(runs), scene, opts.aspect, opts.captions, opts.pace)
+
+
+def _manim_cmd(frame_cfg: Path, media: Path, name: str, info: ChapterInfo, extra: Sequence[str]) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "manim",
+        "render",
+        "--disable_caching",
+        "--progress_bar",
+        "none",
+        "--config_file",
+        str(frame_cfg),
+        "--media_dir",
+        str(media),
+        "-o",
+        name,
+        *extra,
+        str(info.file),
+        info.name,
+    ]
+
+
+def _render_each(
+    infos: Sequence[ChapterInfo],
+    opts: RenderOptions,
+    out: Path,
+    kind: str,
+    ext: str,
+    extra: Sequence[str],
+    finish: _Finish,
+    jobs: int,
+    force: bool,
+    progress: RenderProgress,
+    env_extra: dict[str, str] | None = None,
+) -> list[Path]:
+    """Render every chapter of ``infos`` as one ``kind`` of output (clip or still) into ``out``.
+
+    The runs the chapters show are trained first (once each); then each
+    chapter runs the manim CLI in a job with the frame of ``opts`` and
+    Manim's output named ``kind``. ``finish(media_dir, target)`` installs what
+    it wrote and returns the files of the output. Outputs already in ``out``
+    from the same inputs, and whole, are reused unless ``force``.
+    """
+    from scenes.frame import frame_spec
+
+    prepare_out(out)
+    runs = prepare_runs(infos, opts, progress.training)
+    index = Index(out)
+    spec = frame_spec(opts.aspect, opts.quality)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **opts.env(), **(env_extra or {})}
+    targets = [chapter_path(i, opts, out, ext) for i in infos]
+    with WorkDir(out) as work:
+        todo: list[Job] = []
+        for info, target in zip(infos, targets, strict=True):
+            digest = code_digest([info.file])
+            key = _key(digest, runs[info.name], info.name, opts, kind)
+            if not force and index.fresh(target, key):
+                progress.reused(target)
+                continue
+            count_key = _count_key(digest, runs[info.name], info.name, opts) if kind == "clip" else None
+            media = work / f"ch{info.number:02d}"
+            media.mkdir()
+            frame_cfg = media / "frame.cfg"
+            frame_cfg.write_text(spec.cfg_text())
+            todo.append(
+                Job(
+                    label=f"ch{info.number:02d}" + ("" if kind == "clip" else f" {kind}"),
+                    cmd=_manim_cmd(frame_cfg, media, kind, info, extra),
+                    env=env,
+                    media=media,
+                    finish=_installer(finish, target, key, count_key, index),
+                    total=index.animations(count_key) if count_key else None,
+                )
+            )
+        progress.planned(kind, len(todo), len(infos), jobs, out)
+        run_jobs(todo, jobs, out / LOGS_NAME, progress)
+    return targets
+
+
+def _installer(
+    finish: _Finish, target: Path, key: str, count_key: str | None, index: Index
+) -> Callable[[Path], None]:
+    """What a job calls with its media folder: stage the outputs, install them, record them.
+
+    A clip's record keeps its number of animations under ``count_key``, so
+    the next render of the chapter with other pixels knows how many to expect.
+    """
+
+    def done(media: Path) -> None:
+        animations = partial_movies(media) if count_key else None
+        files = finish(media, target)
+        index.record(target, key, files, count_key=count_key, animations=animations)
+
+    return done
+
+
+def render_chapters(
+    infos: Sequence[ChapterInfo],
+    opts: RenderOptions,
+    out: Path,
+    jobs: int = 1,
+    force: bool = False,
+    progress: RenderProgress | None = None,
+) -> list[Path]:
+    """Render each chapter's clip (with ``.srt`` and ``.vtt`` beside it) into ``out``.
+
+    Returns the movie files in chapter order. Clips already in ``out`` with
+    the same inputs, and whole (the movie and both subtitle files), are
+    reused unless ``force``. ``progress`` hears about training, reuse and
+    jobs (default: a few log records, :class:`~ae_explainer.progress.LogProgress`).
+    """
+    from scenes.captions import vtt_text
+
+    def finish(media: Path, target: Path) -> list[Path]:
+        (video,) = media.rglob(f"clip.{opts.movie_ext}")
+        srt = video.with_suffix(".srt")
+        vtt = media / "clip.vtt"
+        try:
+            vtt.write_text(vtt_text(srt.read_text(encoding="utf-8")), encoding="utf-8")
+        except OSError as e:
+            raise AecoreError(f"--out {out}: cannot write {target.name} ({e.strerror})") from None
+        staged = {target: video, target.with_suffix(".srt"): srt, target.with_suffix(".vtt"): vtt}
+        install(staged)
+        return list(staged)
+
+    extra = ["--format", opts.movie_ext] + (["--transparent"] if opts.transparent else [])
+    return _render_each(
+        infos, opts, out, "clip", opts.movie_ext, extra, finish, jobs, force, progress or LogProgress()
+    )
+
+
+def render_stills(
+    infos: Sequence[ChapterInfo],
+    opts: RenderOptions,
+    out: Path,
+    jobs: int = 1,
+    progress: RenderProgress | None = None,
+) -> list[Path]:
+    """A PNG of each chapter's key frame (:meth:`scenes.base.ChapterScene.key_frame`) at ``opts.quality``."""
+
+    def finish(media: Path, target: Path) -> list[Path]:
+        (png,) = media.rglob("still*.png")
+        install({target: png})
+        return [target]
+
+    extra = ["-s"] + (["--transparent"] if opts.transparent else [])
+    stop = {"AE_EXPLAINER_STOP_AT_KEY_FRAME": "1"}
+    return _render_each(
+        infos, opts, out, "still", "png", extra, finish, jobs, False, progress or LogProgress(), stop
+    )

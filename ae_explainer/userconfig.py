@@ -1,0 +1,190 @@
+"""``--config FILE.toml``: a viewer's render settings in one file, validated field by field.
+
+Example (every key is optional; flags on the command line win over the file)::
+
+    [video]
+    aspect = "9:16"        # 16:9 | 9:16 | 1:1
+    quality = "medium"     # low | medium | high | 4k
+    format = "mp4"         # mp4 | webm | gif | mov
+    theme = "light"        # dark | light
+    transparent = false    # true needs format "mov" or "webm"
+    captions = true        # draw the caption line (subtitle files are written either way)
+    pace = 0.5             # scales every pause; 1.0 is twice as slow
+    chapters = [4, 5, 6]   # numbers or scene names; default: all
+    jobs = 2               # chapters rendered at once
+
+    [run]                  # the run behind chapters 1-6 and 11
+    data = "spiral"        # arc | spiral | circle | blob, or a .csv/.npy file of N x 2 points
+    latent_dim = 1         # the 2-D chapters draw a 1-D latent axis: k must be 1
+    seed = 3
+    steps = 4000
+
+The ``[video]`` keys are the fields of :class:`CommandSettings` (all but
+``run``), with their types, choices and ranges; ``[run]`` is
+:class:`scenes.settings.RunOverrides`. The command line validates its flags
+with the same model, so a value is judged, and its default taken, in one
+place.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    TypeAdapter,
+    ValidationError,
+    create_model,
+)
+from pydantic.fields import FieldInfo
+
+from ae_explainer.options import RenderOptions
+from aecore.errors import AecoreError
+from scenes.settings import Expect, RunOverrides, describe_error
+
+__all__ = ["VIDEO_KEYS", "CommandSettings", "UserConfig", "load_user_config"]
+
+Chapters = Annotated[
+    list[Annotated[int, Strict()] | Annotated[str, Strict()]],
+    Field(min_length=1),
+    Expect(
+        "a list of chapter numbers or scene names, e.g. [4, 5]",
+        out_of_range="a list of at least one chapter, e.g. [4, 5, 6]",
+    ),
+    AfterValidator(lambda keys: [str(k) for k in keys]),
+]
+"""Chapter numbers or scene names (as strings)."""
+
+Jobs = Annotated[int, Strict(), Field(ge=1), Expect("a whole number", out_of_range="at least 1")]
+"""How many chapters render at once."""
+
+
+class CommandSettings(RenderOptions):
+    """What one ``render``, ``video`` or ``lecture`` does: the render options, the chapters, the jobs.
+
+    Parameters
+    ----------
+    chapters
+        Chapter numbers or scene names (``None``: all).
+    jobs
+        Chapters rendered at once, each in its own process.
+    """
+
+    chapters: Chapters | None = None
+    jobs: Jobs = 1
+
+    def options(self) -> RenderOptions:
+        """The render options alone (what the output files depend on)."""
+        return RenderOptions.model_validate(self.model_dump(include=set(RenderOptions.model_fields)))
+
+
+VIDEO_KEYS: tuple[str, ...] = tuple(k for k in CommandSettings.model_fields if k not in ("run", "run_id"))
+"""The keys of ``[video]``: every setting of a command but the run (``[run]``) and its id."""
+
+
+def _unset(f: FieldInfo) -> tuple[Any, None]:
+    """Field ``f``'s type and checks (its metadata), with no default: the key may be missing."""
+    return (Annotated[(f.annotation, *f.metadata)] if f.metadata else f.annotation), None
+
+
+_VideoTable: type[BaseModel] = create_model(  # [video]: the fields of CommandSettings, no cross-checks
+    "VideoTable",
+    __config__=ConfigDict(extra="forbid"),
+    **{k: _unset(f) for k, f in CommandSettings.model_fields.items() if k in VIDEO_KEYS},  # type: ignore[call-overload]
+)
+_RUN = TypeAdapter(RunOverrides)
+
+
+@dataclass
+class UserConfig:
+    """Settings read from a TOML file: only the keys the file sets."""
+
+    video: dict[str, Any] = field(default_factory=dict)
+    run: dict[str, Any] = field(default_factory=dict)
+
+
+def _fail(where: str, msg: str) -> AecoreError:
+    return AecoreError(f"{where}: {msg}")
+
+
+def _section_error(where: str, section: str, keys: tuple[str, ...], err: ValidationError) -> AecoreError:
+    p = describe_error(err)
+    if p.unknown_key:
+        return _fail(f"{where} [{section}]", f"unknown key {p.loc[-1]!r}; use {', '.join(keys)}")
+    return _fail(f"{where} [{section}] {p.loc[0]}", p.message)
+
+
+def _check_run(where: str, run: dict[str, Any], base: Path) -> dict[str, Any]:
+    """What the types cannot say: the data exists (relative to the file), is 2-D, and trains."""
+    from aecore.config import TrainConfig
+    from aecore.datasets import DATASETS, dataset_dim, load_user_data
+    from scenes.settings import RUN_KEYS
+
+    out = dict(run)
+    data = out.get("data")
+    if data is not None and data not in DATASETS:
+        path = (base / data).resolve()
+        if not path.is_file():
+            raise _fail(
+                f"{where} [run] data",
+                f"no data set or file {data!r}; use one of {', '.join(DATASETS)}, or a file",
+            )
+        out["data"] = str(path)
+    if out.get("latent_dim", 1) != 1:
+        raise _fail(f"{where} [run] latent_dim", "the 2-D chapters draw a 1-D latent axis; k must be 1")
+    data = out.get("data", TrainConfig().data)
+    try:
+        dim = dataset_dim(data) if data in DATASETS else int(load_user_data(data).shape[1])
+    except AecoreError as e:
+        raise _fail(f"{where} [run] data", str(e).removeprefix("--data: ")) from None
+    if dim != 2:
+        raise _fail(
+            f"{where} [run] data", f"{Path(data).name} is {dim}-D; the 2-D chapters need points in R^2"
+        )
+    try:
+        TrainConfig(**{"latent_dim": 1, **out}).validate(data_dim=2)
+    except AecoreError as e:
+        flag, _, msg = str(e).partition(": ")
+        key = flag.removeprefix("--").replace("-", "_")
+        if flag.startswith("--") and key in RUN_KEYS:  # name the file's key, not the flag
+            raise _fail(f"{where} [run] {key}", msg) from None
+        raise _fail(f"{where} [run]", str(e)) from None
+    return out
+
+
+def load_user_config(path: str | Path) -> UserConfig:
+    """Read and validate ``path``; :class:`AecoreError` names the file, section and key that are wrong."""
+    from scenes.settings import RUN_KEYS
+
+    p = Path(path)
+    where = str(path)
+    if not p.is_file():
+        raise _fail(f"--config {where}", "no such file; give a .toml file")
+    try:
+        doc = tomllib.loads(p.read_text(encoding="utf-8-sig"))
+    except tomllib.TOMLDecodeError as e:
+        raise _fail(where, f"not valid TOML ({e})") from None
+    except UnicodeDecodeError:
+        raise _fail(where, "not a text file; give a .toml file") from None
+    unknown = sorted(set(doc) - {"video", "run"})
+    if unknown:
+        raise _fail(where, f"unknown section(s) {', '.join(unknown)}; use [video] and [run]")
+    for section in ("video", "run"):
+        if section in doc and not isinstance(doc[section], dict):
+            raise _fail(where, f"{section} must be a [{section}] table")
+    try:
+        video = _VideoTable.model_validate(doc.get("video", {})).model_dump(exclude_unset=True)
+    except ValidationError as e:
+        raise _section_error(where, "video", VIDEO_KEYS, e) from None
+    try:
+        run = dict(_RUN.validate_python(doc.get("run", {})))
+    except ValidationError as e:
+        raise _section_error(where, "run", RUN_KEYS, e) from None
+    return UserConfig(video=video, run=_check_run(where, run, p.parent))

@@ -1,0 +1,88 @@
+"""Chapter 9: approximate, don't interpolate.
+
+A well-fit M passes near the data, not through it. An overfit run (few
+points, a large network, long training) passes through every x_j and swings
+between them, while fresh points from the same distribution stay far from M.
+The residuals on screen are aecore's (:func:`aecore.residuals`).
+"""
+
+from __future__ import annotations
+
+from manim import Create, FadeIn
+
+from aecore import Run, TrainConfig, cached_run
+from aecore.residuals import residuals
+from scenes.base import ChapterScene
+from scenes.mobjects.clouds import SegmentBundle
+from scenes.pictures.columns import RunColumn, column_rects
+from scenes.runs import OVERFIT, WELL_FIT
+from scenes.style import COLORS
+
+__all__ = ["ApproximateNotInterpolate", "residual_note"]
+
+
+def residual_note(run: Run) -> str:
+    """The line of numbers shown under a run: mean residual on training and held-out points."""
+    r = residuals(run)
+    return f"train {r.train:.3f}   held-out {r.held_out:.3f}"
+
+
+class ApproximateNotInterpolate(ChapterScene):
+    """A well-fit M beside an overfit one, with held-out points and their residuals."""
+
+    chapter = 9
+    title = "Approximate, don't interpolate"
+    held_out_shown = 40
+
+    @classmethod
+    def run_configs(cls) -> tuple[TrainConfig, ...]:
+        """The well-fit and the overfit run."""
+        return (WELL_FIT, OVERFIT)
+
+    def construct(self) -> None:
+        self.next_section(self.title)
+        runs = (cached_run(WELL_FIT), cached_run(OVERFIT))
+        titles = ("300 points, small network", "12 points, big network, long training")
+        rects = column_rects(with_latent=False, note=residual_note(runs[0]))
+        cols = [
+            RunColumn(run, data_rect, None, title)
+            for run, (data_rect, _), title in zip(runs, rects, titles, strict=True)
+        ]
+
+        # A good fit.
+        good, bad = cols
+        self.caption("A good M passes near the data, not through it")
+        self.play(FadeIn(good.panel), FadeIn(good.data_dots), run_time=1.0)
+        self.play(Create(good.manifold), FadeIn(good.residuals), run_time=2.0)
+        good.add(good.residuals)
+        self.wait(1.5)
+
+        # An interpolating one.
+        self.caption("Few points, a big network, long training: M goes through every x")
+        self.play(FadeIn(bad.panel), FadeIn(bad.data_dots), run_time=1.0)
+        self.play(Create(bad.manifold), FadeIn(bad.residuals), run_time=2.0)
+        bad.add(bad.residuals)
+        self.wait(2.0)
+
+        # Fresh points from the same distribution.
+        self.caption("Fresh points from the same distribution, and their reconstructions")
+        for col in cols:
+            r = residuals(col.run)
+            x = r.held_out_data[: self.held_out_shown]
+            rings = col.dots_at(x, COLORS["text"], hollow=True)
+            recon = col.run.forward(x)[-1]
+            gaps = SegmentBundle(col.panel.to_scene(x), col.panel.to_scene(recon), COLORS["recon"], 2.0)
+            self.play(FadeIn(rings), Create(gaps), run_time=1.5)
+            col.add(rings, gaps)
+        self.wait(1.5)
+
+        # The numbers.
+        self.caption("Mean residual ‖x − x̂‖ on training and on held-out points")
+        notes = [col.note(residual_note(col.run)) for col in cols]
+        self.play(*(FadeIn(n) for n in notes))
+        for col, n in zip(cols, notes, strict=True):
+            col.add(n)
+        self.wait(2.5)
+        self.caption("Near-zero training error, large held-out error: memorised, not learned")
+        self.wait(3.0)
+        self.key_frame()

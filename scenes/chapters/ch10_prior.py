@@ -1,0 +1,98 @@
+"""Chapter 10: new samples need a prior.
+
+Latents drawn from a naive distribution (uniform over the box of the plain
+autoencoder's latents) often fall where the z_j are sparse, and decode onto
+the faded, unreliable part of M. A VAE trained by the same trainer keeps its
+latents close to N(0, 1), so samples from that prior land where M is
+reliable. The fractions on screen and the red samples use aecore's one
+threshold, :data:`aecore.priors.RELIABLE_THRESHOLD` (:mod:`aecore.priors`).
+"""
+
+from __future__ import annotations
+
+from manim import FadeIn, LaggedStart, VGroup
+
+from aecore import Run, TrainConfig, cached_run
+from aecore.priors import RELIABLE_THRESHOLD, PriorDraw, draw_prior
+from scenes.base import ChapterScene
+from scenes.pictures.columns import RunColumn, column_rects
+from scenes.runs import PRIOR_AE, PRIOR_VAE
+from scenes.style import COLORS
+
+__all__ = ["NewSamplesNeedAPrior", "prior_draws"]
+
+SAMPLE_PRIORS = ("uniform", "normal")
+"""The naive prior for the plain autoencoder, the VAE's own prior for the VAE."""
+
+
+def prior_draws(runs: tuple[Run, Run], n: int = 2000) -> list[PriorDraw]:
+    """aecore's prior draws for the plain autoencoder (naive box) and the VAE (N(0, 1))."""
+    return [draw_prior(run, kind, n=n, seed=0) for run, kind in zip(runs, SAMPLE_PRIORS, strict=True)]
+
+
+class NewSamplesNeedAPrior(ChapterScene):
+    """Prior samples decoded by a plain autoencoder and by a VAE."""
+
+    chapter = 10
+    title = "New samples need a prior"
+    samples_shown = 120
+
+    @classmethod
+    def run_configs(cls) -> tuple[TrainConfig, ...]:
+        """The plain autoencoder and its VAE twin."""
+        return (PRIOR_AE, PRIOR_VAE)
+
+    def construct(self) -> None:
+        self.next_section(self.title)
+        runs = (cached_run(PRIOR_AE), cached_run(PRIOR_VAE))
+        titles = ("plain autoencoder", "VAE, same trainer")
+        cols = [
+            RunColumn(run, data_rect, latent_rect, title).fade_by_reliability()
+            for run, (data_rect, latent_rect), title in zip(
+                runs, column_rects(with_latent=True, note="100% reliable"), titles, strict=True
+            )
+        ]
+        draws = prior_draws(runs)
+
+        # The two trained models.
+        self.caption("To make new data, decode new latents z. But which z?")
+        self.play(*(FadeIn(c) for c in cols), run_time=1.5)
+        self.wait(1.5)
+
+        # Samples on the latent lines, coloured by whether g is reliable there.
+        self.caption("Left: z uniform over the latents' range. Right: the VAE's prior, N(0, 1)")
+        for col in cols:
+            col.data_dots.set_fill(opacity=0.35)
+        samples, decoded = [], []
+        for col, draw in zip(cols, draws, strict=True):
+            assert col.latent_axis is not None
+            ok = draw.reliable()[: self.samples_shown]
+            z = draw.z[: self.samples_shown]
+            x = draw.x[: self.samples_shown]
+            on_line, on_m = [], []
+            for mask, color in ((ok, COLORS["text"]), (~ok, COLORS["unreliable"])):
+                dots = col.dots_at(x[mask], color)
+                on_m.append(dots.copy())
+                on_line.append(dots.set_centers(col.latent_axis.to_scene(z[mask])))
+            samples.append(VGroup(*on_line))
+            decoded.append(VGroup(*on_m))
+        self.play(LaggedStart(*(FadeIn(s) for s in samples), lag_ratio=0.5), run_time=1.5)
+        self.wait(1.0)
+        self.caption("Red: where the latents are sparse, so g is unreliable there")
+        self.wait(1.0)
+
+        # Decoded onto M.
+        self.caption("Decoded, every sample lands on M; the red ones on its faded part")
+        self.play(*(FadeIn(d) for d in decoded), run_time=1.5)
+        self.wait(2.0)
+
+        # The numbers.
+        self.caption(f"Share of {len(draws[0].z)} samples where reliability > {RELIABLE_THRESHOLD}")
+        notes = [col.note(f"{100 * d.fraction():.0f}% reliable") for col, d in zip(cols, draws, strict=True)]
+        self.play(*(FadeIn(n) for n in notes))
+        for col, parts in zip(cols, zip(samples, decoded, notes, strict=True), strict=True):
+            col.add(*parts)
+        self.wait(2.5)
+        self.caption("A plain autoencoder says nothing about where latents are dense; a VAE shapes them")
+        self.wait(3.0)
+        self.key_frame()

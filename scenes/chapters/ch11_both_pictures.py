@@ -1,0 +1,226 @@
+"""Chapter 11: both pictures side by side, the closing frame.
+
+Left, the implementation: how x̂ is computed from x. Right, the
+representation: what the trained autoencoder has learned, M = g(R^k),
+trustworthy only where the latents are dense.
+
+A portrait frame stacks the two pictures (implementation on top) and puts the
+representation's panels side by side; a square one keeps them side by side
+and stacks the representation's panels (latent above data). Either way every
+text keeps its size: the pictures are laid out for the frame, not shrunk.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, FadeIn, Line, VGroup, config
+
+from aecore import TrainConfig
+from scenes.animations.opacity import OpacityFade
+from scenes.base import ChapterScene, caption_mobject
+from scenes.frame import platform_margins
+from scenes.layout import Layout, Rect, is_landscape, is_portrait
+from scenes.pictures.implementation import ImplementationPicture
+from scenes.pictures.picture2d import Picture2D, PictureState
+from scenes.runs import main_config_2d, main_run_2d
+from scenes.style import COLORS, fit_lines, text
+
+__all__ = ["CAPTIONS", "BothPictures", "closing_frame"]
+
+CAPTIONS = (
+    "Two pictures of one autoencoder",
+    "The network says how to compute x̂; M = g(ℝᵏ) shows what was learned",
+    "Trust M where the latents are dense; past the data, g is guessing",
+)
+"""The chapter's captions, in order."""
+
+_HEADINGS = (
+    ("Implementation", "how x̂ is computed from x"),
+    ("Representation", "what the autoencoder has learned"),
+)
+
+
+def _heading(title: str, subtitle: str, width: float) -> VGroup:
+    """A picture's title over its subtitle, the subtitle wrapped (and the title shrunk) to ``width``.
+
+    The subtitle takes as few lines as fit, with the words shared out as evenly as possible.
+    """
+    head = text(title, "label", color=COLORS["text"])
+    if head.width > width:
+        head.scale_to_fit_width(width)
+    lines = fit_lines(subtitle.split(), " ", "small", width, balance=True)
+    sub = VGroup(*(text(line, "small", color=COLORS["muted"]) for line in lines)).arrange(DOWN, buff=0.06)
+    return VGroup(head, sub).arrange(DOWN, buff=0.12)
+
+
+def _free_area(gap: float = 0.12) -> Rect:
+    """The frame inside the platform margins and above every caption of the chapter."""
+    w, h = config.frame_width, config.frame_height
+    mx, my = platform_margins()
+    top = h / 2 - my * h - gap
+    bottom = max(caption_mobject(c).get_top()[1] for c in CAPTIONS) + gap
+    half = w / 2 - mx * w - gap
+    return Rect(0.0, (top + bottom) / 2, 2 * half, top - bottom)
+
+
+def _span(left: float, right: float, top: float, bottom: float) -> Rect:
+    return Rect((left + right) / 2, (top + bottom) / 2, right - left, top - bottom)
+
+
+def _implementation(rect: Rect) -> VGroup:
+    """The network in ``rect`` with its labels and braces (small text)."""
+    imp = ImplementationPicture(main_run_2d(), rect=rect, label_kind="small")
+    imp.network.set_activations(imp.values)
+    return VGroup(imp.network, imp.x_label, imp.xhat_label, imp.f_brace, imp.f_text, imp.g_brace, imp.g_text)
+
+
+def _implementation_in(box: Rect) -> VGroup:
+    """The implementation picture, as large as fits ``box``, centred in it.
+
+    The network is built for the box's shape (flowing left to right, so
+    never taller than wide); the brace labels move apart if
+    they run into each other, and the whole is scaled down only if it still
+    sticks out of the box.
+    """
+    net_w = box.width - 0.4
+    net_h = min(max(box.height - 1.1, 0.5 * box.height), 0.9 * net_w)
+    group = _implementation(Rect(box.cx, box.cy, min(net_w, 2.6 * net_h), net_h))
+    f_text, g_text = group[4], group[6]
+    overlap = f_text.get_right()[0] + 0.2 - g_text.get_left()[0]
+    if overlap > 0:
+        f_text.shift(overlap / 2 * LEFT)
+        g_text.shift(overlap / 2 * RIGHT)
+    group.scale(min(box.width / group.width, box.height / group.height, 1.0))
+    return group.move_to(box.center)
+
+
+def _representation(layout: Layout | None = None, tight: bool = False) -> Picture2D:
+    """The trained picture with M faded by reliability and the latent density, no loss inset.
+
+    ``tight`` frames the data panel on the data (M is faded past it anyway)
+    rather than on the data and the whole trained M.
+    """
+    run = main_run_2d()
+    bounds = None
+    if tight:
+        lo, hi = run.data.min(axis=0), run.data.max(axis=0)
+        pad = 0.12 * float(np.max(hi - lo))
+        bounds = (float(lo[0] - pad), float(hi[0] + pad), float(lo[1] - pad), float(hi[1] + pad))
+    pic = Picture2D(run, layout=layout, bounds=bounds, m_label_kind="small" if tight else "label")
+    pic.set_state(PictureState.of(run.final))
+    pic.remove(pic.loss_inset, pic.x_ring, pic.x_label, pic.z_ring, pic.z_label)
+    pic.add(pic.density, pic.m_label)
+    pic.set_manifold_opacity(pic.state.reliability)
+    return pic
+
+
+def _landscape_frame() -> tuple[VGroup, VGroup, VGroup]:
+    """Implementation left, representation (shrunk as a whole) right, a divider between."""
+    w, h = config.frame_width, config.frame_height
+    implementation = _implementation(Rect(-0.3 * w, 0.0, 0.3 * w, 0.4 * h))
+    representation = VGroup(_representation())
+    representation.scale_to_fit_width(0.56 * w).move_to(np.array([0.21 * w, 0.0, 0.0]))
+    left, right = (_heading(t, s, 0.45 * w) for t, s in _HEADINGS)
+    left.move_to(np.array([-0.3 * w, 0.39 * h, 0.0]))
+    right.move_to(np.array([0.21 * w, 0.39 * h, 0.0]))
+    divider = Line(0.36 * h * UP, 0.36 * h * DOWN, color=COLORS["panel"], stroke_width=2).shift(
+        0.09 * w * LEFT
+    )
+    return implementation, representation, VGroup(left, right, divider)
+
+
+def _portrait_frame(area: Rect) -> tuple[VGroup, VGroup, VGroup]:
+    """Implementation on top, representation below (data panel left, latent panel right)."""
+    top_head, bottom_head = (_heading(t, s, area.width) for t, s in _HEADINGS)
+    top_head.move_to(np.array([0.0, area.top, 0.0]), aligned_edge=UP)
+    room = top_head.get_bottom()[1] - area.bottom - bottom_head.height - 0.9
+    imp_box = _span(
+        area.left, area.right, top_head.get_bottom()[1] - 0.15, top_head.get_bottom()[1] - 0.15 - 0.42 * room
+    )
+    implementation = _implementation_in(imp_box)
+    divider_y = imp_box.bottom - 0.2
+    divider = Line(
+        np.array([area.left + 0.4, divider_y, 0.0]),
+        np.array([area.right - 0.4, divider_y, 0.0]),
+        color=COLORS["panel"],
+        stroke_width=2,
+    )
+    bottom_head.move_to(np.array([0.0, divider_y - 0.2, 0.0]), aligned_edge=UP)
+    rep_top, rep_bottom = bottom_head.get_bottom()[1] - 0.2, area.bottom
+    latent_w, gap = 2.9, 0.95
+    data = _span(area.left, area.right - latent_w - gap, rep_top, rep_bottom)
+    cy, lh = (rep_top + rep_bottom) / 2, min(2.4, rep_top - rep_bottom)
+    latent = _span(area.right - latent_w, area.right, cy + lh / 2, cy - lh / 2)
+    layout = Layout(data, latent, latent, caption_y=0.0, portrait=True)
+    representation = VGroup(_representation(layout, tight=True))
+    return implementation, representation, VGroup(top_head, bottom_head, divider)
+
+
+def _square_frame(area: Rect) -> tuple[VGroup, VGroup, VGroup]:
+    """Implementation left, representation right with its latent panel above its data panel.
+
+    The representation's column is the wider one: its data panel needs room
+    for its title and M's label side by side.
+    """
+    gap = 0.15
+    rep_w = 0.64 * (area.width - 2 * gap)
+    split = area.right - rep_w - gap
+    left_x, right_x = (area.left + split - gap) / 2, area.right - rep_w / 2
+    left_head = _heading(*_HEADINGS[0], split - gap - area.left)
+    right_head = _heading(*_HEADINGS[1], rep_w)
+    left_head.move_to(np.array([left_x, area.top, 0.0]), aligned_edge=UP)
+    right_head.move_to(np.array([right_x, area.top, 0.0]), aligned_edge=UP)
+    below = min(left_head.get_bottom()[1], right_head.get_bottom()[1]) - 0.2
+    implementation = _implementation_in(_span(area.left, split - gap, below, area.bottom))
+    divider = Line(
+        np.array([split, area.top - 0.1, 0.0]),
+        np.array([split, area.bottom + 0.1, 0.0]),
+        color=COLORS["panel"],
+        stroke_width=2,
+    )
+    r0, r1 = area.right - rep_w, area.right
+    latent = _span(r0, r1, below, below - 1.2)
+    data = _span(r0, r1, latent.bottom - 0.6, area.bottom)
+    layout = Layout(data, latent, latent, caption_y=0.0, portrait=True, stacked=True)
+    representation = VGroup(_representation(layout, tight=True))
+    return implementation, representation, VGroup(left_head, right_head, divider)
+
+
+def closing_frame() -> tuple[VGroup, VGroup, VGroup]:
+    """The two pictures, each in its part of the frame, with their headings.
+
+    Returns ``(implementation, representation, headings)``. The representation
+    is the trained picture with M faded by reliability and the latent density.
+    """
+    if is_landscape():
+        return _landscape_frame()
+    area = _free_area()
+    return _portrait_frame(area) if is_portrait() else _square_frame(area)
+
+
+class BothPictures(ChapterScene):
+    """The network diagram and the representation picture, side by side."""
+
+    chapter = 11
+    title = "Both pictures"
+    fades_out = False  # the last chapter: its closing frame ends the video
+
+    @classmethod
+    def run_configs(cls) -> tuple[TrainConfig, ...]:
+        """The main 2-D run."""
+        return (main_config_2d(),)
+
+    def construct(self) -> None:
+        self.next_section(self.title)
+        implementation, representation, headings = closing_frame()
+
+        # Side by side.
+        self.caption(CAPTIONS[0])
+        self.play(OpacityFade(representation), OpacityFade(implementation), run_time=1.5)
+        self.play(FadeIn(headings))
+        self.wait(2.0)
+        self.caption(CAPTIONS[1])
+        self.wait(3.5)
+        self.caption(CAPTIONS[2])
+        self.wait(4.0)
+        self.key_frame()

@@ -1,0 +1,110 @@
+"""Mobjects that draw themselves with pycairo, and the camera hook that lets them.
+
+Manim's Cairo camera draws a :class:`~manim.VMobject` by building its path
+and filling and stroking it. A :class:`CairoDrawn` mobject instead gets the
+camera's Cairo context and draws whatever it likes into it (thousands of
+depth-sorted faces and dots in one pass): :func:`install_cairo_drawing` teaches
+a camera to hand the context over. A camera without the hook draws nothing
+for it (its points are only a bounding box, without fill or stroke).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import cairo
+import numpy as np
+from manim import ManimColor, ParsableManimColor, VMobject
+
+__all__ = ["CairoDrawn", "color_rgb", "install_cairo_drawing", "pixel_transform"]
+
+
+def install_cairo_drawing(camera: Any) -> None:
+    """Let ``camera`` (a Cairo :class:`~manim.Camera`) draw :class:`CairoDrawn` mobjects.
+
+    Wraps the camera instance's ``display_vectorized`` so that a
+    :class:`CairoDrawn` draws itself into the camera's Cairo context; every
+    other mobject is drawn as before. Idempotent.
+
+    Parameters
+    ----------
+    camera
+        The scene's camera (``scene.camera``).
+    """
+    if getattr(camera, "_cairo_drawn_hook", False):
+        return
+    original = camera.display_vectorized
+
+    def display_vectorized(vmobject: VMobject, ctx: cairo.Context) -> Any:
+        if isinstance(vmobject, CairoDrawn):
+            ctx.save()
+            try:
+                vmobject.draw(ctx, camera)
+            finally:
+                ctx.restore()
+            return camera
+        return original(vmobject, ctx)
+
+    setattr(camera, "display_vectorized", display_vectorized)  # noqa: B010 (an instance, not the class)
+    setattr(camera, "_cairo_drawn_hook", True)  # noqa: B010
+
+
+def pixel_transform(camera: Any) -> tuple[float, float, float, float]:
+    """How scene points map to the camera's pixels.
+
+    Parameters
+    ----------
+    camera
+        A Cairo :class:`~manim.Camera`.
+
+    Returns
+    -------
+    tuple of float
+        ``(sx, sy, ox, oy)`` with pixel = ``(x * sx + ox, y * sy + oy)`` for
+        the scene point ``(x, y)``.
+    """
+    pw, ph = camera.pixel_width, camera.pixel_height
+    fw, fh = camera.frame_width, camera.frame_height
+    fc = camera.frame_center
+    sx, sy = pw / fw, -ph / fh
+    return sx, sy, pw / 2 - fc[0] * sx, ph / 2 - fc[1] * sy
+
+
+def color_rgb(color: ParsableManimColor) -> np.ndarray:
+    """``(3,)`` float RGB in ``[0, 1]`` of a Manim colour.
+
+    Manim reads Cairo's ARGB32 buffer as RGBA bytes, so a :class:`CairoDrawn`
+    gives these to Cairo reversed, as ``(b, g, r)``.
+    """
+    return np.asarray(ManimColor(color).to_rgb(), dtype=np.float64)
+
+
+class CairoDrawn(VMobject):
+    """A mobject that draws itself with pycairo (see :func:`install_cairo_drawing`).
+
+    Its Manim points are only the corners of ``bounds``, so that the camera
+    keeps it in its draw list and Manim can measure it; it has no fill or
+    stroke of its own. Subclasses implement :meth:`draw`.
+
+    Parameters
+    ----------
+    bounds
+        ``(left, bottom, right, top)`` in scene units.
+    **kwargs
+        Passed to :class:`~manim.VMobject`.
+
+    Attributes
+    ----------
+    alpha
+        Multiplies everything it draws (animate it to fade the mobject).
+    """
+
+    def __init__(self, bounds: tuple[float, float, float, float], **kwargs: Any) -> None:
+        super().__init__(fill_opacity=0.0, stroke_width=0.0, stroke_opacity=0.0, **kwargs)
+        self.alpha = 1.0
+        l, b, r, t = bounds  # noqa: E741
+        self.set_points_as_corners(np.array([[l, b, 0], [r, b, 0], [r, t, 0], [l, t, 0], [l, b, 0]], float))
+
+    def draw(self, ctx: cairo.Context, camera: Any) -> None:
+        """Draw into ``ctx``, whose user space is the scene's (the camera's matrix is set)."""
+        raise NotImplementedError

@@ -1,0 +1,299 @@
+"""A fast 3-D surface with points, drawn by one mobject in one pycairo pass.
+
+Manim's :class:`~manim.Surface` is a group of one VMobject per face; the
+Cairo camera then pays Python and path-building overhead per face and per
+frame, and cannot interleave other objects between faces. :class:`SurfaceView`
+instead keeps the surface and the points as numpy arrays, and when the camera
+draws it, it
+
+1. projects every vertex and point with an :class:`~scenes.projection.OrbitCamera`,
+2. shades each face by a smooth normal (the mean of its corners' normals),
+3. sorts faces, data dots, reconstruction dots and residual segments together
+   by depth (painter's algorithm, back to front), and
+4. fills and strokes them straight into the camera's Cairo context.
+
+It is drawn through the camera hook of
+:func:`~scenes.mobjects.cairo_drawn.install_cairo_drawing`.
+
+Points near the surface are ordered against the face they belong to (the
+latent cell of their z_j) by which side of that face they are on, not by
+their centroid depths, which would be too coarse at the scale of a residual:
+a point on the camera's side is drawn after that face and its eight
+neighbours, a point on the far side before them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Self
+
+import cairo
+import numpy as np
+from manim import ParsableManimColor
+
+from scenes.mesh_math import face_average, face_centers, latent_cells, neighbourhood, vertex_normals
+from scenes.mobjects.points_view import KIND_DATA, KIND_RECON, KIND_RESIDUAL, PointsView
+from scenes.projection import OrbitCamera
+
+__all__ = ["KIND_FACE", "FrameGeometry", "SurfaceView"]
+
+KIND_FACE = 0
+"""The kind of M's faces in a :class:`FrameGeometry`'s draw order (the others are the points')."""
+
+
+@dataclass(frozen=True)
+class FrameGeometry:
+    """Everything :class:`SurfaceView` draws for one camera, in draw order.
+
+    Attributes
+    ----------
+    face_xy
+        ``(F, 4, 2)`` scene coordinates of each face's corners, faces in
+        row-major ``(i, j)`` order of the latent grid.
+    face_depth
+        ``(F,)`` depth of each face's centre (larger = further back).
+    face_opacity
+        ``(F,)`` opacity each face is drawn with.
+    face_rgb
+        ``(F, 3)`` shaded colour of each face.
+    face_order
+        All face indices, back to front.
+    kinds, indices
+        The draw order of every primitive (faces and, when shown, residual
+        segments, data dots and reconstruction dots): kind codes
+        (``KIND_*``) and the index within its kind.
+    data_xy, recon_xy
+        ``(N, 2)`` scene coordinates of the data dots and reconstruction dots.
+    """
+
+    face_xy: np.ndarray
+    face_depth: np.ndarray
+    face_opacity: np.ndarray
+    face_rgb: np.ndarray
+    face_order: np.ndarray
+    kinds: np.ndarray
+    indices: np.ndarray
+    data_xy: np.ndarray
+    recon_xy: np.ndarray
+
+
+class SurfaceView(PointsView):
+    """A shaded surface M with data points, reconstructions and residuals, in depth order.
+
+    Parameters
+    ----------
+    camera
+        The projection (changed per frame with :meth:`set_camera`).
+    bounds
+        Scene rectangle ``(left, bottom, right, top)`` the view is clipped to.
+    dot_radius
+        Radius of the dots in scene units.
+    line_every
+        Every ``line_every``-th latent grid line is drawn on the surface.
+    color
+        Colour of M, shaded per face (default: the palette's ``"manifold"``).
+    **kwargs
+        ``data_color``, ``recon_color``, ``residual_color`` (see
+        :class:`~scenes.mobjects.points_view.PointsView`) and
+        :class:`~manim.VMobject` options.
+
+    Attributes
+    ----------
+    vertices, face_opacity, grid
+        The mesh ``(G, G, 3)``, its face opacities ``(G-1, G-1)`` and its
+        latent grid ``(G, G, 2)`` (see :meth:`set_surface`).
+    """
+
+    def __init__(
+        self,
+        camera: OrbitCamera,
+        bounds: tuple[float, float, float, float],
+        dot_radius: float = 0.04,
+        line_every: int = 4,
+        *,
+        color: ParsableManimColor | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(camera, bounds, dot_radius, color=color, **kwargs)
+        self.line_every = line_every
+        self.grid_line_width = 0.12 * dot_radius
+        self.vertices = np.zeros((2, 2, 3))
+        self.face_opacity = np.zeros((1, 1))
+        self.grid = np.zeros((2, 2, 2))
+
+    # State.
+
+    def set_surface(self, vertices: np.ndarray, face_opacity: np.ndarray, grid: np.ndarray) -> Self:
+        """Show the mesh ``(G, G, 3)`` with face opacities ``(G-1, G-1)``, over latent grid ``(G, G, 2)``."""
+        v = np.asarray(vertices, dtype=np.float64)
+        o = np.asarray(face_opacity, dtype=np.float64)
+        if o.shape != (v.shape[0] - 1, v.shape[1] - 1):
+            raise ValueError(f"face_opacity has shape {o.shape}; the mesh has {v.shape[0] - 1}^2 faces")
+        self.vertices, self.face_opacity, self.grid = (
+            v,
+            np.clip(o, 0.0, 1.0),
+            np.asarray(grid, dtype=np.float64),
+        )
+        return self
+
+    # Geometry for one frame.
+
+    def geometry(self) -> FrameGeometry:
+        """Project, shade and sort everything for the current camera."""
+        cam = self.camera3d
+        v = self.vertices
+        g = v.shape[0] - 1
+        xy, _ = cam.project(v)
+        corners = np.stack([xy[:-1, :-1], xy[1:, :-1], xy[1:, 1:], xy[:-1, 1:]], axis=2)  # (g, g, 4, 2)
+        centres = face_centers(v)
+        _, face_depth = cam.project(centres)
+        normals = face_average(vertex_normals(v))
+        normals /= np.maximum(np.linalg.norm(normals, axis=-1, keepdims=True), 1e-12)
+        right, up, toward = cam.basis()
+        to_cam = cam.position - centres
+        facing = np.sum(normals * to_cam, axis=-1)
+        n_vis = np.where(facing[..., None] < 0, -normals, normals)
+        light = -0.35 * right + 0.55 * up + 0.75 * toward
+        light /= np.linalg.norm(light)
+        lambert = np.clip(np.sum(n_vis * light, axis=-1), 0.0, 1.0)
+        shade = (0.32 + 0.68 * lambert) * np.where(facing < 0, 0.78, 1.0)
+        face_rgb = shade[..., None] * self.colors["manifold"]
+
+        f_depth = face_depth.reshape(-1)
+        face_order = np.lexsort((np.arange(g * g), -f_depth))
+
+        depths = [f_depth]
+        ranks = [np.ones(g * g)]
+        kinds = [np.full(g * g, KIND_FACE)]
+        idx = [np.arange(g * g)]
+        n = len(self.data)
+        data_xy = np.zeros((n, 2))
+        recon_xy = np.zeros((n, 2))
+        if n and (self.show_data or self.show_recon):
+            data_xy, d_depth = cam.project(self.data)
+            cur = self.recon_positions
+            recon_xy, r_depth = cam.project(cur)
+            fi, fj, _, _ = latent_cells(self.latents, self.grid)
+            f = fi * g + fj
+            fn = normals.reshape(-1, 3)[f]
+            xhat = self.recon
+            # Which side of its own face each data point is on, seen from the camera.
+            view = cam.position - xhat
+            side = np.sum((self.data - xhat) * fn, axis=1) * np.sum(view * fn, axis=1)
+            front = side >= 0
+            edge = np.linalg.norm(v[fi + 1, fj] - v[fi, fj], axis=1) + np.linalg.norm(
+                v[fi, fj + 1] - v[fi, fj], axis=1
+            )
+            near = np.linalg.norm(self.data - xhat, axis=1) < np.maximum(edge, 1e-9)
+            landed = np.linalg.norm(cur - xhat, axis=1) <= 1e-9 * (1.0 + np.linalg.norm(xhat, axis=1))
+            # A point in front of its face is drawn after the face and its 8 neighbours (which may cover
+            # it on screen when M is seen at a grazing angle); a point behind it, before all of them.
+            fd = face_depth
+            nearest = neighbourhood(fd, np.minimum).reshape(-1)[f]
+            furthest = neighbourhood(fd, np.maximum).reshape(-1)[f]
+            mid_depth = 0.5 * (d_depth + r_depth)
+            # rank: 0 behind the local sheet, 1 the faces, 2.. in front of it.
+            for kind, own_depth, show, rank_front in (
+                (KIND_RESIDUAL, mid_depth, self.show_recon, 2.0),
+                (KIND_DATA, d_depth, self.show_data, 3.0),
+                (KIND_RECON, r_depth, self.show_recon, 4.0),
+            ):
+                if not show:
+                    continue
+                in_front = front | landed if kind == KIND_RECON else front
+                rank = np.where(in_front, rank_front, 0.0)
+                depths.append(np.where(near, np.where(in_front, nearest, furthest), own_depth))
+                ranks.append(np.where(near, rank, rank_front))
+                kinds.append(np.full(n, kind))
+                idx.append(np.arange(n))
+        all_depth, all_rank = np.concatenate(depths), np.concatenate(ranks)
+        order = np.lexsort((all_rank, -all_depth))
+        return FrameGeometry(
+            face_xy=corners.reshape(-1, 4, 2),
+            face_depth=f_depth,
+            face_opacity=self.face_opacity.reshape(-1).copy(),
+            face_rgb=face_rgb.reshape(-1, 3),
+            face_order=face_order,
+            kinds=np.concatenate(kinds)[order],
+            indices=np.concatenate(idx)[order],
+            data_xy=data_xy,
+            recon_xy=recon_xy,
+        )
+
+    def _grid_edges(self) -> np.ndarray:
+        """``(F, 4)`` booleans: does face (i, j) draw its edge c0-c3, c1-c2, c0-c1, c3-c2 as a grid line."""
+        g = self.vertices.shape[0] - 1
+        k = np.arange(g)
+        e = self.line_every
+        low = (k % e) == 0
+        high = (k == g - 1) & (g % e == 0)
+        i_low, i_high = np.broadcast_to(low[:, None], (g, g)), np.broadcast_to(high[:, None], (g, g))
+        j_low, j_high = np.broadcast_to(low[None, :], (g, g)), np.broadcast_to(high[None, :], (g, g))
+        return np.stack([i_low, i_high, j_low, j_high], axis=-1).reshape(-1, 4)
+
+    # Drawing.
+
+    def draw(self, ctx: cairo.Context, camera: Any) -> None:
+        """Draw every primitive of :meth:`geometry` back to front.
+
+        Faces are filled without anti-aliasing, so that neighbouring faces
+        meet without seams (anti-aliased edges of semi-transparent faces let
+        the background show through as a grid); dots, residuals and grid
+        lines are anti-aliased. Consecutive dots (or residuals) share one
+        path and one fill.
+        """
+        if self.alpha <= 0.0:
+            return
+        geo = self.geometry()
+        sx, scale, offset = self.begin_drawing(ctx, camera)
+        points = self.point_batch(ctx, geo.data_xy, geo.recon_xy, sx, scale, offset)
+        quads = (geo.face_xy * scale + offset).reshape(-1, 8).tolist()
+        a = self.alpha
+        face_a = (geo.face_opacity * a).tolist()
+        # Manim reads Cairo's ARGB32 buffer as RGBA bytes, so every colour is given to Cairo as (b, g, r).
+        bgr = geo.face_rgb[:, ::-1]
+        face_c = bgr.tolist()
+        line_c = (bgr * 0.55).tolist()
+        edges = self._grid_edges().tolist()
+        lw_grid = max(self.grid_line_width * sx, 0.6)
+        aa_none, aa_default = cairo.ANTIALIAS_NONE, cairo.ANTIALIAS_DEFAULT
+        ctx.set_line_join(cairo.LINE_JOIN_ROUND)
+        ctx.set_line_cap(cairo.LINE_CAP_ROUND)
+        for kind, i in zip(geo.kinds.tolist(), geo.indices.tolist(), strict=True):
+            if kind != KIND_FACE:
+                points.add(kind, i)
+                continue
+            points.flush()
+            fa = face_a[i]
+            if fa < 0.004:
+                continue
+            q = quads[i]
+            ctx.set_antialias(aa_none)
+            ctx.move_to(q[0], q[1])
+            ctx.line_to(q[2], q[3])
+            ctx.line_to(q[4], q[5])
+            ctx.line_to(q[6], q[7])
+            ctx.close_path()
+            c = face_c[i]
+            ctx.set_source_rgba(c[0], c[1], c[2], fa)
+            ctx.fill()
+            e = edges[i]
+            if fa > 0.1 and (e[0] or e[1] or e[2] or e[3]):
+                ctx.set_antialias(aa_default)
+                if e[0]:
+                    ctx.move_to(q[6], q[7])
+                    ctx.line_to(q[0], q[1])
+                if e[1]:
+                    ctx.move_to(q[2], q[3])
+                    ctx.line_to(q[4], q[5])
+                if e[2]:
+                    ctx.move_to(q[0], q[1])
+                    ctx.line_to(q[2], q[3])
+                if e[3]:
+                    ctx.move_to(q[6], q[7])
+                    ctx.line_to(q[4], q[5])
+                lc = line_c[i]
+                ctx.set_source_rgba(lc[0], lc[1], lc[2], fa)
+                ctx.set_line_width(lw_grid)
+                ctx.stroke()
+        points.flush()

@@ -1,0 +1,237 @@
+"""The implementation picture built from a run: network, labels, one data point's values.
+
+A landscape or square frame shows the network flowing left to right, the
+encoder and decoder braced below it and the comparison of output with input
+arching above. A portrait frame turns the network to flow top to bottom,
+braces the two halves on the right and runs the comparison up the left side.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UL, UP, Brace, CurvedArrow, VGroup, config
+
+from aecore import Run
+from aecore.forward import layer_weights
+from scenes.layout import Rect, content_area, is_landscape
+from scenes.mobjects.network import NetworkDiagram
+from scenes.pictures.picture2d import focus_index
+from scenes.style import COLORS, text
+
+__all__ = ["ImplementationPicture"]
+
+_BRACE_DEPTH = 0.28
+"""How far a :class:`~manim.Brace` reaches out from what it braces (scene units)."""
+
+
+def _fmt(v: float) -> str:
+    return f"{v:+.2f}".replace("-", "−")
+
+
+class ImplementationPicture(VGroup):
+    """The network of ``run`` with its labels and one data point's real values.
+
+    Parameters
+    ----------
+    run
+        The trained run (its final weights colour the edges).
+    rect
+        Where the network sits (labels go around it). By default the layout
+        of the whole frame: see the module's docstring.
+    focus
+        Index of the data point that flows through (default :func:`focus_index`).
+    label_kind
+        Text size of the labels (see :func:`scenes.style.text_size`).
+    vertical
+        Whether the network flows top to bottom; by default it does when
+        ``rect`` is taller than wide.
+    """
+
+    compare_angle: float = 0.45
+    """How far the comparison arrow above a left-to-right network bends (radians)."""
+
+    def __init__(
+        self,
+        run: Run,
+        rect: Rect | None = None,
+        focus: int | None = None,
+        label_kind: str = "label",
+        vertical: bool | None = None,
+    ) -> None:
+        super().__init__()
+        self.run = run
+        self.focus = focus_index(run) if focus is None else focus
+        sizes = run.layer_sizes
+        self.bottleneck = sizes.index(min(sizes))
+        x = run.data[self.focus : self.focus + 1]
+        self.values = [v[0] for v in run.forward(x)]
+        self.loss = float(np.sum((self.values[-1] - self.values[0]) ** 2))
+
+        # Every text first: the frame's layout makes room for them.
+        self.x_label = text("input x", label_kind, color=COLORS["data"])
+        self.xhat_label = text("output x̂", label_kind, color=COLORS["recon"])
+        self.f_text = text("encoder f", label_kind, color=COLORS["encoder"])
+        self.g_text = text("decoder g", label_kind, color=COLORS["decoder"])
+        self.z_label = text("latent z", label_kind, color=COLORS["latent"])
+        self.z_value = text(
+            _fmt(float(self.values[self.bottleneck][0])), "small", color=COLORS["latent"], mono=True
+        )
+        self.x_values = VGroup(
+            *(text(_fmt(v), "small", color=COLORS["data"], mono=True) for v in self.values[0])
+        )
+        self.xhat_values = VGroup(
+            *(text(_fmt(v), "small", color=COLORS["recon"], mono=True) for v in self.values[-1])
+        )
+        self.compare_label = text(f"compare: ‖x − x̂‖² = {self.loss:.4f}", "label", color=COLORS["text"])
+        legend = "edges: weights, blue +, purple −, width ∝ |w|"
+        self.legend = text(legend, "small", color=COLORS["muted"])
+        if rect is None:
+            rect = self._frame_rect()
+        self.vertical = rect.height > rect.width if vertical is None else vertical
+        weights = [wb[0] for wb in layer_weights(run.final.params)]
+        self.network = NetworkDiagram(sizes, weights, rect, vertical=self.vertical)
+        if self.vertical:
+            self._arrange_vertical()
+        else:
+            self._arrange_horizontal()
+        for label in (self.x_label, self.xhat_label, self.z_value, self.z_label):
+            label.add_background_rectangle(color=COLORS["background"], opacity=0.85, buff=0.05)
+        self.add(self.network)
+
+    def _frame_rect(self) -> Rect:
+        """Where the network goes in the whole current frame (texts placed at the top)."""
+        w, h = config.frame_width, config.frame_height
+        if is_landscape():
+            self.legend.to_corner(UL, buff=0.3)
+            return Rect(0.0, -0.03 * h, 0.56 * w, 0.44 * h)
+        sizes = self.run.layer_sizes
+        area = content_area()
+        if h >= 1.2 * w:
+            # Portrait: the legend on two lines, then the comparison, then the network downwards.
+            self.legend = text(
+                "edges: weights\nblue +, purple −, width ∝ |w|", "small", color=COLORS["muted"]
+            )
+            self.legend.move_to(np.array([area.left, area.top, 0.0]), aligned_edge=UL)
+            self.compare_label.next_to(self.legend, DOWN, buff=0.2).set_x(0.0)
+            arc_room = 0.7  # left of the widest layers, for the comparison arrow
+            brace_room = 0.15 + _BRACE_DEPTH + 0.1 + max(self.f_text.width, self.g_text.width)
+            spacing = (area.width - arc_room - brace_room) / (max(sizes) - 1 + 0.72)
+            radius = NetworkDiagram.geometry(sizes, Rect(0, 0, spacing * (max(sizes) - 1), h), True)[1]
+            top = self.compare_label.get_bottom()[1] - 0.2 - self.x_label.height - 0.3 - radius
+            bottom = area.bottom + self.xhat_label.height + 0.3 + radius
+            width = spacing * (max(sizes) - 1)
+            cx = area.left + arc_room + radius + width / 2
+            return Rect(cx, (top + bottom) / 2, width, top - bottom)
+        # Square: the legend, the comparison above the network, the braces below it.
+        self.legend.move_to(np.array([area.left, area.top, 0.0]), aligned_edge=UL)
+        if self.legend.width > area.width:
+            self.legend.move_to(np.array([0.0, area.top, 0.0]), aligned_edge=UP)
+        self.compare_label.next_to(self.legend, DOWN, buff=0.15).set_x(0.0)
+        values = max(v.width for v in (*self.x_values, *self.xhat_values))
+        width = area.width - 2 * (values + 0.15 + 0.1)
+        sagitta = width / 2 * np.tan(self.compare_angle / 4)
+        top = self.compare_label.get_bottom()[1] - 0.1 - sagitta - 0.05 - 0.25
+        if not self._labels_fit(width / (len(sizes) - 1)):
+            top -= self._label_row_height() + 0.12 - 0.05
+        bottom = area.bottom + self.f_text.height + 0.1 + _BRACE_DEPTH + 0.15
+        spacing = (top - bottom) / (max(sizes) - 1 + 0.72)
+        height = spacing * (max(sizes) - 1)
+        return Rect(0.0, (top + bottom) / 2, width, height)
+
+    def _labels_fit(self, layer_gap: float) -> bool:
+        """Whether the labels of the input, bottleneck and output layers fit between the columns."""
+        widest = max(m.width for m in (self.x_label, self.z_label, self.xhat_label))
+        return widest / 2 + 0.15 <= layer_gap - NetworkDiagram.geometry([1], Rect(0, 0, 1, 1))[1]
+
+    def _label_row_height(self) -> float:
+        """Height of the row of layer labels above a network whose columns are too close for them."""
+        labels = (self.x_label, self.z_label, self.xhat_label)
+        return max(m.get_top()[1] - m[0].get_bottom()[1] for m in labels)
+
+    def _arrange_horizontal(self) -> None:
+        """Labels around a network that flows left to right.
+
+        The labels of the input, bottleneck and output layers go between the
+        columns, or in a row above the network where the columns are too close.
+        """
+        net = self.network
+        self.f_brace = Brace(
+            VGroup(*net.layers[: self.bottleneck + 1]), DOWN, color=COLORS["encoder"], buff=0.15
+        )
+        self.f_text.next_to(self.f_brace, DOWN, buff=0.1)
+        self.g_brace = Brace(VGroup(*net.layers[self.bottleneck :]), DOWN, color=COLORS["decoder"], buff=0.15)
+        self.g_text.next_to(self.g_brace, DOWN, buff=0.1)
+        for values, layer, side in (
+            (self.x_values, net.layers[0], LEFT),
+            (self.xhat_values, net.layers[-1], RIGHT),
+        ):
+            for v, n in zip(values, layer, strict=True):
+                v.next_to(n, side, buff=0.15)
+            if any(a.get_bottom()[1] < b.get_top()[1] for a, b in itertools.pairwise(values)):
+                values.arrange(DOWN, buff=0.05, aligned_edge=-side).next_to(layer, side, buff=0.15)
+        z = net.layers[self.bottleneck]
+        self.z_value.next_to(z, UP, buff=0.12)
+        layers = net.layers[0], z, net.layers[-1]
+        labels = self.x_label, self.z_label, self.xhat_label
+        if self._labels_fit(net.positions[1][0, 0] - net.positions[0][0, 0]):
+            self.x_label.next_to(net.layers[0], UP, buff=0.3)
+            self.xhat_label.next_to(net.layers[-1], UP, buff=0.3)
+            self.z_label.next_to(self.z_value, UP, buff=0.13)
+        else:
+            baseline = net.get_top()[1] + 0.12
+            for label, layer in zip(labels, layers, strict=True):
+                label.set_x(layer.get_x()).shift((baseline - label[0].get_bottom()[1]) * UP)
+        top = max(net.get_top()[1] + 0.25, self.z_label.get_top()[1] + 0.2)
+        start = np.array([self.xhat_label.get_x(), max(top, self.xhat_label.get_top()[1] + 0.2), 0.0])
+        end = np.array([self.x_label.get_x(), max(top, self.x_label.get_top()[1] + 0.2), 0.0])
+        self.compare = CurvedArrow(start, end, angle=self.compare_angle, color=COLORS["text"], stroke_width=3)
+        self.compare_label.next_to(self.compare, UP, buff=0.1)
+
+    def _arrange_vertical(self) -> None:
+        """Labels around a network that flows top to bottom.
+
+        The values of the first half of an outer layer's neurons go left of
+        it, the rest right (for data in R^2: one value on each side).
+        """
+        net = self.network
+        self.x_label.next_to(net.layers[0], UP, buff=0.3)
+        self.xhat_label.next_to(net.layers[-1], DOWN, buff=0.3)
+        enc, dec = VGroup(*net.layers[: self.bottleneck + 1]), VGroup(*net.layers[self.bottleneck :])
+        self.f_brace = Brace(enc, RIGHT, color=COLORS["encoder"], buff=0.15)
+        self.f_text.next_to(self.f_brace, RIGHT, buff=0.1)
+        self.g_brace = Brace(dec, RIGHT, color=COLORS["decoder"], buff=0.15)
+        self.g_text.next_to(self.g_brace, RIGHT, buff=0.1)
+        for values, layer in ((self.x_values, net.layers[0]), (self.xhat_values, net.layers[-1])):
+            for i, (v, n) in enumerate(zip(values, layer, strict=True)):
+                v.next_to(n, LEFT if 2 * i < len(layer) - 1 else RIGHT, buff=0.15)
+        z = net.layers[self.bottleneck]
+        self.z_value.next_to(z, RIGHT, buff=0.15)
+        self.z_label.next_to(z, LEFT, buff=0.15)
+        # Up the left side, from the output's label to the input's, bowing out to the free margin.
+        start = self.xhat_label.get_left() + 0.15 * LEFT
+        end = self.x_label.get_left() + 0.15 * LEFT
+        chord = float(np.linalg.norm(end - start))
+        outer = net.get_left()[0] - 0.6
+        bulge = (start[0] + end[0]) / 2 - outer
+        angle = -4 * np.arctan(2 * bulge / chord)
+        self.compare = CurvedArrow(start, end, angle=angle, color=COLORS["text"], stroke_width=3)
+
+    def annotations(self) -> VGroup:
+        """Every label, value and arrow drawn around the network."""
+        return VGroup(
+            self.legend,
+            self.x_label,
+            self.xhat_label,
+            self.f_brace,
+            self.f_text,
+            self.z_label,
+            self.g_brace,
+            self.g_text,
+            self.x_values,
+            self.z_value,
+            self.xhat_values,
+            self.compare,
+            self.compare_label,
+        )

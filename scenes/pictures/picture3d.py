@@ -1,0 +1,209 @@
+"""The representation picture for a k = 2 run in R^3: a 3-D data panel, the latent plane, the loss.
+
+The data panel shows the x_j and the surface M = g(latent grid) under a slowly
+orbiting camera, drawn by one :class:`~scenes.mobjects.surface_view.SurfaceView`
+(numpy projection and depth sort, one pycairo pass) or by any subclass of it
+given as ``view_class``. Every face of M takes an opacity between a uniform
+one and the decoder's reliability at the face's centre, and fades smoothly
+outside the box the view is fitted to.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import DL, LEFT, RIGHT, UP, UR, Circle, VGroup
+
+from aecore import Run
+from scenes.animations.orbit import OrbitClock
+from scenes.mesh_math import face_average, face_centers
+from scenes.mobjects.heat_map import LatentHeatMap
+from scenes.mobjects.latent_plane import LatentPlane
+from scenes.mobjects.loss_inset import LossInset
+from scenes.mobjects.panels import panel_frame
+from scenes.mobjects.surface_view import SurfaceView
+from scenes.pictures.layout3d import PanelRects, surface_layout
+from scenes.pictures.picture2d import PictureState
+from scenes.projection import OrbitCamera, orbit_angles
+from scenes.style import COLORS, text
+
+__all__ = ["Picture3D", "view_box"]
+
+
+def view_box(run: Run, min_opacity: float = 0.15) -> tuple[np.ndarray, np.ndarray]:
+    """Centre and half-sizes ``(3,)`` of the data-space box the 3-D panel is fitted to.
+
+    The box holds the data and every face of the trained M whose reliability
+    is at least ``min_opacity``; M is clipped (smoothly) a little outside it.
+    """
+    s = run.final
+    rel = face_average(s.reliability)
+    centres = face_centers(s.manifold)[rel >= min_opacity]
+    pts = np.vstack([run.data, centres])
+    lo, hi = pts.min(axis=0), pts.max(axis=0)
+    return (lo + hi) / 2, (hi - lo) / 2
+
+
+class Picture3D(VGroup):
+    """The representation picture for a k = 2 run in R^3.
+
+    ``backdrop`` holds what never changes (panel frames, titles); add it,
+    ``heatmap`` (the latents and their density) and ``loss_inset`` to the
+    scene before the picture, so Manim keeps them in its static background
+    while the picture (the 3-D view, whose camera orbits) is redrawn every
+    frame; animations that change them list them with
+    :class:`~scenes.animations.timeline3d.Redraw`.
+
+    Parameters
+    ----------
+    run
+        A run with data in R^3 and a 2-D latent space.
+    layout
+        Panel placement (default: :func:`~scenes.pictures.layout3d.surface_layout` of the current frame).
+    view_class
+        What draws the data panel: :class:`~scenes.mobjects.surface_view.SurfaceView`
+        or a subclass of it (a benchmark's baseline draws the same picture
+        with Manim's own mobjects), built as ``view_class(camera, bounds,
+        dot_radius=...)`` in the palette's colours.
+    """
+
+    uniform_opacity = 0.9
+    """Opacity of every face before M fades to its reliability."""
+
+    clip_margin = 0.35
+    """M fades out over this fraction of the view box's size past the box."""
+
+    def __init__(
+        self, run: Run, layout: PanelRects | None = None, view_class: type[SurfaceView] = SurfaceView
+    ) -> None:
+        super().__init__()
+        if run.data.shape[1] != 3 or run.final.latents.shape[1] != 2:
+            raise ValueError("Picture3D shows runs with data in R^3 and a 2-D latent space")
+        self.run = run
+        self.layout = lay = layout or surface_layout()
+
+        # The data panel and its camera.
+        self.data_frame, self.data_title = panel_frame(lay.data, "data space ℝ³")
+        self.box_center, self.box_half = view_box(run)
+        self.box_margin = self.clip_margin * float(self.box_half.max())
+        self.orbit_time = 0.0
+        az, el = orbit_angles(0.0)
+        screen_center = lay.data.center[:2] + np.array([0.0, -0.03 * lay.data.height])
+        radius = float(np.linalg.norm(self.box_half)) + self.box_margin
+        cam = OrbitCamera(az, el, self.box_center, 1.0, screen_center, distance=4.5 * radius)
+        cam = OrbitCamera(az, el, self.box_center, self._fit_scale(cam), screen_center, distance=4.5 * radius)
+        inset = 0.03 * min(lay.data.width, lay.data.height)
+        bounds = (
+            lay.data.left + inset,
+            lay.data.bottom + inset,
+            lay.data.right - inset,
+            lay.data.top - inset,
+        )
+        dot_r = 0.0065 * min(lay.data.width, lay.data.height)
+        self.view = view_class(cam, bounds, dot_radius=dot_r)
+
+        # The latent panel.
+        ext = np.array([[*s.latent_grid[0, 0], *s.latent_grid[-1, -1]] for s in run.snapshots])
+        extent = (ext[:, 0].min(), ext[:, 2].max(), ext[:, 1].min(), ext[:, 3].max())
+        self.latent_plane = LatentPlane(lay.latent, extent, "latent space ℝ²")
+        self.heatmap = LatentHeatMap(
+            self.latent_plane.to_scene, self.latent_plane.bounds, dot_radius=0.9 * dot_r
+        )
+        self.heatmap.density_alpha = 0.0
+        self.loss_inset = LossInset(lay.loss, run.steps, run.losses)
+
+        # Labels.
+        self.m_label = text("M = g(ℝ²)", "label", color=COLORS["manifold"])
+        self.m_label.move_to(self.data_frame.get_corner(UR), aligned_edge=UR).shift(
+            0.15 * (LEFT + np.array([0, -1, 0]))
+        )
+        if self.m_label.get_left()[0] < self.data_title.get_right()[0] + 0.2:
+            # The data panel is too narrow for both on one line: M's label goes under the title's line.
+            self.m_label.shift((self.data_title.get_bottom()[1] - 0.08 - self.m_label.get_top()[1]) * UP)
+        self.legend = self._legend(dot_r)
+        self.backdrop = VGroup(self.data_frame, self.data_title, self.latent_plane)
+
+        self.state = PictureState.of(run.snapshots[0])
+        self.recon_fraction = 0.0
+        self.reliability_blend = 0.0
+        self.add(self.view)
+        self.set_state(self.state)
+
+    def _fit_scale(self, cam: OrbitCamera) -> float:
+        """Scene units per data unit so that the view box fits the data panel at every orbit angle.
+
+        The box is widened by a third of the clip margin; the rest of the
+        fading rim may reach the panel's edge, where drawing is clipped.
+        """
+        h, m = self.box_half, self.box_margin / 3.0
+        corners = np.array([[sx, sy, sz] for sx in (-1, 1) for sy in (-1, 1) for sz in (-1, 1)]) * (h + m)
+        corners = corners + self.box_center
+        ext = np.zeros(2)
+        for t in np.linspace(0.0, 120.0, 121):
+            xy, _ = cam.turned(*orbit_angles(t)).project(corners)
+            ext = np.maximum(ext, np.abs(xy - cam.center).max(axis=0))
+        r = self.layout.data
+        return float(min(0.47 * r.width / ext[0], 0.44 * r.height / ext[1]))
+
+    def _legend(self, dot_r: float) -> VGroup:
+        entries = VGroup()
+        for color, label in ((COLORS["data"], "data x"), (COLORS["recon"], "x̂ = g(f(x))")):
+            dot = Circle(radius=1.4 * dot_r, color=color, fill_opacity=1.0, stroke_width=0)
+            entries.add(VGroup(dot, text(label, "small", color=color).next_to(dot, RIGHT, buff=0.1)))
+        entries.arrange(RIGHT, buff=0.35)
+        corner = self.data_frame.get_corner(DL)
+        return entries.move_to(corner, aligned_edge=DL).shift(0.18 * np.array([1.0, 1.0, 0.0]))
+
+    # The state.
+
+    def window(self, points: np.ndarray) -> np.ndarray:
+        """1 inside the view box, falling smoothly to 0 at ``box_margin`` outside it."""
+        d = np.abs(np.asarray(points, dtype=np.float64) - self.box_center) - self.box_half
+        out = np.linalg.norm(np.maximum(d, 0.0), axis=-1) / self.box_margin
+        x = np.clip(1.0 - out, 0.0, 1.0)
+        return x * x * (3.0 - 2.0 * x)
+
+    def face_opacity(self, state: PictureState | None = None, blend: float | None = None) -> np.ndarray:
+        """Opacity of each face ``(G-1, G-1)``.
+
+        ``(1 - blend) * uniform_opacity + blend * r``, where ``r`` is the
+        reliability at the face's centre (the mean of its four vertices'),
+        times :meth:`window` at the face's centre (1 inside the view box).
+        """
+        s = state or self.state
+        b = self.reliability_blend if blend is None else blend
+        rel = np.clip(face_average(s.reliability), 0.0, 1.0)
+        return ((1.0 - b) * self.uniform_opacity + b * rel) * self.window(face_centers(s.manifold))
+
+    def set_state(self, state: PictureState, recon_fraction: float | None = None) -> Picture3D:
+        """Show ``state``: move M, the points, the latents and the density in place."""
+        self.state = state
+        if recon_fraction is not None:
+            self.recon_fraction = recon_fraction
+        self.view.set_surface(state.manifold, self.face_opacity(state), state.latent_grid)
+        self.view.set_data_points(self.run.data, state.latents, state.recon, self.recon_fraction)
+        self.heatmap.set_latents(state.latents)
+        self.heatmap.set_density(state.latent_grid, state.density)
+        return self
+
+    def set_reliability_blend(self, blend: float) -> Picture3D:
+        """Blend M's opacity between uniform (0) and the reliability (1)."""
+        self.reliability_blend = float(blend)
+        return self.set_state(self.state)
+
+    def set_orbit_time(self, t: float) -> Picture3D:
+        """Turn the camera to where the orbit is ``t`` seconds after it started."""
+        self.orbit_time = float(t)
+        self.view.set_camera(self.view.camera3d.turned(*orbit_angles(self.orbit_time)))
+        return self
+
+    def start_orbit(self) -> Picture3D:
+        """Keep the camera orbiting while the picture is in a scene."""
+        self.view.add_updater(OrbitClock(self))
+        return self
+
+    def speck_ring(self) -> Circle:
+        """A ring that follows the untrained M (a tiny patch) while the camera turns."""
+        centre = np.asarray(self.state.manifold, dtype=np.float64).reshape(-1, 3).mean(axis=0)
+        ring = Circle(radius=0.3, color=COLORS["manifold"], stroke_width=3)
+        ring.add_updater(lambda m: m.move_to(self.view.camera3d.scene_points(centre)))
+        return ring.move_to(self.view.camera3d.scene_points(centre))

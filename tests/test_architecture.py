@@ -1,0 +1,179 @@
+"""The layout holds: three layers importing one way, no cycles, chapters apart, files of one job.
+
+The import graph is read from the source with :mod:`ast` (every ``import``
+anywhere in a module, so a lazy import inside a function counts); imports
+under ``if TYPE_CHECKING:`` are type-only and left out.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+LAYERS = ("aecore", "scenes", "ae_explainer")
+"""Lowest first: a module may import its own layer and the layers before it, never one after."""
+
+MAX_LINES = 450
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+@cache
+def _modules() -> dict[str, Path]:
+    return {_module_name(p): p for layer in LAYERS for p in sorted((ROOT / layer).rglob("*.py"))}
+
+
+def _runtime_nodes(tree: ast.AST) -> Iterator[ast.AST]:
+    """Every node of ``tree`` except what sits under ``if TYPE_CHECKING:``."""
+    for node in ast.iter_child_nodes(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            yield from (n for child in node.orelse for n in (child, *_runtime_nodes(child)))
+            continue
+        yield node
+        yield from _runtime_nodes(node)
+
+
+def _resolve(name: str) -> str | None:
+    """The project module ``name`` (or its longest project prefix) refers to."""
+    mods = _modules()
+    while name and name not in mods:
+        name = name.rpartition(".")[0]
+    return name or None
+
+
+@cache
+def _imports(module: str) -> frozenset[str]:
+    """The project modules ``module`` imports at run time."""
+    path = _modules()[module]
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found: set[str] = set()
+    for node in _runtime_nodes(ast.parse(path.read_text(encoding="utf-8"))):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                base = ".".join([*anchor, *([base] if base else [])])
+            names = [f"{base}.{a.name}" for a in node.names] + [base]
+        for name in names:
+            target = _resolve(name)
+            if target is not None and target != module:
+                found.add(target)
+    return frozenset(found)
+
+
+def _third_party(module: str) -> set[str]:
+    """Top-level names of the non-project packages ``module`` imports at run time."""
+    out: set[str] = set()
+    for node in _runtime_nodes(ast.parse(_modules()[module].read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            out.add(node.module.split(".")[0])
+    return out - set(LAYERS)
+
+
+def _layer(module: str) -> int:
+    return LAYERS.index(module.split(".")[0])
+
+
+def _cycles() -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(_imports(v)):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in sorted(_modules()):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_the_graph_is_read_from_every_layer() -> None:
+    mods = _modules()
+    assert {m.split(".")[0] for m in mods} == set(LAYERS)
+    # The reader sees real edges, lazy ones included (a test that cannot fail would pass on an empty graph).
+    assert "aecore.snapshot" in _imports("aecore.cache")
+    assert "scenes.base" in _imports("scenes.chapters.ch01_implementation")
+    assert any(
+        m.startswith("scenes.") for m in _imports("ae_explainer.cli") | _imports("ae_explainer.commands")
+    )
+
+
+def test_imports_point_down_only() -> None:
+    upward = [f"{m} -> {t}" for m in sorted(_modules()) for t in sorted(_imports(m)) if _layer(t) > _layer(m)]
+    assert not upward, "imports that point up a layer:\n" + "\n".join(upward)
+
+
+def test_there_is_no_import_cycle() -> None:
+    cycles = _cycles()
+    assert not cycles, "import cycles:\n" + "\n".join(" <-> ".join(c) for c in cycles)
+
+
+def test_the_cycle_finder_finds_a_cycle(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = {"scenes.a": frozenset({"scenes.b"}), "scenes.b": frozenset({"scenes.a"}), "scenes.c": frozenset()}
+    monkeypatch.setattr(f"{__name__}._modules", lambda: dict.fromkeys(fake, ROOT))
+    monkeypatch.setattr(f"{__name__}._imports", lambda m: fake[m])
+    assert _cycles() == [["scenes.a", "scenes.b"]]
+
+
+def test_chapters_never_import_chapters() -> None:
+    chapters = [m for m in _modules() if m.startswith("scenes.chapters.ch")]
+    assert len(chapters) >= 11
+    crossing = [
+        f"{m} -> {t}" for m in chapters for t in sorted(_imports(m)) if t.startswith("scenes.chapters")
+    ]
+    assert not crossing, (
+        "chapters importing chapters (use scenes.story or a picture's builders):\n" + "\n".join(crossing)
+    )
+
+
+def test_each_layer_keeps_to_its_libraries() -> None:
+    for m in _modules():
+        libs = _third_party(m)
+        if m.startswith("aecore."):
+            assert "manim" not in libs, f"{m} imports manim: aecore is numpy and torch only"
+        if m.startswith("scenes"):
+            assert "torch" not in libs, f"{m} imports torch: scenes read runs through aecore's numpy side"
+
+
+def test_no_source_file_is_over_the_limit() -> None:
+    long = {
+        str(p.relative_to(ROOT)): n
+        for p in [*_modules().values(), *(ROOT / "benchmarks").glob("*.py"), *(ROOT / "tests").glob("*.py")]
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+    assert not long, f"files over {MAX_LINES} lines: {long}"
