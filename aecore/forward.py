@@ -26,6 +26,7 @@ __all__ = [
     "ACTIVATIONS_NP",
     "decode",
     "decoder_layers",
+    "decoder_weights",
     "encode",
     "forward_layers",
     "layer_weights",
@@ -61,6 +62,11 @@ def _split_vae_head(
     if w.shape[0] == 2 * k:
         return (w[:k], b[:k]), (w[k:], b[k:])
     return (w, b), None
+
+
+def decoder_weights(params: Mapping[str, np.ndarray]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``(W, b)`` of the decoder's linear layers, from the latent input to the output."""
+    return _part(params, "decoder")
 
 
 def layer_weights(params: Mapping[str, np.ndarray]) -> list[tuple[np.ndarray, np.ndarray]]:

@@ -155,11 +155,19 @@ class ChapterScene(Scene):
             raise EndSceneEarlyException()
 
     def outro(self) -> None:
-        """Clear the caption and, if the chapter :attr:`fades_out`, fade to the background."""
+        """Clear the caption and, if the chapter :attr:`fades_out`, fade to the background.
+
+        Otherwise the chapter holds its closing frame for one more frame: an
+        animation's last frame is drawn just before it completes, so without
+        it the clip would end on a caption three quarters faded, and the next
+        chapter (or the end of the video) would cut from there.
+        """
         self.caption(None)
         self.closing_mobjects = list(self.mobjects)
         if self.fades_out and self.mobjects:
             self.play(OpacityFade(Group(*self.mobjects), fade_in=False), run_time=0.8)
+        elif not self.fades_out:
+            super().wait(1.0 / config.frame_rate)
 
     def vanish(self, group: Mobject, *parts: Mobject, run_time: float = 0.6) -> None:
         """Fade ``parts`` of ``group`` out and drop them from it.
