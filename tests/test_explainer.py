@@ -166,6 +166,15 @@ def _opening(cls) -> object:
     return scene
 
 
+@pytest.mark.xdist_group("chapters")
+def test_grouped_tests_run_on_one_worker(request: pytest.FixtureRequest) -> None:
+    """``--dist loadgroup`` keeps each ``xdist_group`` on one worker (pytest 9 broke that for xdist 3.8)."""
+    import os
+
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # make test always runs under xdist with loadgroup
+        assert request.node.nodeid.endswith("@chapters"), request.node.nodeid
+
+
 @pytest.mark.xdist_group("chapters")  # one worker renders the fixture once
 def test_a_chapter_that_does_not_fade_hands_its_last_frame_to_the_next(chapters) -> None:
     """Where ``fades_out`` is False, the next chapter opens on exactly the same geometry."""
