@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+import numpy as np
+
 from ae_explainer.console import ConsoleProgress, logging_to_stderr
 from aecore.config import MAX_HIDDEN_LAYERS, MAX_PARAMS, MAX_SNAPSHOTS, MAX_STEPS, TrainConfig
 from aecore.datasets import MAX_POINTS, MIN_POINTS
@@ -42,6 +44,15 @@ def _hidden(text: str) -> tuple[int, ...]:
     return sizes
 
 
+def _seeds(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(v) for v in text.split(",") if v.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a comma-separated list of seeds, e.g. 1,2,3,4"
+        ) from None
+
+
 def _cmd_train(a: argparse.Namespace) -> int:
     cfg = TrainConfig(
         data=a.data,
@@ -57,6 +68,7 @@ def _cmd_train(a: argparse.Namespace) -> int:
         n_snapshots=a.snapshots,
         variant=a.variant,
         kl_weight=a.kl_weight,
+        ensemble_seeds=a.ensemble_seeds,
     )
     cfg.validate()  # every flag, before any data is made or read
     out = _check_out(Path(a.out))
@@ -123,11 +135,29 @@ def _cmd_inspect(a: argparse.Namespace) -> int:
             f"{'x'.join(map(str, final.latent_grid.shape[:-1]))} points in R^{final.latent_grid.shape[-1]}",
         ),
         ("reliability", f"{rel.min():.3f} to {rel.max():.3f} on the grid (mean {rel.mean():.3f})"),
+        ("ensemble", _ensemble_summary(run)),
     ]
     width = max(len(k) for k, _ in rows)
     for key, value in rows:
         print(f"{key.ljust(width)}  {value}")
     return 0
+
+
+def _ensemble_summary(run: Any) -> str:
+    """The ensemble's agreement and where it and the density-based reliability disagree, in one line."""
+    e = run.ensemble
+    if e is None:
+        return "none (train with --ensemble-seeds to compare decoders from other seeds)"
+    from scipy.stats import spearmanr
+
+    rel, agr = run.final.reliability.ravel(), e.agreement.ravel()
+    rho = float(spearmanr(rel, agr).statistic) if np.ptp(rel) > 0 and np.ptp(agr) > 0 else float("nan")
+    apart = float(np.mean(np.abs(rel - agr) > 0.5))
+    return (
+        f"{len(e.seeds)} other seeds ({','.join(map(str, e.seeds))}); agreement {agr.min():.3f} to"
+        f" {agr.max():.3f}; rank correlation with reliability {rho:.2f};"
+        f" the two differ by more than 0.5 on {100 * apart:.0f}% of the grid"
+    )
 
 
 def _version_of(run: Any) -> str:
@@ -177,6 +207,12 @@ def _build_parser() -> argparse.ArgumentParser:
         type=float,
         default=d.kl_weight,
         help=f"weight of the VAE's KL term, >= 0 (default {d.kl_weight}; ignored for ae)",
+    )
+    t.add_argument(
+        "--ensemble-seeds",
+        type=_seeds,
+        default=d.ensemble_seeds,
+        help="also train from these seeds, e.g. 1,2,3,4, and store their agreement with M (default: none)",
     )
     t.add_argument("--out", required=True, help="snapshot file to write (.npz)")
     t.add_argument("--quiet", action="store_true", help="no progress bar")

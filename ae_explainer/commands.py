@@ -98,9 +98,13 @@ def _chapters(keys: list[str], where: str) -> list[ChapterInfo]:
     from scenes.chapters import chapter_infos, find_chapter
 
     try:
-        return [find_chapter(k) for k in keys] if keys else chapter_infos()
+        found = [find_chapter(k) for k in keys] if keys else chapter_infos()
     except KeyError as e:
         raise AecoreError(f"{where}: {e.args[0]}") from None
+    unique: dict[int, ChapterInfo] = {}  # a chapter named twice renders once, where it was first named
+    for info in found:
+        unique.setdefault(info.number, info)
+    return list(unique.values())
 
 
 def _settings(a: argparse.Namespace, command: Command) -> tuple[RenderOptions, list[ChapterInfo], int, Path]:
@@ -110,7 +114,10 @@ def _settings(a: argparse.Namespace, command: Command) -> tuple[RenderOptions, l
     from ae_explainer.userconfig import load_user_config
 
     given = {k: v for k in VIDEO_KEYS if (v := getattr(a, k, None)) is not None}
-    on_command_line = [*(getattr(a, "chapter_args", None) or []), *given.pop("chapters", [])]
+    positional = [
+        k.strip() for arg in getattr(a, "chapter_args", None) or [] for k in arg.split(",") if k.strip()
+    ]
+    on_command_line = [*positional, *given.pop("chapters", [])]
     if on_command_line:
         given["chapters"] = on_command_line
     video: dict[str, Any] = {}

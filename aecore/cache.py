@@ -217,7 +217,7 @@ def _main(argv: list[str]) -> int:
 
     try:
         cfg = TrainConfig.from_dict(json.loads(argv[0]))
-        report(0, cfg.steps, float("nan"))
+        report(0, cfg.steps * (1 + len(cfg.ensemble_seeds)), float("nan"))  # members train after the run
         train_to_file(cfg, argv[1], progress=report)
     except AecoreError as e:
         print(f"error: {e}", file=sys.stderr)

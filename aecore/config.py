@@ -26,6 +26,7 @@ from aecore.errors import AecoreError
 from aecore.forward import ACTIVATIONS_NP
 
 __all__ = [
+    "MAX_ENSEMBLE",
     "MAX_GRID_POINTS",
     "MAX_HIDDEN_LAYERS",
     "MAX_PARAMS",
@@ -65,6 +66,9 @@ MAX_WIDTH = 1024
 
 MAX_GRID_POINTS = 40_000
 """Most latent grid points (``grid_size ** k``); each snapshot decodes them and evaluates the KDE there."""
+
+MAX_ENSEMBLE = 8
+"""Most other-seed decoders trained alongside a run (each costs one more training)."""
 
 MAX_RUN_BYTES = 2**30
 """Most bytes of arrays a run may hold (snapshots x (points + grid + weights)), about 1.07 GB."""
@@ -128,7 +132,13 @@ class TrainConfig:
         The grid spans the latents' range widened by this fraction of it on
         every side, so M visibly extends past the data.
     reliability_scale, bandwidth_scale
-        Parameters of :mod:`aecore.reliability`.
+        Parameters of the reliability (:mod:`aecore.manifold_density`):
+        ``scale`` of the map to [0, 1] and a factor on the kernel width.
+    ensemble_seeds
+        Seeds of other decoders to train alongside (at most
+        :data:`MAX_ENSEMBLE`, distinct, none equal to ``seed``): the same
+        config from each seed, whose final manifolds are stored with the
+        run's ensemble agreement (:mod:`aecore.ensemble`). Empty: none.
     variant
         ``"ae"`` (a plain autoencoder) or ``"vae"`` (a variational one: the
         encoder gives a mean mu and a log-variance per latent axis, training
@@ -157,10 +167,12 @@ class TrainConfig:
     bandwidth_scale: float = 1.0
     variant: str = "ae"
     kl_weight: float = 0.03
+    ensemble_seeds: tuple[int, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hidden", tuple(int(h) for h in self.hidden))
+        object.__setattr__(self, "ensemble_seeds", tuple(self.ensemble_seeds))
         if isinstance(self.kl_weight, int):  # 1 and 1.0 are one config (and one cache key)
             object.__setattr__(self, "kl_weight", float(self.kl_weight))
         if self.grid_size == 0:
@@ -223,6 +235,7 @@ class TrainConfig:
             or not (math.isfinite(self.kl_weight) and self.kl_weight >= 0)
         ):
             raise AecoreError(f"--kl-weight: {self.kl_weight} must be a finite number >= 0")
+        self._check_ensemble()
 
         # Checks that need the data's dimension n (and its size N).
         if builtin:
@@ -267,17 +280,36 @@ class TrainConfig:
                 f"--hidden: {text} has a layer of {max(self.hidden):,} units; at most {MAX_WIDTH:,}"
             )
 
+    def _check_ensemble(self) -> None:
+        """``ensemble_seeds``: at most :data:`MAX_ENSEMBLE` distinct valid seeds, none the run's own."""
+        seeds = self.ensemble_seeds
+        text = ",".join(map(str, seeds))
+        if len(seeds) > MAX_ENSEMBLE:
+            raise AecoreError(
+                f"--ensemble-seeds: {len(seeds)} seeds; use at most {MAX_ENSEMBLE}, e.g. 1,2,3,4"
+            )
+        for v in seeds:
+            _check_int(
+                "--ensemble-seeds", v, 0, SEED_LIMIT - 1, "whole numbers 0 <= seed < 2**32, e.g. 1,2,3,4"
+            )
+        if len(set(seeds)) != len(seeds) or self.seed in seeds:
+            raise AecoreError(
+                f"--ensemble-seeds: {text} must be distinct and differ from --seed {self.seed}, e.g. 1,2,3,4"
+            )
+
     def _snapshot_bytes(self, n_data: int, data_dim: int, params: int) -> int:
         """Upper bound on the bytes one snapshot holds (everything counted as float64)."""
         k, g = self.latent_dim, self.grid_size**self.latent_dim
         per_point = 2 * k + data_dim  # latents (+ log-variance) and recon
-        per_grid = k + data_dim + 2  # latent grid, manifold, density, reliability
+        per_grid = k + data_dim + 4  # latent grid, manifold, density, reliability, stretch, density on M
+        per_grid += len(self.ensemble_seeds) * data_dim + 2  # the ensemble's manifolds (counted per snapshot)
         return 8 * (n_data * per_point + g * per_grid + params + 2)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of every field (tuples become lists)."""
         d = dataclasses.asdict(self)
         d["hidden"] = list(self.hidden)
+        d["ensemble_seeds"] = list(self.ensemble_seeds)
         return d
 
     @classmethod
@@ -288,8 +320,9 @@ class TrainConfig:
         if unknown:
             raise AecoreError(f"config: unknown field(s) {unknown}; known fields are {sorted(names)}")
         d = dict(d)
-        if "hidden" in d:
-            d["hidden"] = tuple(d["hidden"])
+        for name in ("hidden", "ensemble_seeds"):
+            if name in d:
+                d[name] = tuple(d[name])
         return cls(**d)
 
     def key(self, data_sha256: str) -> str:

@@ -85,6 +85,16 @@ def _blob(n: int, rng: np.random.Generator) -> np.ndarray:
     return rng.multivariate_normal([0.0, 0.0], cov, size=n)
 
 
+def _clusters(n: int, rng: np.random.Generator) -> np.ndarray:
+    # Two arcs side by side (each 2 wide) with an empty strip 2 wide between them:
+    # a trained k = 1 curve must cross the strip on a bridge where no data lies.
+    half = n // 2
+    t1, t2 = rng.uniform(0.0, np.pi, half), rng.uniform(0.0, np.pi, n - half)
+    left = np.stack([np.cos(t1) - 2.0, np.sin(t1)], axis=1)
+    right = np.stack([np.cos(t2) + 2.0, 0.3 - np.sin(t2)], axis=1)
+    return np.concatenate([left, right])
+
+
 def _helix(n: int, rng: np.random.Generator) -> np.ndarray:
     t = rng.uniform(0.0, 1.0, size=n)
     theta = 4.0 * np.pi * t
@@ -103,6 +113,7 @@ _GENERATORS: dict[str, tuple[int, Callable[[int, np.random.Generator], np.ndarra
     "spiral": (2, _spiral, "open spiral in R^2"),
     "circle": (2, _circle, "closed curve (circle) in R^2"),
     "blob": (2, _blob, "2-D Gaussian blob in R^2 (intrinsic dimension 2)"),
+    "clusters": (2, _clusters, "two arcs in R^2 with an empty gap between them"),
     "helix": (3, _helix, "helix in R^3 (intrinsic dimension 1)"),
     "sheet": (3, _sheet, "curved sheet patch in R^3 (intrinsic dimension 2)"),
 }

@@ -1,4 +1,4 @@
-"""Reliability that sees gaps: the density of reconstructions per unit of M, and decoder ensembles.
+"""Reliability that sees gaps: the density of reconstructions per unit of M.
 
 M is trustworthy where the data taught g, that is where many reconstructions
 x̂_j lie per unit of M (per unit length for k = 1, per unit area for k = 2).
@@ -22,21 +22,21 @@ out.
 **Bandwidth.** Scott's rule sets the kernel width from the latents' global
 spread, which assumes one Gaussian bump: over two clusters it is about as
 wide as the gap between them and fills the gap in. Here the width follows the
-latents' *local* spacing instead: it is the median, over the latents, of the
-distance to their m-th nearest neighbour, with m = ceil(sqrt(N)). Each kernel
-then covers about sqrt(N) latents wherever they are (the usual consistent
-choice of k-nearest-neighbour density estimation: m grows with N while m / N
-shrinks), so a gap wider than a few such widths stays a gap, however many
-clusters there are, and the estimate still averages over enough latents to be
-smooth. ``tests/test_manifold_density.py`` checks both on data with a gap.
+latents' *local* spacing instead. Let d_m be the median, over the latents, of
+the distance to their m-th nearest neighbour, with m = ceil(sqrt(N)): a ball
+of radius d_m around a typical latent holds m latents. The Gaussian's width
+h is chosen so that its effective volume (2 pi)^(k/2) h^k equals that ball's
+volume V_k d_m^k (V_1 = 2, V_2 = pi), that is h = 0.80 d_m for k = 1 and
+h = 0.71 d_m for k = 2. Each kernel then covers about sqrt(N) latents
+wherever they are (the usual consistent choice of k-nearest-neighbour
+density estimation: m grows with N while m / N shrinks), so a gap wider than
+a few such widths stays a gap, however many clusters there are, and the
+estimate still averages over enough latents to be smooth.
+``tests/test_manifold_density.py`` checks both on data with a gap, and
+``tests/test_reliability_v2.py`` checks a hole in a sheet.
 
-**Decoder ensembles.** An independent signal: decoders trained from other
-seeds agree where data pinned M down and disagree where g only guesses
-(Syrota, Moreno-Muñoz & Hauberg, "Decoder ensembling for learned latent
-geometries", 2024). :func:`ensemble_agreement` measures at each point of M
-the mean distance to the other seeds' manifolds, in units of the run's own
-median residual ||x - x̂|| (the scale below which M is not resolved anyway),
-and maps it to [0, 1] with a Gaussian.
+An independent signal, the agreement of decoders trained from other seeds,
+is :mod:`aecore.ensemble`.
 
 Numpy and scipy only.
 """
@@ -44,26 +44,28 @@ Numpy and scipy only.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy.spatial import cKDTree
 
-from aecore.forward import decode
 from aecore.reliability import MAX_CENTRES, kde_centres, latent_density, reliability_from_density
 from aecore.stretch import decoder_jacobian, stretch_from_jacobian
 
 if TYPE_CHECKING:
     from aecore.snapshot import Run, Snapshot
 
-__all__ = ["ManifoldReliability", "ensemble_agreement", "local_bandwidth", "manifold_reliability"]
+__all__ = ["ManifoldReliability", "density_on_manifold", "local_bandwidth", "manifold_reliability"]
 
 
 def local_bandwidth(latents: np.ndarray, bandwidth_scale: float = 1.0) -> float:
-    """Kernel width from the latents' local spacing: the median distance to the ceil(sqrt(N))-th neighbour.
+    """Kernel width from the latents' local spacing (see the module docstring).
 
+    The median distance d_m to the m = ceil(sqrt(N))-th neighbour, times
+    ``(V_k / (2 pi)^(k/2))^(1/k)`` (0.80 for k = 1, 0.71 for k = 2) so that
+    the kernel's effective volume is the ball's, times ``bandwidth_scale``.
     Above :data:`aecore.reliability.MAX_CENTRES` latents the distances are
     measured among the KDE's centres (an even subsample), to the neighbour
     that stands for the same share sqrt(N) / N of the latents.
@@ -73,7 +75,10 @@ def local_bandwidth(latents: np.ndarray, bandwidth_scale: float = 1.0) -> float:
     centres = kde_centres(z, MAX_CENTRES)
     m = max(1, min(len(centres) - 1, round(math.ceil(math.sqrt(n)) * len(centres) / n)))
     dist, _ = cKDTree(centres).query(centres, m + 1)
-    return bandwidth_scale * max(float(np.median(dist[:, -1])), 1e-9)
+    k = z.shape[1]
+    ball = math.pi ** (k / 2) / math.gamma(k / 2 + 1)  # volume of the unit ball in R^k
+    same_volume = (ball / (2 * math.pi) ** (k / 2)) ** (1 / k)
+    return bandwidth_scale * same_volume * max(float(np.median(dist[:, -1])), 1e-9)
 
 
 @dataclass(frozen=True)
@@ -101,44 +106,49 @@ class ManifoldReliability:
     reliability: np.ndarray
 
 
-def _stretch(run: Run, s: Snapshot, u: np.ndarray) -> np.ndarray:
-    scale = float(run.meta["normalization"]["scale"])
-    _, jac = decoder_jacobian(s.params, run.config["activation"], u, scale)
-    return stretch_from_jacobian(jac)
-
-
-def manifold_reliability(
-    run: Run,
-    points: np.ndarray | None = None,
-    snapshot: Snapshot | None = None,
-    scale: float = 0.25,
+def density_on_manifold(
+    params: Mapping[str, np.ndarray],
+    activation: str,
+    data_scale: float,
+    latents: np.ndarray,
+    points: np.ndarray,
     bandwidth_scale: float = 1.0,
+    scale: float = 0.25,
 ) -> ManifoldReliability:
     """The density of reconstructions on M and the reliability it gives, at latent ``points``.
 
     Parameters
     ----------
-    run
-        A run with ``normalization`` metadata (every run the trainer writes).
+    params
+        The model's weights (``decoder.<i>.weight`` and ``.bias`` are used).
+    activation
+        The activation's name (:data:`aecore.forward.ACTIVATIONS_NP`).
+    data_scale
+        The run's ``normalization["scale"]``: g's outputs are multiplied by it.
+    latents
+        ``(N, k)`` the latents z_j = f(x_j).
     points
-        ``(..., k)`` latent points (default: the snapshot's latent grid).
-    snapshot
-        Whose decoder and latents (default: the run's last snapshot).
-    scale, bandwidth_scale
-        As in :func:`aecore.reliability.latent_reliability`.
+        ``(..., k)`` latent points at which to evaluate.
+    bandwidth_scale
+        Multiplies the local bandwidth (:func:`local_bandwidth`).
+    scale
+        Reliability is ``1 - exp(-density_on_m / scale)``.
     """
-    s = snapshot or run.final
-    k = int(run.config["latent_dim"])
-    u = np.asarray(s.latent_grid if points is None else points, dtype=np.float64)
+    z = np.asarray(latents, dtype=np.float64)
+    k = z.shape[1]
+    u = np.asarray(points, dtype=np.float64)
     flat = u.reshape(-1, k)
-    z = np.asarray(s.latents, dtype=np.float64)
     h = local_bandwidth(z, bandwidth_scale)
     centres = kde_centres(z, MAX_CENTRES)
+
+    def stretch_at(v: np.ndarray) -> np.ndarray:
+        _, jac = decoder_jacobian(params, activation, v, data_scale)
+        return np.maximum(stretch_from_jacobian(jac), 1e-12)
+
     dens = latent_density(flat, centres, h)
-    stretch = _stretch(run, s, flat)
-    at_latents = latent_density(centres, centres, h) / np.maximum(_stretch(run, s, centres), 1e-12)
-    typical = float(np.median(at_latents))
-    on_m = dens / np.maximum(stretch, 1e-12) / typical
+    stretch = stretch_at(flat)
+    typical = float(np.median(latent_density(centres, centres, h) / stretch_at(centres)))
+    on_m = dens / stretch / typical
     shape = u.shape[:-1]
     return ManifoldReliability(
         points=u,
@@ -149,40 +159,23 @@ def manifold_reliability(
     )
 
 
-def _dense_manifold(run: Run, per_axis: int) -> np.ndarray:
-    """M of ``run``'s last snapshot decoded densely over its latent grid's range, ``(P, n)``."""
-    g = np.asarray(run.final.latent_grid, dtype=np.float64)
-    k = g.shape[-1]
-    flat = g.reshape(-1, k)
-    axes = [np.linspace(flat[:, d].min(), flat[:, d].max(), per_axis) for d in range(k)]
-    u = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, k)
-    return decode(run, u)
+def manifold_reliability(
+    run: Run, points: np.ndarray | None = None, snapshot: Snapshot | None = None
+) -> ManifoldReliability:
+    """:func:`density_on_manifold` of ``run`` at latent ``points``, with the run's own parameters.
 
-
-def ensemble_agreement(
-    run: Run, others: Sequence[Run], points: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """How well decoders from other seeds agree with ``run``'s M at latent ``points``.
-
-    For each point g(u) of ``run``'s M, the spread is the mean over ``others``
-    of the distance to the nearest point of that run's M (decoded densely
-    over its latent range). The agreement is ``exp(-(spread / sigma)^2 / 2)``
-    with sigma the median residual ||x_j - x̂_j|| of ``run``: 1 where the
-    decoders coincide to within the model's own error, near 0 where they part.
-
-    Returns
-    -------
-    (agreement, spread)
-        Both of the shape of ``points`` without its last axis (default points: the latent grid).
+    ``points`` default to the snapshot's latent grid, ``snapshot`` to the
+    run's last one; ``bandwidth_scale`` and ``reliability_scale`` come from
+    the run's config. The run needs ``normalization`` metadata (every run
+    the trainer writes has it).
     """
-    if not others:
-        raise ValueError("ensemble agreement needs at least one other run")
-    s = run.final
-    k = int(run.config["latent_dim"])
-    u = np.asarray(s.latent_grid if points is None else points, dtype=np.float64)
-    m = decode(run, u.reshape(-1, k))
-    per_axis = 4001 if k == 1 else 161
-    spread = np.mean([cKDTree(_dense_manifold(o, per_axis)).query(m)[0] for o in others], axis=0)
-    sigma = max(float(np.median(np.linalg.norm(run.data - s.recon, axis=1))), 1e-9)
-    agreement = np.exp(-0.5 * (spread / sigma) ** 2)
-    return agreement.reshape(u.shape[:-1]), spread.reshape(u.shape[:-1])
+    s = snapshot or run.final
+    return density_on_manifold(
+        s.params,
+        run.config["activation"],
+        float(run.meta["normalization"]["scale"]),
+        s.latents,
+        s.latent_grid if points is None else points,
+        float(run.config.get("bandwidth_scale", 1.0)),
+        float(run.config.get("reliability_scale", 0.25)),
+    )

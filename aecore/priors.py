@@ -1,8 +1,8 @@
 """Sampling new latents from a naive prior, and how many land where g is reliable.
 
 A decoder makes new data from latents drawn from some distribution p(z). The
-pictures say when that works: g is reliable only where the training latents
-z_j are dense (:mod:`aecore.reliability`). This module draws latents from a
+pictures say when that works: g is reliable only where many reconstructions
+lie per unit of M (:mod:`aecore.manifold_density`). This module draws latents from a
 prior, evaluates the reliability there (against the training latents of a
 snapshot, with the run's own reliability parameters) and decodes them with
 numpy (:func:`aecore.forward.decode`), so a scene can draw them.
@@ -18,7 +18,7 @@ import numpy as np
 
 from aecore.errors import AecoreError
 from aecore.forward import decode
-from aecore.reliability import latent_reliability
+from aecore.manifold_density import manifold_reliability
 from aecore.snapshot import Run, Snapshot
 
 __all__ = ["PRIORS", "RELIABLE_THRESHOLD", "PriorDraw", "draw_prior", "prior_samples", "reliable_fraction"]
@@ -34,12 +34,11 @@ RELIABLE_THRESHOLD = 0.5
 
 Only for summary numbers and for colouring samples (chapter 10 counts and
 draws in red the samples at or below it); reliability itself is smooth. At
-0.5 the latent density is ``0.25 * ln 2``, about 0.17, of the typical density
-at the training latents (default ``reliability_scale``), and M is drawn at
-half opacity: a sample below it
-lands on the visibly faded part of M, where the latents are sparse. A higher
-value (say 0.9, density 0.58 of typical) would call samples on M's nearly
-opaque part unreliable.
+0.5 the density of reconstructions on M is ``0.25 * ln 2``, about 0.17, of
+its typical value at the data (default ``reliability_scale``), and M is
+drawn at half opacity: a sample below it lands on the visibly faded part of
+M, where few reconstructions lie. A higher value (say 0.9, density 0.58 of
+typical) would call samples on M's nearly opaque part unreliable.
 """
 
 
@@ -136,12 +135,7 @@ def draw_prior(
     s = snapshot or run.final
     latents = np.asarray(s.latents, dtype=np.float64)
     z = prior_samples(kind, n, seed, latents)
-    _, rel = latent_reliability(
-        z,
-        latents,
-        float(run.config.get("bandwidth_scale", 1.0)),
-        float(run.config.get("reliability_scale", 0.25)),
-    )
+    rel = manifold_reliability(run, z, s).reliability
     return PriorDraw(kind=kind, z=z, x=decode(run, z, s), reliability=rel)
 
 
@@ -150,9 +144,9 @@ def reliable_fraction(
 ) -> float:
     """Fraction of ``n`` latents from the prior ``kind`` where g's reliability exceeds ``threshold``.
 
-    Reliability is :func:`aecore.reliability.latent_reliability` at each
-    sample, against the final snapshot's latents, with the run's
-    ``bandwidth_scale`` and ``reliability_scale``.
+    Reliability is :func:`aecore.manifold_density.manifold_reliability` at
+    each sample (the density of reconstructions on M there), for the final
+    snapshot, with the run's ``bandwidth_scale`` and ``reliability_scale``.
 
     Examples
     --------

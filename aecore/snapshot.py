@@ -14,11 +14,26 @@ array                    shape               meaning
 ``latent_grid``          (S, *G, k) float32  the latent grid
 ``manifold``             (S, *G, n) float64  M = g(latent_grid)
 ``density``              (S, *G) float32     KDE of the z_j on the grid
-``reliability``          (S, *G) float32     smooth function of density, [0, 1]
+``stretch``              (S, *G) float32     g's length (k=1) or area (k=2) element
+``density_on_m``         (S, *G) float32     density / stretch, 1 = typical at the data
+``reliability``          (S, *G) float32     smooth function of density_on_m, [0, 1]
 ``param/<name>``         (S, ...) float32    model weights at each snapshot
 ``latent_logvar``        (S, N, k) float32   optional (VAE runs only): log-variance
                                              of q(z|x_j); ``latents`` is its mean
+``ensemble_manifold``    (E, *G, n) float64  optional: the final M of E decoders
+                                             from ``config["ensemble_seeds"]``
+``agreement``            (*G) float32        optional: their agreement with the
+                                             final M, [0, 1] (:mod:`aecore.ensemble`)
+``ensemble_spread``      (*G) float32        optional: their mean distance from it
 =======================  ==================  ===================================
+
+**Versions.** Version 2 (written since the reliability learned to see
+gaps) adds ``stretch`` and ``density_on_m``, and the optional ensemble
+arrays (all three or none); its ``density`` is the KDE with the local
+bandwidth and its ``reliability`` comes from the density on M
+(:mod:`aecore.manifold_density`). Version 1 files still load: they lack
+those arrays (their snapshots' ``stretch`` and ``density_on_m`` are ``None``,
+and their ``reliability`` is the older one, from the latent density alone).
 
 ``*G`` is ``(G,)`` for k=1 and ``(G, G)`` for k=2. The data-space arrays
 ``data``, ``recon`` and ``manifold`` are float64, so data far from the origin
@@ -66,7 +81,7 @@ from aecore.files import atomic_path
 from aecore.snapshot_checks import FLOAT64 as _FLOAT64
 from aecore.snapshot_checks import FORMAT_VERSION, read_checked
 
-__all__ = ["FORMAT_VERSION", "Run", "Snapshot", "load_run", "write_run"]
+__all__ = ["FORMAT_VERSION", "Ensemble", "Run", "Snapshot", "load_run", "write_run"]
 
 
 @dataclass(frozen=True)
@@ -87,6 +102,30 @@ class Snapshot:
     reliability: np.ndarray
     params: dict[str, np.ndarray]
     latent_logvar: np.ndarray | None = None
+    stretch: np.ndarray | None = None
+    density_on_m: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class Ensemble:
+    """Decoders trained from other seeds, compared with the run's final M (:mod:`aecore.ensemble`).
+
+    Attributes
+    ----------
+    seeds
+        The other decoders' seeds.
+    manifolds
+        ``(E, *G, n)`` each one's final M on its own latent grid.
+    agreement
+        ``(*G)`` in [0, 1], at the final snapshot's latent grid: 1 where they coincide with M.
+    spread
+        ``(*G)`` their mean distance from M there, in data units.
+    """
+
+    seeds: tuple[int, ...]
+    manifolds: np.ndarray
+    agreement: np.ndarray
+    spread: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -103,12 +142,15 @@ class Run:
         All metadata (``format_version``, ``data_sha256``, ``versions``, ...).
     snapshots
         Snapshots in step order.
+    ensemble
+        The other seeds' decoders and their agreement, if the run was trained with them.
     """
 
     data: np.ndarray
     config: dict[str, Any]
     meta: dict[str, Any]
     snapshots: list[Snapshot]
+    ensemble: Ensemble | None = None
 
     @property
     def final(self) -> Snapshot:
@@ -225,12 +267,16 @@ def load_run(path: str | Path) -> Run:
        Only then :func:`numpy.lib.format.read_array` (``allow_pickle=False``)
        reads it, inflating it once, and the zip CRC is checked.
     3. **The contents**: ``meta`` is a JSON object of ``format_version``
-       :data:`FORMAT_VERSION` whose ``config`` is an object with
+       1 or 2 (:data:`aecore.snapshot_checks.READABLE_VERSIONS`) whose ``config`` is an object with
        ``latent_dim`` k in (1, 2); ``data`` is ``(N, n)`` with N >= 1 and
        2 <= n <= 4096; there are S >= 1 snapshots, and every array has the
        shape the module docstring gives (``step`` non-negative integers;
        ``param/<name>`` led by S); every floating array is finite;
-       ``loss`` and ``density`` are >= 0 and ``reliability`` is in [0, 1];
+       ``loss``, ``density``, ``stretch``, ``density_on_m`` and
+       ``ensemble_spread`` are >= 0, ``reliability`` and ``agreement`` are in
+       [0, 1]; version 2 has ``stretch`` and ``density_on_m``, and the
+       ensemble arrays come all three or none, one manifold per
+       ``config["ensemble_seeds"]``;
        ``layer_sizes`` is ``[n, ..., k, ..., n]``, ``param_names`` lists
        exactly the ``param/<name>`` arrays, and ``normalization`` (if
        present) has n finite ``mean`` values and a positive ``scale``.
@@ -268,7 +314,19 @@ def _assemble(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> Run:
             reliability=rel[i],
             params={name: a[i] for name, a in params.items()},
             latent_logvar=None if logvar is None else logvar[i],
+            stretch=arrays["stretch"][i] if "stretch" in arrays else None,
+            density_on_m=arrays["density_on_m"][i] if "density_on_m" in arrays else None,
         )
         for i in order
     ]
-    return Run(data=arrays["data"], config=dict(meta["config"]), meta=meta, snapshots=snaps)
+    ensemble = None
+    if "agreement" in arrays:
+        ensemble = Ensemble(
+            seeds=tuple(meta["config"]["ensemble_seeds"]),
+            manifolds=arrays["ensemble_manifold"],
+            agreement=arrays["agreement"],
+            spread=arrays["ensemble_spread"],
+        )
+    return Run(
+        data=arrays["data"], config=dict(meta["config"]), meta=meta, snapshots=snaps, ensemble=ensemble
+    )

@@ -20,20 +20,30 @@ import numpy as np
 from aecore.errors import AecoreError
 
 __all__ = [
+    "ENSEMBLE",
     "FLOAT64",
     "FORMAT_VERSION",
     "OPTIONAL_PER_SNAPSHOT",
     "PER_SNAPSHOT",
+    "READABLE_VERSIONS",
+    "V2_PER_SNAPSHOT",
     "check_arrays",
     "read_checked",
 ]
 
-FORMAT_VERSION = 1
-"""Version of the on-disk format; the reader refuses any other."""
+FORMAT_VERSION = 2
+"""Version of the on-disk format that :func:`aecore.snapshot.write_run` writes."""
+
+READABLE_VERSIONS = (1, 2)
+"""Versions the reader accepts; it refuses any other."""
 
 PER_SNAPSHOT = ("step", "loss", "latents", "recon", "latent_grid", "manifold", "density", "reliability")
+V2_PER_SNAPSHOT = ("stretch", "density_on_m")
+"""Per-snapshot arrays that version 2 adds (required there, absent from version 1)."""
 OPTIONAL_PER_SNAPSHOT = ("latent_logvar",)
-FLOAT64 = ("recon", "manifold")
+ENSEMBLE = ("ensemble_manifold", "agreement", "ensemble_spread")
+"""Version 2's optional arrays of the final snapshot's ensemble: all three or none."""
+FLOAT64 = ("recon", "manifold", "ensemble_manifold")
 """Per-snapshot arrays kept in float64 (data space); other floating arrays are float32."""
 
 # Limits of the reader (see load_run's docstring for why these numbers).
@@ -44,7 +54,7 @@ _MAX_META_BYTES = 1024**2
 _MAX_MEMBERS = 4096
 _MAX_HEADER_BYTES = 10_000
 _MAX_DATA_DIM = 4096
-_KNOWN = frozenset({"meta", "data", *PER_SNAPSHOT, *OPTIONAL_PER_SNAPSHOT})
+_KNOWN = frozenset({"meta", "data", *PER_SNAPSHOT, *V2_PER_SNAPSHOT, *OPTIONAL_PER_SNAPSHOT, *ENSEMBLE})
 _PARAM_NAME = re.compile(r"[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*")
 
 
@@ -61,7 +71,8 @@ def read_checked(p: Path) -> tuple[str, dict[str, Any], dict[str, np.ndarray]]:
         with zipfile.ZipFile(p) as zf:
             members = _check_directory(where, zf, file_size)
             meta = _parse_meta(where, _read_member(where, zf, members.pop("meta"), "meta"))
-            missing = [k for k in ("data", *PER_SNAPSHOT) if k not in members]
+            required = ("data", *PER_SNAPSHOT, *(V2_PER_SNAPSHOT if meta["format_version"] >= 2 else ()))
+            missing = [k for k in required if k not in members]
             if missing:
                 raise AecoreError(f"{where}: snapshot file lacks arrays {missing}")
             arrays = {key: _read_member(where, zf, info, key) for key, info in members.items()}
@@ -201,10 +212,10 @@ def _parse_meta(where: str, raw: np.ndarray) -> dict[str, Any]:
     if not isinstance(meta, dict):
         raise AecoreError(f"{where}: its metadata is a JSON {type(meta).__name__}; expected a JSON object")
     version = meta.get("format_version")
-    if type(version) is not int or version != FORMAT_VERSION:
+    if type(version) is not int or version not in READABLE_VERSIONS:
         raise AecoreError(
             f"{where}: format_version {_short(repr(version), 40)} is not supported; this aecore reads"
-            f" version {FORMAT_VERSION} (re-train the run)"
+            f" versions {', '.join(map(str, READABLE_VERSIONS))} (re-train the run)"
         )
     return meta
 
@@ -261,6 +272,32 @@ def _check_meta(where: str, meta: dict[str, Any], n: int, k: int, param_keys: li
             )
 
 
+def _check_ensemble(
+    where: str, meta: dict[str, Any], arrays: dict[str, np.ndarray], g: tuple[int, ...], n: int
+) -> None:
+    """Version 2's ensemble arrays: all or none, one manifold per ``config['ensemble_seeds']``."""
+    present = [key for key in ENSEMBLE if key in arrays]
+    if not present:
+        return
+    if meta["format_version"] < 2 or len(present) != len(ENSEMBLE):
+        raise AecoreError(
+            f"{where}: ensemble arrays {present} without the rest of {list(ENSEMBLE)} (format version 2)"
+        )
+    seeds = meta["config"].get("ensemble_seeds")
+    if not (isinstance(seeds, list) and seeds and all(_is_int(v) for v in seeds)):
+        raise AecoreError(
+            f"{where}: config 'ensemble_seeds' is {_short(repr(seeds), 40)}; the ensemble arrays need a"
+            " non-empty list of seeds"
+        )
+    expected = {"ensemble_manifold": (len(seeds), *g, n), "agreement": g, "ensemble_spread": g}
+    for key, shape in expected.items():
+        if arrays[key].shape != shape:
+            raise AecoreError(
+                f"{where}: {key!r} has shape {arrays[key].shape}; expected {shape}"
+                f" ({len(seeds)} ensemble seeds, G={g}, n={n})"
+            )
+
+
 def check_arrays(where: str, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
     """Check every array against the metadata and the others (see :func:`aecore.snapshot.load_run`)."""
     config = meta.get("config")
@@ -300,8 +337,11 @@ def check_arrays(where: str, meta: dict[str, Any], arrays: dict[str, np.ndarray]
         "manifold": (s, *g, n),
         "density": (s, *g),
         "reliability": (s, *g),
+        "stretch": (s, *g),
+        "density_on_m": (s, *g),
         "latent_logvar": (s, n_points, k),
     }
+    _check_ensemble(where, meta, arrays, g, n)
     for key, shape in expected.items():
         if key in arrays and arrays[key].shape != shape:
             raise AecoreError(f"{where}: {key!r} has shape {arrays[key].shape}; expected {shape} ({legend})")
@@ -315,10 +355,10 @@ def check_arrays(where: str, meta: dict[str, Any], arrays: dict[str, np.ndarray]
             raise AecoreError(f"{where}: {key!r} has NaN or infinite values")
     if (step < 0).any():
         raise AecoreError(f"{where}: 'step' has negative values")
-    for key in ("loss", "density"):
-        if (arrays[key] < 0).any():
+    for key in ("loss", "density", "stretch", "density_on_m", "ensemble_spread"):
+        if key in arrays and (arrays[key] < 0).any():
             raise AecoreError(f"{where}: {key!r} has negative values")
-    rel = arrays["reliability"]
-    if ((rel < 0) | (rel > 1)).any():
-        raise AecoreError(f"{where}: 'reliability' has values outside [0, 1]")
+    for key in ("reliability", "agreement"):
+        if key in arrays and ((arrays[key] < 0) | (arrays[key] > 1)).any():
+            raise AecoreError(f"{where}: {key!r} has values outside [0, 1]")
     _check_meta(where, meta, n, k, list(params))

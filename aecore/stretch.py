@@ -62,17 +62,19 @@ def decoder_jacobian(
     act, slope = ACTIVATIONS_NP[activation], ACTIVATION_SLOPES[activation]
     layers = decoder_weights(params)
     h = np.asarray(z, dtype=np.float64)
-    jac = np.broadcast_to(np.eye(h.shape[1]), (len(h), h.shape[1], h.shape[1])).copy()
-    for i, (w, b) in enumerate(layers):
+    b, k = h.shape
+    # The tangents dh/dz_i as rows: (B, k, width), so each layer is one matrix product.
+    tan = np.broadcast_to(np.eye(k), (b, k, k)).copy()
+    for i, (w, bias) in enumerate(layers):
         w64 = np.asarray(w, dtype=np.float64)
-        pre = h @ w64.T + np.asarray(b, dtype=np.float64)
-        jac = np.einsum("oi,bik->bok", w64, jac)
+        pre = h @ w64.T + np.asarray(bias, dtype=np.float64)
+        tan = (tan.reshape(b * k, -1) @ w64.T).reshape(b, k, -1)
         if i < len(layers) - 1:
-            jac *= slope(pre)[:, :, None]
+            tan *= slope(pre)[:, None, :]
             h = act(pre)
         else:
             h = pre
-    return h, jac * float(scale)
+    return h, np.swapaxes(tan, 1, 2) * float(scale)
 
 
 def stretch_from_jacobian(jac: np.ndarray) -> np.ndarray:

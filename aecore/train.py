@@ -21,6 +21,12 @@ is the same reconstruction error as the plain autoencoder's plus
 ``cfg.kl_weight`` times KL(q(z|x) || N(0, I)), both averaged over points.
 Snapshots record ``latents = mu``, ``recon = g(mu)`` and ``latent_logvar``;
 the latent grid, M, density and reliability are computed from the mu's.
+
+Every snapshot also records g's exact stretch on the latent grid and the
+density of reconstructions on M, from which the reliability is computed
+(:mod:`aecore.manifold_density`). With ``cfg.ensemble_seeds`` the same
+config is then trained from each of those seeds, and the run stores their
+final manifolds and its ensemble agreement (:mod:`aecore.ensemble`).
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -36,9 +43,10 @@ import torch
 
 from aecore.config import TrainConfig
 from aecore.datasets import data_hash, load_data, standardization
+from aecore.ensemble import agreement_from_manifolds, dense_manifold, median_residual
 from aecore.errors import AecoreError
+from aecore.manifold_density import density_on_manifold
 from aecore.model import Autoencoder
-from aecore.reliability import latent_reliability
 from aecore.snapshot import write_run
 
 __all__ = ["ProgressFn", "snapshot_steps", "train", "train_to_file"]
@@ -79,6 +87,8 @@ def snapshot_steps(steps: int, n_snapshots: int) -> list[int]:
 
 
 def _distinct_steps(steps: int, m: int) -> np.ndarray:
+    if m == 1:  # geomspace(1, steps, 1) is [1]: the one step after 0 must be the last
+        return np.array([steps], dtype=np.int64)
     return np.unique(np.round(np.geomspace(1, steps, m)).astype(np.int64))
 
 
@@ -165,7 +175,10 @@ def train(
                 grid = _latent_grid(z_np, cfg)
                 flat = torch.from_numpy(grid.reshape(-1, cfg.latent_dim)).float()
                 manifold = model.g(flat).numpy().reshape(*grid.shape[:-1], n)
-            dens, rel = latent_reliability(grid, z_np, cfg.bandwidth_scale, cfg.reliability_scale)
+            params = {name: p.detach().numpy() for name, p in model.named_parameters()}
+            on_m = density_on_manifold(
+                params, cfg.activation, scale, z_np, grid, cfg.bandwidth_scale, cfg.reliability_scale
+            )
             row = {
                 "step": np.array(step),
                 "loss": np.array(loss),
@@ -173,13 +186,15 @@ def train(
                 "recon": xh,
                 "latent_grid": grid,
                 "manifold": manifold,
-                "density": dens,
-                "reliability": rel,
+                "density": on_m.latent_density,
+                "stretch": on_m.stretch,
+                "density_on_m": on_m.density_on_m,
+                "reliability": on_m.reliability,
             }
             if logvar is not None:
                 row["latent_logvar"] = logvar.numpy()
-            for name, p in model.named_parameters():
-                row["param/" + name] = p.detach().numpy()
+            for name, value in params.items():
+                row["param/" + name] = value
             for k, v in row.items():
                 if k not in arrays:
                     arrays[k] = np.empty((len(schedule), *np.shape(v)), dtype=np.asarray(v).dtype)
@@ -190,6 +205,7 @@ def train(
         # Training loop: full-batch Adam on the mean squared reconstruction error
         # of the standardised data (plus the KL term for a VAE). The recorded loss
         # is in data units (for a VAE: of g(mu), no sampling).
+        total = cfg.steps * (1 + len(cfg.ensemble_seeds))  # progress counts the ensemble's steps too
         loss_val = record(0)
         for step in range(1, cfg.steps + 1):
             if vae:
@@ -210,9 +226,14 @@ def train(
             if step in record_at:
                 loss_val = record(step)
             if progress is not None:
-                progress(step, cfg.steps, loss_val)
+                progress(step, total, loss_val)
     finally:
         torch.set_num_threads(threads)
+    assert filled == len(schedule)
+
+    # The ensemble: the same config from other seeds, compared with the final M.
+    if cfg.ensemble_seeds:
+        arrays.update(_ensemble(cfg, x_np, arrays, mean, scale, progress))
 
     # Metadata.
     meta = {
@@ -223,8 +244,48 @@ def train(
         "param_names": param_names,
         "normalization": {"mean": [float(v) for v in mean], "scale": float(scale)},
     }
-    assert filled == len(schedule)
     return x_np, meta, arrays
+
+
+def _ensemble(
+    cfg: TrainConfig,
+    x_np: np.ndarray,
+    arrays: dict[str, np.ndarray],
+    mean: np.ndarray,
+    scale: float,
+    progress: ProgressFn | None,
+) -> dict[str, np.ndarray]:
+    """Train ``cfg`` from each of its ``ensemble_seeds``; their final M and the run's agreement with them.
+
+    Each member is the same config from another seed (recorded at its first
+    and last step only; recording never changes the training), so its
+    decoder is exactly that of the run ``replace(cfg, seed=s)``.
+    """
+    finals, dense = [], []
+    for i, seed in enumerate(cfg.ensemble_seeds, start=1):
+        member = replace(cfg, seed=seed, ensemble_seeds=(), n_snapshots=2)
+        shown = (
+            None
+            if progress is None
+            else _shifted(progress, i * cfg.steps, cfg.steps * (1 + len(cfg.ensemble_seeds)))
+        )
+        _, _, a = train(member, shown)
+        params = {name[len("param/") :]: v[-1] for name, v in a.items() if name.startswith("param/")}
+        finals.append(a["manifold"][-1])
+        dense.append(dense_manifold(params, cfg.activation, mean, scale, a["latent_grid"][-1]))
+    final = arrays["manifold"][-1]
+    sigma = median_residual(x_np, arrays["recon"][-1])
+    agreement, spread = agreement_from_manifolds(final.reshape(-1, final.shape[-1]), dense, sigma)
+    return {
+        "ensemble_manifold": np.stack(finals),
+        "agreement": agreement.reshape(final.shape[:-1]),
+        "ensemble_spread": spread.reshape(final.shape[:-1]),
+    }
+
+
+def _shifted(progress: ProgressFn, offset: int, total: int) -> ProgressFn:
+    """``progress`` for a member whose steps come after ``offset`` steps of ``total``."""
+    return lambda step, _, loss: progress(offset + step, total, loss)
 
 
 def _diverged(cfg: TrainConfig, step: int) -> AecoreError:

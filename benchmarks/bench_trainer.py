@@ -1,15 +1,18 @@
 """Benchmark the snapshotting trainer against a bare training loop.
 
-What is measured, for each default run the scenes use (arc k=1, spiral, circle,
-sheet k=2, helix k=2):
+What is measured, for each default run (arc k=1, spiral, circle, sheet k=2,
+helix k=2) and for the scenes' main 2-D run with its ensemble of four other
+seeds (``arc +4 seeds``):
 
 * ``bare s``     -- a bare training loop: the same data (:func:`aecore.datasets.load_data`),
   the same model construction and seed, one thread, the same Adam, loss and
-  per-step finiteness check as :func:`aecore.train.train`, but no snapshots.
+  per-step finiteness check as :func:`aecore.train.train`, but no snapshots;
+  for a run with ``ensemble_seeds``, one bare loop per seed.
 * ``trainer s``  -- :func:`aecore.train.train` in-process (snapshots, no file).
 * ``ratio``      -- trainer s / bare s: the cost of recording snapshots
-  (latents, reconstruction, manifold on the latent grid, KDE reliability,
-  weights) on top of training.
+  (latents, reconstruction, manifold on the latent grid, g's exact Jacobian
+  and stretch there, the density on M and its reliability, weights; and for
+  an ensemble its agreement) on top of training.
 * ``to-file s``  -- :func:`aecore.train.train_to_file` into a temporary directory
   (training, snapshots and writing the ``.npz``).
 * ``write s``    -- :func:`aecore.snapshot.write_run` alone, on the arrays of a
@@ -68,6 +71,7 @@ RUNS: list[tuple[str, TrainConfig]] = [
     ("circle k=1", TrainConfig(data="circle")),
     ("sheet k=2", TrainConfig(data="sheet", latent_dim=2)),
     ("helix k=2", TrainConfig(data="helix", latent_dim=2)),
+    ("arc +4 seeds", TrainConfig(hidden=(16, 16), ensemble_seeds=(1, 2, 3, 4))),
 ]
 """The default runs the scenes use: (name, config)."""
 
@@ -94,7 +98,15 @@ class Result:
 
 
 def bare_train(cfg: TrainConfig) -> float:
-    """Train as :func:`aecore.train.train` does, without snapshots; return the final loss."""
+    """Train as :func:`aecore.train.train` does, without snapshots, once per seed; the last loss."""
+    loss = math.nan
+    for seed in (cfg.seed, *cfg.ensemble_seeds):
+        loss = _bare_once(dataclasses.replace(cfg, seed=seed, ensemble_seeds=()))
+    return loss
+
+
+def _bare_once(cfg: TrainConfig) -> float:
+    """One bare training loop of ``cfg``; the final loss."""
     x_np = load_data(cfg.data, cfg.n_points, cfg.noise, cfg.data_seed)
     n = x_np.shape[1]
     cfg.validate(data_dim=n)

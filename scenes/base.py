@@ -178,6 +178,23 @@ class ChapterScene(Scene):
         self.play(*(p.animate.set_opacity(0) for p in parts), run_time=run_time)
         group.remove(*parts)
 
+    def adopt(self, group: Mobject, *parts: Mobject) -> None:
+        """Make ``parts`` (just animated in, so on the scene's top level) parts of ``group`` only.
+
+        An animation such as :class:`~manim.Create` adds its mobject to the
+        scene itself; adding it to ``group`` as well would leave it behind
+        when ``group`` is faded out or removed.
+        """
+        self.remove(*parts)
+        group.add(*parts)
+
+    def clear_stage(self, run_time: float = 0.8) -> None:
+        """Fade out and remove everything on screen but the caption."""
+        shown = [m for m in self.mobjects if m is not self._caption]
+        if shown:
+            self.play(OpacityFade(Group(*shown), fade_in=False), run_time=run_time)
+            self.remove(*shown)
+
     def tear_down(self) -> None:
         if not self._stopped_early:
             self.outro()

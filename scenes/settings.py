@@ -182,6 +182,7 @@ class RunOverrides(TypedDict, total=False):
     latent_dim: WholeNumber
     seed: WholeNumber
     steps: WholeNumber
+    ensemble_seeds: Annotated[list[WholeNumber], Expect("a list of whole numbers, e.g. [1, 2, 3, 4]")]
 
 
 RUN_KEYS: tuple[str, ...] = tuple(RunOverrides.__annotations__)

@@ -60,6 +60,8 @@ def _valid(
         "manifold": rng.normal(size=(s, *grid, n)),
         "density": rng.uniform(0.0, 2.0, size=(s, *grid)),
         "reliability": rng.uniform(0.0, 1.0, size=(s, *grid)),
+        "stretch": rng.uniform(0.0, 3.0, size=(s, *grid)),
+        "density_on_m": rng.uniform(0.0, 2.0, size=(s, *grid)),
         **{"param/" + name: rng.normal(size=(s, *shape)) for name, shape in shapes.items()},
     }
     meta = {

@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -58,7 +57,7 @@ MAIN_RUN_CHAPTERS: list[type[ChapterScene]] = [
 STEPS = 400
 """Training steps of each run here (the default is 3000)."""
 
-_BUILT_IN_2D = ["arc", "spiral", "circle", "blob"]
+_BUILT_IN_2D = ["arc", "spiral", "circle", "blob", "clusters"]
 
 _NUMBER = re.compile(r"[−+-]?\d+(?:\.\d+)?(?:e[−+-]?\d+)?")
 _NOT_FINITE = re.compile(r"\b(nan|inf|infinity)\b", re.IGNORECASE)
@@ -97,13 +96,10 @@ def main_run_on(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Cal
         monkeypatch.setenv("AE_EXPLAINER_RUN", json.dumps({"data": data, "steps": STEPS}))
         monkeypatch.setenv("AE_EXPLAINER_CAPTIONS", "0")
         runs.main_run_2d.cache_clear()
-        runs.seed_runs_2d.cache_clear()
-        cfg = runs.main_config_2d()
-        _train_here([cfg, *(replace(cfg, seed=s) for s in runs.SEEDS_2D)])
+        _train_here([runs.main_config_2d()])  # with its other-seed decoders (the ensemble)
 
     yield use
     runs.main_run_2d.cache_clear()
-    runs.seed_runs_2d.cache_clear()
 
 
 def _shown_strings(mobjects: list[Mobject]) -> list[str]:
@@ -162,7 +158,8 @@ def test_every_main_run_chapter_shows_the_data_set(data: str, main_run_on: Calla
     main_run_on(data)
     run = runs.main_run_2d()
     assert run.config["data"].endswith("clusters.csv") if data == "csv" else run.config["data"] == data
-    assert run.config["steps"] == STEPS and len(runs.seed_runs_2d()) == len(runs.SEEDS_2D)
+    assert run.config["steps"] == STEPS
+    assert run.ensemble is not None and len(run.ensemble.manifolds) == len(runs.SEEDS_2D)
     s = run.final
     for a in (s.latents, s.recon, s.manifold, s.density, s.reliability):
         assert np.all(np.isfinite(a))
@@ -200,7 +197,7 @@ def test_the_main_run_chapters_are_the_ones_that_read_it() -> None:
     readers = {
         cls
         for cls in SCENES_IN_ORDER
-        if {"main_run_2d", "seed_runs_2d", "representation_start", "trained_picture", "snapped_picture"}
+        if {"main_run_2d", "representation_start", "trained_picture", "snapped_picture"}
         & set(vars(sys.modules[cls.__module__]))
     }
     assert readers == set(MAIN_RUN_CHAPTERS)

@@ -229,9 +229,14 @@ def test_a_20000_point_run_is_quick_and_small(tmp_path: Path) -> None:
 
 
 def _old_snapshot_steps(steps: int, n_snapshots: int) -> list[int]:
-    """The schedule as it was: the same list, found by trying m = n - 1, n, n + 1, ... in turn."""
+    """The schedule as it was: the same list, found by trying m = n - 1, n, n + 1, ... in turn.
+
+    Except for two snapshots, where it ended at step 1 instead of the last step.
+    """
     if steps < n_snapshots:
         return list(range(steps + 1))
+    if n_snapshots == 2:
+        return [0, steps]
     m = n_snapshots - 1
     while True:
         s = np.unique(np.round(np.geomspace(1, steps, m)).astype(np.int64))
@@ -244,6 +249,7 @@ def test_snapshot_steps_are_the_old_schedule() -> None:
     for steps in range(1, 260):
         for n in range(2, 70):
             assert snapshot_steps(steps, n) == _old_snapshot_steps(steps, n), (steps, n)
+            assert snapshot_steps(steps, n)[-1] == steps, (steps, n)  # the trained model is always recorded
     for steps, n in [(3000, 48), (6000, 32), (600, 12), (80, 6), (120, 5), (40, 4), (3000, 200), (1000, 999)]:
         assert snapshot_steps(steps, n) == _old_snapshot_steps(steps, n), (steps, n)
 

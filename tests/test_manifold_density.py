@@ -17,7 +17,8 @@ from scipy.spatial import cKDTree
 from scipy.stats import spearmanr
 
 from aecore import Run, TrainConfig, cached_run, decode
-from aecore.manifold_density import ensemble_agreement, local_bandwidth, manifold_reliability
+from aecore.ensemble import ensemble_agreement
+from aecore.manifold_density import local_bandwidth, manifold_reliability
 from aecore.reliability import kde_bandwidth
 from aecore.stretch import decoder_jacobian, stretch_from_jacobian
 

@@ -360,3 +360,16 @@ def test_two_processes_missing_the_cache_at_once_train_once(tmp_path: Path) -> N
     _train_tiny(str(root), str(log))  # and a third, later, only loads it
     assert len(log.read_text().splitlines()) == 1
     assert sorted(p.suffix for p in root.iterdir()) == [".lock", ".npz"]  # no temporary file left
+
+
+def test_chapters_named_twice_render_once_and_positional_lists_split() -> None:
+    from ae_explainer.commands import _chapters
+
+    infos = _chapters(["6", "ReliableWhereDense", "4", "6"], "--chapters")
+    assert [i.number for i in infos] == [6, 4]  # once each, in the order first named
+    p = subprocess.run(
+        [sys.executable, "-m", "ae_explainer", "render", "4,5", "99", "--out", "unused"],
+        capture_output=True,
+        text=True,
+    )
+    assert p.returncode == 2 and "no chapter '99'" in p.stderr, p.stderr  # 4 and 5 were found

@@ -146,7 +146,7 @@ def _record_runs(monkeypatch: pytest.MonkeyPatch) -> set[str]:
             monkeypatch.setattr(module, "cached_run", record)
     for loaded in (
         runs.main_run_2d,
-        runs.seed_runs_2d,
+        runs.gap_run_2d,
         runs.main_run_3d,
         runs.sheet_k1_run,
         runs.helix_k2_run,
@@ -179,8 +179,8 @@ def test_chapter_constructs_in_dry_run(scene_cls, monkeypatch: pytest.MonkeyPatc
 
 def test_scenes_never_import_torch() -> None:
     code = (
-        "import sys; import scenes.chapters; from scenes.runs import main_run_2d, seed_runs_2d; "
-        "main_run_2d(); seed_runs_2d(); assert 'torch' not in sys.modules, 'torch was imported'"
+        "import sys; import scenes.chapters; from scenes.runs import main_run_2d, gap_run_2d; "
+        "main_run_2d(); gap_run_2d(); assert 'torch' not in sys.modules, 'torch was imported'"
     )
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert p.returncode == 0, p.stderr

@@ -1,34 +1,46 @@
-"""Chapter 6: M is reliable only where latents are dense.
+"""Chapter 6: M is reliable only where the data taught g.
 
 The density of the latents is drawn on the latent line; M's opacity follows
-the reliability computed from it and fades smoothly where the latents are
-sparse. Decoders trained from other seeds agree where the data is and
-disagree past it, where g only guesses.
+the reliability, the density of reconstructions per unit length of M, and
+fades smoothly where they are few. Decoders trained from other seeds agree
+where the data is and disagree past it. Then the same lesson on two clusters
+with a gap: M bridges the gap, the bridge fades while the clusters stay
+bright, and the other seeds' bridges fan out exactly there.
 """
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, Create, DrawBorderThenFill, FadeIn, LaggedStart, Text, VGroup
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, Create, DrawBorderThenFill, FadeIn, LaggedStart, Text, VGroup
+from scipy.spatial import cKDTree
 
-from aecore import TrainConfig
+from aecore import Run, TrainConfig
 from scenes.animations.fade import FadeToReliability
 from scenes.base import ChapterScene
 from scenes.mobjects.curve import FadingCurve
-from scenes.pictures.picture2d import Picture2D
-from scenes.runs import main_config_2d, seed_configs_2d, seed_runs_2d
+from scenes.pictures.picture2d import Picture2D, PictureState
+from scenes.runs import GAP_2D, gap_run_2d, main_config_2d
 from scenes.story import snapped_picture
 from scenes.style import COLORS, text
 
-__all__ = ["ReliableWhereDense", "density_label", "other_seed_curves"]
+__all__ = [
+    "ReliableWhereDense",
+    "bridge_index",
+    "bridge_note",
+    "density_label",
+    "gap_picture",
+    "other_seed_curves",
+]
 
 
 def other_seed_curves(pic: Picture2D) -> VGroup:
-    """The trained M of every other seed's run, drawn in ``pic``'s data panel."""
+    """The trained M of every other-seed decoder of ``pic``'s run (its ensemble), in the data panel."""
     others = VGroup()
-    for r in seed_runs_2d():
-        pts = pic.data_panel.to_scene(r.final.manifold)
-        curve = FadingCurve(pts, COLORS["seeds"], stroke_width=3)
-        curve.set_vertex_opacity(0.85 * pic.data_panel.contains(pts))
+    ensemble = pic.run.ensemble
+    for m in () if ensemble is None else ensemble.manifolds:
+        pts = pic.data_panel.to_scene(m)
+        curve = FadingCurve(pts, COLORS["seeds"], stroke_width=2.5)
+        curve.set_vertex_opacity(0.7 * pic.data_panel.contains(pts))
         others.add(curve)
     return others
 
@@ -39,17 +51,64 @@ def density_label(pic: Picture2D) -> Text:
     return label.next_to(pic.latent_axis.title, direction=DOWN, aligned_edge=LEFT, buff=0.12)
 
 
+def bridge_index(pic: Picture2D) -> int:
+    """The vertex of ``pic``'s M, between the latents' ends, that lies farthest from every x_j."""
+    s = pic.run.final
+    u, z = s.latent_grid[:, 0], s.latents[:, 0]
+    dist = cKDTree(pic.run.data).query(s.manifold)[0]
+    return int(np.argmax(np.where((u >= z.min()) & (u <= z.max()), dist, -np.inf)))
+
+
+def bridge_note(pic: Picture2D) -> Text:
+    """The note "no data here" above or below M's bridge (:func:`bridge_index`), clear of the data."""
+    at = pic.manifold.vertices[bridge_index(pic)]
+    frame = pic.data_panel.frame
+    lo, hi = frame.get_corner(DOWN + LEFT), frame.get_corner(UP + RIGHT)
+    best: Text | None = None
+    clearance = -np.inf
+    for side in (UP, DOWN):
+        for buff in (0.2, 0.45, 0.7):
+            note = text("no data here", "small", color=COLORS["manifold"]).next_to(at, side, buff=buff)
+            a, b = note.get_corner(DOWN + LEFT), note.get_corner(UP + RIGHT)
+            if np.any(a[:2] < lo[:2]) or np.any(b[:2] > hi[:2]):
+                continue
+            nearest = np.clip(pic.data_points, a, b)
+            gap = float(np.min(np.linalg.norm(pic.data_points[:, :2] - nearest[:, :2], axis=1)))
+            if gap > clearance + 0.05:  # a farther spot only if it clears the data visibly better
+                best, clearance = note, gap
+    return (
+        best if best is not None else text("no data here", "small", color=COLORS["manifold"]).next_to(at, UP)
+    )
+
+
+def _gap_bounds(run: Run) -> tuple[float, float, float, float]:
+    """The data's box widened by a quarter on every side: M is clipped where it runs off past the data."""
+    lo, hi = run.data.min(axis=0), run.data.max(axis=0)
+    pad = 0.25 * (hi - lo)
+    return float(lo[0] - pad[0]), float(hi[0] + pad[0]), float(lo[1] - pad[1]), float(hi[1] + pad[1])
+
+
+def gap_picture() -> Picture2D:
+    """The trained picture of :data:`scenes.runs.GAP_2D`: data, latents with their density, M, no loss."""
+    run = gap_run_2d()
+    pic = Picture2D(run, bounds=_gap_bounds(run))
+    pic.set_state(PictureState.of(run.final))
+    pic.remove(pic.loss_inset, pic.x_ring, pic.x_label, pic.z_ring, pic.z_label)
+    pic.add(pic.density, density_label(pic), pic.m_label)
+    return pic
+
+
 class ReliableWhereDense(ChapterScene):
-    """The latent density, M fading where it is low, and other seeds' decoders."""
+    """The density of reconstructions on M, M fading where it is low, and other seeds' decoders."""
 
     chapter = 6
-    title = "Reliable only where latents are dense"
+    title = "Reliable only where the data taught g"
     fade_seconds = 3.0
 
     @classmethod
     def run_configs(cls) -> tuple[TrainConfig, ...]:
-        """The main 2-D run and its twins from other seeds."""
-        return (main_config_2d(), *seed_configs_2d())
+        """The main 2-D run and the two clusters with a gap (each with its other-seed decoders)."""
+        return (main_config_2d(), GAP_2D)
 
     def construct(self) -> None:
         self.next_section(self.title)
@@ -62,22 +121,48 @@ class ReliableWhereDense(ChapterScene):
         self.caption("Where do the latents z fall? Their density on the latent line")
         label = density_label(pic)
         self.play(DrawBorderThenFill(pic.density), FadeIn(label), run_time=2.0)
-        pic.add(pic.density, label)
+        self.adopt(pic, pic.density, label)
         self.wait(1.0)
 
-        # M fades where latents are sparse.
-        self.caption("g was trained only where latents are dense: M fades where they are sparse")
+        # M fades where few reconstructions lie on it.
+        self.caption("M fades where few reconstructions lie per unit of its length")
         self.play(FadeToReliability(pic, run_time=self.fade_seconds))
         self.wait(2.0)
-        self.caption("There is no edge: reliability falls off smoothly with the density")
+        self.caption("That is the density of z divided by g's stretch: no edge, no threshold")
         self.wait(2.5)
 
         # Other seeds: agreement on the data, disagreement past it.
         self.caption("Decoders from other seeds agree on the data and disagree past it")
         others = other_seed_curves(pic)
-        self.play(LaggedStart(*(Create(c) for c in others), lag_ratio=0.4), run_time=3.0)
-        pic.add(others)
+        if len(others):
+            self.play(LaggedStart(*(Create(c) for c in others), lag_ratio=0.4), run_time=3.0)
+            self.adopt(pic, others)
         self.wait(2.5)
         self.caption("Past the data, g is guessing")
+        self.wait(2.0)
+
+        # Two clusters with a gap: M bridges it.
+        gap = gap_picture()
+        self.caption("Two clusters with a gap: one curve M must cross it")
+        self.clear_stage()
+        self.play(FadeIn(gap), run_time=1.2)
+        note = bridge_note(gap)
+        self.play(FadeIn(note), run_time=0.8)
+        self.adopt(gap, note)
+        self.wait(2.0)
+
+        # The bridge fades; the clusters stay bright.
+        self.caption("Few reconstructions per unit of M on the bridge: it fades, the arcs stay bright")
+        self.play(FadeToReliability(gap, run_time=self.fade_seconds))
+        self.wait(2.0)
+
+        # The other seeds' bridges fan out exactly there.
+        self.caption("Other seeds' decoders agree on the arcs and fan out on the bridge")
+        fan = other_seed_curves(gap)
+        if len(fan):
+            self.play(LaggedStart(*(Create(c) for c in fan), lag_ratio=0.4), run_time=3.0)
+            self.adopt(gap, fan)
         self.wait(2.5)
+        self.caption("Two independent signals, one answer: between the clusters g only guesses")
+        self.wait(3.0)
         self.key_frame()

@@ -95,7 +95,7 @@ class SurfaceForms(ChapterScene):
         self.say("The heat map shows where the latents z are dense")
         self.play(FadeDrawn(pic.heatmap, "density_alpha", 1.0, run_time=1.5))
         self.wait(1.0)
-        self.say("Each face of M takes the reliability at its centre: M fades where z are sparse")
+        self.say("Each face of M fades where few reconstructions lie per unit of its area")
         self.play(FadeSurfaceToReliability(pic, run_time=self.fade_seconds))
         self.wait(1.5)
         self.say("The latent grid reaches past the data; out there g only guesses")

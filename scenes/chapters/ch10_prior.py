@@ -1,10 +1,10 @@
 """Chapter 10: new samples need a prior.
 
-Latents drawn from a naive distribution (uniform over the box of the plain
-autoencoder's latents) often fall where the z_j are sparse, and decode onto
-the faded, unreliable part of M. A VAE trained by the same trainer keeps its
-latents close to N(0, 1), so samples from that prior land where M is
-reliable. The fractions on screen and the red samples use aecore's one
+Latents drawn from N(0, 1) in a plain autoencoder's latent space (two
+clusters with a gap) often fall between or past the clusters' latents, and
+decode onto the faded, unreliable part of M: the bridge and the ends. A VAE
+trained by the same trainer keeps its latents close to N(0, 1), so samples
+from that prior land where M is reliable. The fractions on screen and the red samples use aecore's one
 threshold, :data:`aecore.priors.RELIABLE_THRESHOLD` (:mod:`aecore.priors`).
 """
 
@@ -21,12 +21,12 @@ from scenes.style import COLORS
 
 __all__ = ["NewSamplesNeedAPrior", "prior_draws"]
 
-SAMPLE_PRIORS = ("uniform", "normal")
-"""The naive prior for the plain autoencoder, the VAE's own prior for the VAE."""
+SAMPLE_PRIORS = ("normal", "normal")
+"""N(0, 1) for both: the plain autoencoder was never asked to fit it, the VAE was."""
 
 
 def prior_draws(runs: tuple[Run, Run], n: int = 2000) -> list[PriorDraw]:
-    """aecore's prior draws for the plain autoencoder (naive box) and the VAE (N(0, 1))."""
+    """aecore's prior draws, N(0, 1), for the plain autoencoder and the VAE."""
     return [draw_prior(run, kind, n=n, seed=0) for run, kind in zip(runs, SAMPLE_PRIORS, strict=True)]
 
 
@@ -60,7 +60,7 @@ class NewSamplesNeedAPrior(ChapterScene):
         self.wait(1.5)
 
         # Samples on the latent lines, coloured by whether g is reliable there.
-        self.caption("Left: z uniform over the latents' range. Right: the VAE's prior, N(0, 1)")
+        self.caption("Draw z from N(0, 1) for both: the VAE was trained to fit it, the plain one was not")
         for col in cols:
             col.data_dots.set_fill(opacity=0.35)
         samples, decoded = [], []
@@ -78,7 +78,7 @@ class NewSamplesNeedAPrior(ChapterScene):
             decoded.append(VGroup(*on_m))
         self.play(LaggedStart(*(FadeIn(s) for s in samples), lag_ratio=0.5), run_time=1.5)
         self.wait(1.0)
-        self.caption("Red: where the latents are sparse, so g is unreliable there")
+        self.caption("Red: where few reconstructions lie on M, so g is unreliable there")
         self.wait(1.0)
 
         # Decoded onto M.

@@ -30,7 +30,7 @@ __all__ = ["CAPTIONS", "BothPictures", "closing_frame"]
 CAPTIONS = (
     "Two pictures of one autoencoder",
     "The network says how to compute x̂; M = g(ℝᵏ) shows what was learned",
-    "Trust M where the latents are dense; past the data, g is guessing",
+    "Trust M where many reconstructions lie on it; past the data, g is guessing",
 )
 """The chapter's captions, in order."""
 
