@@ -19,6 +19,7 @@ __all__ = [
     "latent_cells",
     "mesh_point",
     "neighbourhood",
+    "vertex_average",
     "vertex_normals",
 ]
 
@@ -27,6 +28,23 @@ def face_average(vertex_values: np.ndarray) -> np.ndarray:
     """Per-face mean of the four corner values: ``(G, G, ...)`` -> ``(G-1, G-1, ...)``."""
     v = np.asarray(vertex_values, dtype=np.float64)
     return 0.25 * (v[:-1, :-1] + v[1:, :-1] + v[1:, 1:] + v[:-1, 1:])
+
+
+def vertex_average(face_values: np.ndarray) -> np.ndarray:
+    """Per-vertex mean of the faces that meet there: ``(G-1, G-1)`` -> ``(G, G)``.
+
+    Inverse in spirit to :func:`face_average`: a vertex inside the mesh takes
+    the mean of its four faces, an edge vertex of its two, a corner its one.
+    """
+    f = np.asarray(face_values, dtype=np.float64)
+    g = f.shape[0] + 1
+    total = np.zeros((g, g, *f.shape[2:]))
+    count = np.zeros((g, g))
+    for rows in (slice(None, -1), slice(1, None)):
+        for cols in (slice(None, -1), slice(1, None)):
+            total[rows, cols] += f
+            count[rows, cols] += 1
+    return total / count.reshape(count.shape + (1,) * (f.ndim - 2))
 
 
 def face_centers(vertices: np.ndarray) -> np.ndarray:

@@ -41,7 +41,7 @@ _DARK: dict[str, str] = {
     "decoder": "#F0E442",  # g
     "residual": "#D9D9D9",  # x_j - x̂_j
     "unreliable": "#D55E00",  # samples that land where g is unreliable: vermillion
-    "seeds": "#CC79A7",  # decoders from other seeds: reddish purple
+    "seeds": "#B39DDB",  # decoders from other seeds: lavender (pink is for negative values only)
     "negative": "#CC79A7",  # negative weights and activations: reddish purple
     "positive": "#0072B2",  # positive weights and activations: blue
     "text": "#F2F2F2",
@@ -54,8 +54,8 @@ _DARK: dict[str, str] = {
 # M and x take darker shades of the same hues, and every other colour a shade
 # dark enough for 3:1 against white (``tests/test_style.py``). Positive
 # weights keep to blue, a navy darker than x's blue (as in the dark theme,
-# where they are darker than x's sky blue); negative weights and the other
-# seeds' decoders keep to reddish purple.
+# where they are darker than x's sky blue); negative weights keep to reddish
+# purple, and the other seeds' decoders to violet.
 _LIGHT: dict[str, str] = {
     **_DARK,
     "data": "#0072B2",
@@ -65,7 +65,7 @@ _LIGHT: dict[str, str] = {
     "encoder": "#0072B2",
     "decoder": "#9A7D00",
     "residual": "#7A7A7A",
-    "seeds": "#B94686",
+    "seeds": "#7E57C2",
     "negative": "#B94686",
     "positive": "#00527F",
     "text": "#1A1A1A",

@@ -231,6 +231,37 @@ def test_opacity_fade_scales_alpha_only() -> None:
     assert all(np.array_equal(a, m.points) for a, m in zip(points, g, strict=True))
 
 
+def test_a_closing_fade_takes_cairo_drawn_layers_down_to_the_background_frame_by_frame() -> None:
+    """The outro's fade darkens every frame, pycairo-drawn 3-D layers too, and ends on the background."""
+    from manim import RIGHT, WHITE, Scene, Square, VGroup
+
+    from scenes.animations.opacity import OpacityFade
+    from scenes.mobjects.cairo_drawn import CairoDrawn, install_cairo_drawing
+
+    class Slab(CairoDrawn):  # a bright filled square drawn straight into the Cairo context
+        def draw(self, ctx, camera) -> None:
+            ctx.rectangle(-2, -1, 2, 2)
+            ctx.set_source_rgba(1.0, 1.0, 1.0, self.alpha)
+            ctx.fill()
+
+    scene = Scene(renderer=CairoRenderer(skip_animations=True))
+    install_cairo_drawing(scene.camera)
+    group = VGroup(Slab((-2, -1, 0, 1)), Square(1.0).shift(2 * RIGHT).set_fill(WHITE, 1.0))
+    scene.add(group)
+    fade = OpacityFade(group, fade_in=False)
+    brightness = []
+    for alpha in np.linspace(0.0, 1.0, 13):
+        fade.interpolate_mobject(float(alpha))
+        scene.renderer.update_frame(scene, ignore_skipping=True)
+        brightness.append(np.asarray(scene.renderer.get_frame())[..., :3].astype(float).mean())
+    background = brightness[-1]
+    assert brightness[0] > background + 5  # the fade took the drawn layers away (they are most of it)
+    assert all(b >= a - 1e-9 for a, b in itertools.pairwise(brightness[::-1])), brightness  # every frame
+    scene.renderer.camera.reset()
+    empty = np.asarray(scene.renderer.get_frame())[..., :3].astype(float).mean()
+    assert background == pytest.approx(empty, abs=0.5)  # and ends on the background
+
+
 def _texts(scene) -> list[str]:
     from manim import Text
 
@@ -249,7 +280,7 @@ def test_overfit_figures_on_screen_are_aecores() -> None:
     shown = set(_texts(scene))
     for cfg in (WELL_FIT, OVERFIT):
         r = residuals(cached_run(cfg))
-        assert f"train {r.train:.3f}   held-out {r.held_out:.3f}" in shown
+        assert f"● train {r.train:.3f}   ○ held-out {r.held_out:.3f}" in shown
     over, well = residuals(cached_run(OVERFIT)), residuals(cached_run(WELL_FIT))
     assert over.ratio < 0.2 < 0.6 < well.ratio  # the lesson the numbers carry
 

@@ -11,6 +11,8 @@ from typing import Any, cast
 
 from manim import Animation, Mobject, VMobject, smooth
 
+from scenes.mobjects.cairo_drawn import CairoDrawn
+
 __all__ = ["OpacityFade"]
 
 
@@ -18,14 +20,19 @@ class OpacityFade(Animation):
     """Fade a whole family in (``fade_in=True``) or out by scaling its opacities.
 
     At ``alpha`` the fill and stroke alpha of every member is its original
-    alpha times ``alpha`` (fade in) or ``1 - alpha`` (fade out). A fade out
-    removes the mobject from the scene at the end and restores the opacities.
+    alpha times ``alpha`` (fade in) or ``1 - alpha`` (fade out), and so is the
+    ``alpha`` of every :class:`~scenes.mobjects.cairo_drawn.CairoDrawn` member
+    (a 3-D surface or point cloud drawn with pycairo has no fill or stroke of
+    its own: without this it would stay up to the last frame and vanish in one).
+    A fade out removes the mobject from the scene at the end and restores the
+    opacities.
     """
 
     def __init__(self, mobject: Mobject, fade_in: bool = True, **kwargs: Any) -> None:
         self.fade_in = fade_in
         self.members = [m for m in mobject.get_family() if isinstance(m, VMobject)]
         self.original = [(m.fill_rgbas[:, 3].copy(), m.stroke_rgbas[:, 3].copy()) for m in self.members]
+        self.drawn = [(m, float(m.alpha)) for m in self.members if isinstance(m, CairoDrawn)]
         kwargs.setdefault("rate_func", smooth)
         kwargs.setdefault("run_time", 1.0)
         kwargs.setdefault("introducer", fade_in)
@@ -41,6 +48,8 @@ class OpacityFade(Animation):
         for m, (fill, stroke) in zip(self.members, self.original, strict=True):
             m.fill_rgbas[:, 3] = k * fill
             m.stroke_rgbas[:, 3] = k * stroke
+        for d, alpha0 in self.drawn:
+            d.alpha = k * alpha0
 
     def clean_up_from_scene(self, scene: Any) -> None:
         super().clean_up_from_scene(scene)
@@ -48,3 +57,5 @@ class OpacityFade(Animation):
             for m, (fill, stroke) in zip(self.members, self.original, strict=True):
                 m.fill_rgbas[:, 3] = fill
                 m.stroke_rgbas[:, 3] = stroke
+            for d, alpha0 in self.drawn:
+                d.alpha = alpha0

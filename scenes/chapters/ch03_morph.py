@@ -70,7 +70,7 @@ class MorphToRepresentation(ChapterScene):
         self.wait(3.0)
 
         # Every data point and its latent.
-        self.caption("Every data point x_j has its own latent z_j = f(x_j)")
+        self.caption("Every data point x has its own latent z = f(x)")
         self.play(LaggedStart(FadeIn(pic.data_dots), FadeIn(pic.latent_dots), lag_ratio=0.5), run_time=2.0)
         self.add(pic)
         self.wait(2.5)

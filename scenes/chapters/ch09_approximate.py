@@ -18,13 +18,21 @@ from scenes.pictures.columns import RunColumn, column_rects
 from scenes.runs import OVERFIT, WELL_FIT
 from scenes.style import COLORS
 
-__all__ = ["ApproximateNotInterpolate", "residual_note"]
+__all__ = ["OVERFIT_RATIO", "ApproximateNotInterpolate", "residual_note", "verdict_color"]
+
+OVERFIT_RATIO = 0.5
+"""Below this ``train / held-out`` residual ratio the fit memorised its points (its numbers turn red)."""
 
 
 def residual_note(run: Run) -> str:
-    """The line of numbers shown under a run: mean residual on training and held-out points."""
+    """The line under a run and its key: mean residual on training points (dots) and held-out ones (rings)."""
     r = residuals(run)
-    return f"train {r.train:.3f}   held-out {r.held_out:.3f}"
+    return f"● train {r.train:.3f}   ○ held-out {r.held_out:.3f}"
+
+
+def verdict_color(run: Run) -> str:
+    """Green when held-out points fit about as well as training points, vermillion when far worse."""
+    return COLORS["latent"] if residuals(run).ratio >= OVERFIT_RATIO else COLORS["unreliable"]
 
 
 class ApproximateNotInterpolate(ChapterScene):
@@ -71,14 +79,14 @@ class ApproximateNotInterpolate(ChapterScene):
             x = r.held_out_data[: self.held_out_shown]
             rings = col.dots_at(x, COLORS["text"], hollow=True)
             recon = col.run.forward(x)[-1]
-            gaps = SegmentBundle(col.panel.to_scene(x), col.panel.to_scene(recon), COLORS["recon"], 2.0)
+            gaps = SegmentBundle(col.panel.to_scene(x), col.panel.to_scene(recon), COLORS["unreliable"], 3.5)
             self.play(FadeIn(rings), Create(gaps), run_time=1.5)
             col.add(rings, gaps)
         self.wait(1.5)
 
         # The numbers.
         self.caption("Mean residual ‖x − x̂‖ on training and on held-out points")
-        notes = [col.note(residual_note(col.run)) for col in cols]
+        notes = [col.note(residual_note(col.run), verdict_color(col.run)) for col in cols]
         self.play(*(FadeIn(n) for n in notes))
         for col, n in zip(cols, notes, strict=True):
             col.add(n)

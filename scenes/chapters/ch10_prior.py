@@ -10,16 +10,18 @@ threshold, :data:`aecore.priors.RELIABLE_THRESHOLD` (:mod:`aecore.priors`).
 
 from __future__ import annotations
 
-from manim import FadeIn, LaggedStart, VGroup
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, UR, FadeIn, LaggedStart, VGroup
 
 from aecore import Run, TrainConfig, cached_run
 from aecore.priors import RELIABLE_THRESHOLD, PriorDraw, draw_prior
 from scenes.base import ChapterScene
+from scenes.mobjects.density import DensityProfile
 from scenes.pictures.columns import RunColumn, column_rects
 from scenes.runs import PRIOR_AE, PRIOR_VAE
-from scenes.style import COLORS
+from scenes.style import COLORS, text
 
-__all__ = ["NewSamplesNeedAPrior", "prior_draws"]
+__all__ = ["NewSamplesNeedAPrior", "prior_draws", "prior_profile"]
 
 SAMPLE_PRIORS = ("normal", "normal")
 """N(0, 1) for both: the plain autoencoder was never asked to fit it, the VAE was."""
@@ -28,6 +30,22 @@ SAMPLE_PRIORS = ("normal", "normal")
 def prior_draws(runs: tuple[Run, Run], n: int = 2000) -> list[PriorDraw]:
     """aecore's prior draws, N(0, 1), for the plain autoencoder and the VAE."""
     return [draw_prior(run, kind, n=n, seed=0) for run, kind in zip(runs, SAMPLE_PRIORS, strict=True)]
+
+
+def prior_profile(col: RunColumn) -> VGroup:
+    """The sampling density N(0, 1) on ``col``'s latent line, over the latents' own density, labelled."""
+    assert col.latent_axis is not None
+    grid = np.asarray(col.run.final.latent_grid, dtype=np.float64)  # (G, 1)
+    pdf = np.exp(-0.5 * grid[:, 0] ** 2)
+    curve = DensityProfile(col.latent_axis, grid, pdf, COLORS["text"], fill_opacity=0.0, stroke_width=2.5)
+    label = text("N(0, 1)", "small", color=COLORS["text"])  # in the title row, opposite the title
+    frame, title = col.latent_axis.frame, col.latent_axis.title
+    label.move_to(frame.get_corner(UR), aligned_edge=UR).shift(0.1 * (DOWN + LEFT)).align_to(title, UP)
+    if label.get_left()[0] < title.get_right()[0] + 0.15:  # no room there: beside the curve's shoulder
+        at = curve.profile_points(grid, pdf)[int(np.argmin(np.abs(grid[:, 0] - 1.2)))]
+        label.next_to(at, UR, buff=0.04).add_background_rectangle(COLORS["background"], 0.85, buff=0.03)
+        label.shift(min(0.0, frame.get_right()[0] - 0.08 - label.get_right()[0]) * RIGHT)
+    return VGroup(curve, label)
 
 
 class NewSamplesNeedAPrior(ChapterScene):
@@ -61,6 +79,10 @@ class NewSamplesNeedAPrior(ChapterScene):
 
         # Samples on the latent lines, coloured by whether g is reliable there.
         self.caption("Draw z from N(0, 1) for both: the VAE was trained to fit it, the plain one was not")
+        priors = [prior_profile(col) for col in cols]
+        self.play(*(FadeIn(p) for p in priors), run_time=1.0)
+        for col, p in zip(cols, priors, strict=True):
+            self.adopt(col, p)
         for col in cols:
             col.data_dots.set_fill(opacity=0.35)
         samples, decoded = [], []

@@ -23,13 +23,25 @@ class DotCloud(VMobject):
         Look of every dot.
     hollow
         Draw rings (stroke only) instead of filled dots.
+    outline
+        A thin ring of this colour around every filled dot (say the background
+        colour, so dots stay distinct on a line of a similar colour), or ``None``.
     """
 
     def __init__(
-        self, centers: np.ndarray, radius: float, color: str, opacity: float = 1.0, hollow: bool = False
+        self,
+        centers: np.ndarray,
+        radius: float,
+        color: str,
+        opacity: float = 1.0,
+        hollow: bool = False,
+        outline: str | None = None,
     ) -> None:
         if hollow:
             super().__init__(fill_opacity=0, stroke_color=color, stroke_width=2.5, stroke_opacity=opacity)
+        elif outline is not None:  # behind every fill: the dots' union gets the ring, each dot stays whole
+            super().__init__(fill_color=color, fill_opacity=opacity, stroke_width=0)
+            self.set_stroke(outline, width=2.4, background=True)
         else:
             super().__init__(fill_color=color, fill_opacity=opacity, stroke_width=0)
         self.radius = radius

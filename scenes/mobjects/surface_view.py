@@ -12,6 +12,14 @@ draws it, it
    by depth (painter's algorithm, back to front), and
 4. fills and strokes them straight into the camera's Cairo context.
 
+Colour and opacity are interpolated across each face from its corners
+(Gouraud shading, a Cairo mesh-pattern patch per face): a vertex takes the
+Lambert shade of its own normal and the mean opacity of the faces that meet
+there, so a fade has no steps from face to face. A run of faces between two
+points of the draw order is painted into a group with the SOURCE operator
+and then composited once, so neighbouring faces neither leave seams nor
+blend twice where they meet.
+
 It is drawn through the camera hook of
 :func:`~scenes.mobjects.cairo_drawn.install_cairo_drawing`.
 
@@ -31,7 +39,14 @@ import cairo
 import numpy as np
 from manim import ParsableManimColor
 
-from scenes.mesh_math import face_average, face_centers, latent_cells, neighbourhood, vertex_normals
+from scenes.mesh_math import (
+    face_average,
+    face_centers,
+    latent_cells,
+    neighbourhood,
+    vertex_average,
+    vertex_normals,
+)
 from scenes.mobjects.points_view import KIND_DATA, KIND_RECON, KIND_RESIDUAL, PointsView
 from scenes.projection import OrbitCamera
 
@@ -149,15 +164,7 @@ class SurfaceView(PointsView):
         _, face_depth = cam.project(centres)
         normals = face_average(vertex_normals(v))
         normals /= np.maximum(np.linalg.norm(normals, axis=-1, keepdims=True), 1e-12)
-        right, up, toward = cam.basis()
-        to_cam = cam.position - centres
-        facing = np.sum(normals * to_cam, axis=-1)
-        n_vis = np.where(facing[..., None] < 0, -normals, normals)
-        light = -0.35 * right + 0.55 * up + 0.75 * toward
-        light /= np.linalg.norm(light)
-        lambert = np.clip(np.sum(n_vis * light, axis=-1), 0.0, 1.0)
-        shade = (0.32 + 0.68 * lambert) * np.where(facing < 0, 0.78, 1.0)
-        face_rgb = shade[..., None] * self.colors["manifold"]
+        face_rgb = self._shade(normals, centres)[..., None] * self.colors["manifold"]
 
         f_depth = face_depth.reshape(-1)
         face_order = np.lexsort((np.arange(g * g), -f_depth))
@@ -220,6 +227,32 @@ class SurfaceView(PointsView):
             recon_xy=recon_xy,
         )
 
+    def _shade(self, normals: np.ndarray, at: np.ndarray) -> np.ndarray:
+        """Lambert shade in [0.25, 1] of unit ``normals`` at points ``at``: a key light, back faces darker."""
+        cam = self.camera3d
+        right, up, toward = cam.basis()
+        facing = np.sum(normals * (cam.position - at), axis=-1)
+        n_vis = np.where(facing[..., None] < 0, -normals, normals)
+        light = -0.35 * right + 0.55 * up + 0.75 * toward
+        light /= np.linalg.norm(light)
+        lambert = np.clip(np.sum(n_vis * light, axis=-1), 0.0, 1.0)
+        return np.asarray((0.32 + 0.68 * lambert) * np.where(facing < 0, 0.78, 1.0))
+
+    def corner_shading(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each face's corner colours ``(F, 4, 3)`` and opacities ``(F, 4)``, corners in drawing order.
+
+        A vertex's colour is the shade of its own normal; its opacity is the
+        mean of the opacities of the faces that meet there (times ``alpha``).
+        """
+        v = self.vertices
+        g = v.shape[0] - 1
+        rgb = self._shade(vertex_normals(v), v)[..., None] * self.colors["manifold"]
+        opacity = vertex_average(self.face_opacity) * self.alpha
+        fi, fj = np.divmod(np.arange(g * g), g)
+        ci = np.stack([fi, fi + 1, fi + 1, fi], axis=1)  # the corners of FrameGeometry.face_xy
+        cj = np.stack([fj, fj, fj + 1, fj + 1], axis=1)
+        return rgb[ci, cj], opacity[ci, cj]
+
     def _grid_edges(self) -> np.ndarray:
         """``(F, 4)`` booleans: does face (i, j) draw its edge c0-c3, c1-c2, c0-c1, c3-c2 as a grid line."""
         g = self.vertices.shape[0] - 1
@@ -236,11 +269,12 @@ class SurfaceView(PointsView):
     def draw(self, ctx: cairo.Context, camera: Any) -> None:
         """Draw every primitive of :meth:`geometry` back to front.
 
-        Faces are filled without anti-aliasing, so that neighbouring faces
-        meet without seams (anti-aliased edges of semi-transparent faces let
-        the background show through as a grid); dots, residuals and grid
-        lines are anti-aliased. Consecutive dots (or residuals) share one
-        path and one fill.
+        Each run of consecutive faces is painted into a group: every face is
+        filled without anti-aliasing with the SOURCE operator and a mesh
+        pattern of its corner colours (:meth:`corner_shading`), so faces meet
+        without seams, and the group is composited once. Grid lines are drawn
+        over their run; dots and residuals are anti-aliased, and consecutive
+        dots (or residuals) share one path and one fill.
         """
         if self.alpha <= 0.0:
             return
@@ -248,38 +282,52 @@ class SurfaceView(PointsView):
         sx, scale, offset = self.begin_drawing(ctx, camera)
         points = self.point_batch(ctx, geo.data_xy, geo.recon_xy, sx, scale, offset)
         quads = (geo.face_xy * scale + offset).reshape(-1, 8).tolist()
-        a = self.alpha
-        face_a = (geo.face_opacity * a).tolist()
+        rgb, opacity = self.corner_shading()
         # Manim reads Cairo's ARGB32 buffer as RGBA bytes, so every colour is given to Cairo as (b, g, r).
-        bgr = geo.face_rgb[:, ::-1]
-        face_c = bgr.tolist()
-        line_c = (bgr * 0.55).tolist()
+        corner_c = rgb[..., ::-1].tolist()
+        corner_a = opacity.tolist()
+        shown = (np.maximum(opacity.max(axis=1), geo.face_opacity * self.alpha) >= 0.004).tolist()
+        line_c = (geo.face_rgb[:, ::-1] * 0.55).tolist()
+        line_a = (geo.face_opacity * self.alpha).tolist()
         edges = self._grid_edges().tolist()
         lw_grid = max(self.grid_line_width * sx, 0.6)
-        aa_none, aa_default = cairo.ANTIALIAS_NONE, cairo.ANTIALIAS_DEFAULT
         ctx.set_line_join(cairo.LINE_JOIN_ROUND)
         ctx.set_line_cap(cairo.LINE_CAP_ROUND)
-        for kind, i in zip(geo.kinds.tolist(), geo.indices.tolist(), strict=True):
-            if kind != KIND_FACE:
-                points.add(kind, i)
-                continue
-            points.flush()
-            fa = face_a[i]
-            if fa < 0.004:
-                continue
-            q = quads[i]
-            ctx.set_antialias(aa_none)
-            ctx.move_to(q[0], q[1])
-            ctx.line_to(q[2], q[3])
-            ctx.line_to(q[4], q[5])
-            ctx.line_to(q[6], q[7])
-            ctx.close_path()
-            c = face_c[i]
-            ctx.set_source_rgba(c[0], c[1], c[2], fa)
-            ctx.fill()
-            e = edges[i]
-            if fa > 0.1 and (e[0] or e[1] or e[2] or e[3]):
-                ctx.set_antialias(aa_default)
+        run: list[int] = []
+
+        def paint_run() -> None:
+            if not run:
+                return
+            ctx.push_group()
+            ctx.set_operator(cairo.OPERATOR_SOURCE)
+            ctx.set_antialias(cairo.ANTIALIAS_NONE)
+            for i in run:
+                q, c, a = quads[i], corner_c[i], corner_a[i]
+                patch = cairo.MeshPattern()
+                patch.begin_patch()
+                patch.move_to(q[0], q[1])
+                patch.line_to(q[2], q[3])
+                patch.line_to(q[4], q[5])
+                patch.line_to(q[6], q[7])
+                for k in range(4):
+                    patch.set_corner_color_rgba(k, c[k][0], c[k][1], c[k][2], a[k])
+                patch.end_patch()
+                ctx.move_to(q[0], q[1])
+                ctx.line_to(q[2], q[3])
+                ctx.line_to(q[4], q[5])
+                ctx.line_to(q[6], q[7])
+                ctx.close_path()
+                ctx.set_source(patch)
+                ctx.fill()
+            ctx.pop_group_to_source()
+            ctx.set_operator(cairo.OPERATOR_OVER)
+            ctx.paint()
+            ctx.set_antialias(cairo.ANTIALIAS_DEFAULT)
+            ctx.set_line_width(lw_grid)
+            for i in run:
+                e, q = edges[i], quads[i]
+                if line_a[i] <= 0.1 or not (e[0] or e[1] or e[2] or e[3]):
+                    continue
                 if e[0]:
                     ctx.move_to(q[6], q[7])
                     ctx.line_to(q[0], q[1])
@@ -293,7 +341,17 @@ class SurfaceView(PointsView):
                     ctx.move_to(q[6], q[7])
                     ctx.line_to(q[4], q[5])
                 lc = line_c[i]
-                ctx.set_source_rgba(lc[0], lc[1], lc[2], fa)
-                ctx.set_line_width(lw_grid)
+                ctx.set_source_rgba(lc[0], lc[1], lc[2], line_a[i])
                 ctx.stroke()
+            run.clear()
+
+        for kind, i in zip(geo.kinds.tolist(), geo.indices.tolist(), strict=True):
+            if kind != KIND_FACE:
+                paint_run()
+                points.add(kind, i)
+                continue
+            if shown[i]:
+                points.flush()
+                run.append(i)
+        paint_run()
         points.flush()

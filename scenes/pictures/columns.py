@@ -62,10 +62,10 @@ def _note_parts(s: str) -> list[str]:
     return [p for p in re.split(r" {3,}", s) if p]
 
 
-def note_block(s: str, width: float) -> VGroup:
+def note_block(s: str, width: float, color: str | None = None) -> VGroup:
     """A note of small mono text: one line, or its parts (split at wide gaps) stacked if too wide."""
     lines = fit_lines(_note_parts(s), "   ", "small", width, mono=True)
-    return line_block(lines, "small", width, color=COLORS["text"], mono=True)
+    return line_block(lines, "small", width, color=color or COLORS["text"], mono=True)
 
 
 def two_cells(area: Rect, gap: float) -> list[Rect]:
@@ -156,7 +156,8 @@ class RunColumn(VGroup):
             self.latent_axis = LatentAxis(
                 latent_rect, (float(grid.min()), float(grid.max())), "latent space ℝ¹"
             )
-            self.latent_dots = DotCloud(self.latent_axis.to_scene(s.latents), r, COLORS["latent"], 0.6)
+            on_line = self.latent_axis.to_scene(s.latents)
+            self.latent_dots = DotCloud(on_line, 0.6 * r, COLORS["latent"], 0.5)  # a rug, not a bar
             self.density = DensityProfile(self.latent_axis, s.latent_grid, s.density)
             self.add(self.latent_axis, self.density, self.latent_dots)
 
@@ -169,9 +170,10 @@ class RunColumn(VGroup):
 
     def dots_at(self, x: np.ndarray, color: str, hollow: bool = False) -> DotCloud:
         """Dots at data points ``x`` ``(M, 2)`` in this column's panel."""
-        scale = 1.5 if hollow else 1.0
+        scale = 1.15 if hollow else 1.0
         return DotCloud(self.panel.to_scene(x), self.dot_radius * scale, color, hollow=hollow)
 
-    def note(self, s: str) -> VGroup:
+    def note(self, s: str, color: str | None = None) -> VGroup:
         """A line of small text under the data panel (its parts stacked if the panel is narrower)."""
-        return note_block(s, self.panel.rect.width).next_to(self.panel.frame, DOWN, buff=NOTE_BUFF)
+        block = note_block(s, self.panel.rect.width, color)
+        return block.next_to(self.panel.frame, DOWN, buff=NOTE_BUFF)

@@ -85,7 +85,7 @@ class ImplementationPicture(VGroup):
             *(text(_fmt(v), "small", color=COLORS["recon"], mono=True) for v in self.values[-1])
         )
         self.compare_label = text(f"compare: ‖x − x̂‖² = {self.loss:.4f}", "label", color=COLORS["text"])
-        legend = "edges: weights, blue +, purple −, width ∝ |w|"
+        legend = "edges: weights, blue +, pink −, width ∝ |w|"
         self.legend = text(legend, "small", color=COLORS["muted"])
         if rect is None:
             rect = self._frame_rect()
@@ -110,9 +110,7 @@ class ImplementationPicture(VGroup):
         area = content_area()
         if h >= 1.2 * w:
             # Portrait: the legend on two lines, then the comparison, then the network downwards.
-            self.legend = text(
-                "edges: weights\nblue +, purple −, width ∝ |w|", "small", color=COLORS["muted"]
-            )
+            self.legend = text("edges: weights\nblue +, pink −, width ∝ |w|", "small", color=COLORS["muted"])
             self.legend.move_to(np.array([area.left, area.top, 0.0]), aligned_edge=UL)
             self.compare_label.next_to(self.legend, DOWN, buff=0.2).set_x(0.0)
             arc_room = 0.7  # left of the widest layers, for the comparison arrow

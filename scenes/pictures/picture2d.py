@@ -162,9 +162,13 @@ class Picture2D(VGroup):
         )
         self.data_points = self.data_panel.to_scene(run.data)  # x_j on screen: fixed during a run
         self.data_dots = DotCloud(self.data_points, dot_r, COLORS["data"], opacity=0.85)
-        self.recon_dots = DotCloud(self.data_panel.to_scene(first.recon), dot_r * 0.9, COLORS["recon"])
+        self.recon_dots = DotCloud(
+            self.data_panel.to_scene(first.recon), dot_r * 0.9, COLORS["recon"], outline=COLORS["background"]
+        )  # outlined: x̂ stays visible on M
         self.residuals = SegmentBundle(self.data_points, self.data_points, COLORS["residual"], 1.5)
-        self.latent_dots = DotCloud(self.latent_axis.to_scene(first.latents), dot_r, COLORS["latent"], 0.6)
+        self.latent_dots = DotCloud(  # a rug of small translucent dots: the density shows through
+            self.latent_axis.to_scene(first.latents), 0.6 * dot_r, COLORS["latent"], 0.5
+        )
         self.density = DensityProfile(self.latent_axis, first.latent_grid, first.density)
 
         # Arrows f and g.
@@ -186,6 +190,7 @@ class Picture2D(VGroup):
         self.x_ring = Circle(radius=dot_r * 3.2, color=COLORS["data"], stroke_width=3)
         self.x_label = text("x", "label", color=COLORS["data"], slant="ITALIC")
         self.z_ring = Circle(radius=dot_r * 3.2, color=COLORS["latent"], stroke_width=3)
+        self.z_ring.set_stroke(COLORS["background"], width=7, background=True)  # a halo on the green line
         self.z_label = text("z", "label", color=COLORS["latent"], slant="ITALIC")
         self.xhat_label = text("x̂", "label", color=COLORS["recon"], slant="ITALIC")
         # x's label goes outward from the panel's centre; where the panel is too tight
@@ -195,7 +200,9 @@ class Picture2D(VGroup):
         if not self._fits(self.x_label.copy().next_to(xj, self.x_label_side, buff=0.22), self.data_panel):
             self.x_label_side = UP
             self.x_label.add_background_rectangle(color=COLORS["background"], opacity=0.85, buff=0.04)
-        self.xhat_dot = Dot(radius=dot_r * 1.7, color=COLORS["recon"])
+        self.xhat_dot = Dot(
+            radius=dot_r * 1.7, color=COLORS["recon"], stroke_color=COLORS["background"], stroke_width=1.5
+        )
         if beside:
             self.m_label.move_to(self.data_panel.frame.get_corner(UR), aligned_edge=UR).shift(
                 0.15 * (DOWN + LEFT)
