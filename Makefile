@@ -10,7 +10,7 @@ APT_PACKAGES := python3 python3-venv python3-dev gcc pkg-config libcairo2-dev li
 QUALITY ?= high
 JOBS ?= 2
 
-.PHONY: video preview lecture test lint setup clean
+.PHONY: video preview lecture stills test lint setup clean
 
 video: $(STAMP)
 	$(VENV)/bin/ae-explainer video --quality $(QUALITY) --jobs $(JOBS) --out renders
@@ -20,6 +20,9 @@ preview: $(STAMP)
 
 lecture: $(STAMP) $(REVEAL)
 	$(VENV)/bin/ae-explainer lecture --jobs $(JOBS) --out renders/lecture
+
+stills: $(STAMP)
+	$(PY) -m ae_explainer.stills --jobs $(JOBS) --out renders/stills
 
 test: $(STAMP) $(REVEAL)
 	$(VENV)/bin/ruff check aecore scenes ae_explainer tests benchmarks

@@ -32,7 +32,7 @@ def caption_mobject(s: str) -> Mobject:
     max_width = (0.92 - 2 * platform_margins()[0]) * config.frame_width
     cap: Mobject = text(s, "caption")
     if cap.width > max_width and not is_landscape():
-        lines = fit_lines(s.split(), " ", "caption", max_width)
+        lines = fit_lines(s.split(), " ", "caption", max_width, balance=True)  # no lone last word
         cap = VGroup(*(text(line, "caption") for line in lines)).arrange(
             np.array([0.0, -1.0, 0.0]), buff=0.12
         )

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from manim import Dot, tempconfig
+from manim import Dot, ManimColor, tempconfig
 from manim.renderer.cairo_renderer import CairoRenderer
 
 from ae_explainer.media import to_gif, video_frames
@@ -124,6 +124,19 @@ def test_long_caption_wraps_inside_a_narrow_frame_above_the_overlay_band(aspect:
         one_line = caption_mobject("M fades")
         assert cap.submobjects[0].height == pytest.approx(one_line.height, rel=0.35)
         assert cap.width <= config.frame_width
+
+
+@pytest.mark.parametrize("aspect", ["9:16", "1:1"])
+def test_a_wrapped_caption_never_ends_on_a_lone_word(aspect: str) -> None:
+    """Captions that packed greedily left one word on their last line (the video's own captions)."""
+    for s in (
+        "Look closely at a few data points x",
+        "M fades where few reconstructions lie per unit of its length",
+        "The output is compared with the input itself: the line closes into a loop",
+    ):
+        with tempconfig(frame_spec(aspect, "low").manim_config()):
+            lines = caption_mobject(s).submobjects
+        assert len(lines) >= 2 and all(len(line.original_text.split()) >= 2 for line in lines), s
 
 
 def test_theme_reaches_a_scene_through_the_environment() -> None:
@@ -324,3 +337,25 @@ def test_latent_tick_labels_never_overlap_on_a_short_axis() -> None:
         assert len(labels) >= 2
         for a, b in itertools.pairwise(labels):
             assert a.get_right()[0] + 0.05 < b.get_left()[0], (width, a.original_text, b.original_text)
+
+
+def test_stills_draw_key_frames_and_a_contact_sheet(tmp_path: Path) -> None:
+    """``make stills``: one chapter, two aspects, the light theme; the sheet puts the stills side by side."""
+    from PIL import Image
+
+    out = tmp_path / "stills"
+    cmd = [sys.executable, "-m", "ae_explainer.stills", "--out", str(out), "--aspects", "1:1,9:16"]
+    cmd += ["--themes", "light", "--chapters", "2", "--quality", "low"]
+    p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    assert p.returncode == 0, p.stderr[-2000:]
+    square = Image.open(out / "1x1-light" / "ch02-RoundTripView.png")
+    tall = Image.open(out / "9x16-light" / "ch02-RoundTripView.png")
+    assert square.width == square.height and tall.height > tall.width
+    pixels = np.asarray(square.convert("RGB"), dtype=float)
+    background = np.array(ManimColor(PALETTES["light"]["background"]).to_int_rgb(), dtype=float)
+    assert (np.abs(pixels - background).max(axis=-1) > 60).mean() > 0.01  # the chapter is drawn, not blank
+    sheet = Image.open(out / "ch02-RoundTripView.png")
+    assert sheet.height == 360 and sheet.width > 360 + 12  # both stills, side by side
+    assert not list(out.rglob("*.tmp.png"))
+    bad = subprocess.run([*cmd[:3], "--themes", "sepia"], capture_output=True, text=True, cwd=ROOT)
+    assert bad.returncode == 2 and "sepia" in bad.stderr and "Traceback" not in bad.stderr
