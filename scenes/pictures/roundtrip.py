@@ -57,8 +57,9 @@ class RoundTrip(VGroup):
         self.x_node = net.layers[0].copy()
         self.z_node = net.layers[imp.bottleneck].copy()
         self.xhat_node = net.layers[-1].copy()
-        for node in (self.x_node, self.z_node, self.xhat_node):
+        for node, role in ((self.x_node, "data"), (self.z_node, "latent"), (self.xhat_node, "recon")):
             node.scale(self.node_radius / net.radius)
+            node.set_color(COLORS[role])  # x, z and x̂ in their own colours, not the activations'
         self.f_label = text("f", "label", color=COLORS["encoder"], slant="ITALIC")
         self.g_label = text("g", "label", color=COLORS["decoder"], slant="ITALIC")
         self.x_label = text("x", "title", color=COLORS["data"], slant="ITALIC")
