@@ -164,9 +164,9 @@ class ChapterScene(Scene):
         """
         self.caption(None)
         self.closing_mobjects = list(self.mobjects)
-        if self.fades_out and self.mobjects:
-            self.play(OpacityFade(Group(*self.mobjects), fade_in=False), run_time=0.8)
-        elif not self.fades_out:
+        if self.fades_out:
+            self.clear_stage(run_time=0.8)
+        else:
             super().wait(1.0 / config.frame_rate)
 
     def vanish(self, group: Mobject, *parts: Mobject, run_time: float = 0.6) -> None:

@@ -133,10 +133,7 @@ class ReliableWhereDense(ChapterScene):
 
         # Other seeds: agreement on the data, disagreement past it.
         self.caption("Decoders from other seeds agree on the data and disagree past it")
-        others = other_seed_curves(pic)
-        if len(others):
-            self.play(LaggedStart(*(Create(c) for c in others), lag_ratio=0.4), run_time=3.0)
-            self.adopt(pic, others)
+        self.draw_other_seeds(pic)
         self.wait(2.5)
         self.caption("Past the data, g is guessing")
         self.wait(2.0)
@@ -158,11 +155,15 @@ class ReliableWhereDense(ChapterScene):
 
         # The other seeds' bridges fan out exactly there.
         self.caption("Other seeds' decoders agree on the arcs and fan out on the bridge")
-        fan = other_seed_curves(gap)
-        if len(fan):
-            self.play(LaggedStart(*(Create(c) for c in fan), lag_ratio=0.4), run_time=3.0)
-            self.adopt(gap, fan)
+        self.draw_other_seeds(gap)
         self.wait(2.5)
         self.caption("Two independent signals, one answer: between the clusters g only guesses")
         self.wait(3.0)
         self.key_frame()
+
+    def draw_other_seeds(self, pic: Picture2D) -> None:
+        """Draw the other seeds' manifolds of ``pic``'s run one after another, as parts of ``pic``."""
+        others = other_seed_curves(pic)
+        if len(others):
+            self.play(LaggedStart(*(Create(c) for c in others), lag_ratio=0.4), run_time=3.0)
+            self.adopt(pic, others)
