@@ -29,7 +29,7 @@ def caption_mobject(s: str) -> Mobject:
     that platforms cover with their own controls.
     """
     _, my = platform_margins()
-    max_width = (0.92 - 2 * platform_margins()[0]) * config.frame_width
+    max_width = ((1.0 if is_landscape() else 0.92) - 2 * platform_margins()[0]) * config.frame_width
     cap: Mobject = text(s, "caption")
     if cap.width > max_width and not is_landscape():
         lines = fit_lines(s.split(), " ", "caption", max_width, balance=True)  # no lone last word

@@ -30,7 +30,7 @@ __all__ = [
 SHORT_SIDE = 8.0
 """Scene units along the frame's shorter side, in every aspect."""
 
-_MARGINS: dict[str, tuple[float, float]] = {"16:9": (0.0, 0.0), "9:16": (0.02, 0.10), "1:1": (0.02, 0.05)}
+_MARGINS: dict[str, tuple[float, float]] = {"16:9": (0.05, 0.05), "9:16": (0.02, 0.10), "1:1": (0.02, 0.05)}
 
 
 @dataclass(frozen=True)
@@ -90,8 +90,9 @@ def platform_margins(aspect: str | None = None) -> tuple[float, float]:
     """Fractions of the frame's width and height, on each side, that platforms cover.
 
     Portrait clips get their captions, buttons and progress bars drawn over
-    the top and bottom tenth; square ones over a thinner band. Nothing
-    important may sit there.
+    the top and bottom tenth; square ones over a thinner band. Landscape
+    clips keep to the broadcast title-safe area, 5% in from every edge (a
+    projector or a TV crops there). Nothing important may sit in a margin.
     """
     return _MARGINS[aspect or current_aspect()]
 

@@ -1,7 +1,7 @@
 """Where the panels go, as fractions of the frame's width and height.
 
 Landscape frames put the data panel left and the latent panel right, with the
-loss inset above the latent panel. Portrait frames stack them: the latent
+loss inset above the latent panel, all inside the title-safe margins. Portrait frames stack them: the latent
 panel and the loss inset side by side on top, the data panel (tall, like the
 data) below. Square frames keep the data panel left, full height, with the
 loss inset and the latent panel in a narrow column on its right. Every
@@ -111,10 +111,14 @@ def layout_in(area: Rect) -> Layout:
         return Rect(ox + (left + right) / 2, oy + (top + bottom) / 2, right - left, top - bottom)
 
     if w >= 1.2 * h:
-        data = r(-0.205 * w, 0.045 * h, 0.53 * w, 0.76 * h)
-        latent = r(0.3 * w, -0.12 * h, 0.34 * w, 0.42 * h)
-        loss = r(0.3 * w, 0.29 * h, 0.34 * w, 0.26 * h)
-        return Layout(data, latent, loss, caption_y=oy - 0.43 * h, portrait=False)
+        # Landscape (``area`` is the title-safe part of the frame): the data panel left, full height
+        # above the caption; the loss inset above a tall latent panel on the right.
+        top, bottom = 0.5 * h, -0.4 * h
+        split = 0.5 * w - 0.345 * w
+        data = span(-0.5 * w, split - 0.09 * w, top, bottom)
+        loss = span(split, 0.5 * w, top, top - 0.34 * h)
+        latent = span(split, 0.5 * w, top - 0.38 * h, bottom)
+        return Layout(data, latent, loss, caption_y=oy - 0.465 * h, portrait=False)
     left, right = -0.475 * w, 0.475 * w
     if h >= 1.3 * w:
         # Portrait: a top row (latent panel, loss inset), the arrows, the data panel, the caption band.
@@ -135,8 +139,12 @@ def layout_in(area: Rect) -> Layout:
 
 
 def current_layout() -> Layout:
-    """The layout for Manim's whole current frame."""
-    return layout_in(Rect(0.0, 0.0, config.frame_width, config.frame_height))
+    """The layout for Manim's whole current frame (a landscape one inside its title-safe margins)."""
+    w, h = config.frame_width, config.frame_height
+    if is_landscape():
+        mx, my = platform_margins()
+        return layout_in(Rect(0.0, 0.0, (1 - 2 * mx) * w, (1 - 2 * my) * h))
+    return layout_in(Rect(0.0, 0.0, w, h))
 
 
 CAPTION_LINES = 3

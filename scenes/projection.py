@@ -90,8 +90,8 @@ def orbit_angles(
     t: float,
     azimuth0: float = np.radians(-60.0),
     degrees_per_second: float = 6.0,
-    elevation0: float = np.radians(24.0),
-    elevation_swing: float = np.radians(8.0),
+    elevation0: float = np.radians(36.0),
+    elevation_swing: float = np.radians(6.0),
     swing_period: float = 24.0,
 ) -> tuple[float, float]:
     """Azimuth and elevation (radians) of a slow orbit ``t`` seconds after it starts.

@@ -88,12 +88,13 @@ def gap_run_2d() -> Run:
 
 # The 3-D story (chapter 7).
 
-MAIN_3D = TrainConfig(data="sheet", latent_dim=2, hidden=(32, 32))
+MAIN_3D = TrainConfig(data="sheet", latent_dim=2, hidden=(32, 32), noise=0.1)
 """A curved sheet in R^3 that thins out towards one edge, k = 2.
 
 Trains in a few seconds; the default grid for k = 2 is 33 x 33 latent points,
 so M is drawn with 32 x 32 faces. The trained M follows the sheet to within
-the data's noise (mean residual about 0.04 against a sheet 3 units wide).
+the data's noise, which is twice the default so that x visibly stays off M
+(mean residual about 0.08 against a sheet 3 units wide).
 """
 
 

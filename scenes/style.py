@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
+import numpy as np
 from manim import Text, config
 
 from scenes.settings import current_settings
@@ -22,6 +23,7 @@ __all__ = [
     "PALETTES",
     "ensure_fonts",
     "fit_lines",
+    "latent_ramp",
     "text",
     "text_size",
 ]
@@ -102,6 +104,39 @@ building under another theme (e.g. a test that sets ``AE_EXPLAINER_THEME``)
 gives that theme's colours.
 """
 
+_RAMP = (
+    np.array(
+        [
+            [0x41, 0x44, 0x87],
+            [0x35, 0x5F, 0x8D],
+            [0x2A, 0x78, 0x8E],
+            [0x21, 0x91, 0x8C],
+            [0x22, 0xA8, 0x84],
+            [0x44, 0xBF, 0x70],
+            [0x7A, 0xD1, 0x51],
+            [0xBD, 0xDF, 0x26],
+        ],
+        dtype=np.float64,
+    )
+    / 255.0
+)
+"""Viridis from 0.2 to 0.9: perceptually uniform, colour-blind safe, its darkest end still clear of
+a dark background and its lightest clear of white, and short of the yellow M is drawn in."""
+
+
+def latent_ramp(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """RGB ``(N, 3)`` in [0, 1] of latent ``values`` ``(N,)`` on one perceptual ramp from ``lo`` to ``hi``.
+
+    Equal steps in the value are equal steps in perceived colour, so points
+    with close latents look alike and far ones look different.
+    """
+    t = np.clip((np.asarray(values, dtype=np.float64) - lo) / max(hi - lo, 1e-12), 0.0, 1.0)
+    x = t * (len(_RAMP) - 1)
+    i = np.minimum(np.floor(x).astype(np.int64), len(_RAMP) - 2)
+    f = (x - i)[:, None]
+    return np.asarray((1.0 - f) * _RAMP[i] + f * _RAMP[i + 1])
+
+
 _SIZES = {"caption": 3.8, "label": 4.2, "small": 3.0, "title": 5.4}
 
 
@@ -153,6 +188,24 @@ def _part_edges(parts: Sequence[str], joiner: str, kind: str, mono: bool) -> lis
     return edges
 
 
+def _edges_part_by_part(
+    parts: Sequence[str], joiner: str, kind: str, mono: bool
+) -> list[tuple[float, float]]:
+    """Like :func:`_part_edges`, from each part typeset on its own and the joiner's advance.
+
+    For texts whose glyphs do not map onto their characters (a ligature such
+    as "fi", a combining mark such as x̂): one layout per part, not per trial line.
+    """
+    joint = float(text(f"n{joiner}n", kind, mono=mono).width - text("nn", kind, mono=mono).width)
+    edges = []
+    x = 0.0
+    for p in parts:
+        w = float(text(p, kind, mono=mono).width)
+        edges.append((x, x + w))
+        x += w + joint
+    return edges
+
+
 def _greedy(widths: Callable[[int, int], float], n: int, max_width: float) -> list[tuple[int, int]]:
     """Index ranges ``[a, b)`` of parts packed greedily into lines whose width fits ``max_width``."""
     spans: list[tuple[int, int]] = []
@@ -186,10 +239,11 @@ def fit_lines(
         return []
     edges = _part_edges(parts, joiner, kind, mono)
 
+    if edges is None:
+        edges = _edges_part_by_part(parts, joiner, kind, mono)
+
     def width(a: int, b: int) -> float:
-        if edges is not None:
-            return edges[b - 1][1] - edges[a][0]
-        return float(text(joiner.join(parts[a:b]), kind, mono=mono).width)
+        return edges[b - 1][1] - edges[a][0]
 
     spans = _greedy(width, len(parts), max_width)
     if balance and len(spans) > 1:

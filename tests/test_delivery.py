@@ -21,7 +21,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 from manim import Dot, ManimColor, tempconfig
-from manim.renderer.cairo_renderer import CairoRenderer
 
 from ae_explainer.media import to_gif, video_frames
 from ae_explainer.options import RenderOptions
@@ -83,32 +82,6 @@ def test_safe_area_check_catches_a_dot_in_the_portrait_overlay_band() -> None:
         assert outside_safe_area([Dot(np.array([0.0, band_y, 0.0]), radius=0.05)])
         assert not outside_safe_area([Dot(np.array([0.0, 0.0, 0.0]), radius=0.05)])
         assert not outside_safe_area([Dot(np.array([0.0, band_y, 0.0])).set_opacity(0)])
-
-
-def _key_frame_scene(cls: type, aspect: str) -> object:
-    with tempconfig(
-        {
-            **frame_spec(aspect, "low").manim_config(),
-            "dry_run": True,
-            "disable_caching": True,
-            "verbosity": "ERROR",
-            "progress_bar": "none",
-        }
-    ):
-        scene = cls(renderer=CairoRenderer(skip_animations=True))
-        scene.stop_at_key_frame = True
-        scene.render()
-        scene.offenders = outside_safe_area(scene.mobjects)
-    return scene
-
-
-@pytest.mark.parametrize("aspect", list(ASPECTS))
-@pytest.mark.parametrize("cls", SCENES_IN_ORDER, ids=lambda c: f"ch{c.chapter:02d}")
-def test_key_frame_lies_inside_the_frame_and_outside_platform_margins(cls: type, aspect: str) -> None:
-    scene = _key_frame_scene(cls, aspect)
-    assert scene.key_frame_time is not None and scene.key_frame_time > 0  # type: ignore[attr-defined]
-    assert len(scene.mobjects) >= 3  # type: ignore[attr-defined]
-    assert scene.offenders == []  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("aspect", ["9:16", "1:1"])

@@ -136,7 +136,7 @@ def test_snap_and_timeline_by_hand(run) -> None:
 
 def test_orbit_turns_the_camera(trained) -> None:
     trained.set_orbit_time(10.0)
-    az, el = orbit_angles(10.0)
+    az, el = orbit_angles(10.0, azimuth0=trained.orbit_start, degrees_per_second=trained.orbit_rate)
     assert trained.view.camera3d.azimuth == pytest.approx(az)
     assert trained.view.camera3d.elevation == pytest.approx(el)
     # The clock advances with dt.

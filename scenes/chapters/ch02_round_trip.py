@@ -9,6 +9,7 @@ from __future__ import annotations
 from manim import FadeIn, FadeOut, ReplacementTransform, Transform, VGroup
 
 from aecore import TrainConfig
+from scenes.animations.collapse import CollapseOnto
 from scenes.base import ChapterScene
 from scenes.pictures.implementation import ImplementationPicture
 from scenes.pictures.roundtrip import RoundTrip
@@ -47,8 +48,8 @@ class RoundTripView(ChapterScene):
         self.caption("Strip it to its idea: x goes in, z sits in the middle, x̂ comes out")
         self.play(FadeOut(extras), run_time=0.8)
         self.play(
-            ReplacementTransform(encoder, line.f_arrow),
-            ReplacementTransform(decoder, line.g_arrow),
+            CollapseOnto(encoder, line.f_arrow),
+            CollapseOnto(decoder, line.g_arrow),
             ReplacementTransform(net.layers[0], line.x_node),
             ReplacementTransform(net.layers[bn], line.z_node),
             ReplacementTransform(net.layers[-1], line.xhat_node),
@@ -57,6 +58,7 @@ class RoundTripView(ChapterScene):
         self.play(
             *(FadeIn(m) for m in (line.f_label, line.g_label, line.x_label, line.z_label, line.xhat_label))
         )
+        self.remove(encoder, decoder)
         self.add(line)
         self.wait(2.0)
 

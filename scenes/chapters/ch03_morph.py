@@ -3,21 +3,39 @@
 A continuous morph, not a cut: the input layer becomes the point x in a data
 panel (R^2), the bottleneck becomes z on a latent line (R^1), the output
 becomes x̂, and f and g become arrows between the panels. Then every x_j and
-z_j appears.
+z_j appears, and both take the colour of their latent on one ramp: points
+that are neighbours along the data are neighbours on the line.
 """
 
 from __future__ import annotations
 
+import numpy as np
 from manim import FadeIn, FadeOut, LaggedStart, ReplacementTransform
 
 from aecore import TrainConfig
+from scenes.animations.opacity import OpacityFade
 from scenes.base import ChapterScene
+from scenes.mobjects.cairo_drawn import color_rgb, install_cairo_drawing
+from scenes.mobjects.palette_dots import PaletteDots
 from scenes.pictures.implementation import ImplementationPicture
+from scenes.pictures.picture2d import Picture2D
 from scenes.pictures.roundtrip import RoundTrip
 from scenes.runs import main_config_2d, main_run_2d
 from scenes.story import representation_start
+from scenes.style import COLORS, latent_ramp
 
-__all__ = ["MorphToRepresentation"]
+__all__ = ["MorphToRepresentation", "latent_coloured"]
+
+
+def latent_coloured(pic: Picture2D) -> tuple[PaletteDots, PaletteDots]:
+    """Copies of ``pic``'s data dots and latent dots, each coloured by its latent on one ramp."""
+    z = np.asarray(pic.state.latents, dtype=np.float64)[:, 0]
+    lo, hi = float(np.quantile(z, 0.02)), float(np.quantile(z, 0.98))  # a stray latent does not flatten it
+    rgb = latent_ramp(z, lo, hi)
+    outline = color_rgb(COLORS["background"])
+    data = PaletteDots(pic.data_dots.centers, rgb, pic.data_dots.radius * 1.15, outline=outline)
+    latents = PaletteDots(pic.latent_dots.centers, rgb, pic.latent_dots.radius * 1.6, opacity=0.8)
+    return data, latents
 
 
 class MorphToRepresentation(ChapterScene):
@@ -35,6 +53,7 @@ class MorphToRepresentation(ChapterScene):
 
     def construct(self) -> None:
         self.next_section(self.title)
+        install_cairo_drawing(self.camera)
         run = main_run_2d()
         imp = ImplementationPicture(run)
         imp.network.set_activations(imp.values)
@@ -73,5 +92,13 @@ class MorphToRepresentation(ChapterScene):
         self.caption("Every data point x has its own latent z = f(x)")
         self.play(LaggedStart(FadeIn(pic.data_dots), FadeIn(pic.latent_dots), lag_ratio=0.5), run_time=2.0)
         self.add(pic)
-        self.wait(2.5)
+        self.wait(2.0)
+
+        # Coloured by z: f keeps neighbours together.
+        self.caption("Colour each x by its z: neighbours along the data stay neighbours on the line")
+        data, latents = latent_coloured(pic)
+        self.play(OpacityFade(data), OpacityFade(latents), run_time=1.5)
+        self.wait(3.0)
         self.key_frame()
+        self.play(OpacityFade(data, fade_in=False), OpacityFade(latents, fade_in=False), run_time=1.0)
+        self.wait(0.5)

@@ -46,9 +46,18 @@ def other_seed_curves(pic: Picture2D) -> VGroup:
 
 
 def density_label(pic: Picture2D) -> Text:
-    """The label of the latent density profile, under the latent panel's title."""
+    """The label of the latent density profile: beside the latent panel's title, or under it if too wide.
+
+    The density plot is kept (and redrawn) under the label.
+    """
     label = text("density of z", "small", color=COLORS["latent"])
-    return label.next_to(pic.latent_axis.title, direction=DOWN, aligned_edge=LEFT, buff=0.12)
+    axis = pic.latent_axis
+    label.next_to(axis.title, RIGHT, buff=0.3)
+    if label.get_right()[0] > axis.frame.get_right()[0] - 0.12:
+        label.next_to(axis.title, direction=DOWN, aligned_edge=LEFT, buff=0.12)
+    axis.make_room(label)
+    pic.density.set_density(pic.state.latent_grid, pic.state.density)
+    return label
 
 
 def bridge_index(pic: Picture2D) -> int:

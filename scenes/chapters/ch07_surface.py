@@ -26,7 +26,7 @@ from scenes.animations.timeline3d import FadeDrawn, FadeSurfaceToReliability, Re
 from scenes.base import ChapterScene
 from scenes.mobjects.cairo_drawn import install_cairo_drawing
 from scenes.mobjects.surface_view import SurfaceView
-from scenes.pictures.picture3d import Picture3D
+from scenes.pictures.picture3d import Picture3D, highlight_subset
 from scenes.runs import MAIN_3D, main_run_3d
 
 __all__ = ["SurfaceForms"]
@@ -86,6 +86,7 @@ class SurfaceForms(ChapterScene):
         # The snap.
         self.say("Each x̂ = g(f(x)) lands on the surface; x stays just off it")
         pic.view.show_recon = True
+        pic.view.set_highlight(highlight_subset(pic.run))  # a few thick residuals: x stays off M
         self.play(FadeIn(pic.legend[1]), run_time=0.5)
         self.bring_to_back(pic.legend[1])
         self.play(SnapOntoSurface(pic, run_time=self.snap_seconds))

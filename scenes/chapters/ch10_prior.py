@@ -41,10 +41,11 @@ def prior_profile(col: RunColumn) -> VGroup:
     label = text("N(0, 1)", "small", color=COLORS["text"])  # in the title row, opposite the title
     frame, title = col.latent_axis.frame, col.latent_axis.title
     label.move_to(frame.get_corner(UR), aligned_edge=UR).shift(0.1 * (DOWN + LEFT)).align_to(title, UP)
-    if label.get_left()[0] < title.get_right()[0] + 0.15:  # no room there: beside the curve's shoulder
-        at = curve.profile_points(grid, pdf)[int(np.argmin(np.abs(grid[:, 0] - 1.2)))]
-        label.next_to(at, UR, buff=0.04).add_background_rectangle(COLORS["background"], 0.85, buff=0.03)
-        label.shift(min(0.0, frame.get_right()[0] - 0.08 - label.get_right()[0]) * RIGHT)
+    if label.get_left()[0] < title.get_right()[0] + 0.15:  # no room there: under the title's row, right
+        label.next_to(title, DOWN, buff=0.06).align_to(frame.get_right() + 0.1 * LEFT, RIGHT)
+    col.latent_axis.make_room(label)  # both densities stay under the label
+    col.density.set_density(col.run.final.latent_grid, col.run.final.density)
+    curve.set_density(grid, pdf)
     return VGroup(curve, label)
 
 

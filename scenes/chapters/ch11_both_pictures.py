@@ -114,19 +114,33 @@ def _representation(layout: Layout | None = None, tight: bool = False) -> Pictur
     return pic
 
 
-def _landscape_frame() -> tuple[VGroup, VGroup, VGroup]:
-    """Implementation left, representation (shrunk as a whole) right, a divider between."""
-    w, h = config.frame_width, config.frame_height
-    implementation = _implementation(Rect(-0.3 * w, 0.0, 0.3 * w, 0.4 * h))
-    representation = VGroup(_representation())
-    representation.scale_to_fit_width(0.56 * w).move_to(np.array([0.21 * w, 0.0, 0.0]))
-    left, right = (_heading(t, s, 0.45 * w) for t, s in _HEADINGS)
-    left.move_to(np.array([-0.3 * w, 0.39 * h, 0.0]))
-    right.move_to(np.array([0.21 * w, 0.39 * h, 0.0]))
-    divider = Line(0.36 * h * UP, 0.36 * h * DOWN, color=COLORS["panel"], stroke_width=2).shift(
-        0.09 * w * LEFT
+def _landscape_frame(area: Rect) -> tuple[VGroup, VGroup, VGroup]:
+    """Implementation left, representation right (its data panel, then its latent panel), a divider between.
+
+    Both are laid out at their full text sizes in their own part of
+    ``area``, not shrunk as a whole.
+    """
+    gap = 0.3
+    split = area.left + 0.4 * area.width
+    left_head = _heading(*_HEADINGS[0], split - gap - area.left)
+    right_head = _heading(*_HEADINGS[1], area.right - split - gap)
+    left_head.move_to(np.array([(area.left + split - gap) / 2, area.top, 0.0]), aligned_edge=UP)
+    right_head.move_to(np.array([(split + gap + area.right) / 2, area.top, 0.0]), aligned_edge=UP)
+    below = min(left_head.get_bottom()[1], right_head.get_bottom()[1]) - 0.25
+    implementation = _implementation_in(_span(area.left, split - gap, below, area.bottom))
+    divider = Line(
+        np.array([split, area.top - 0.1, 0.0]),
+        np.array([split, area.bottom + 0.1, 0.0]),
+        color=COLORS["panel"],
+        stroke_width=2,
     )
-    return implementation, representation, VGroup(left, right, divider)
+    latent_w, arrows = 0.37 * (area.right - split - gap), 0.9
+    data = _span(split + gap, area.right - latent_w - arrows, below, area.bottom)
+    cy, lh = data.cy, min(2.6, data.height)
+    latent = _span(area.right - latent_w, area.right, cy + lh / 2, cy - lh / 2)
+    layout = Layout(data, latent, latent, caption_y=0.0, portrait=False)
+    representation = VGroup(_representation(layout, tight=True))
+    return implementation, representation, VGroup(left_head, right_head, divider)
 
 
 def _portrait_frame(area: Rect) -> tuple[VGroup, VGroup, VGroup]:
@@ -192,9 +206,9 @@ def closing_frame() -> tuple[VGroup, VGroup, VGroup]:
     Returns ``(implementation, representation, headings)``. The representation
     is the trained picture with M faded by reliability and the latent density.
     """
-    if is_landscape():
-        return _landscape_frame()
     area = _free_area()
+    if is_landscape():
+        return _landscape_frame(area)
     return _portrait_frame(area) if is_portrait() else _square_frame(area)
 
 

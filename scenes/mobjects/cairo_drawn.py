@@ -38,6 +38,9 @@ def install_cairo_drawing(camera: Any) -> None:
     def display_vectorized(vmobject: VMobject, ctx: cairo.Context) -> Any:
         if isinstance(vmobject, CairoDrawn):
             ctx.save()
+            # Manim fills and strokes with *_preserve: the previous mobject's path is still in the
+            # context, and would otherwise join the first path drawn here (painting it over).
+            ctx.new_path()
             try:
                 vmobject.draw(ctx, camera)
             finally:
@@ -108,3 +111,16 @@ class CairoDrawn(VMobject):
     def draw(self, ctx: cairo.Context, camera: Any) -> None:
         """Draw into ``ctx``, whose user space is the scene's (the camera's matrix is set)."""
         raise NotImplementedError
+
+    def ink_points(self) -> np.ndarray:
+        """Scene points ``(M, 2)`` of what :meth:`draw` would make visible now (for layout checks).
+
+        A sample, not every pixel: dot centres, visible vertices. None by default.
+        """
+        return np.zeros((0, 2))
+
+    def _clipped(self, xy: np.ndarray) -> np.ndarray:
+        """The points of ``xy`` ``(M, 2)`` inside this mobject's bounding box."""
+        lo, hi = self.points.min(axis=0), self.points.max(axis=0)
+        inside = (xy[:, 0] >= lo[0]) & (xy[:, 0] <= hi[0]) & (xy[:, 1] >= lo[1]) & (xy[:, 1] <= hi[1])
+        return xy[inside]

@@ -256,6 +256,15 @@ class CurveView(PointsView):
 
     # Drawing.
 
+    def ink_points(self) -> np.ndarray:
+        """The drawn part of M's vertices (opacity 0.1 or more) and the dots."""
+        if self.alpha <= 0.05:
+            return np.zeros((0, 2))
+        n = max(round(self.drawn_fraction * len(self.vertices)), 0)
+        v = self.vertices[:n][self.vertex_opacity[:n] >= 0.1]
+        curve = self._clipped(self.camera3d.project(v)[0]) if len(v) else np.zeros((0, 2))
+        return np.vstack([curve, super().ink_points()])
+
     def draw(self, ctx: cairo.Context, camera: Any) -> None:
         """Draw every primitive of :meth:`geometry` back to front, clipped to the bounds.
 

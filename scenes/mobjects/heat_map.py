@@ -104,6 +104,20 @@ class LatentHeatMap(CairoDrawn):
         out[..., 3] = np.round(255 * a)
         return out
 
+    def ink_points(self) -> np.ndarray:
+        """The latent dots and points along the grid lines."""
+        if self.alpha <= 0.05:
+            return np.zeros((0, 2))
+        g = self.grid.shape[0]
+        lines = sorted({*range(0, g, self.line_every), g - 1})
+        u0, u1, v0, v1 = grid_extent(self.grid)
+        s = np.linspace(0.0, 1.0, 40)
+        pts = [np.column_stack([np.full_like(s, u), v0 + s * (v1 - v0)]) for u in self.grid[:, 0, 0][lines]]
+        pts += [np.column_stack([u0 + s * (u1 - u0), np.full_like(s, v)]) for v in self.grid[0, :, 1][lines]]
+        on_screen = np.asarray(self.to_scene(np.vstack(pts)))[:, :2]
+        dots = self.dot_centers[:, :2] if len(self.latents) else np.zeros((0, 2))
+        return np.vstack([on_screen, dots])
+
     def draw(self, ctx: cairo.Context, camera: Any) -> None:
         """Draw the density image, the grid lines and the dots, in that order."""
         if self.alpha <= 0.0:

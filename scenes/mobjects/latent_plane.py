@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from manim import LEFT, RIGHT, UR, Line, ManimColor, ParsableManimColor, VGroup
+from manim import RIGHT, UP, Line, ManimColor, ParsableManimColor, VGroup
 
 from scenes.layout import Rect
 from scenes.mobjects.panels import panel_frame
@@ -59,11 +59,15 @@ class LatentPlane(VGroup):
             self.frame.set_stroke(color=line_color)
         if label_color is not None:
             self.title.set_color(name_color)
-        top = self.title.get_bottom()[1] - 0.08
+        # The axes' names go just past the grid's right and top edges, off its lines: room for them.
+        z1 = text("z₁", "small", color=name_color)
+        z2 = text("z₂", "small", color=name_color)
+        top = self.title.get_bottom()[1] - 0.08 - z2.height - 0.06
         bottom = rect.bottom + 0.12
         self.plot_center = np.array([rect.cx, 0.5 * (top + bottom)])
         self.latent_center = np.array([(u0 + u1) / 2, (v0 + v1) / 2])
-        self.scale_factor = min(0.9 * rect.width / (u1 - u0), (top - bottom) / (v1 - v0))
+        wide = 0.92 * rect.width - 2 * (z1.width + 0.08)
+        self.scale_factor = min(wide / (u1 - u0), (top - bottom) / (v1 - v0))
         self.bounds = (rect.left, rect.bottom, rect.right, rect.top)
         axes = VGroup()
         o = self.to_scene(np.zeros(2))
@@ -73,12 +77,7 @@ class LatentPlane(VGroup):
             Line(a, b, color=line_color, stroke_width=2),
             Line(c, d, color=line_color, stroke_width=2),
         )
-        axes.add(text("z₁", "small", color=name_color).next_to(b, UR, buff=0.02).shift(0.25 * LEFT))
-        axes.add(
-            text("z₂", "small", color=name_color)
-            .next_to(d, RIGHT, buff=0.06)
-            .shift(0.1 * np.array([0, -1, 0]))
-        )
+        axes.add(z1.next_to(b, RIGHT, buff=0.08), z2.next_to(d, UP, buff=0.06))
         self.axes = axes
         self.origin = o
         self.add(self.frame, self.title, axes)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, UL, UP, Line, RoundedRectangle, Text, VGroup
+from manim import DOWN, UL, UP, Line, Mobject, RoundedRectangle, Text, VGroup
 
 from scenes.layout import Rect
 from scenes.style import COLORS, text
@@ -55,7 +55,7 @@ class DataPanel(VGroup):
         self.rect = rect
         xmin, xmax, ymin, ymax = bounds
         self.data_center = np.array([(xmin + xmax) / 2, (ymin + ymax) / 2])
-        inner_w, inner_h = rect.width * 0.94, rect.height * 0.86 - header
+        inner_w, inner_h = rect.width * 0.94 - 0.7, rect.height * 0.86 - header  # room for a label beside
         self.scale_factor = min(inner_w / max(xmax - xmin, 1e-9), inner_h / max(ymax - ymin, 1e-9))
         self.screen_center = rect.center + np.array([0.0, -0.04 * rect.height - header / 2, 0.0])
         self.frame, self.title = panel_frame(rect, title)
@@ -113,6 +113,8 @@ class LatentAxis(VGroup):
         self.rect = rect
         self.z_lo, self.z_hi = z_range
         self.frame, self.title = panel_frame(rect, title)
+        self.header = 0.0
+        """Height under the panel's top kept free of the density plot (see :meth:`make_room`)."""
         self.y = rect.bottom + 0.3 * rect.height
         self.x0, self.x1 = rect.left + 0.07 * rect.width, rect.right - 0.07 * rect.width
         self.line = Line(
@@ -159,5 +161,10 @@ class LatentAxis(VGroup):
 
     @property
     def plot_height(self) -> float:
-        """Height available above the line for the density plot."""
-        return self.rect.top - self.y - 0.3 * self.rect.height
+        """Height available above the line for the density plot, under :attr:`header`."""
+        return max(self.rect.top - self.y - 0.3 * self.rect.height - self.header, 0.2 * self.rect.height)
+
+    def make_room(self, label: Mobject) -> None:
+        """Keep the density plot under ``label`` (placed in the panel's top rows) from now on."""
+        plot_top = label.get_bottom()[1] - 0.06
+        self.header = max(self.header, self.rect.top - 0.3 * self.rect.height - plot_top)

@@ -24,6 +24,9 @@ __all__ = ["KIND_DATA", "KIND_RECON", "KIND_RESIDUAL", "PointBatch", "PointsView
 KIND_RESIDUAL, KIND_DATA, KIND_RECON = 1, 2, 3
 """Kinds of point primitive in a view's draw order (kind 0 is M's own: a face, or a curve segment)."""
 
+_HI_RESIDUAL, _HI_DATA = 11, 12
+"""A :class:`PointBatch`'s own kinds for the highlighted residuals and data dots (never in a draw order)."""
+
 
 class PointsView(CairoDrawn):
     """The data points, their reconstructions and residuals of a 3-D view of M.
@@ -58,6 +61,10 @@ class PointsView(CairoDrawn):
     show_data, show_recon
         Whether the data dots, and the reconstruction dots with their
         residuals, are drawn.
+    highlight
+        ``(N,)`` booleans: the data points whose residuals are drawn thick,
+        with a halo of the background colour, and whose dots are larger (see
+        :meth:`set_highlight`); none by default.
     """
 
     def __init__(
@@ -86,6 +93,9 @@ class PointsView(CairoDrawn):
         self.recon_fraction = 0.0
         self.show_data = True
         self.show_recon = False
+        self.highlight = np.zeros(0, dtype=bool)
+        self.highlight_width = 0.5 * dot_radius
+        self.halo_rgb = color_rgb(COLORS["background"])
 
     def set_camera(self, camera: OrbitCamera) -> Self:
         """Look through ``camera`` from now on."""
@@ -106,10 +116,28 @@ class PointsView(CairoDrawn):
         self.recon_fraction = float(recon_fraction)
         return self
 
+    def set_highlight(self, indices: np.ndarray) -> Self:
+        """Highlight the data points ``indices``: thick residuals with a halo, larger dots."""
+        mask = np.zeros(len(self.data), dtype=bool)
+        mask[np.asarray(indices, dtype=np.int64)] = True
+        self.highlight = mask
+        return self
+
     @property
     def recon_positions(self) -> np.ndarray:
         """Where the reconstruction dots are now, in data space ``(N, 3)``."""
         return self.data + self.recon_fraction * (self.recon - self.data)
+
+    def ink_points(self) -> np.ndarray:
+        """The projected data dots and reconstruction dots that are shown, inside the bounds."""
+        if self.alpha <= 0.05 or not len(self.data):
+            return np.zeros((0, 2))
+        shown = []
+        if self.show_data:
+            shown.append(self.camera3d.project(self.data)[0])
+        if self.show_recon:
+            shown.append(self.camera3d.project(self.recon_positions)[0])
+        return self._clipped(np.vstack(shown)) if shown else np.zeros((0, 2))
 
     def begin_drawing(self, ctx: cairo.Context, camera: Any) -> tuple[float, np.ndarray, np.ndarray]:
         """Pixel coordinates in ``ctx``, clipped to the bounds; returns ``(sx, scale, offset)``.
@@ -164,26 +192,35 @@ class PointBatch:
         a = view.alpha
         self.r = view.dot_radius * sx
         self.lw_res = max(view.residual_width * sx, 0.75)
+        self.lw_hi = max(view.highlight_width * sx, 1.5)
+        hi = view.highlight
+        self.hi = hi.tolist() if len(hi) == len(data_px) else [False] * len(data_px)
         # Manim reads Cairo's ARGB32 buffer as RGBA bytes, so every colour is given to Cairo as (b, g, r).
         dc, rc, sc = view.colors["data"], view.colors["recon"], view.colors["residual"]
+        bg = view.halo_rgb
         self.rgba = {
             KIND_DATA: (dc[2], dc[1], dc[0], view.data_opacity * a),
             KIND_RECON: (rc[2], rc[1], rc[0], a),
             KIND_RESIDUAL: (sc[2], sc[1], sc[0], 0.7 * a),
+            _HI_RESIDUAL: (sc[2], sc[1], sc[0], a),
+            _HI_DATA: (dc[2], dc[1], dc[0], a),
         }
+        self.halo = (bg[2], bg[1], bg[0], 0.8 * a)
         self.pending = -1  # kind of the batched path not yet filled or stroked
 
     def add(self, kind: int, i: int) -> None:
         """Add point ``i`` of ``kind`` to the current path (starting a new one for a new kind)."""
         ctx = self.ctx
+        if self.hi[i] and kind in (KIND_DATA, KIND_RESIDUAL):
+            kind = _HI_DATA if kind == KIND_DATA else _HI_RESIDUAL
         if kind != self.pending:
             self.flush()
             ctx.set_antialias(cairo.ANTIALIAS_DEFAULT)
             self.pending = kind
-        if kind == KIND_DATA:
+        if kind in (KIND_DATA, _HI_DATA):
             p = self.data_px[i]
             ctx.new_sub_path()
-            ctx.arc(p[0], p[1], self.r, 0.0, 2.0 * np.pi)
+            ctx.arc(p[0], p[1], self.r * (1.35 if kind == _HI_DATA else 1.0), 0.0, 2.0 * np.pi)
         elif kind == KIND_RECON:
             p = self.recon_px[i]
             ctx.new_sub_path()
@@ -198,10 +235,15 @@ class PointBatch:
         if self.pending < 0:
             return
         ctx = self.ctx
-        ctx.set_source_rgba(*self.rgba[self.pending])
-        if self.pending == KIND_RESIDUAL:
+        if self.pending == _HI_RESIDUAL:  # a halo first, so the segment reads on M's own colour
             ctx.set_line_cap(cairo.LINE_CAP_ROUND)
-            ctx.set_line_width(self.lw_res)
+            ctx.set_source_rgba(*self.halo)
+            ctx.set_line_width(2.6 * self.lw_hi)
+            ctx.stroke_preserve()
+        ctx.set_source_rgba(*self.rgba[self.pending])
+        if self.pending in (KIND_RESIDUAL, _HI_RESIDUAL):
+            ctx.set_line_cap(cairo.LINE_CAP_ROUND)
+            ctx.set_line_width(self.lw_res if self.pending == KIND_RESIDUAL else self.lw_hi)
             ctx.stroke()
         else:
             ctx.fill()

@@ -8,6 +8,8 @@ draws it, it
 
 1. projects every vertex and point with an :class:`~scenes.projection.OrbitCamera`,
 2. shades each face by a smooth normal (the mean of its corners' normals),
+   and outlines M's border and silhouette (where it folds away from the
+   viewer) with a darker line,
 3. sorts faces, data dots, reconstruction dots and residual segments together
    by depth (painter's algorithm, back to front), and
 4. fills and strokes them straight into the camera's Cairo context.
@@ -32,6 +34,7 @@ neighbours, a point on the far side before them.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Self
 
@@ -79,6 +82,10 @@ class FrameGeometry:
         (``KIND_*``) and the index within its kind.
     data_xy, recon_xy
         ``(N, 2)`` scene coordinates of the data dots and reconstruction dots.
+    face_front
+        ``(F,)`` whether each face turns its front (the side its normal points
+        to) towards the camera; where neighbours differ, M folds away from
+        the viewer: a silhouette.
     """
 
     face_xy: np.ndarray
@@ -90,6 +97,7 @@ class FrameGeometry:
     indices: np.ndarray
     data_xy: np.ndarray
     recon_xy: np.ndarray
+    face_front: np.ndarray
 
 
 class SurfaceView(PointsView):
@@ -225,10 +233,11 @@ class SurfaceView(PointsView):
             indices=np.concatenate(idx)[order],
             data_xy=data_xy,
             recon_xy=recon_xy,
+            face_front=(np.sum(normals * (cam.position - centres), axis=-1) >= 0).reshape(-1),
         )
 
     def _shade(self, normals: np.ndarray, at: np.ndarray) -> np.ndarray:
-        """Lambert shade in [0.25, 1] of unit ``normals`` at points ``at``: a key light, back faces darker."""
+        """Lambert shade in [0.22, 1] of unit ``normals`` at points ``at``: a key light, back faces darker."""
         cam = self.camera3d
         right, up, toward = cam.basis()
         facing = np.sum(normals * (cam.position - at), axis=-1)
@@ -236,7 +245,7 @@ class SurfaceView(PointsView):
         light = -0.35 * right + 0.55 * up + 0.75 * toward
         light /= np.linalg.norm(light)
         lambert = np.clip(np.sum(n_vis * light, axis=-1), 0.0, 1.0)
-        return np.asarray((0.32 + 0.68 * lambert) * np.where(facing < 0, 0.78, 1.0))
+        return np.asarray((0.28 + 0.72 * lambert) * np.where(facing < 0, 0.78, 1.0))
 
     def corner_shading(self) -> tuple[np.ndarray, np.ndarray]:
         """Each face's corner colours ``(F, 4, 3)`` and opacities ``(F, 4)``, corners in drawing order.
@@ -253,6 +262,25 @@ class SurfaceView(PointsView):
         cj = np.stack([fj, fj, fj + 1, fj + 1], axis=1)
         return rgb[ci, cj], opacity[ci, cj]
 
+    @staticmethod
+    def outline_edges(face_front: np.ndarray) -> np.ndarray:
+        """``(F, 4)`` booleans in :meth:`_grid_edges`' order: the edges of M's outline.
+
+        Those are the mesh's border and its silhouette, the edges between a
+        face seen from the front and one seen from the back. ``face_front``
+        is ``(g, g)`` or ``(g * g,)`` for a ``g x g``-face mesh.
+        """
+        g = math.isqrt(int(np.size(face_front)))
+        f = np.asarray(face_front, dtype=bool).reshape(g, g)
+        out = np.zeros((g, g, 4), dtype=bool)
+        out[0, :, 0] = True
+        out[-1, :, 1] = True
+        out[:, 0, 2] = True
+        out[:, -1, 3] = True
+        out[1:, :, 0] |= f[1:] != f[:-1]
+        out[:, 1:, 2] |= f[:, 1:] != f[:, :-1]
+        return out.reshape(-1, 4)
+
     def _grid_edges(self) -> np.ndarray:
         """``(F, 4)`` booleans: does face (i, j) draw its edge c0-c3, c1-c2, c0-c1, c3-c2 as a grid line."""
         g = self.vertices.shape[0] - 1
@@ -263,6 +291,16 @@ class SurfaceView(PointsView):
         i_low, i_high = np.broadcast_to(low[:, None], (g, g)), np.broadcast_to(high[:, None], (g, g))
         j_low, j_high = np.broadcast_to(low[None, :], (g, g)), np.broadcast_to(high[None, :], (g, g))
         return np.stack([i_low, i_high, j_low, j_high], axis=-1).reshape(-1, 4)
+
+    def ink_points(self) -> np.ndarray:
+        """The dots, and the centres and corners of the faces drawn at opacity 0.1 or more."""
+        if self.alpha <= 0.05:
+            return np.zeros((0, 2))
+        o = self.face_opacity * self.alpha >= 0.1
+        xy, _ = self.camera3d.project(self.vertices)
+        corners = np.stack([xy[:-1, :-1], xy[1:, :-1], xy[1:, 1:], xy[:-1, 1:]], axis=2)[o]  # (F, 4, 2)
+        faces = np.vstack([corners.reshape(-1, 2), corners.mean(axis=1)])
+        return np.vstack([self._clipped(faces), super().ink_points()])
 
     # Drawing.
 
@@ -290,7 +328,10 @@ class SurfaceView(PointsView):
         line_c = (geo.face_rgb[:, ::-1] * 0.55).tolist()
         line_a = (geo.face_opacity * self.alpha).tolist()
         edges = self._grid_edges().tolist()
+        outline = self.outline_edges(geo.face_front).tolist()
+        outline_c = (geo.face_rgb[:, ::-1] * 0.4).tolist()
         lw_grid = max(self.grid_line_width * sx, 0.6)
+        lw_outline = max(2.5 * self.grid_line_width * sx, 1.2)
         ctx.set_line_join(cairo.LINE_JOIN_ROUND)
         ctx.set_line_cap(cairo.LINE_CAP_ROUND)
         run: list[int] = []
@@ -341,6 +382,18 @@ class SurfaceView(PointsView):
                     ctx.move_to(q[6], q[7])
                     ctx.line_to(q[4], q[5])
                 lc = line_c[i]
+                ctx.set_source_rgba(lc[0], lc[1], lc[2], line_a[i])
+                ctx.stroke()
+            ctx.set_line_width(lw_outline)
+            for i in run:
+                e, q = outline[i], quads[i]
+                if line_a[i] <= 0.1 or not (e[0] or e[1] or e[2] or e[3]):
+                    continue
+                for on, a, b in ((e[0], 6, 0), (e[1], 2, 4), (e[2], 0, 2), (e[3], 6, 4)):
+                    if on:
+                        ctx.move_to(q[a], q[a + 1])
+                        ctx.line_to(q[b], q[b + 1])
+                lc = outline_c[i]
                 ctx.set_source_rgba(lc[0], lc[1], lc[2], line_a[i])
                 ctx.stroke()
             run.clear()

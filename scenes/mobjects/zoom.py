@@ -112,9 +112,12 @@ class ZoomView(VGroup):
         self.manifold = FadingCurve(self.panel.to_scene(piece), COLORS["manifold"], stroke_width=6)
         self.residuals = SegmentBundle(x, x, COLORS["residual"], stroke_width=2.5)
         self.data_dots = DotCloud(x, dot_radius, COLORS["data"])
-        self.recon_dots = DotCloud(x, dot_radius * 0.85, COLORS["recon"])
+        self.recon_dots = DotCloud(x, dot_radius * 0.85, COLORS["recon"], outline=COLORS["background"])
         self.x_label = text("x", "label", color=COLORS["data"], slant="ITALIC")
         self.xhat_label = text("x̂", "label", color=COLORS["recon"], slant="ITALIC")
+        # The view is full of dots: its labels sit on patches of background that hide the dots under them.
+        for label in (self.x_label, self.xhat_label, self.panel.title):
+            label.add_background_rectangle(color=COLORS["background"], opacity=0.85, buff=0.04)
 
         # Where the view looks, in the source panel, and lines joining the two.
         corners = source.to_scene(np.array([box_lo, box_hi]))
@@ -133,8 +136,14 @@ class ZoomView(VGroup):
         self.set_fraction(0.0)
 
     def show_reconstructions(self) -> ZoomView:
-        """Add the x̂ dots and residual segments (drawn above the data)."""
-        self.add(self.residuals, self.recon_dots)
+        """Add the x̂ dots and residual segments above the data, and M, thinner, above them.
+
+        Enlarged, the x̂ dots would cover M completely; drawn over them at a
+        third of its width, M stays visible as the line they sit on.
+        """
+        self.remove(self.manifold, self.x_label)
+        self.manifold.set_stroke(width=2.5)
+        self.add(self.residuals, self.recon_dots, self.manifold, self.x_label)
         return self
 
     def set_fraction(self, t: float) -> ZoomView:

@@ -12,10 +12,10 @@ import re
 from collections.abc import Sequence
 
 import numpy as np
-from manim import DOWN, VGroup, config
+from manim import DOWN, VGroup
 
 from aecore import Run
-from scenes.layout import Rect, content_area, is_landscape, is_portrait
+from scenes.layout import Rect, content_area, is_portrait
 from scenes.mobjects.clouds import DotCloud, SegmentBundle
 from scenes.mobjects.curve import FadingCurve
 from scenes.mobjects.density import DensityProfile
@@ -86,19 +86,11 @@ def two_cells(area: Rect, gap: float) -> list[Rect]:
 def column_rects(with_latent: bool, note: str = "") -> list[tuple[Rect, Rect | None]]:
     """Data (and latent) panel rectangles of the first and second columns.
 
-    Side by side in a landscape frame (exactly as ever) and a square one;
-    stacked in a portrait frame. Outside a landscape frame each column keeps
-    room under its data panel for a note like ``note`` (see :meth:`RunColumn.note`).
+    Side by side in a landscape frame and a square one, stacked in a portrait
+    frame, inside :func:`~scenes.layout.content_area`. Each column keeps room
+    under its data panel for a note like ``note`` (see :meth:`RunColumn.note`).
     """
-    w, h = config.frame_width, config.frame_height
     out: list[tuple[Rect, Rect | None]] = []
-    if is_landscape():
-        for cx in (-0.25 * w, 0.25 * w):
-            if with_latent:
-                out.append((Rect(cx, -0.08 * h, 0.46 * w, 0.44 * h), Rect(cx, 0.27 * h, 0.46 * w, 0.2 * h)))
-            else:
-                out.append((Rect(cx, 0.03 * h, 0.46 * w, 0.62 * h), None))
-        return out
     for cell in two_cells(content_area(caption_gap=0.35), gap=0.3):
         bottom = cell.bottom + (note_block(note, cell.width).height + NOTE_BUFF if note else 0.0)
         top = cell.top

@@ -96,16 +96,15 @@ class ImplementationPicture(VGroup):
             self._arrange_vertical()
         else:
             self._arrange_horizontal()
-        for label in (self.x_label, self.xhat_label, self.z_value, self.z_label):
-            label.add_background_rectangle(color=COLORS["background"], opacity=0.85, buff=0.05)
         self.add(self.network)
 
     def _frame_rect(self) -> Rect:
         """Where the network goes in the whole current frame (texts placed at the top)."""
         w, h = config.frame_width, config.frame_height
         if is_landscape():
-            self.legend.to_corner(UL, buff=0.3)
-            return Rect(0.0, -0.03 * h, 0.56 * w, 0.44 * h)
+            corner = content_area()
+            self.legend.move_to(np.array([corner.left, corner.top, 0.0]), aligned_edge=UL)
+            return Rect(0.0, -0.05 * h, 0.56 * w, 0.38 * h)
         sizes = self.run.layer_sizes
         area = content_area()
         if h >= 1.2 * w:
@@ -131,17 +130,11 @@ class ImplementationPicture(VGroup):
         width = area.width - 2 * (values + 0.15 + 0.1)
         sagitta = width / 2 * np.tan(self.compare_angle / 4)
         top = self.compare_label.get_bottom()[1] - 0.1 - sagitta - 0.05 - 0.25
-        if not self._labels_fit(width / (len(sizes) - 1)):
-            top -= self._label_row_height() + 0.12 - 0.05
+        top -= self._label_row_height() + 0.12 - 0.05  # the row of layer names above the network
         bottom = area.bottom + self.f_text.height + 0.1 + _BRACE_DEPTH + 0.15
         spacing = (top - bottom) / (max(sizes) - 1 + 0.72)
         height = spacing * (max(sizes) - 1)
         return Rect(0.0, (top + bottom) / 2, width, height)
-
-    def _labels_fit(self, layer_gap: float) -> bool:
-        """Whether the labels of the input, bottleneck and output layers fit between the columns."""
-        widest = max(m.width for m in (self.x_label, self.z_label, self.xhat_label))
-        return widest / 2 + 0.15 <= layer_gap - NetworkDiagram.geometry([1], Rect(0, 0, 1, 1))[1]
 
     def _label_row_height(self) -> float:
         """Height of the row of layer labels above a network whose columns are too close for them."""
@@ -151,8 +144,9 @@ class ImplementationPicture(VGroup):
     def _arrange_horizontal(self) -> None:
         """Labels around a network that flows left to right.
 
-        The labels of the input, bottleneck and output layers go between the
-        columns, or in a row above the network where the columns are too close.
+        The labels of the input, bottleneck and output layers go in a row
+        above the network, where no edge runs; the bottleneck's value goes
+        above its neuron, in the wedge its edges leave free.
         """
         net = self.network
         self.f_brace = Brace(
@@ -170,17 +164,23 @@ class ImplementationPicture(VGroup):
             if any(a.get_bottom()[1] < b.get_top()[1] for a, b in itertools.pairwise(values)):
                 values.arrange(DOWN, buff=0.05, aligned_edge=-side).next_to(layer, side, buff=0.15)
         z = net.layers[self.bottleneck]
-        self.z_value.next_to(z, UP, buff=0.12)
-        layers = net.layers[0], z, net.layers[-1]
-        labels = self.x_label, self.z_label, self.xhat_label
-        if self._labels_fit(net.positions[1][0, 0] - net.positions[0][0, 0]):
-            self.x_label.next_to(net.layers[0], UP, buff=0.3)
-            self.xhat_label.next_to(net.layers[-1], UP, buff=0.3)
-            self.z_label.next_to(self.z_value, UP, buff=0.13)
-        else:
-            baseline = net.get_top()[1] + 0.12
-            for label, layer in zip(labels, layers, strict=True):
-                label.set_x(layer.get_x()).shift((baseline - label[0].get_bottom()[1]) * UP)
+        # z's value sits above its neuron in the wedge the edges leave free there: high enough
+        # that no edge to the neighbouring layers' top neurons crosses it.
+        zx, zy = net.positions[self.bottleneck][0, :2]
+        reach = min(
+            abs(net.positions[k][:, 0] - zx).min() for k in (self.bottleneck - 1, self.bottleneck + 1)
+        )
+        rise = max(
+            float(net.positions[k][:, 1].max()) - zy for k in (self.bottleneck - 1, self.bottleneck + 1)
+        )
+        clear = self.z_value.width / 2 * rise / max(reach, 1e-9) + 0.06
+        self.z_value.move_to(np.array([zx, zy + clear, 0.0]), aligned_edge=DOWN)
+        # The layers' names in a row above the network, where no edge runs.
+        baseline = net.get_top()[1] + 0.12
+        for label, layer in zip(
+            (self.x_label, self.z_label, self.xhat_label), (net.layers[0], z, net.layers[-1]), strict=True
+        ):
+            label.set_x(layer.get_x()).shift((baseline - label[0].get_bottom()[1]) * UP)
         top = max(net.get_top()[1] + 0.25, self.z_label.get_top()[1] + 0.2)
         start = np.array([self.xhat_label.get_x(), max(top, self.xhat_label.get_top()[1] + 0.2), 0.0])
         end = np.array([self.x_label.get_x(), max(top, self.x_label.get_top()[1] + 0.2), 0.0])
@@ -204,9 +204,14 @@ class ImplementationPicture(VGroup):
         for values, layer in ((self.x_values, net.layers[0]), (self.xhat_values, net.layers[-1])):
             for i, (v, n) in enumerate(zip(values, layer, strict=True)):
                 v.next_to(n, LEFT if 2 * i < len(layer) - 1 else RIGHT, buff=0.15)
-        z = net.layers[self.bottleneck]
-        self.z_value.next_to(z, RIGHT, buff=0.15)
-        self.z_label.next_to(z, LEFT, buff=0.15)
+        # Beside the bottleneck's neuron, far enough out that no edge to the next layers crosses them.
+        zx, zy = net.positions[self.bottleneck][0, :2]
+        near = [net.positions[k] for k in (self.bottleneck - 1, self.bottleneck + 1)]
+        reach = min(abs(p[:, 1] - zy).min() for p in near)
+        spread = max(abs(p[:, 0] - zx).max() for p in near)
+        for label, side in ((self.z_value, RIGHT), (self.z_label, LEFT)):
+            clear = label.height / 2 * spread / max(reach, 1e-9) + 0.06
+            label.move_to(np.array([zx, zy, 0.0]) + side * clear, aligned_edge=-side)
         # Up the left side, from the output's label to the input's, bowing out to the free margin.
         start = self.xhat_label.get_left() + 0.15 * LEFT
         end = self.x_label.get_left() + 0.15 * LEFT

@@ -37,23 +37,27 @@ def surface_layout() -> SurfaceLayout:
 
     Landscape: the frame's layout (:func:`scenes.layout.current_layout`),
     the data panel left, the loss inset and the latent plane right. Portrait
-    and square: the loss inset is a strip along the top (as wide as the
-    frame, so its readouts stay clear of the curve); under it a portrait
-    frame stacks the latent plane above the data panel, a square one puts
-    the data panel left of the latent plane. Outside a landscape frame the
+    puts the latent plane and the loss inset in a row on top and gives the
+    data panel (the main picture) the remaining two thirds of the height.
+    Square: the loss inset is a strip along the top (as wide as the frame,
+    so its readouts stay clear of the curve); under it the data panel left
+    of the latent plane. Outside a landscape frame the
     panels keep to :func:`~scenes.layout.content_area`.
     """
     if is_landscape():
         lay = current_layout()
         return SurfaceLayout(lay.data, lay.latent, lay.loss)
     a, gap, strip = content_area(caption_gap=0.35), 0.2, 1.6
+    if is_portrait():
+        # A row of the latent plane (square) and the loss inset, then the data panel: 65% of the height.
+        row = min(0.3 * a.height, 0.5 * a.width)
+        latent = Rect(a.left + row / 2, a.top - row / 2, row, row)
+        loss_w = a.width - row - gap
+        loss = Rect(a.right - loss_w / 2, a.top - row / 2, loss_w, row)
+        data_h = a.height - row - gap
+        return SurfaceLayout(Rect(a.cx, a.bottom + data_h / 2, a.width, data_h), latent, loss)
     loss = Rect(a.cx, a.top - strip / 2, a.width, strip)
     top = loss.bottom - gap
-    if is_portrait():
-        latent_h = 0.37 * (top - a.bottom - gap)
-        latent = Rect(a.cx, top - latent_h / 2, a.width, latent_h)
-        data_h = top - a.bottom - gap - latent_h
-        return SurfaceLayout(Rect(a.cx, a.bottom + data_h / 2, a.width, data_h), latent, loss)
     h = top - a.bottom
     # The data panel is as tall as the square allows; wider would not make M any larger.
     data_w = 0.53 * (a.width - gap)

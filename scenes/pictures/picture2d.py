@@ -193,13 +193,32 @@ class Picture2D(VGroup):
         self.z_ring.set_stroke(COLORS["background"], width=7, background=True)  # a halo on the green line
         self.z_label = text("z", "label", color=COLORS["latent"], slant="ITALIC")
         self.xhat_label = text("x̂", "label", color=COLORS["recon"], slant="ITALIC")
-        # x's label goes outward from the panel's centre; where the panel is too tight
-        # for that, it goes above x, on a patch of background that hides the dots under it.
+        # x's label goes outward from the panel's centre if it fits there clear of the trained M
+        # and the other data; else to the first side clear of M, on a patch of background that
+        # hides the dots under it.
         xj = self.data_points[self.focus]
-        self.x_label_side = self._outward(xj, self.data_panel)
-        if not self._fits(self.x_label.copy().next_to(xj, self.x_label_side, buff=0.22), self.data_panel):
-            self.x_label_side = UP
+        outward = self._outward(xj, self.data_panel)
+        found = self._label_side(self.x_label, xj, [outward], [outward, UP, DOWN, LEFT, RIGHT])
+        self.x_label_side: np.ndarray = UP if found is None else found[0]
+        if found is None or not found[1]:
             self.x_label.add_background_rectangle(color=COLORS["background"], opacity=0.85, buff=0.04)
+        # x̂ is next to x: its label goes the other way, across, or diagonally, clear of x's label.
+        xh = self.data_panel.to_scene(np.asarray(run.final.recon[self.focus], dtype=np.float64))
+        s = self.x_label_side
+        across = np.array([-s[1], s[0], 0.0])
+        sides = [-s, across, -across] + [(a * s + b * across) / np.sqrt(2) for a in (-1, 1) for b in (1, -1)]
+        x_box = self.x_label.copy().next_to(xj, s, buff=0.22)
+        found = self._label_side(self.xhat_label, xh, sides, sides, avoid=x_box, buff=0.2)
+        if found is None:  # nothing clear of M: the first side inside the panel, on a patch
+            fits = [
+                d
+                for d in sides
+                if self._fits(self.xhat_label.copy().next_to(xh, d, buff=0.2), self.data_panel)
+            ]
+            found = (fits[0] if fits else -s, False)
+        self.xhat_label_side = found[0]
+        if not found[1]:
+            self.xhat_label.add_background_rectangle(color=COLORS["background"], opacity=0.85, buff=0.04)
         self.xhat_dot = Dot(
             radius=dot_r * 1.7, color=COLORS["recon"], stroke_color=COLORS["background"], stroke_width=1.5
         )
@@ -310,8 +329,52 @@ class Picture2D(VGroup):
         self.z_ring.move_to(z_pts[j])
         self.z_label.next_to(z_pts[j], UP, buff=0.25)
         self.xhat_dot.move_to(xh[j])
-        self.xhat_label.next_to(xh[j], -self._outward(x[j], dp), buff=0.2)
+        self.xhat_label.next_to(xh[j], self.xhat_label_side, buff=0.2)
         return self
+
+    def _label_side(
+        self,
+        label: Mobject,
+        at: np.ndarray,
+        preferred: list[np.ndarray],
+        fallback: list[np.ndarray],
+        avoid: Mobject | None = None,
+        buff: float = 0.22,
+    ) -> tuple[np.ndarray, bool] | None:
+        """A side of ``at`` for ``label`` that keeps it in the panel and off ``avoid``.
+
+        ``(side, True)`` for the first of ``preferred`` clear of the trained
+        M and the data, else ``(side, False)`` for the first of ``fallback``
+        clear of M (the label then goes on a patch that hides the dots under
+        it), else ``None``.
+        """
+        dp = self.data_panel
+        m_pts = dp.to_scene(np.asarray(self.run.final.manifold, dtype=np.float64))
+        m_pts = m_pts[dp.contains(m_pts) > 0]
+        near = np.linalg.norm(self.data_points - at, axis=1) < 4.0 * self.x_ring.radius
+        others = self.data_points[~near]
+        if avoid is not None:
+            lo, hi = avoid.get_corner(DOWN + LEFT), avoid.get_corner(UP + RIGHT)
+            gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], 6), np.linspace(lo[1], hi[1], 4))
+            box = np.column_stack([gx.ravel(), gy.ravel(), np.zeros(gx.size)])
+            m_pts = np.vstack([m_pts, box])
+
+        def clear(side: np.ndarray, pts: np.ndarray) -> bool:
+            trial = label.copy().next_to(at, side, buff=buff)
+            if not self._fits(trial, dp):
+                return False
+            lo, hi = trial.get_corner(DOWN + LEFT) - 0.04, trial.get_corner(UP + RIGHT) + 0.04
+            inside = np.all((pts[:, :2] > lo[:2]) & (pts[:, :2] < hi[:2]), axis=1)
+            return not bool(inside.any())
+
+        everything = np.vstack([m_pts, others])
+        for side in preferred:
+            if clear(side, everything):
+                return side, True
+        for side in fallback:
+            if clear(side, m_pts):
+                return side, False
+        return None
 
     @staticmethod
     def _fits(label: Mobject, dp: DataPanel) -> bool:

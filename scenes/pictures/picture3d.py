@@ -11,10 +11,11 @@ outside the box the view is fitted to.
 from __future__ import annotations
 
 import numpy as np
-from manim import DL, LEFT, RIGHT, UP, UR, Circle, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, UR, Circle, VGroup
 
 from aecore import Run
 from scenes.animations.orbit import OrbitClock
+from scenes.layout import Rect
 from scenes.mesh_math import face_average, face_centers
 from scenes.mobjects.heat_map import LatentHeatMap
 from scenes.mobjects.latent_plane import LatentPlane
@@ -26,7 +27,7 @@ from scenes.pictures.picture2d import PictureState
 from scenes.projection import OrbitCamera, orbit_angles
 from scenes.style import COLORS, text
 
-__all__ = ["Picture3D", "view_box"]
+__all__ = ["Picture3D", "highlight_subset", "view_box"]
 
 
 def view_box(run: Run, min_opacity: float = 0.15) -> tuple[np.ndarray, np.ndarray]:
@@ -41,6 +42,25 @@ def view_box(run: Run, min_opacity: float = 0.15) -> tuple[np.ndarray, np.ndarra
     pts = np.vstack([run.data, centres])
     lo, hi = pts.min(axis=0), pts.max(axis=0)
     return (lo + hi) / 2, (hi - lo) / 2
+
+
+def highlight_subset(run: Run, n: int = 18) -> np.ndarray:
+    """Indices of ``n`` data points whose residuals are drawn thick: x visibly off M.
+
+    Among the quarter of the data with the longest final residuals, ``n``
+    spread over the data (farthest-point sampling, starting from the
+    longest residual), so the highlighted residuals do not bunch up.
+    """
+    resid = np.linalg.norm(run.data - np.asarray(run.final.recon, dtype=np.float64), axis=1)
+    pool = np.argsort(-resid, kind="stable")[: max(n, len(resid) // 4)]
+    pts = run.data[pool]
+    chosen = [0]
+    dist = np.linalg.norm(pts - pts[0], axis=1)
+    while len(chosen) < min(n, len(pool)):
+        k = int(np.argmax(dist))
+        chosen.append(k)
+        dist = np.minimum(dist, np.linalg.norm(pts - pts[k], axis=1))
+    return np.sort(pool[chosen])
 
 
 class Picture3D(VGroup):
@@ -72,6 +92,13 @@ class Picture3D(VGroup):
     clip_margin = 0.35
     """M fades out over this fraction of the view box's size past the box."""
 
+    orbit_start = np.radians(20.0)
+    """The camera's azimuth when the orbit starts (radians)."""
+
+    orbit_rate = 2.7
+    """Degrees per second the camera turns: over a chapter of about 40 s it sweeps from 30° to
+    about 150°, where a sheet bent along x shows its profile, and never looks along the bend."""
+
     def __init__(
         self, run: Run, layout: PanelRects | None = None, view_class: type[SurfaceView] = SurfaceView
     ) -> None:
@@ -81,24 +108,38 @@ class Picture3D(VGroup):
         self.run = run
         self.layout = lay = layout or surface_layout()
 
-        # The data panel and its camera.
+        # The data panel's header: its title, M's label and the legend, above the plot, never on it.
         self.data_frame, self.data_title = panel_frame(lay.data, "data space ℝ³")
+        dot_r = 0.0065 * min(lay.data.width, lay.data.height)
+        self.m_label = text("M = g(ℝ²)", "label", color=COLORS["manifold"])
+        self.m_label.move_to(self.data_frame.get_corner(UR), aligned_edge=UR).shift(
+            0.15 * (LEFT + np.array([0, -1, 0]))
+        )
+        narrow = self.m_label.get_left()[0] < self.data_title.get_right()[0] + 0.2
+        if narrow:
+            # The data panel is too narrow for both on one line: M's label goes under the title's line.
+            self.m_label.shift((self.data_title.get_bottom()[1] - 0.08 - self.m_label.get_top()[1]) * UP)
+        self.legend = self._legend(dot_r)
+        self.legend.next_to(self.data_title, DOWN, buff=0.1, aligned_edge=LEFT)
+        if self.legend.get_right()[0] > self.m_label.get_left()[0] - 0.2 and (
+            self.legend.get_top()[1] > self.m_label.get_bottom()[1]
+        ):
+            self.legend.next_to(self.m_label, DOWN, buff=0.1).align_to(self.data_title, LEFT)
+        header = min(self.legend.get_bottom()[1], self.m_label.get_bottom()[1]) - 0.08
+        plot = Rect(lay.data.cx, (header + lay.data.bottom) / 2, lay.data.width, header - lay.data.bottom)
+        self.plot_rect = plot
+
+        # The camera, fitted to the plot under the header.
         self.box_center, self.box_half = view_box(run)
         self.box_margin = self.clip_margin * float(self.box_half.max())
         self.orbit_time = 0.0
-        az, el = orbit_angles(0.0)
-        screen_center = lay.data.center[:2] + np.array([0.0, -0.03 * lay.data.height])
+        az, el = self._angles(0.0)
+        screen_center = plot.center[:2]
         radius = float(np.linalg.norm(self.box_half)) + self.box_margin
         cam = OrbitCamera(az, el, self.box_center, 1.0, screen_center, distance=4.5 * radius)
         cam = OrbitCamera(az, el, self.box_center, self._fit_scale(cam), screen_center, distance=4.5 * radius)
         inset = 0.03 * min(lay.data.width, lay.data.height)
-        bounds = (
-            lay.data.left + inset,
-            lay.data.bottom + inset,
-            lay.data.right - inset,
-            lay.data.top - inset,
-        )
-        dot_r = 0.0065 * min(lay.data.width, lay.data.height)
+        bounds = (plot.left + inset, plot.bottom + inset, plot.right - inset, plot.top)
         self.view = view_class(cam, bounds, dot_radius=dot_r)
 
         # The latent panel.
@@ -110,16 +151,6 @@ class Picture3D(VGroup):
         )
         self.heatmap.density_alpha = 0.0
         self.loss_inset = LossInset(lay.loss, run.steps, run.losses)
-
-        # Labels.
-        self.m_label = text("M = g(ℝ²)", "label", color=COLORS["manifold"])
-        self.m_label.move_to(self.data_frame.get_corner(UR), aligned_edge=UR).shift(
-            0.15 * (LEFT + np.array([0, -1, 0]))
-        )
-        if self.m_label.get_left()[0] < self.data_title.get_right()[0] + 0.2:
-            # The data panel is too narrow for both on one line: M's label goes under the title's line.
-            self.m_label.shift((self.data_title.get_bottom()[1] - 0.08 - self.m_label.get_top()[1]) * UP)
-        self.legend = self._legend(dot_r)
         self.backdrop = VGroup(self.data_frame, self.data_title, self.latent_plane)
 
         self.state = PictureState.of(run.snapshots[0])
@@ -129,29 +160,28 @@ class Picture3D(VGroup):
         self.set_state(self.state)
 
     def _fit_scale(self, cam: OrbitCamera) -> float:
-        """Scene units per data unit so that the view box fits the data panel at every orbit angle.
+        """Scene units per data unit so that the data and the reliable part of M fit the panel at every angle.
 
-        The box is widened by a third of the clip margin; the rest of the
-        fading rim may reach the panel's edge, where drawing is clipped.
+        Fitted to the points themselves (see :func:`view_box`), not to their
+        box, whose corners lie far off a curved sheet; the fading rim may
+        reach the panel's edge, where drawing is clipped.
         """
-        h, m = self.box_half, self.box_margin / 3.0
-        corners = np.array([[sx, sy, sz] for sx in (-1, 1) for sy in (-1, 1) for sz in (-1, 1)]) * (h + m)
-        corners = corners + self.box_center
+        s = self.run.final
+        rel = face_average(s.reliability)
+        corners = np.vstack([self.run.data, face_centers(s.manifold)[rel >= 0.15]])
         ext = np.zeros(2)
         for t in np.linspace(0.0, 120.0, 121):
-            xy, _ = cam.turned(*orbit_angles(t)).project(corners)
+            xy, _ = cam.turned(*self._angles(t)).project(corners)
             ext = np.maximum(ext, np.abs(xy - cam.center).max(axis=0))
-        r = self.layout.data
-        return float(min(0.47 * r.width / ext[0], 0.44 * r.height / ext[1]))
+        r = self.plot_rect
+        return float(min(0.47 * r.width / ext[0], 0.46 * r.height / ext[1]))
 
     def _legend(self, dot_r: float) -> VGroup:
         entries = VGroup()
         for color, label in ((COLORS["data"], "data x"), (COLORS["recon"], "x̂ = g(f(x))")):
             dot = Circle(radius=1.4 * dot_r, color=color, fill_opacity=1.0, stroke_width=0)
             entries.add(VGroup(dot, text(label, "small", color=color).next_to(dot, RIGHT, buff=0.1)))
-        entries.arrange(RIGHT, buff=0.35)
-        corner = self.data_frame.get_corner(DL)
-        return entries.move_to(corner, aligned_edge=DL).shift(0.18 * np.array([1.0, 1.0, 0.0]))
+        return entries.arrange(RIGHT, buff=0.35)
 
     # The state.
 
@@ -193,8 +223,11 @@ class Picture3D(VGroup):
     def set_orbit_time(self, t: float) -> Picture3D:
         """Turn the camera to where the orbit is ``t`` seconds after it started."""
         self.orbit_time = float(t)
-        self.view.set_camera(self.view.camera3d.turned(*orbit_angles(self.orbit_time)))
+        self.view.set_camera(self.view.camera3d.turned(*self._angles(self.orbit_time)))
         return self
+
+    def _angles(self, t: float) -> tuple[float, float]:
+        return orbit_angles(t, azimuth0=self.orbit_start, degrees_per_second=self.orbit_rate)
 
     def start_orbit(self) -> Picture3D:
         """Keep the camera orbiting while the picture is in a scene."""

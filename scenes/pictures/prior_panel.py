@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, Circle, Mobject, VGroup, config
+from manim import DOWN, LEFT, RIGHT, Circle, Mobject, VGroup
 
 from aecore import Run
 from scenes.animations.orbit import OrbitClock
-from scenes.layout import Rect, content_area, is_landscape
+from scenes.layout import Rect, content_area
 from scenes.mesh_math import face_average, face_centers
 from scenes.mobjects.curve3d import CurveView
 from scenes.mobjects.panels import panel_frame
@@ -64,13 +64,9 @@ def verdict_block(parts: Sequence[str], width: float) -> VGroup:
 def prior_rects(verdicts: Sequence[Sequence[str]] = (SHEET_VERDICT, HELIX_VERDICT)) -> tuple[Rect, Rect]:
     """The two panels: side by side in a landscape or square frame, stacked in a portrait one.
 
-    Outside a landscape frame the panels keep to :func:`~scenes.layout.content_area`
-    and leave room under each for its verdict (``verdicts``, first panel's first).
+    The panels keep to :func:`~scenes.layout.content_area` and leave room
+    under each for its verdict (``verdicts``, first panel's first).
     """
-    w, h = config.frame_width, config.frame_height
-    if is_landscape():
-        pw, ph = 0.475 * w, 0.72 * h
-        return Rect(-0.2475 * w, 0.07 * h, pw, ph), Rect(0.2475 * w, 0.07 * h, pw, ph)
     cells = two_cells(content_area(caption_gap=0.35), gap=0.3)
     rects = []
     for cell, parts in zip(cells, verdicts, strict=True):
@@ -164,7 +160,7 @@ class PriorPanel(VGroup):
         cam = OrbitCamera(az, el, self.box_center, 1.0, screen_center, distance=4.5 * radius)
         cam = OrbitCamera(az, el, self.box_center, self._fit_scale(cam, top), screen_center, cam.distance)
         inset = 0.03 * min(rect.width, rect.height)
-        bounds = (rect.left + inset, rect.bottom + inset, rect.right - inset, rect.top - inset)
+        bounds = (rect.left + inset, rect.bottom + inset, rect.right - inset, top)  # under the title
         self.dot_radius = 0.0075 * min(rect.width, rect.height)
 
         self.view: CurveView | SurfaceView
@@ -197,13 +193,14 @@ class PriorPanel(VGroup):
         )
 
     def _fit_scale(self, cam: OrbitCamera, top: float) -> float:
-        """Scene units per data unit so that the data's box fits the panel at every angle of the orbit."""
-        h = self.box_half
-        signs = np.array([[a, b, c] for a in (-1, 1) for b in (-1, 1) for c in (-1, 1)])
-        corners = signs * h + self.box_center
+        """Scene units per data unit so that the data fill the panel at every angle of the orbit.
+
+        Fitted to the data points themselves, not their box, whose corners
+        lie far outside a curved sheet or a helix; M is clipped to the panel.
+        """
         ext = np.zeros(2)
         for t in np.linspace(0.0, self.orbit_seconds, 51):
-            xy, _ = cam.turned(*self.angles(float(t))).project(corners)
+            xy, _ = cam.turned(*self.angles(float(t))).project(self.run.data)
             ext = np.maximum(ext, np.abs(xy - cam.center).max(axis=0))
         return float(min(0.47 * self.rect.width / ext[0], 0.47 * (top - self.rect.bottom) / ext[1]))
 
@@ -257,4 +254,7 @@ class PriorPanel(VGroup):
             dot = Circle(radius=1.6 * self.dot_radius, color=color, fill_opacity=1.0, stroke_width=0)
             entries.add(VGroup(dot, text(label, "small", color=color).next_to(dot, RIGHT, buff=0.08)))
         entries.arrange(RIGHT, buff=0.3)
-        return entries.next_to(self.title, DOWN, buff=0.12, aligned_edge=LEFT)
+        entries.next_to(self.title, DOWN, buff=0.12, aligned_edge=LEFT)
+        left, bottom, right, _ = self.view.clip_bounds
+        self.view.clip_bounds = (left, bottom, right, entries.get_bottom()[1] - 0.05)  # M keeps off it
+        return entries

@@ -1,0 +1,65 @@
+"""A network's edges and hidden neurons collapsing onto the one arrow that stands for them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from manim import Animation, Circle, Line, VGroup, VMobject, smooth
+
+__all__ = ["CollapseOnto"]
+
+
+class CollapseOnto(Animation):
+    """Every edge of ``group`` slides onto ``arrow``'s shaft and fades; its neurons shrink into it.
+
+    Meanwhile ``arrow`` fades in over the second half. Each line morphs into
+    a line and each circle into a smaller circle, so nothing passes through
+    the crescents and smeared tips a :class:`~manim.Transform` of hundreds of
+    parts into one arrow goes through.
+
+    Parameters
+    ----------
+    group
+        The edges (:class:`~manim.Line`) and neurons (:class:`~manim.Circle`)
+        to collapse, nested in groups in any way; it is left in the scene,
+        invisible, and the caller removes it.
+    arrow
+        The arrow they become; added to the scene at full opacity at the end.
+    """
+
+    def __init__(self, group: VGroup, arrow: VMobject, **kwargs: Any) -> None:
+        self.arrow = arrow
+        self.start, self.end = arrow.get_start(), arrow.get_end()
+        self.parts = [m for m in group.get_family() if isinstance(m, (Line, Circle))]
+        self.lines = [
+            (m, m.get_start(), m.get_end(), float(m.get_stroke_opacity()))
+            for m in self.parts
+            if isinstance(m, Line)
+        ]
+        self.dots = [
+            (m, m.get_center(), m.copy(), float(m.get_fill_opacity()), float(m.get_stroke_opacity()))
+            for m in self.parts
+            if isinstance(m, Circle)
+        ]
+        super().__init__(VGroup(group, arrow), **kwargs)
+
+    def begin(self) -> None:
+        self.arrow.set_opacity(0.0)
+        super().begin()
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        t = smooth(alpha)
+        fade = 1.0 - smooth(min(1.0, 1.6 * alpha))
+        for line, a, b, opacity in self.lines:
+            line.put_start_and_end_on(a + t * (self.start - a), b + t * (self.end - b))
+            line.set_stroke(opacity=opacity * fade)
+        middle = 0.5 * (self.start + self.end)
+        for dot, centre, original, fill, stroke in self.dots:
+            dot.become(original).scale(max(1.0 - t, 0.05)).move_to(centre + t * (middle - centre))
+            dot.set_fill(opacity=fill * fade).set_stroke(opacity=stroke * fade)
+        self.arrow.set_opacity(smooth(max(0.0, 2.0 * alpha - 1.0)))
+
+    def clean_up_from_scene(self, scene: Any) -> None:
+        super().clean_up_from_scene(scene)
+        self.arrow.set_opacity(1.0)
+        scene.add(self.arrow)

@@ -1,0 +1,91 @@
+"""Dots of many colours in one mobject, drawn with pycairo (a :class:`~manim.VMobject` has one fill)."""
+
+from __future__ import annotations
+
+from typing import Any, Self
+
+import cairo
+import numpy as np
+
+from scenes.mobjects.cairo_drawn import CairoDrawn, pixel_transform
+
+__all__ = ["PaletteDots"]
+
+
+class PaletteDots(CairoDrawn):
+    """Filled dots at ``centers`` ``(N, 3)``, dot ``j`` in colour ``rgb[j]`` ``(N, 3)``, in [0, 1].
+
+    Drawn through the camera hook of
+    :func:`~scenes.mobjects.cairo_drawn.install_cairo_drawing`; fade it with
+    :class:`~scenes.animations.opacity.OpacityFade`, which scales its
+    :attr:`alpha`.
+
+    Parameters
+    ----------
+    centers, rgb
+        Where the dots are and their colours.
+    radius
+        Radius of every dot (scene units).
+    opacity
+        Opacity of every dot (times :attr:`alpha`).
+    outline
+        RGB of a thin ring drawn behind every dot (say the background, so
+        dots of similar colours stay apart), or ``None``.
+    """
+
+    def __init__(
+        self,
+        centers: np.ndarray,
+        rgb: np.ndarray,
+        radius: float,
+        opacity: float = 1.0,
+        outline: np.ndarray | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__((0.0, 0.0, 0.0, 0.0), **kwargs)
+        self.radius = float(radius)
+        self.opacity = float(opacity)
+        self.outline = None if outline is None else np.asarray(outline, dtype=np.float64)
+        self.rgb = np.zeros((0, 3))
+        self.centers = np.zeros((0, 3))
+        self.set_dots(centers, rgb)
+
+    def set_dots(self, centers: np.ndarray, rgb: np.ndarray) -> Self:
+        """Move the dots to ``centers`` ``(N, 3)`` with colours ``rgb`` ``(N, 3)``."""
+        c = np.asarray(centers, dtype=np.float64)
+        col = np.asarray(rgb, dtype=np.float64)
+        if col.shape != (len(c), 3):
+            raise ValueError(f"rgb has shape {col.shape}; expected ({len(c)}, 3)")
+        self.centers, self.rgb = c, np.clip(col, 0.0, 1.0)
+        lo = c.min(axis=0) - self.radius if len(c) else np.zeros(3)
+        hi = c.max(axis=0) + self.radius if len(c) else np.zeros(3)
+        l, b, r, t = float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])  # noqa: E741
+        self.set_points_as_corners(np.array([[l, b, 0], [r, b, 0], [r, t, 0], [l, t, 0], [l, b, 0]], float))
+        return self
+
+    def ink_points(self) -> np.ndarray:
+        """The dot centres."""
+        return self.centers[:, :2] if self.alpha > 0.05 else np.zeros((0, 2))
+
+    def draw(self, ctx: cairo.Context, camera: Any) -> None:
+        """Every dot, its outline first if it has one."""
+        a = self.opacity * self.alpha
+        if a <= 0.0 or not len(self.centers):
+            return
+        sx, sy, ox, oy = pixel_transform(camera)
+        ctx.identity_matrix()
+        px = (self.centers[:, :2] * np.array([sx, sy]) + np.array([ox, oy])).tolist()
+        r = self.radius * sx
+        tau = 2.0 * np.pi
+        if self.outline is not None:
+            for x, y in px:
+                ctx.new_sub_path()
+                ctx.arc(x, y, r + 0.08 * r + 1.0, 0.0, tau)
+            o = self.outline  # Manim reads Cairo's buffer as RGBA bytes: colours go in as (b, g, r)
+            ctx.set_source_rgba(o[2], o[1], o[0], a)
+            ctx.fill()
+        for (x, y), c in zip(px, self.rgb.tolist(), strict=True):
+            ctx.new_sub_path()
+            ctx.arc(x, y, r, 0.0, tau)
+            ctx.set_source_rgba(c[2], c[1], c[0], a)
+            ctx.fill()
