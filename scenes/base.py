@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from manim import FadeIn, FadeOut, Group, Mobject, Scene, VGroup, config
+from manim import Group, Mobject, Scene, VGroup, config
 from manim.utils.exceptions import EndSceneEarlyException
 
 from aecore import TrainConfig
@@ -133,7 +133,7 @@ class ChapterScene(Scene):
                 # On top, the caption is the only moving mobject: Manim redraws every
                 # mobject added after the first moving one on every frame.
                 self.bring_to_front(self._caption)
-                self.play(FadeOut(self._caption), run_time=0.25)
+                self.play(OpacityFade(self._caption, fade_in=False), run_time=0.25)
             else:
                 super().wait(0.25)
         self._caption = None
@@ -141,7 +141,7 @@ class ChapterScene(Scene):
         if s:
             if self.show_captions:
                 cap = caption_mobject(s)
-                self.play(FadeIn(cap), run_time=0.35)
+                self.play(OpacityFade(cap), run_time=0.35)  # FadeIn's look, without copying every glyph
                 self._caption = cap
             else:
                 super().wait(0.35)
@@ -173,9 +173,10 @@ class ChapterScene(Scene):
         """Fade ``parts`` of ``group`` out and drop them from it.
 
         Unlike :class:`~manim.FadeOut` of a submobject, this keeps ``group``
-        whole in the scene (Manim splits a group whose part is removed).
+        whole in the scene (Manim splits a group whose part is removed). The
+        fade scales opacities (:class:`OpacityFade`): nothing is copied.
         """
-        self.play(*(p.animate.set_opacity(0) for p in parts), run_time=run_time)
+        self.play(*(OpacityFade(p, fade_in=False, remover=False) for p in parts), run_time=run_time)
         group.remove(*parts)
 
     def adopt(self, group: Mobject, *parts: Mobject) -> None:

@@ -104,9 +104,11 @@ building under another theme (e.g. a test that sets ``AE_EXPLAINER_THEME``)
 gives that theme's colours.
 """
 
-_RAMP = (
+_VIRIDIS = (
     np.array(
         [
+            [0x44, 0x01, 0x54],
+            [0x48, 0x24, 0x75],
             [0x41, 0x44, 0x87],
             [0x35, 0x5F, 0x8D],
             [0x2A, 0x78, 0x8E],
@@ -115,26 +117,32 @@ _RAMP = (
             [0x44, 0xBF, 0x70],
             [0x7A, 0xD1, 0x51],
             [0xBD, 0xDF, 0x26],
+            [0xFD, 0xE7, 0x25],
         ],
         dtype=np.float64,
     )
     / 255.0
 )
-"""Viridis from 0.2 to 0.9: perceptually uniform, colour-blind safe, its darkest end still clear of
-a dark background and its lightest clear of white, and short of the yellow M is drawn in."""
+"""Viridis at 0, 0.1, ..., 1: perceptually uniform and colour-blind safe."""
+
+_RAMPS = {"dark": _VIRIDIS[2:10], "light": _VIRIDIS[0:8]}
+"""The part of viridis each theme uses: on dark, 0.2 to 0.9 (its darkest end still clear of the
+background); on white, 0 to 0.7 (its lightest still clear of the paper). Both stop short of the
+yellow M is drawn in."""
 
 
 def latent_ramp(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
-    """RGB ``(N, 3)`` in [0, 1] of latent ``values`` ``(N,)`` on one perceptual ramp from ``lo`` to ``hi``.
+    """RGB ``(N, 3)`` in [0, 1] of latent ``values`` ``(N,)`` on the theme's perceptual ramp, lo to hi.
 
     Equal steps in the value are equal steps in perceived colour, so points
     with close latents look alike and far ones look different.
     """
+    ramp = _RAMPS[current_settings().theme]
     t = np.clip((np.asarray(values, dtype=np.float64) - lo) / max(hi - lo, 1e-12), 0.0, 1.0)
-    x = t * (len(_RAMP) - 1)
-    i = np.minimum(np.floor(x).astype(np.int64), len(_RAMP) - 2)
+    x = t * (len(ramp) - 1)
+    i = np.minimum(np.floor(x).astype(np.int64), len(ramp) - 2)
     f = (x - i)[:, None]
-    return np.asarray((1.0 - f) * _RAMP[i] + f * _RAMP[i + 1])
+    return np.asarray((1.0 - f) * ramp[i] + f * ramp[i + 1])
 
 
 _SIZES = {"caption": 3.8, "label": 4.2, "small": 3.0, "title": 5.4}

@@ -140,8 +140,13 @@ def test_a_pycairo_layer_drawn_after_a_text_leaves_the_text_whole() -> None:
         assert np.abs(with_dots[middle] - alone[middle]).max() <= 2
 
 
-def test_the_latent_ramp_runs_dark_to_light_in_about_equal_steps_of_lightness() -> None:
-    from scenes.style import latent_ramp
+@pytest.mark.parametrize("theme", list(THEMES))
+def test_the_latent_ramp_runs_dark_to_light_in_about_equal_steps_of_lightness(
+    theme: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scenes.style import COLORS, latent_ramp
+
+    monkeypatch.setenv("AE_EXPLAINER_THEME", theme)
 
     rgb = latent_ramp(np.linspace(-2.0, 2.0, 8), -2.0, 2.0)  # one value per anchor of the ramp
     linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
@@ -151,6 +156,13 @@ def test_the_latent_ramp_runs_dark_to_light_in_about_equal_steps_of_lightness() 
     assert np.all(steps > 0)  # monotone: the order of the latents reads as lightness
     assert steps.max() < 1.6 * steps.min()  # in about equal steps of perceived lightness
     np.testing.assert_allclose(latent_ramp(np.array([-9.0, 9.0]), -2.0, 2.0), rgb[[0, -1]])  # clipped
+    # Every colour of the ramp stands out from the theme's background (WCAG contrast at least 1.9:1).
+    bg = np.array([int(COLORS["background"][k : k + 2], 16) for k in (1, 3, 5)]) / 255.0
+    bg_y = np.where(bg <= 0.04045, bg / 12.92, ((bg + 0.055) / 1.055) ** 2.4) @ np.array(
+        [0.2126, 0.7152, 0.0722]
+    )
+    contrast = (np.maximum(y, bg_y) + 0.05) / (np.minimum(y, bg_y) + 0.05)
+    assert contrast.min() >= 1.9
 
 
 def test_network_edges_collapse_onto_the_arrow_that_replaces_them() -> None:

@@ -25,7 +25,7 @@ class OpacityFade(Animation):
     (a 3-D surface or point cloud drawn with pycairo has no fill or stroke of
     its own: without this it would stay up to the last frame and vanish in one).
     A fade out removes the mobject from the scene at the end and restores the
-    opacities.
+    opacities; with ``remover=False`` it stays in the scene, invisible.
     """
 
     def __init__(self, mobject: Mobject, fade_in: bool = True, **kwargs: Any) -> None:
@@ -53,7 +53,7 @@ class OpacityFade(Animation):
 
     def clean_up_from_scene(self, scene: Any) -> None:
         super().clean_up_from_scene(scene)
-        if not self.fade_in:
+        if not self.fade_in and self.remover:  # kept in the scene (remover=False): it stays invisible
             for m, (fill, stroke) in zip(self.members, self.original, strict=True):
                 m.fill_rgbas[:, 3] = fill
                 m.stroke_rgbas[:, 3] = stroke

@@ -16,6 +16,7 @@ from scipy.spatial import cKDTree
 
 from aecore import Run, TrainConfig
 from scenes.animations.fade import FadeToReliability
+from scenes.animations.opacity import OpacityFade
 from scenes.base import ChapterScene
 from scenes.mobjects.curve import FadingCurve
 from scenes.pictures.picture2d import Picture2D, PictureState
@@ -151,7 +152,7 @@ class ReliableWhereDense(ChapterScene):
         gap = gap_picture()
         self.caption("Two clusters with a gap: one curve M must cross it")
         self.clear_stage()
-        self.play(FadeIn(gap), run_time=1.2)
+        self.play(OpacityFade(gap), run_time=1.2)
         note = bridge_note(gap)
         self.play(FadeIn(note), run_time=0.8)
         self.adopt(gap, note)

@@ -11,7 +11,7 @@ threshold, :data:`aecore.priors.RELIABLE_THRESHOLD` (:mod:`aecore.priors`).
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, UR, FadeIn, LaggedStart, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, UR, FadeIn, LaggedStart, ReplacementTransform, VGroup
 
 from aecore import Run, TrainConfig, cached_run
 from aecore.priors import RELIABLE_THRESHOLD, PriorDraw, draw_prior
@@ -104,10 +104,17 @@ class NewSamplesNeedAPrior(ChapterScene):
         self.caption("Red: where few reconstructions lie on M, so g is unreliable there")
         self.wait(1.0)
 
-        # Decoded onto M.
+        # Decoded onto M: every sample flies from its z on the line to g(z) on M.
         self.caption("Decoded, every sample lands on M; the red ones on its faded part")
-        self.play(*(FadeIn(d) for d in decoded), run_time=1.5)
-        self.wait(2.0)
+        flights = [
+            ReplacementTransform(on_line.copy(), on_m)
+            for line_group, m_group in zip(samples, decoded, strict=True)
+            for on_line, on_m in zip(line_group, m_group, strict=True)
+        ]
+        self.play(*flights, run_time=2.5)
+        self.remove(*(dots for group in decoded for dots in group))  # back into their groups
+        self.add(*decoded)
+        self.wait(1.5)
 
         # The numbers.
         self.caption(f"Share of {len(draws[0].z)} samples where reliability > {RELIABLE_THRESHOLD}")

@@ -24,8 +24,11 @@ class FadingCurve(VGroup):
     geometry and the opacities are set in place (no mobject is rebuilt), which
     keeps per-frame updates cheap.
 
-    Segments overlap their successor by ``overlap`` scene units (about a
-    pixel at 1080p), which hides seams; the vertices themselves are exact.
+    A segment overlaps its successor by up to ``overlap`` scene units (about
+    a pixel at 1080p), which hides the seam anti-aliased butt ends leave;
+    the overlap shrinks with the fourth power of the segments' opacity, because
+    where a faded stroke overlaps itself it blends twice (a brighter rung
+    at every vertex, a ladder). The vertices themselves are exact.
 
     Parameters
     ----------
@@ -63,18 +66,22 @@ class FadingCurve(VGroup):
 
     def set_vertices(self, points: np.ndarray) -> FadingCurve:
         """Move the vertices to ``points`` ``(G, 3)`` in place."""
-        p = np.asarray(points, dtype=np.float64)
+        self._vertices = np.asarray(points, dtype=np.float64)
+        self._lay_out()
+        return self
+
+    def _lay_out(self) -> None:
+        """Each segment's points: its two vertices, every segment but the last reaching past its end."""
+        p = self._vertices
         a, b = p[:-1], p[1:].copy()
-        # Every segment but the last overlaps the next by a hair, so that
-        # anti-aliased butt ends leave no visible seams between segments.
         d = b[:-1] - a[:-1]
         length = np.linalg.norm(d, axis=1, keepdims=True)
-        b[:-1] += self.overlap * d / np.maximum(length, 1e-12)
+        o = segment_opacity(self.vertex_opacity)[:-1, None]
+        b[:-1] += self.overlap * o**4 * d / np.maximum(length, 1e-12)
         t = np.array([0.0, 1.0 / 3.0, 2.0 / 3.0, 1.0])[None, :, None]
         beziers = a[:, None, :] + t * (b - a)[:, None, :]
         for seg, pts in zip(self.submobjects, beziers, strict=True):
             seg.points = pts
-        return self
 
     def set_vertex_opacity(self, values: np.ndarray | float) -> FadingCurve:
         """Set per-vertex opacity; each segment takes :func:`segment_opacity`."""
@@ -83,6 +90,8 @@ class FadingCurve(VGroup):
         for seg, o in zip(self.submobjects, segment_opacity(v), strict=True):
             seg.stroke_rgbas[:, 3] = o
             seg.stroke_opacity = o
+        self._vertices = self.vertices  # as they are now (the curve may have been moved as a whole)
+        self._lay_out()
         return self
 
     @property
