@@ -223,8 +223,10 @@ def _build_parser() -> argparse.ArgumentParser:
     i.set_defaults(func=_cmd_inspect)
 
     from ae_explainer.commands import add_commands
+    from ae_explainer.script import add_script_command
 
     add_commands(sub)
+    add_script_command(sub)
     return p
 
 

@@ -12,7 +12,7 @@ from manim.utils.exceptions import EndSceneEarlyException
 
 from aecore import TrainConfig
 from scenes.animations.opacity import OpacityFade
-from scenes.captions import Caption, write_srt
+from scenes.captions import Caption, cue_id, write_srt
 from scenes.frame import platform_margins
 from scenes.layout import current_layout, is_landscape
 from scenes.settings import current_settings
@@ -93,6 +93,7 @@ class ChapterScene(Scene):
         self.captions: list[Caption] = []
         self._caption: Mobject | None = None
         self._caption_text = ""
+        self._caption_spoken = ""
         self._caption_start = 0.0
         self.key_frame_time: float | None = None
         self.closing_mobjects: list[Mobject] = []
@@ -118,17 +119,27 @@ class ChapterScene(Scene):
         """Seconds a viewer needs to read ``s`` (at least 1.5 s)."""
         return max(1.5, self.caption_seconds_per_word * len(s.split()))
 
-    def caption(self, s: str | None) -> None:
+    def caption(self, s: str | None, spoken: str | None = None) -> None:
         """Replace the bottom caption by ``s`` (``None`` clears it): old out, then new in.
 
         The old caption first stays up for at least its :meth:`reading_time`.
+        ``spoken`` is how ``s`` reads aloud where its symbols would read badly
+        ("x hat" for "x̂"); it must be :func:`~scenes.captions.speakable`.
         """
         if self._caption_text:
             shown = self.now - self._caption_start
             needed = self.reading_time(self._caption_text)
             if shown < needed:
                 super().wait(needed - shown)
-            self.captions.append(Caption(self._caption_start, self.now, self._caption_text))
+            self.captions.append(
+                Caption(
+                    self._caption_start,
+                    self.now,
+                    self._caption_text,
+                    self._caption_spoken,
+                    cue_id(self.chapter, self._caption_text),
+                )
+            )
             if self._caption is not None:
                 # On top, the caption is the only moving mobject: Manim redraws every
                 # mobject added after the first moving one on every frame.
@@ -138,6 +149,7 @@ class ChapterScene(Scene):
                 super().wait(0.25)
         self._caption = None
         self._caption_text = s or ""
+        self._caption_spoken = spoken or ""
         if s:
             if self.show_captions:
                 cap = caption_mobject(s)
@@ -146,6 +158,17 @@ class ChapterScene(Scene):
             else:
                 super().wait(0.35)
         self._caption_start = self.now
+
+    def say(self, s: str | None, spoken: str | None = None) -> None:
+        """:meth:`caption`, then move the caption to the back of the scene.
+
+        For chapters with a picture redrawn every frame (a turning 3-D view):
+        mobjects before the first moving one go into Manim's static
+        background, drawn once, so the caption costs nothing per frame.
+        """
+        self.caption(s, spoken)
+        if self._caption is not None:
+            self.bring_to_back(self._caption)
 
     def key_frame(self) -> None:
         """Mark this moment as the chapter's key frame (and stop here if asked to)."""

@@ -9,6 +9,9 @@ is the ``srt`` package's.
 
 from __future__ import annotations
 
+import hashlib
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,16 +21,49 @@ import srt
 
 from aecore.files import atomic_write
 
-__all__ = ["Caption", "join_srt", "srt_text", "vtt_text", "write_srt"]
+__all__ = ["Caption", "cue_id", "join_srt", "speakable", "srt_text", "vtt_text", "write_srt"]
 
 
 @dataclass(frozen=True)
 class Caption:
-    """One caption and when it is on screen (seconds from the scene's start)."""
+    """One caption and when it is on screen (seconds from the scene's start).
+
+    ``spoken`` is how it reads aloud (the text itself unless its symbols read
+    badly: "x̂" is "x hat"); ``cue`` is its stable id in a narration script
+    (:func:`cue_id`).
+    """
 
     start: float
     end: float
     text: str
+    spoken: str = ""
+    cue: str = ""
+
+    @property
+    def speech(self) -> str:
+        """The words a narrator says: :attr:`spoken`, or the text where none is given."""
+        return self.spoken or self.text
+
+
+_SPEAKABLE = re.compile(r"[A-Za-z0-9 ,.:;'?!()%-]*")
+"""Characters that read aloud as written: letters, digits, plain punctuation."""
+
+
+def speakable(s: str) -> bool:
+    """Whether ``s`` reads aloud as written (no mathematical symbol, accent or arrow)."""
+    return _SPEAKABLE.fullmatch(s) is not None
+
+
+def cue_id(chapter: int, text: str) -> str:
+    """A stable id for a caption: its chapter, its first words, and a short hash of its text.
+
+    The same caption keeps its id when other captions are added or removed,
+    so a lecturer's recording named after it stays matched; a changed caption
+    gets a new id (its old recording no longer fits it).
+    """
+    words = re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKD", text).lower())[:4]
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:6]
+    return f"ch{chapter:02d}-{'-'.join(words) or 'cue'}-{digest}"
 
 
 def _td(seconds: float) -> timedelta:

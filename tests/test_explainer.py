@@ -329,3 +329,18 @@ def _columns(scene) -> list:
     from scenes.pictures.columns import RunColumn
 
     return [m for m in scene.closing_mobjects if isinstance(m, RunColumn)]
+
+
+@pytest.mark.xdist_group("chapters")  # one worker renders the fixture once
+def test_every_caption_has_words_a_narrator_can_say_and_a_stable_unique_cue(chapters) -> None:
+    from scenes.captions import cue_id, speakable
+
+    cues = []
+    for scene in chapters:
+        for c in scene.captions:
+            assert speakable(c.speech), f"ch{scene.chapter:02d}: give {c.text!r} a spoken variant"
+            if not speakable(c.text):
+                assert c.spoken and c.spoken != c.text
+            assert c.cue == cue_id(scene.chapter, c.text)  # from the text alone, not its position
+            cues.append(c.cue)
+    assert len(cues) >= 40 and len(set(cues)) == len(cues)

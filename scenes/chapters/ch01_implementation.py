@@ -46,7 +46,10 @@ class ImplementationView(ChapterScene):
         self.wait(1.5)
 
         # Its parts.
-        self.caption("It takes a point x in ℝ² and returns a point x̂ in ℝ²")
+        self.caption(
+            "It takes a point x in ℝ² and returns a point x̂ in ℝ²",
+            spoken="It takes a point x in R two and returns a point x hat in R two",
+        )
         self.play(FadeIn(imp.x_label), FadeIn(imp.xhat_label))
         self.wait(1.5)
         self.caption("The encoder f squeezes x into one number z; the decoder g expands it back")
@@ -62,7 +65,11 @@ class ImplementationView(ChapterScene):
         self.wait(1.5)
 
         # Output against input.
-        self.caption("Training makes the output match the input: it minimises ‖x − x̂‖²")
+        self.caption(
+            "Training makes the output match the input: it minimises ‖x − x̂‖²",
+            spoken="Training makes the output match the input: "
+            "it minimises the squared distance between x and x hat",
+        )
         self.play(Create(imp.compare), Write(imp.compare_label), run_time=1.5)
         imp.add(*imp.annotations())
         self.add(imp)

@@ -45,7 +45,10 @@ class RoundTripView(ChapterScene):
         bn = imp.bottleneck
         encoder = VGroup(*net.edges[:bn], *net.layers[1:bn])
         decoder = VGroup(*net.edges[bn:], *net.layers[bn + 1 : -1])
-        self.caption("Strip it to its idea: x goes in, z sits in the middle, x̂ comes out")
+        self.caption(
+            "Strip it to its idea: x goes in, z sits in the middle, x̂ comes out",
+            spoken="Strip it to its idea: x goes in, z sits in the middle, x hat comes out",
+        )
         self.play(FadeOut(extras), run_time=0.8)
         self.play(
             CollapseOnto(encoder, line.f_arrow),
@@ -71,6 +74,10 @@ class RoundTripView(ChapterScene):
         self.remove(line)
         self.add(loop)
         self.wait(1.5)
-        self.caption("x → f → z → g → x̂ ≈ x: that round trip is the whole idea")
+        self.caption(
+            "x → f → z → g → x̂ ≈ x: that round trip is the whole idea",
+            spoken="x goes through f to z, and through g to x hat, close to x again: "
+            "that round trip is the whole idea",
+        )
         self.wait(3.0)
         self.key_frame()

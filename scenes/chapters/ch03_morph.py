@@ -67,7 +67,10 @@ class MorphToRepresentation(ChapterScene):
         self.play(FadeOut(loop.approx), run_time=0.6)
 
         # Layers become points, and f, g become maps between the spaces.
-        self.caption("The input becomes a point x in ℝ², the bottleneck a point z on a line")
+        self.caption(
+            "The input becomes a point x in ℝ², the bottleneck a point z on a line",
+            spoken="The input becomes a point x in R two, the bottleneck a point z on a line",
+        )
         self.play(
             FadeIn(pic.data_panel),
             FadeIn(pic.latent_axis),
@@ -85,11 +88,17 @@ class MorphToRepresentation(ChapterScene):
         )
         self.remove(loop)
         self.wait(1.0)
-        self.caption("f sends x to z = f(x); g sends z to x̂ = g(z), back in ℝ²")
+        self.caption(
+            "f sends x to z = f(x); g sends z to x̂ = g(z), back in ℝ²",
+            spoken="f sends x to z, f of x; g sends z to x hat, g of z, back in R two",
+        )
         self.wait(3.0)
 
         # Every data point and its latent.
-        self.caption("Every data point x has its own latent z = f(x)")
+        self.caption(
+            "Every data point x has its own latent z = f(x)",
+            spoken="Every data point x has its own latent z, f of x",
+        )
         self.play(LaggedStart(FadeIn(pic.data_dots), FadeIn(pic.latent_dots), lag_ratio=0.5), run_time=2.0)
         self.add(pic)
         self.wait(2.0)

@@ -50,7 +50,10 @@ class ManifoldForms(ChapterScene):
         self.wait(1.0)
 
         # M before training.
-        self.caption("M = g(ℝ¹): everything the decoder can output")
+        self.caption(
+            "M = g(ℝ¹): everything the decoder can output",
+            spoken="M, the image of R one under g: everything the decoder can output",
+        )
         self.play(Create(pic.manifold), FadeIn(pic.m_label), run_time=1.5)
         pic.add(pic.manifold, pic.m_label)
         # Untrained, M is a short curve: a ring shows where it is.
@@ -58,7 +61,7 @@ class ManifoldForms(ChapterScene):
         ring = Circle(radius=max(0.35, 0.6 * float(np.ptp(verts, axis=0).max())), color=COLORS["manifold"])
         self.play(Create(ring.move_to(verts.mean(axis=0))), run_time=0.8)
         self.wait(1.5)
-        self.caption("x̂ = g(f(x)) is one point of M")
+        self.caption("x̂ = g(f(x)) is one point of M", spoken="x hat, g of f of x, is one point of M")
         self.wait(2.0)
 
         # Training.

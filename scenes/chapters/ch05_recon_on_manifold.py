@@ -50,7 +50,10 @@ class ReconstructionsOnManifold(ChapterScene):
         self.wait(1.0)
 
         # The snap.
-        self.caption("Send every x through the network: x̂ = g(f(x))")
+        self.caption(
+            "Send every x through the network: x̂ = g(f(x))",
+            spoken="Send every x through the network: x hat is g of f of x",
+        )
         pic.show_reconstructions()
         self.play(SnapToManifold(pic, run_time=self.snap_seconds))
         self.play(FadeIn(zoom.xhat_label), Indicate(zoom.recon_dots, color=COLORS["recon"], scale_factor=1.0))
@@ -58,7 +61,10 @@ class ReconstructionsOnManifold(ChapterScene):
         self.wait(1.0)
 
         # Why.
-        self.caption("x̂ is an output of g, so it lies on M by construction")
+        self.caption(
+            "x̂ is an output of g, so it lies on M by construction",
+            spoken="x hat is an output of g, so it lies on M by construction",
+        )
         self.wait(2.5)
         self.caption("x itself stays off M: the gaps are what the loss adds up")
         self.play(Indicate(zoom.residuals, color=COLORS["text"], scale_factor=1.0), run_time=1.5)

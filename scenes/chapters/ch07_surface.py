@@ -65,11 +65,18 @@ class SurfaceForms(ChapterScene):
         self.play(FadeDrawn(pic.view, target=1.0), FadeIn(pic.legend[0]), run_time=1.0)
         self.bring_to_back(pic.legend[0])
 
-        self.say("One dimension up: data on a curved sheet in ℝ³, seen from a slowly turning camera")
+        self.say(
+            "One dimension up: data on a curved sheet in ℝ³, seen from a slowly turning camera",
+            spoken="One dimension up: data on a curved sheet in R three, seen from a slowly turning camera",
+        )
         self.wait(1.0)
 
         # M before training, then training.
-        self.say("With two latent dimensions, M = g(ℝ²) is a surface; untrained, g squeezes it into a speck")
+        self.say(
+            "With two latent dimensions, M = g(ℝ²) is a surface; untrained, g squeezes it into a speck",
+            spoken="With two latent dimensions, M, the image of R two under g, is a surface; "
+            "untrained, g squeezes it into a speck",
+        )
         ring = pic.speck_ring()
         self.play(FadeIn(pic.m_label), FadeIn(pic.loss_inset), Create(ring), run_time=0.8)
         self.bring_to_back(pic.m_label, pic.loss_inset)
@@ -84,7 +91,10 @@ class SurfaceForms(ChapterScene):
         self.wait(1.0)
 
         # The snap.
-        self.say("Each x̂ = g(f(x)) lands on the surface; x stays just off it")
+        self.say(
+            "Each x̂ = g(f(x)) lands on the surface; x stays just off it",
+            spoken="Each x hat lands on the surface; x stays just off it",
+        )
         pic.view.show_recon = True
         pic.view.set_highlight(highlight_subset(pic.run))  # a few thick residuals: x stays off M
         self.play(FadeIn(pic.legend[1]), run_time=0.5)
@@ -104,9 +114,3 @@ class SurfaceForms(ChapterScene):
         self.say("From every side: trust M only over the data")
         self.wait(3.5)
         self.key_frame()
-
-    def say(self, s: str | None) -> None:
-        """:meth:`caption`, then move the caption to the back of the scene (into the static background)."""
-        self.caption(s)
-        if self._caption is not None:
-            self.bring_to_back(self._caption)

@@ -67,23 +67,34 @@ class LatentDimensionIsAPrior(ChapterScene):
             p.start_orbit()
         self.add(sheet.backdrop, helix.backdrop, sheet, helix)
 
-        self.say("Two data sets in ℝ³: a sheet and a helix")
+        self.say(
+            "Two data sets in ℝ³: a sheet and a helix", spoken="Two data sets in R three: a sheet and a helix"
+        )
         self.play(*(FadeDrawn(p.view, "alpha", 1.0) for p in self.panels), run_time=1.0)
         self.wait(0.5)
 
-        self.say("Sheet with k = 1: M is a curve snaking through it")
+        self.say(
+            "Sheet with k = 1: M is a curve snaking through it",
+            spoken="Sheet with k equal to one: M is a curve snaking through it",
+        )
         v1 = sheet.verdict(SHEET_VERDICT)
         self.play(FadeDrawn(sheet, "growth", 1.0), FadeIn(v1), run_time=2.0)
         self.keep(v1)
         self.wait(0.6)
 
-        self.say("Helix with k = 2: M is a surface the helix lies on")
+        self.say(
+            "Helix with k = 2: M is a surface the helix lies on",
+            spoken="Helix with k equal to two: M is a surface the helix lies on",
+        )
         v2 = helix.verdict(HELIX_VERDICT)
         self.play(FadeDrawn(helix, "growth", 1.0), FadeIn(v2), run_time=2.0)
         self.keep(v2)
         self.wait(0.6)
 
-        self.say("x̂ lands on the curve, far from most of the sheet")
+        self.say(
+            "x̂ lands on the curve, far from most of the sheet",
+            spoken="x hat lands on the curve, far from most of the sheet",
+        )
         legend = sheet.legend()
         sheet.view.show_recon = True
         self.play(FadeDrawn(sheet.view, "recon_fraction", 1.0), FadeIn(legend), run_time=2.0)
@@ -97,9 +108,3 @@ class LatentDimensionIsAPrior(ChapterScene):
     def keep(self, *labels: Mobject) -> None:
         """Move ``labels`` to the back of the scene, into Manim's static background."""
         self.bring_to_back(*labels)
-
-    def say(self, s: str | None) -> None:
-        """:meth:`caption`, then move the caption to the back of the scene (into the static background)."""
-        self.caption(s)
-        if self._caption is not None:
-            self.bring_to_back(self._caption)

@@ -85,7 +85,10 @@ class ApproximateNotInterpolate(ChapterScene):
         self.wait(1.5)
 
         # The numbers.
-        self.caption("Mean residual ‖x − x̂‖ on training and on held-out points")
+        self.caption(
+            "Mean residual ‖x − x̂‖ on training and on held-out points",
+            spoken="Mean distance between x and x hat, on training and on held-out points",
+        )
         notes = [col.note(residual_note(col.run), verdict_color(col.run)) for col in cols]
         self.play(*(FadeIn(n) for n in notes))
         for col, n in zip(cols, notes, strict=True):

@@ -117,7 +117,11 @@ class NewSamplesNeedAPrior(ChapterScene):
         self.wait(1.5)
 
         # The numbers.
-        self.caption(f"Share of {len(draws[0].z)} samples where reliability > {RELIABLE_THRESHOLD}")
+        n = len(draws[0].z)
+        self.caption(
+            f"Share of {n} samples where reliability > {RELIABLE_THRESHOLD}",
+            spoken=f"Share of {n} samples where reliability is above {RELIABLE_THRESHOLD}",
+        )
         notes = [col.note(f"{100 * d.fraction():.0f}% reliable") for col, d in zip(cols, draws, strict=True)]
         self.play(*(FadeIn(n) for n in notes))
         for col, parts in zip(cols, zip(samples, decoded, notes, strict=True), strict=True):

@@ -34,6 +34,11 @@ CAPTIONS = (
 )
 """The chapter's captions, in order."""
 
+SPOKEN = {
+    CAPTIONS[1]: "The network says how to compute x hat; M, the image of R k under g, shows what was learned"
+}
+"""How the captions whose symbols read badly are spoken."""
+
 _HEADINGS = (
     ("Implementation", "how x̂ is computed from x"),
     ("Representation", "what the autoencoder has learned"),
@@ -229,12 +234,12 @@ class BothPictures(ChapterScene):
         implementation, representation, headings = closing_frame()
 
         # Side by side.
-        self.caption(CAPTIONS[0])
+        self.caption(CAPTIONS[0], SPOKEN.get(CAPTIONS[0]))
         self.play(OpacityFade(representation), OpacityFade(implementation), run_time=1.5)
         self.play(FadeIn(headings))
         self.wait(2.0)
-        self.caption(CAPTIONS[1])
+        self.caption(CAPTIONS[1], SPOKEN.get(CAPTIONS[1]))
         self.wait(3.5)
-        self.caption(CAPTIONS[2])
+        self.caption(CAPTIONS[2], SPOKEN.get(CAPTIONS[2]))
         self.wait(4.0)
         self.key_frame()
