@@ -119,6 +119,27 @@ def _representation(layout: Layout | None = None, tight: bool = False) -> Pictur
     return pic
 
 
+def _side_by_side(area: Rect, split: float, gap: float, right: float) -> tuple[VGroup, VGroup, float]:
+    """Headings over two columns split at ``split``, the implementation in the left one, a divider.
+
+    The right column starts at ``right``. Returns ``(implementation,
+    headings with the divider, the top of the space under the headings)``.
+    """
+    left_head = _heading(*_HEADINGS[0], split - gap - area.left)
+    right_head = _heading(*_HEADINGS[1], area.right - right)
+    left_head.move_to(np.array([(area.left + split - gap) / 2, area.top, 0.0]), aligned_edge=UP)
+    right_head.move_to(np.array([(right + area.right) / 2, area.top, 0.0]), aligned_edge=UP)
+    below = min(left_head.get_bottom()[1], right_head.get_bottom()[1]) - 0.2
+    implementation = _implementation_in(_span(area.left, split - gap, below, area.bottom))
+    divider = Line(
+        np.array([split, area.top - 0.1, 0.0]),
+        np.array([split, area.bottom + 0.1, 0.0]),
+        color=COLORS["panel"],
+        stroke_width=2,
+    )
+    return implementation, VGroup(left_head, right_head, divider), below
+
+
 def _landscape_frame(area: Rect) -> tuple[VGroup, VGroup, VGroup]:
     """Implementation left, representation right (its data panel, then its latent panel), a divider between.
 
@@ -127,25 +148,15 @@ def _landscape_frame(area: Rect) -> tuple[VGroup, VGroup, VGroup]:
     """
     gap = 0.3
     split = area.left + 0.4 * area.width
-    left_head = _heading(*_HEADINGS[0], split - gap - area.left)
-    right_head = _heading(*_HEADINGS[1], area.right - split - gap)
-    left_head.move_to(np.array([(area.left + split - gap) / 2, area.top, 0.0]), aligned_edge=UP)
-    right_head.move_to(np.array([(split + gap + area.right) / 2, area.top, 0.0]), aligned_edge=UP)
-    below = min(left_head.get_bottom()[1], right_head.get_bottom()[1]) - 0.25
-    implementation = _implementation_in(_span(area.left, split - gap, below, area.bottom))
-    divider = Line(
-        np.array([split, area.top - 0.1, 0.0]),
-        np.array([split, area.bottom + 0.1, 0.0]),
-        color=COLORS["panel"],
-        stroke_width=2,
-    )
+    implementation, headings, below = _side_by_side(area, split, gap, split + gap)
+    below -= 0.05
     latent_w, arrows = 0.37 * (area.right - split - gap), 0.9
     data = _span(split + gap, area.right - latent_w - arrows, below, area.bottom)
     cy, lh = data.cy, min(2.6, data.height)
     latent = _span(area.right - latent_w, area.right, cy + lh / 2, cy - lh / 2)
     layout = Layout(data, latent, latent, caption_y=0.0, portrait=False)
     representation = VGroup(_representation(layout, tight=True))
-    return implementation, representation, VGroup(left_head, right_head, divider)
+    return implementation, representation, headings
 
 
 def _portrait_frame(area: Rect) -> tuple[VGroup, VGroup, VGroup]:
@@ -184,25 +195,13 @@ def _square_frame(area: Rect) -> tuple[VGroup, VGroup, VGroup]:
     gap = 0.15
     rep_w = 0.64 * (area.width - 2 * gap)
     split = area.right - rep_w - gap
-    left_x, right_x = (area.left + split - gap) / 2, area.right - rep_w / 2
-    left_head = _heading(*_HEADINGS[0], split - gap - area.left)
-    right_head = _heading(*_HEADINGS[1], rep_w)
-    left_head.move_to(np.array([left_x, area.top, 0.0]), aligned_edge=UP)
-    right_head.move_to(np.array([right_x, area.top, 0.0]), aligned_edge=UP)
-    below = min(left_head.get_bottom()[1], right_head.get_bottom()[1]) - 0.2
-    implementation = _implementation_in(_span(area.left, split - gap, below, area.bottom))
-    divider = Line(
-        np.array([split, area.top - 0.1, 0.0]),
-        np.array([split, area.bottom + 0.1, 0.0]),
-        color=COLORS["panel"],
-        stroke_width=2,
-    )
     r0, r1 = area.right - rep_w, area.right
+    implementation, headings, below = _side_by_side(area, split, gap, r0)
     latent = _span(r0, r1, below, below - 1.2)
     data = _span(r0, r1, latent.bottom - 0.6, area.bottom)
     layout = Layout(data, latent, latent, caption_y=0.0, portrait=True, stacked=True)
     representation = VGroup(_representation(layout, tight=True))
-    return implementation, representation, VGroup(left_head, right_head, divider)
+    return implementation, representation, headings
 
 
 def closing_frame() -> tuple[VGroup, VGroup, VGroup]:
