@@ -150,7 +150,8 @@ def text_height_px(t: Text, frame_short_side: float, short_side_px: float = 1080
     if FONT not in _TG_PER_POINT:
         ref = Text("Tg", font=FONT, font_size=100)
         _TG_PER_POINT[FONT] = float(ref.height) / 100.0
-    glyph_h = text_box(t).top - text_box(t).bottom
+    box = text_box(t)
+    glyph_h = box.top - box.bottom
     size = float(t._font_size) * glyph_h / max(float(t.initial_height), 1e-12)
     return size * _TG_PER_POINT[FONT] / frame_short_side * short_side_px
 

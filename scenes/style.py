@@ -138,11 +138,9 @@ def latent_ramp(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
     with close latents look alike and far ones look different.
     """
     ramp = _RAMPS[current_settings().theme]
-    t = np.clip((np.asarray(values, dtype=np.float64) - lo) / max(hi - lo, 1e-12), 0.0, 1.0)
-    x = t * (len(ramp) - 1)
-    i = np.minimum(np.floor(x).astype(np.int64), len(ramp) - 2)
-    f = (x - i)[:, None]
-    return np.asarray((1.0 - f) * ramp[i] + f * ramp[i + 1])
+    knots = np.linspace(lo, hi, len(ramp))  # np.interp holds the ends past lo and hi
+    v = np.asarray(values, dtype=np.float64)
+    return np.stack([np.interp(v, knots, ramp[:, c]) for c in range(3)], axis=-1)
 
 
 _SIZES = {"caption": 3.8, "label": 4.2, "small": 3.0, "title": 5.4}

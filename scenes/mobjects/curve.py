@@ -66,13 +66,11 @@ class FadingCurve(VGroup):
 
     def set_vertices(self, points: np.ndarray) -> FadingCurve:
         """Move the vertices to ``points`` ``(G, 3)`` in place."""
-        self._vertices = np.asarray(points, dtype=np.float64)
-        self._lay_out()
+        self._lay_out(np.asarray(points, dtype=np.float64))
         return self
 
-    def _lay_out(self) -> None:
-        """Each segment's points: its two vertices, every segment but the last reaching past its end."""
-        p = self._vertices
+    def _lay_out(self, p: np.ndarray) -> None:
+        """Each segment's points: its two vertices ``p``, every segment but the last reaching past its end."""
         a, b = p[:-1], p[1:].copy()
         d = b[:-1] - a[:-1]
         length = np.linalg.norm(d, axis=1, keepdims=True)
@@ -90,8 +88,7 @@ class FadingCurve(VGroup):
         for seg, o in zip(self.submobjects, segment_opacity(v), strict=True):
             seg.stroke_rgbas[:, 3] = o
             seg.stroke_opacity = o
-        self._vertices = self.vertices  # as they are now (the curve may have been moved as a whole)
-        self._lay_out()
+        self._lay_out(self.vertices)  # as they are now (the curve may have been moved as a whole)
         return self
 
     @property

@@ -141,6 +141,21 @@ class ImplementationPicture(VGroup):
         labels = (self.x_label, self.z_label, self.xhat_label)
         return max(m.get_top()[1] - m[0].get_bottom()[1] for m in labels)
 
+    def _wedge_clearance(self, flow: int, half_size: float) -> float:
+        """How far across the flow from the bottleneck's neuron a label ``2 * half_size`` wide clears it.
+
+        The edges to the neighbouring layers leave a wedge free on each side
+        of the neuron, across the direction the network flows (``flow``: 0
+        left to right, 1 top to bottom); it widens with the distance from the
+        neuron, and a label centred on the wedge fits where it is as wide as
+        the label.
+        """
+        centre = self.network.positions[self.bottleneck][0, :2]
+        near = [self.network.positions[k][:, :2] - centre for k in (self.bottleneck - 1, self.bottleneck + 1)]
+        along = min(float(np.abs(p[:, flow]).min()) for p in near)
+        across = max(float(np.abs(p[:, 1 - flow]).max()) for p in near)
+        return half_size * across / max(along, 1e-9) + 0.06
+
     def _arrange_horizontal(self) -> None:
         """Labels around a network that flows left to right.
 
@@ -164,16 +179,9 @@ class ImplementationPicture(VGroup):
             if any(a.get_bottom()[1] < b.get_top()[1] for a, b in itertools.pairwise(values)):
                 values.arrange(DOWN, buff=0.05, aligned_edge=-side).next_to(layer, side, buff=0.15)
         z = net.layers[self.bottleneck]
-        # z's value sits above its neuron in the wedge the edges leave free there: high enough
-        # that no edge to the neighbouring layers' top neurons crosses it.
+        # z's value sits above its neuron in the wedge the edges leave free there.
         zx, zy = net.positions[self.bottleneck][0, :2]
-        reach = min(
-            abs(net.positions[k][:, 0] - zx).min() for k in (self.bottleneck - 1, self.bottleneck + 1)
-        )
-        rise = max(
-            float(net.positions[k][:, 1].max()) - zy for k in (self.bottleneck - 1, self.bottleneck + 1)
-        )
-        clear = self.z_value.width / 2 * rise / max(reach, 1e-9) + 0.06
+        clear = self._wedge_clearance(flow=0, half_size=self.z_value.width / 2)
         self.z_value.move_to(np.array([zx, zy + clear, 0.0]), aligned_edge=DOWN)
         # The layers' names in a row above the network, where no edge runs.
         baseline = net.get_top()[1] + 0.12
@@ -204,13 +212,10 @@ class ImplementationPicture(VGroup):
         for values, layer in ((self.x_values, net.layers[0]), (self.xhat_values, net.layers[-1])):
             for i, (v, n) in enumerate(zip(values, layer, strict=True)):
                 v.next_to(n, LEFT if 2 * i < len(layer) - 1 else RIGHT, buff=0.15)
-        # Beside the bottleneck's neuron, far enough out that no edge to the next layers crosses them.
+        # Beside the bottleneck's neuron, in the wedge its edges leave free.
         zx, zy = net.positions[self.bottleneck][0, :2]
-        near = [net.positions[k] for k in (self.bottleneck - 1, self.bottleneck + 1)]
-        reach = min(abs(p[:, 1] - zy).min() for p in near)
-        spread = max(abs(p[:, 0] - zx).max() for p in near)
         for label, side in ((self.z_value, RIGHT), (self.z_label, LEFT)):
-            clear = label.height / 2 * spread / max(reach, 1e-9) + 0.06
+            clear = self._wedge_clearance(flow=1, half_size=label.height / 2)
             label.move_to(np.array([zx, zy, 0.0]) + side * clear, aligned_edge=-side)
         # Up the left side, from the output's label to the input's, bowing out to the free margin.
         start = self.xhat_label.get_left() + 0.15 * LEFT

@@ -14,6 +14,7 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, UR, Arrow, Circle, Dot, Mobject, VGroup
 
 from aecore import Run, Snapshot
+from scenes.audit import Box
 from scenes.layout import Layout, Rect, current_layout
 from scenes.mobjects.clouds import DotCloud, SegmentBundle
 from scenes.mobjects.curve import FadingCurve
@@ -69,6 +70,12 @@ def _data_bounds(run: Run) -> tuple[float, float, float, float]:
     allp = np.vstack([run.data, np.asarray(run.final.manifold, dtype=np.float64)])
     lo, hi = allp.min(axis=0), allp.max(axis=0)
     return float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])
+
+
+def _box(m: Mobject) -> Box:
+    """The bounding box of ``m``."""
+    (l, b, _), (r, t, _) = m.get_corner(DOWN + LEFT), m.get_corner(UP + RIGHT)  # noqa: E741
+    return Box(float(l), float(b), float(r), float(t))
 
 
 def zoom_half_width(view_half: float, magnification: float, residual: np.ndarray) -> float:
@@ -208,16 +215,9 @@ class Picture2D(VGroup):
         across = np.array([-s[1], s[0], 0.0])
         sides = [-s, across, -across] + [(a * s + b * across) / np.sqrt(2) for a in (-1, 1) for b in (1, -1)]
         x_box = self.x_label.copy().next_to(xj, s, buff=0.22)
-        found = self._label_side(self.xhat_label, xh, sides, sides, avoid=x_box, buff=0.2)
-        if found is None:  # nothing clear of M: the first side inside the panel, on a patch
-            fits = [
-                d
-                for d in sides
-                if self._fits(self.xhat_label.copy().next_to(xh, d, buff=0.2), self.data_panel)
-            ]
-            found = (fits[0] if fits else -s, False)
-        self.xhat_label_side = found[0]
-        if not found[1]:
+        found = self._label_side(self.xhat_label, xh, sides, sides, avoid=x_box, buff=0.2, anywhere=True)
+        self.xhat_label_side = -s if found is None else found[0]
+        if found is None or not found[1]:
             self.xhat_label.add_background_rectangle(color=COLORS["background"], opacity=0.85, buff=0.04)
         self.xhat_dot = Dot(
             radius=dot_r * 1.7, color=COLORS["recon"], stroke_color=COLORS["background"], stroke_width=1.5
@@ -340,40 +340,40 @@ class Picture2D(VGroup):
         fallback: list[np.ndarray],
         avoid: Mobject | None = None,
         buff: float = 0.22,
+        anywhere: bool = False,
     ) -> tuple[np.ndarray, bool] | None:
         """A side of ``at`` for ``label`` that keeps it in the panel and off ``avoid``.
 
         ``(side, True)`` for the first of ``preferred`` clear of the trained
         M and the data, else ``(side, False)`` for the first of ``fallback``
         clear of M (the label then goes on a patch that hides the dots under
-        it), else ``None``.
+        it), else, with ``anywhere``, the first of ``fallback`` inside the
+        panel at all; else ``None``.
         """
         dp = self.data_panel
         m_pts = dp.to_scene(np.asarray(self.run.final.manifold, dtype=np.float64))
         m_pts = m_pts[dp.contains(m_pts) > 0]
         near = np.linalg.norm(self.data_points - at, axis=1) < 4.0 * self.x_ring.radius
-        others = self.data_points[~near]
-        if avoid is not None:
-            lo, hi = avoid.get_corner(DOWN + LEFT), avoid.get_corner(UP + RIGHT)
-            gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], 6), np.linspace(lo[1], hi[1], 4))
-            box = np.column_stack([gx.ravel(), gy.ravel(), np.zeros(gx.size)])
-            m_pts = np.vstack([m_pts, box])
+        everything = np.vstack([m_pts, self.data_points[~near]])
+        keep_off = None if avoid is None else _box(avoid)
 
         def clear(side: np.ndarray, pts: np.ndarray) -> bool:
             trial = label.copy().next_to(at, side, buff=buff)
             if not self._fits(trial, dp):
                 return False
-            lo, hi = trial.get_corner(DOWN + LEFT) - 0.04, trial.get_corner(UP + RIGHT) + 0.04
-            inside = np.all((pts[:, :2] > lo[:2]) & (pts[:, :2] < hi[:2]), axis=1)
-            return not bool(inside.any())
+            box = _box(trial).shrunk(-0.04)
+            return not (keep_off is not None and box.overlaps(keep_off)) and not bool(box.contains(pts).any())
 
-        everything = np.vstack([m_pts, others])
         for side in preferred:
             if clear(side, everything):
                 return side, True
         for side in fallback:
             if clear(side, m_pts):
                 return side, False
+        if anywhere:
+            for side in fallback:
+                if self._fits(label.copy().next_to(at, side, buff=buff), dp):
+                    return side, False
         return None
 
     @staticmethod

@@ -27,19 +27,22 @@ from scenes.pictures.picture2d import PictureState
 from scenes.projection import OrbitCamera, orbit_angles
 from scenes.style import COLORS, text
 
-__all__ = ["Picture3D", "highlight_subset", "view_box"]
+__all__ = ["Picture3D", "highlight_subset", "view_box", "view_points"]
+
+
+def view_points(run: Run, min_opacity: float = 0.15) -> np.ndarray:
+    """The data, and the centre of every face of the trained M with reliability at least ``min_opacity``."""
+    s = run.final
+    rel = face_average(s.reliability)
+    return np.vstack([run.data, face_centers(s.manifold)[rel >= min_opacity]])
 
 
 def view_box(run: Run, min_opacity: float = 0.15) -> tuple[np.ndarray, np.ndarray]:
     """Centre and half-sizes ``(3,)`` of the data-space box the 3-D panel is fitted to.
 
-    The box holds the data and every face of the trained M whose reliability
-    is at least ``min_opacity``; M is clipped (smoothly) a little outside it.
+    The box holds :func:`view_points`; M is clipped (smoothly) a little outside it.
     """
-    s = run.final
-    rel = face_average(s.reliability)
-    centres = face_centers(s.manifold)[rel >= min_opacity]
-    pts = np.vstack([run.data, centres])
+    pts = view_points(run, min_opacity)
     lo, hi = pts.min(axis=0), pts.max(axis=0)
     return (lo + hi) / 2, (hi - lo) / 2
 
@@ -96,8 +99,8 @@ class Picture3D(VGroup):
     """The camera's azimuth when the orbit starts (radians)."""
 
     orbit_rate = 2.7
-    """Degrees per second the camera turns: over a chapter of about 40 s it sweeps from 30° to
-    about 150°, where a sheet bent along x shows its profile, and never looks along the bend."""
+    """Degrees per second the camera turns: over a chapter of about 40 s it sweeps from 20° to
+    about 130°, where a sheet bent along x shows its profile, and never looks along the bend."""
 
     def __init__(
         self, run: Run, layout: PanelRects | None = None, view_class: type[SurfaceView] = SurfaceView
@@ -162,13 +165,11 @@ class Picture3D(VGroup):
     def _fit_scale(self, cam: OrbitCamera) -> float:
         """Scene units per data unit so that the data and the reliable part of M fit the panel at every angle.
 
-        Fitted to the points themselves (see :func:`view_box`), not to their
-        box, whose corners lie far off a curved sheet; the fading rim may
-        reach the panel's edge, where drawing is clipped.
+        Fitted to :func:`view_points` themselves, not to their box, whose
+        corners lie far off a curved sheet; the fading rim may reach the
+        panel's edge, where drawing is clipped.
         """
-        s = self.run.final
-        rel = face_average(s.reliability)
-        corners = np.vstack([self.run.data, face_centers(s.manifold)[rel >= 0.15]])
+        corners = view_points(self.run)
         ext = np.zeros(2)
         for t in np.linspace(0.0, 120.0, 121):
             xy, _ = cam.turned(*self._angles(t)).project(corners)
