@@ -185,3 +185,5 @@ def test_network_edges_collapse_onto_the_arrow_that_replaces_them() -> None:
         assert e.get_stroke_opacity() == pytest.approx(0.0)
     assert all(n.get_fill_opacity() == pytest.approx(0.0) and n.width < 0.02 for n in neurons)
     assert arrow.get_stroke_opacity() == pytest.approx(1.0)
+    assert arrow.get_fill_opacity() == pytest.approx(0.0)  # the shaft stays a line, not a filled shape
+    assert arrow.tip.get_fill_opacity() == pytest.approx(1.0)

@@ -24,7 +24,7 @@ class CollapseOnto(Animation):
         to collapse, nested in groups in any way; it is left in the scene,
         invisible, and the caller removes it.
     arrow
-        The arrow they become; added to the scene at full opacity at the end.
+        The arrow they become; added to the scene at its own opacities at the end.
     """
 
     def __init__(self, group: VGroup, arrow: VMobject, **kwargs: Any) -> None:
@@ -41,10 +41,21 @@ class CollapseOnto(Animation):
             for m in self.parts
             if isinstance(m, Circle)
         ]
+        # The arrow's own opacities, scaled (set_opacity would give its shaft a fill, which a later
+        # transform into a curved arrow would show as a filled segment between arc and chord).
+        self.arrow_parts = [m for m in arrow.get_family() if isinstance(m, VMobject)]
+        self.arrow_alpha = [
+            (m.fill_rgbas[:, 3].copy(), m.stroke_rgbas[:, 3].copy()) for m in self.arrow_parts
+        ]
         super().__init__(VGroup(group, arrow), **kwargs)
 
+    def _show_arrow(self, k: float) -> None:
+        for m, (fill, stroke) in zip(self.arrow_parts, self.arrow_alpha, strict=True):
+            m.fill_rgbas[:, 3] = k * fill
+            m.stroke_rgbas[:, 3] = k * stroke
+
     def begin(self) -> None:
-        self.arrow.set_opacity(0.0)
+        self._show_arrow(0.0)
         super().begin()
 
     def interpolate_mobject(self, alpha: float) -> None:
@@ -57,9 +68,9 @@ class CollapseOnto(Animation):
         for dot, centre, original, fill, stroke in self.dots:
             dot.become(original).scale(max(1.0 - t, 0.05)).move_to(centre + t * (middle - centre))
             dot.set_fill(opacity=fill * fade).set_stroke(opacity=stroke * fade)
-        self.arrow.set_opacity(smooth(max(0.0, 2.0 * alpha - 1.0)))
+        self._show_arrow(smooth(max(0.0, 2.0 * alpha - 1.0)))
 
     def clean_up_from_scene(self, scene: Any) -> None:
         super().clean_up_from_scene(scene)
-        self.arrow.set_opacity(1.0)
+        self._show_arrow(1.0)
         scene.add(self.arrow)
