@@ -44,13 +44,20 @@ class Command:
     """The default ``--out``."""
     formats: bool
     """Whether it takes ``--format``, ``--transparent`` and ``--force``."""
+    narration: str = "voice"
+    """The default ``--narration``."""
 
 
 COMMANDS: dict[str, Command] = {
     c.name: c
     for c in (
         Command(
-            "render", "render chapters, one clip each (with .srt and .vtt subtitles)", "low", "renders", True
+            "render",
+            "render chapters, one clip each (with .srt and .vtt subtitles)",
+            "low",
+            "renders",
+            True,
+            "off",
         ),
         Command(
             "video", "render the whole explainer: the chapters joined into one video", "high", "renders", True
@@ -130,7 +137,8 @@ def _settings(a: argparse.Namespace, command: Command) -> tuple[RenderOptions, l
         return f"--{key}" if key in given or not a.config else f"{a.config} [video] {key}"
 
     try:
-        settings = CommandSettings.model_validate({"quality": command.quality, **video, **given, "run": run})
+        defaults = {"quality": command.quality, "narration": command.narration}
+        settings = CommandSettings.model_validate({**defaults, **video, **given, "run": run})
     except ValidationError as e:
         p = describe_error(e)
         raise AecoreError(f"{where(str(p.loc[0]) if p.loc else 'config')}: {p.message}") from None
@@ -242,13 +250,20 @@ def _add_render_flags(p: argparse.ArgumentParser, command: Command) -> None:
         default=None,
         help=f"draw the caption line (default: {'drawn' if default('captions') else 'not drawn'})",
     )
+    p.add_argument(
+        "--narration",
+        metavar="voice|off|DIR",
+        help="voice: an offline neural voice speaks every caption; off: silent; DIR: your recordings, "
+        f"one WAV per cue id (see 'ae-explainer script'); gif is always silent (default {command.narration})",
+    )
     p.add_argument("--config", metavar="FILE.toml", help="settings file ([video] and [run]); flags win")
     p.add_argument("--out", default=command.out, help=f"output folder (default {command.out}/)")
     if command.formats:
         p.add_argument(
             "--format",
             choices=OneOf.of(fields["format"]),
-            help=f"container; gif stays under 15 MiB (default {default('format')})",
+            help=f"container; mp4 (AAC), webm (Opus) and mov carry the narration, gif has no sound "
+            f"and stays under 15 MiB (default {default('format')})",
         )
         p.add_argument("--transparent", action="store_true", default=None, help="no background (mov or webm)")
         p.add_argument("--force", action="store_true", help="render again even if the file is already there")

@@ -11,12 +11,29 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from ae_explainer.outputs import WorkDir
 from aecore.errors import AecoreError
 from aecore.files import atomic_path
+from scenes.sound import SAMPLE_RATE
 
-__all__ = ["GIF_BUDGET_BYTES", "GIF_MAX_WIDTH", "join_videos", "to_gif", "video_frames", "video_seconds"]
+__all__ = [
+    "AUDIO_RATE",
+    "GIF_BUDGET_BYTES",
+    "GIF_MAX_WIDTH",
+    "clip_audio",
+    "has_audio",
+    "join_videos",
+    "to_gif",
+    "video_frames",
+    "video_seconds",
+]
+
+AUDIO_RATE = SAMPLE_RATE
+"""The sample rate of every sound track the application writes."""
 
 GIF_BUDGET_BYTES = 15 * 1024 * 1024
 """GIFs stay under 15 MiB: below the upload limit of the common social platforms."""
@@ -56,15 +73,68 @@ def video_seconds(path: Path) -> float:
     return video_frames(path) / float(rate) if rate else 0.0
 
 
-def join_videos(parts: Sequence[Path], dest: Path) -> None:
-    """Join clips of one format end to end by copying their packets (no re-encoding).
+def has_audio(path: Path) -> bool:
+    """Whether the movie ``path`` has a sound track."""
+    import av
 
-    The clips must share codec, size and frame rate (chapters rendered with
-    the same options do). The list of parts lives in a work folder; ``dest``
-    is written beside itself and renamed.
+    with av.open(str(path)) as c:
+        return bool(c.streams.audio)
+
+
+def clip_audio(path: Path, seconds: float | None = None) -> np.ndarray:
+    """The sound of ``path`` as 48 kHz mono 16-bit samples, cut or padded with silence to ``seconds``.
+
+    A movie without sound gives silence (``seconds`` of it).
     """
     import av
 
+    chunks: list[np.ndarray] = []
+    with av.open(str(path)) as c:
+        if c.streams.audio:
+            resampler = av.AudioResampler(format="s16", layout="mono", rate=AUDIO_RATE)
+            for frame in c.decode(c.streams.audio[0]):
+                chunks.extend(f.to_ndarray().reshape(-1) for f in resampler.resample(frame))
+            chunks.extend(f.to_ndarray().reshape(-1) for f in resampler.resample(None))
+    samples = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
+    if seconds is None:
+        return samples
+    n = round(seconds * AUDIO_RATE)
+    return np.pad(samples[:n], (0, max(0, n - samples.size)))
+
+
+def _encode_audio(dst: Any, samples: np.ndarray) -> list[Any]:
+    """``samples`` encoded into a new audio stream of ``dst`` (AAC, Opus or PCM by container)."""
+    import av
+
+    codec = {".mp4": "aac", ".webm": "libopus", ".mov": "pcm_s16le"}[Path(dst.name).suffix]
+    stream = dst.add_stream(codec, rate=AUDIO_RATE, layout="mono")
+    step = stream.codec_context.frame_size or 1024
+    packets: list[Any] = []
+    for start in range(0, samples.size, step):
+        chunk = samples[start : start + step]
+        frame = av.AudioFrame.from_ndarray(chunk.reshape(1, -1), format="s16", layout="mono")
+        frame.sample_rate, frame.pts = AUDIO_RATE, start
+        packets.extend(stream.encode(frame))
+    packets.extend(stream.encode(None))
+    return packets
+
+
+def join_videos(parts: Sequence[Path], dest: Path) -> None:
+    """Join clips of one format end to end: video packets copied, sound kept in step with them.
+
+    The clips must share codec, size and frame rate (chapters rendered with
+    the same options do). The video is never re-encoded. Where the clips
+    have sound, each clip's track is cut or padded to exactly its video's
+    length, the tracks are laid end to end, and the result is encoded once
+    (AAC frames do not end where chapters end, so copying their packets
+    would shift every later chapter's sound by up to a frame): at every
+    chapter boundary, sound and picture start together. The list of parts
+    lives in a work folder; ``dest`` is written beside itself and renamed.
+    """
+    import av
+
+    sound = [has_audio(p) for p in parts]
+    track = np.concatenate([clip_audio(p, video_seconds(p)) for p in parts]) if any(sound) else None
     try:
         with WorkDir(dest.parent) as work, atomic_path(dest, f".part{dest.suffix}") as tmp:
             listing = work / "list.txt"
@@ -75,11 +145,17 @@ def join_videos(parts: Sequence[Path], dest: Path) -> None:
             ):
                 s_in = src.streams.video[0]
                 s_out = dst.add_stream_from_template(template=s_in)
+                audio = _encode_audio(dst, track) if track is not None else []
                 for packet in src.demux(s_in):
                     if packet.dts is None:
                         continue
+                    now = float(packet.pts * packet.time_base) if packet.pts is not None else 0.0
+                    while audio and float(audio[0].pts * audio[0].time_base) <= now:
+                        dst.mux(audio.pop(0))
                     packet.dts = None
                     packet.stream = s_out
+                    dst.mux(packet)
+                for packet in audio:
                     dst.mux(packet)
     except OSError as e:
         raise AecoreError(f"--out {dest.parent}: cannot write {dest.name} ({e.strerror or e})") from None

@@ -13,12 +13,12 @@ import hashlib
 import json
 from typing import Annotated, Any, Self
 
-from pydantic import ValidationInfo, field_validator
+from pydantic import Field, Strict, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from scenes.settings import ASPECTS, QUALITIES, Flag, OneOf, SceneSettings, default_of
+from scenes.settings import ASPECTS, QUALITIES, Expect, Flag, OneOf, SceneSettings, default_of
 
-__all__ = ["ALPHA_FORMATS", "FORMATS", "Aspect", "Format", "QualityName", "RenderOptions"]
+__all__ = ["ALPHA_FORMATS", "FORMATS", "Aspect", "Format", "Narration", "QualityName", "RenderOptions"]
 
 FORMATS = ("mp4", "webm", "gif", "mov")
 """``--format`` choices: the video container (gif is made from an mp4 render)."""
@@ -35,6 +35,11 @@ QualityName = Annotated[str, OneOf(tuple(QUALITIES))]
 Format = Annotated[str, OneOf(FORMATS)]
 """One of :data:`FORMATS`."""
 
+Narration = Annotated[
+    str, Strict(), Field(min_length=1), Expect("voice, off, or a folder of recordings (<cue id>.wav)")
+]
+"""``voice``, ``off`` or a folder of the lecturer's recordings (:mod:`ae_explainer.narration`)."""
+
 
 class RenderOptions(SceneSettings):
     """How the chapters are rendered; every field is a flag of ``ae-explainer render``.
@@ -49,6 +54,10 @@ class RenderOptions(SceneSettings):
         ``mp4``, ``webm``, ``mov`` or ``gif`` (a GIF is made from an mp4 render).
     transparent
         A transparent background (for overlays): needs ``mov`` or ``webm``.
+    narration
+        ``voice`` (an offline neural voice speaks every caption), ``off``
+        (silent), or a folder of the lecturer's recordings, one WAV per cue.
+        A GIF has no sound: it is always made from a silent render.
     theme, captions, pace, run
         See :class:`scenes.settings.SceneSettings`.
     run_id
@@ -60,7 +69,13 @@ class RenderOptions(SceneSettings):
     quality: QualityName
     format: Format = "mp4"
     transparent: Flag = False
+    narration: Narration = "off"
     run_id: str = ""
+
+    @field_validator("narration")
+    @classmethod
+    def _silent_gif(cls, narration: str, info: ValidationInfo) -> str:
+        return "off" if info.data.get("format") == "gif" else narration
 
     @field_validator("transparent")
     @classmethod
@@ -89,6 +104,8 @@ class RenderOptions(SceneSettings):
             parts.append("transparent")
         if not self.captions:
             parts.append("nocaptions")
+        if self.narration != "off":
+            parts.append("voice" if self.narration == "voice" else "recorded")
         if self.pace != default_of(SceneSettings, "pace"):
             parts.append(f"pace{self.pace:g}")
         if self.run:

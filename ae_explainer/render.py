@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -28,14 +29,18 @@ from ae_explainer.outputs import Index, WorkDir, code_digest, install, prepare_o
 from ae_explainer.progress import LogProgress, RenderProgress
 from aecore.cache import ProgressFn
 from aecore.errors import AecoreError
+from aecore.files import atomic_write
+from scenes.settings import ENV
 
 if TYPE_CHECKING:
+    from ae_explainer.script import Cue
     from aecore.config import TrainConfig
     from scenes.base import ChapterScene
     from scenes.chapters import ChapterInfo
 
 __all__ = [
     "LOGS_NAME",
+    "chapter_cues",
     "chapter_path",
     "chapter_runs",
     "main_run_id",
@@ -44,6 +49,8 @@ __all__ = [
     "render_stills",
     "scene_class",
 ]
+
+_log = logging.getLogger(__name__)
 
 LOGS_NAME = ".ae-explainer-logs"
 """The folder, inside an output folder, where the Manim log of a failed job is kept."""
@@ -119,6 +126,55 @@ def _hash(*parts: object) -> str:
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:16]
 
 
+def chapter_cues(info: ChapterInfo, opts: RenderOptions, runs: Sequence[str]) -> list[Cue]:
+    """The captions of chapter ``info`` as narration cues, from a dry run (cached on its code and runs).
+
+    The cues' texts depend on the chapter's code and the runs it shows, not
+    on pixels or timing; they are kept in the voice cache folder, so a
+    narrated render runs each chapter dry only once per edit.
+    """
+    from ae_explainer.narration import voice_cache_dir
+    from ae_explainer.script import Cue
+    from ae_explainer.script import chapter_cues as dry_run_cues
+
+    key = _hash(code_digest([info.file]), list(runs), info.name, opts.run, "cues")
+    path = voice_cache_dir() / "cues" / f"{info.name}-{key}.json"
+    try:
+        return [Cue(**c) for c in json.loads(path.read_text(encoding="utf-8"))]
+    except (OSError, ValueError, TypeError):
+        pass
+    with _scene_env(opts.replace(narration="off")):
+        cues = dry_run_cues(scene_class(info))
+    try:
+        atomic_write(path, json.dumps([c.__dict__ for c in cues], indent=1))
+    except OSError as e:
+        _log.warning("cannot cache the cues of %s (%s)", info.name, e)
+    return cues
+
+
+def _narrate(
+    infos: Sequence[ChapterInfo],
+    opts: RenderOptions,
+    runs: dict[str, list[str]],
+    folder: Path,
+    progress: RenderProgress,
+) -> dict[str, str]:
+    """Stage every chapter's narration in ``folder``; returns each chapter's narration digest by scene.
+
+    ``opts.narration`` is ``voice`` (synthesized, cached) or a folder of
+    recordings (checked and normalized); see :mod:`ae_explainer.narration`.
+    """
+    from ae_explainer.narration import narration_digest, recordings, stage, voice_cues
+
+    cues = {i.name: chapter_cues(i, opts, runs[i.name]) for i in infos}
+    every = [c for i in infos for c in cues[i.name]]
+    if opts.narration == "voice":
+        stage(voice_cues(every, progress), folder)
+    else:
+        stage(recordings(Path(opts.narration), every), folder)
+    return {name: narration_digest(folder, [c.cue for c in found]) for name, found in cues.items()}
+
+
 def _key(digest: str, runs: Sequence[str], scene: str, opts: RenderOptions, kind: str) -> str:
     """What one output depends on, hashed: the chapter's code, its runs' bytes, options and kind."""
     return _hash(digest, list(runs), scene, opts.index_text(), kind)
@@ -180,14 +236,20 @@ def _render_each(
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **opts.env(), **(env_extra or {})}
     targets = [chapter_path(i, opts, out, ext) for i in infos]
     with WorkDir(out) as work:
+        voices: dict[str, str] = {}
+        if kind == "clip" and opts.narration != "off":
+            voices = _narrate(infos, opts, runs, work / "narration", progress)
+            env[ENV["narration_dir"]] = str(work / "narration")
         todo: list[Job] = []
         for info, target in zip(infos, targets, strict=True):
             digest = code_digest([info.file])
-            key = _key(digest, runs[info.name], info.name, opts, kind)
+            sound = [voices[info.name]] if info.name in voices else []
+            key = _key(digest, [*runs[info.name], *sound], info.name, opts, kind)
             if not force and index.fresh(target, key):
                 progress.reused(target)
                 continue
-            count_key = _count_key(digest, runs[info.name], info.name, opts) if kind == "clip" else None
+            made_of = [*runs[info.name], *sound]
+            count_key = _count_key(digest, made_of, info.name, opts) if kind == "clip" else None
             media = work / f"ch{info.number:02d}"
             media.mkdir()
             frame_cfg = media / "frame.cfg"

@@ -12,6 +12,7 @@ Example (every key is optional; flags on the command line win over the file)::
     pace = 0.5             # scales every pause; 1.0 is twice as slow
     chapters = [4, 5, 6]   # numbers or scene names; default: all
     jobs = 2               # chapters rendered at once
+    narration = "voice"    # voice | off | a folder of recordings, <cue id>.wav (relative to this file)
 
     [run]                  # the run behind chapters 1-6 and 11
     data = "spiral"        # arc | spiral | circle | blob, or a .csv/.npy file of N x 2 points
@@ -183,6 +184,9 @@ def load_user_config(path: str | Path) -> UserConfig:
         video = _VideoTable.model_validate(doc.get("video", {})).model_dump(exclude_unset=True)
     except ValidationError as e:
         raise _section_error(where, "video", VIDEO_KEYS, e) from None
+    narration = video.get("narration")
+    if narration is not None and narration not in ("voice", "off"):
+        video["narration"] = str((p.parent / narration).resolve())
     try:
         run = dict(_RUN.validate_python(doc.get("run", {})))
     except ValidationError as e:

@@ -15,7 +15,8 @@ from scenes.animations.opacity import OpacityFade
 from scenes.captions import Caption, cue_id, write_srt
 from scenes.frame import platform_margins
 from scenes.layout import current_layout, is_landscape
-from scenes.settings import current_settings
+from scenes.settings import ENV, current_settings
+from scenes.sound import BREATH_SECONDS, cue_wav, pad_track, start_track, track_lead, use_opus_for_webm
 from scenes.style import COLORS, ensure_fonts, fit_lines, text
 
 __all__ = ["ChapterScene", "caption_mobject"]
@@ -56,6 +57,12 @@ class ChapterScene(Scene):
     scene is written to a movie, its captions are written beside it as a
     ``.srt`` file with the same name.
 
+    With a narration folder (:attr:`scenes.settings.SceneSettings.narration_dir`),
+    each caption plays its cue's WAV (Manim's ``add_sound``) from the moment
+    it is fully shown, and stays up for at least the WAV's length plus
+    :data:`scenes.sound.BREATH_SECONDS`; the animations under it keep their
+    pacing, and the scene waits for the voice where it is longer.
+
     A chapter calls :meth:`key_frame` at its fullest moment: the frame a still
     of the chapter shows. With ``stop_at_key_frame`` set (or the environment
     variable ``AE_EXPLAINER_STOP_AT_KEY_FRAME=1``) the scene ends there, so
@@ -88,6 +95,10 @@ class ChapterScene(Scene):
         settings = current_settings()
         self.pace = settings.pace
         self.show_captions = settings.captions
+        self.narration = Path(settings.narration_dir) if settings.narration_dir else None
+        self._caption_voice = 0.0
+        if self.narration is not None:
+            use_opus_for_webm()
         self.camera.background_color = COLORS["background"]  # type: ignore[union-attr]
         self.section_names: list[str] = []
         self.captions: list[Caption] = []
@@ -119,6 +130,20 @@ class ChapterScene(Scene):
         """Seconds a viewer needs to read ``s`` (at least 1.5 s)."""
         return max(1.5, self.caption_seconds_per_word * len(s.split()))
 
+    def _speak(self, s: str) -> float:
+        """Play caption ``s``'s narration from now; returns how long it stays up for it (0: silent)."""
+        if self.narration is None:
+            return 0.0
+        cue = cue_id(self.chapter, s)
+        try:
+            wav, seconds = cue_wav(self.narration, cue)
+        except ValueError as err:
+            raise SystemExit(f"error: {ENV['narration_dir']}: {err}") from None
+        if not self.renderer.skip_animations:
+            start_track(self.renderer.file_writer)
+            self.add_sound(str(wav), time_offset=-track_lead())
+        return seconds + BREATH_SECONDS
+
     def caption(self, s: str | None, spoken: str | None = None) -> None:
         """Replace the bottom caption by ``s`` (``None`` clears it): old out, then new in.
 
@@ -128,7 +153,7 @@ class ChapterScene(Scene):
         """
         if self._caption_text:
             shown = self.now - self._caption_start
-            needed = self.reading_time(self._caption_text)
+            needed = max(self.reading_time(self._caption_text), self._caption_voice)
             if shown < needed:
                 super().wait(needed - shown)
             self.captions.append(
@@ -158,6 +183,7 @@ class ChapterScene(Scene):
             else:
                 super().wait(0.35)
         self._caption_start = self.now
+        self._caption_voice = self._speak(s) if s else 0.0
 
     def say(self, s: str | None, spoken: str | None = None) -> None:
         """:meth:`caption`, then move the caption to the back of the scene.
@@ -222,6 +248,8 @@ class ChapterScene(Scene):
     def tear_down(self) -> None:
         if not self._stopped_early:
             self.outro()
+        if self.narration is not None and not self.renderer.skip_animations:
+            pad_track(self.renderer.file_writer, self.now)
         if config.write_to_movie and not config.dry_run:
             movie = getattr(self.renderer.file_writer, "movie_file_path", None)
             if movie:

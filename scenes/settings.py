@@ -99,6 +99,7 @@ ENV = {
     "captions": "AE_EXPLAINER_CAPTIONS",
     "pace": "AE_EXPLAINER_PACE",
     "run": "AE_EXPLAINER_RUN",
+    "narration_dir": "AE_EXPLAINER_NARRATION_DIR",
 }
 """The environment variable of each setting."""
 
@@ -202,6 +203,11 @@ class SceneSettings(BaseModel):
         Scales every pause between animations (captions always stay up for their reading time).
     run
         Overrides of the main run's config, keys from :data:`RUN_KEYS`.
+    narration_dir
+        A folder of narration, one WAV per caption named by its cue id
+        (:func:`scenes.captions.cue_id`), e.g. ``ch05-send-every-x-through-d353cc.wav``:
+        each caption plays its WAV when it appears and stays up until it has
+        been spoken. Empty: silent, with the captions' own timing.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -210,6 +216,7 @@ class SceneSettings(BaseModel):
     captions: Flag = True
     pace: Pace = 0.5
     run: RunOverrides = Field(default_factory=lambda: RunOverrides())
+    narration_dir: Annotated[str, Strict(), Expect("a folder of <cue id>.wav files")] = ""
 
     def env(self) -> dict[str, str]:
         """These settings as environment variables (see :data:`ENV`)."""
@@ -218,6 +225,7 @@ class SceneSettings(BaseModel):
             ENV["captions"]: "1" if self.captions else "0",
             ENV["pace"]: repr(self.pace),
             ENV["run"]: json.dumps(self.run, sort_keys=True),
+            ENV["narration_dir"]: self.narration_dir,
         }
 
     @classmethod
@@ -236,6 +244,8 @@ class SceneSettings(BaseModel):
             given["captions"] = captions.lower() not in ("0", "false", "no", "off")
         if pace := environ.get(ENV["pace"]):
             given["pace"] = _number(pace)
+        if narration_dir := environ.get(ENV["narration_dir"]):
+            given["narration_dir"] = narration_dir
         if run := environ.get(ENV["run"]):
             try:
                 given["run"] = json.loads(run)

@@ -368,9 +368,11 @@ def test_output_names_tell_options_apart() -> None:
             base.replace(captions=False),
             base.replace(pace=0.75),
             base.replace(run={"data": "spiral"}),
+            base.replace(narration="voice"),
+            base.replace(narration="talk/recordings"),
         )
     }
-    assert len(names) == 8 and "ch04-ManifoldForms-16x9-low-dark" in names
+    assert len(names) == 10 and "ch04-ManifoldForms-16x9-low-dark" in names
     assert base.replace(pace=default_of(SceneSettings, "pace")).tag() == base.tag()  # the default, once
     with pytest.raises(ValidationError, match="no alpha channel"):
         base.replace(transparent=True)  # a copy is validated like the original
@@ -385,7 +387,7 @@ def test_flags_take_their_choices_and_defaults_from_the_models(tmp_path: Path) -
         a = parser.parse_args([name, "--out", str(tmp_path / name)])
         assert all(getattr(a, k, None) is None for k in VIDEO_KEYS)  # unset: the model decides
         opts, infos, jobs, _ = _settings(a, command)
-        assert opts == RenderOptions(quality=command.quality)
+        assert opts == RenderOptions(quality=command.quality, narration=command.narration)
         assert len(infos) == len(SCENES_IN_ORDER) and jobs == default_of(CommandSettings, "jobs")
     actions = {a.dest: a for a in parser._subparsers._group_actions[0].choices["render"]._actions}  # type: ignore[union-attr]
     assert tuple(actions["aspect"].choices) == tuple(ASPECTS)

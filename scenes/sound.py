@@ -1,0 +1,125 @@
+"""A chapter's narration as Manim sound: one WAV per caption, placed where the caption appears.
+
+The application synthesizes or collects the narration (:mod:`ae_explainer.narration`)
+and hands the scenes a folder of WAVs named by cue id
+(:attr:`scenes.settings.SceneSettings.narration_dir`). A chapter adds each
+caption's WAV with Manim's own ``Scene.add_sound`` (its file writer mixes the
+sounds with pydub and muxes them into the movie with PyAV); this module finds
+the files, reads their length, keeps the track as long as the video, and
+makes Manim's WebM audio Opus.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import wave
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "BREATH_SECONDS",
+    "SAMPLE_RATE",
+    "cue_wav",
+    "pad_track",
+    "start_track",
+    "track_lead",
+    "use_opus_for_webm",
+    "wav_seconds",
+]
+
+SAMPLE_RATE = 48_000
+"""Every narration WAV and every clip's audio track: 48 kHz mono, 16-bit (what Opus and AAC expect)."""
+
+BREATH_SECONDS = 0.3
+"""How long a caption stays up after its narration ends, before the next one."""
+
+
+def wav_seconds(path: Path) -> float:
+    """The length of the WAV file ``path`` in seconds.
+
+    Raises
+    ------
+    ValueError
+        One line naming the file, when it is not a readable 16-bit PCM WAV.
+    """
+    try:
+        with wave.open(str(path), "rb") as w:
+            if w.getsampwidth() != 2:
+                raise ValueError(f"{path}: {8 * w.getsampwidth()}-bit samples; give 16-bit PCM WAV")
+            return w.getnframes() / float(w.getframerate())
+    except (OSError, EOFError, wave.Error) as e:
+        raise ValueError(f"{path}: not a readable WAV file ({e})") from None
+
+
+def cue_wav(folder: Path, cue: str) -> tuple[Path, float]:
+    """The WAV of caption ``cue`` in ``folder`` and its length in seconds.
+
+    Raises
+    ------
+    ValueError
+        One line naming the cue, when its file is missing or unreadable.
+    """
+    path = folder / f"{cue}.wav"
+    if not path.is_file():
+        raise ValueError(f"no narration for cue {cue}: expected {path}")
+    return path, wav_seconds(path)
+
+
+_AAC_FRAME = 1024
+"""Samples per AAC frame; Manim's AAC track also starts with one frame of encoder delay."""
+
+
+def track_lead() -> float:
+    """Seconds by which sounds go in early so they play on time (one AAC frame in an mp4, else 0).
+
+    Manim muxes an mp4's AAC from a raw ADTS stream, which cannot say that its
+    first frame is the encoder's delay, so players play that frame too.
+    """
+    from manim import config
+
+    return _AAC_FRAME / SAMPLE_RATE if config.movie_file_extension == ".mp4" else 0.0
+
+
+def pad_track(file_writer: Any, seconds: float) -> None:
+    """Extend the file writer's sound track with silence so it lasts ``seconds`` (the video's length).
+
+    Manim's track ends where the last sound ends; a player would then show
+    the movie's last seconds without sound, and joined clips would drift. In
+    an mp4 the AAC frames round the track's length: it is padded so that
+    it lands within half a frame of the video's.
+    """
+    from pydub import AudioSegment
+
+    if getattr(file_writer, "includes_sound", False):
+        lead = track_lead()
+        end = seconds - lead - (_AAC_FRAME / 2 / SAMPLE_RATE if lead else 0.0)
+        file_writer.add_audio_segment(AudioSegment.silent(0, frame_rate=SAMPLE_RATE), time=end)
+
+
+def start_track(file_writer: Any) -> None:
+    """Start the file writer's track at :data:`SAMPLE_RATE` (Manim's silent base is 11,025 Hz)."""
+    from pydub import AudioSegment
+
+    if not getattr(file_writer, "includes_sound", False):
+        file_writer.add_audio_segment(AudioSegment.silent(0, frame_rate=SAMPLE_RATE), time=0.0)
+
+
+def use_opus_for_webm() -> None:
+    """Make Manim encode a WebM movie's sound as Opus instead of Vorbis.
+
+    Manim 0.21 converts WebM audio with ``libvorbis``, which the ffmpeg that
+    PyAV bundles lacks; WebM's other audio codec, Opus, is there. The
+    conversion keeps Manim's ``.ogg`` name (Ogg carries Opus too).
+    """
+    from manim.scene import scene_file_writer as sfw
+
+    if getattr(sfw.convert_audio, "_opus", False):
+        return
+    original = sfw.convert_audio
+
+    def convert_audio(input_path: Any, output_path: Any, codec_name: str) -> None:
+        original(input_path, output_path, "libopus" if codec_name == "libvorbis" else codec_name)
+
+    convert_audio._opus = True  # type: ignore[attr-defined]
+    with contextlib.suppress(AttributeError):
+        sfw.convert_audio = convert_audio
