@@ -48,6 +48,7 @@ class _Plain:
     last_line: float
     quarter: int = 0
     total: int | None = None
+    unit: str = "animations"
 
     def due(self, done: int) -> bool:
         """Whether the task, at ``done``, deserves a line now (and note that it got one)."""
@@ -198,13 +199,13 @@ class ConsoleProgress:
         """Print that ``target`` is kept."""
         self.line(f"  reusing {target} (already rendered)")
 
-    def job_started(self, label: str, total: int | None) -> None:
-        """A bar for the job (a pulse when its number of animations is not known)."""
-        self._plain[label] = _Plain(time.monotonic(), time.monotonic(), total=total)
+    def job_started(self, label: str, total: int | None, unit: str = "animations") -> None:
+        """A bar for the job (a pulse when its number of ``unit`` is not known)."""
+        self._plain[label] = _Plain(time.monotonic(), time.monotonic(), total=total, unit=unit)
         if self.live:
-            self._tasks[label] = self._bars.add_task(label, total=total, unit="animations", note="")
+            self._tasks[label] = self._bars.add_task(label, total=total, unit=unit, note="")
         else:
-            expect = f" ({total} animations)" if total else ""
+            expect = f" ({total} {unit})" if total else ""
             self.line(f"  {self._stamp()} {label} started{expect}")
 
     def job_advanced(self, label: str, done: int) -> None:
@@ -216,7 +217,7 @@ class ConsoleProgress:
         task = self._plain.get(label)
         if task is not None and task.due(done):
             total = task.total
-            share = f"/{total} animations ({100 * done // total}%)" if total else " animations"
+            share = f"/{total} {task.unit} ({100 * done // total}%)" if total else f" {task.unit}"
             self.line(f"  {self._stamp()} {label}: {done}{share}")
 
     def job_finished(self, label: str, seconds: float) -> None:

@@ -41,8 +41,8 @@ from aecore.files import atomic_write, file_sha256
 from scenes.sound import SAMPLE_RATE
 
 if TYPE_CHECKING:
+    from ae_explainer.cues import Cue
     from ae_explainer.progress import JobProgress
-    from ae_explainer.script import Cue
 
 __all__ = [
     "NARRATION_SOURCES",
@@ -206,7 +206,7 @@ def voice_cues(cues: Sequence[Cue], progress: JobProgress | None = None) -> dict
         return paths
     t0 = time.monotonic()
     if progress is not None:
-        progress.job_started("voice", len(todo))
+        progress.job_started("voice", len(todo), unit="cues")
     try:
         for i, c in enumerate(todo, 1):
             atomic_write(paths[c.cue], synthesize(c.spoken))

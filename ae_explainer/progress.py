@@ -20,8 +20,8 @@ _log = logging.getLogger(__name__)
 class JobProgress(Protocol):
     """Progress of render jobs (:func:`ae_explainer.jobs.run_jobs`), called from worker threads."""
 
-    def job_started(self, label: str, total: int | None) -> None:
-        """Job ``label`` started; it will write ``total`` animations (``None``: not known)."""
+    def job_started(self, label: str, total: int | None, unit: str = "animations") -> None:
+        """Job ``label`` started; it will make ``total`` of ``unit`` (``None``: not known)."""
 
     def job_advanced(self, label: str, done: int) -> None:
         """Job ``label`` has written ``done`` animations."""
@@ -68,7 +68,7 @@ class LogProgress:
         """Log a reused output."""
         _log.info("reusing %s (already rendered)", target)
 
-    def job_started(self, label: str, total: int | None) -> None:
+    def job_started(self, label: str, total: int | None, unit: str = "animations") -> None:
         """Nothing: the finished job is logged."""
 
     def job_advanced(self, label: str, done: int) -> None:

@@ -33,7 +33,7 @@ from aecore.files import atomic_write
 from scenes.settings import ENV
 
 if TYPE_CHECKING:
-    from ae_explainer.script import Cue
+    from ae_explainer.cues import Cue
     from aecore.config import TrainConfig
     from scenes.base import ChapterScene
     from scenes.chapters import ChapterInfo
@@ -133,9 +133,9 @@ def chapter_cues(info: ChapterInfo, opts: RenderOptions, runs: Sequence[str]) ->
     on pixels or timing; they are kept in the voice cache folder, so a
     narrated render runs each chapter dry only once per edit.
     """
+    from ae_explainer.cues import Cue
+    from ae_explainer.cues import chapter_cues as dry_run_cues
     from ae_explainer.narration import voice_cache_dir
-    from ae_explainer.script import Cue
-    from ae_explainer.script import chapter_cues as dry_run_cues
 
     key = _hash(code_digest([info.file]), list(runs), info.name, opts.run, "cues")
     path = voice_cache_dir() / "cues" / f"{info.name}-{key}.json"

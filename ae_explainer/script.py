@@ -15,53 +15,16 @@ import csv
 import io
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from ae_explainer.cues import Cue, chapter_cues
 from aecore.errors import AecoreError
 from aecore.files import atomic_write
-
-if TYPE_CHECKING:
-    from scenes.base import ChapterScene
 
 __all__ = ["Cue", "add_script_command", "chapter_cues", "script_csv", "script_markdown"]
 
 COLUMNS = ("cue", "chapter", "start", "seconds", "caption", "spoken")
 """The script's columns, in order."""
-
-
-@dataclass(frozen=True)
-class Cue:
-    """One caption of one chapter, as a line of the narration script."""
-
-    cue: str
-    chapter: int
-    start: float
-    seconds: float
-    caption: str
-    spoken: str
-
-    def row(self) -> tuple[str, ...]:
-        return (
-            self.cue,
-            str(self.chapter),
-            f"{self.start:.2f}",
-            f"{self.seconds:.2f}",
-            self.caption,
-            self.spoken,
-        )
-
-
-def chapter_cues(scene_cls: type[ChapterScene]) -> list[Cue]:
-    """The cues of one chapter, found by running it without drawing (its runs must be trained)."""
-    from manim import tempconfig
-    from manim.renderer.cairo_renderer import CairoRenderer
-
-    with tempconfig({"dry_run": True, "disable_caching": True, "verbosity": "ERROR", "progress_bar": "none"}):
-        scene = scene_cls(renderer=CairoRenderer(skip_animations=True))
-        scene.render()
-    return [Cue(c.cue, scene_cls.chapter, c.start, c.end - c.start, c.text, c.speech) for c in scene.captions]
 
 
 def script_csv(cues: Sequence[Cue]) -> str:

@@ -59,9 +59,11 @@ class ChapterScene(Scene):
 
     With a narration folder (:attr:`scenes.settings.SceneSettings.narration_dir`),
     each caption plays its cue's WAV (Manim's ``add_sound``) from the moment
-    it is fully shown, and stays up for at least the WAV's length plus
-    :data:`scenes.sound.BREATH_SECONDS`; the animations under it keep their
-    pacing, and the scene waits for the voice where it is longer.
+    it starts to fade in (its subtitle starts there too), and stays up for
+    at least the WAV's length plus :data:`scenes.sound.BREATH_SECONDS`; the
+    animations under it keep their pacing, and the scene waits for the
+    voice where it is longer. Without narration, a caption's time starts
+    once it is fully shown, as it always has.
 
     A chapter calls :meth:`key_frame` at its fullest moment: the frame a still
     of the chapter shows. With ``stop_at_key_frame`` set (or the environment
@@ -175,6 +177,8 @@ class ChapterScene(Scene):
         self._caption = None
         self._caption_text = s or ""
         self._caption_spoken = spoken or ""
+        begins = self.now
+        self._caption_voice = self._speak(s) if s else 0.0  # the voice starts as the caption fades in
         if s:
             if self.show_captions:
                 cap = caption_mobject(s)
@@ -182,8 +186,7 @@ class ChapterScene(Scene):
                 self._caption = cap
             else:
                 super().wait(0.35)
-        self._caption_start = self.now
-        self._caption_voice = self._speak(s) if s else 0.0
+        self._caption_start = begins if self.narration is not None else self.now
 
     def say(self, s: str | None, spoken: str | None = None) -> None:
         """:meth:`caption`, then move the caption to the back of the scene.

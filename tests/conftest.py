@@ -2,9 +2,10 @@
 
 Hermetic: every ``AE_EXPLAINER_*`` variable of the caller's shell is cleared
 before any project code reads it, and the test run gets its own run cache
-(``AE_EXPLAINER_RUNS``) and user cache folder (``XDG_CACHE_HOME``), shared by
-its pytest-xdist workers and removed at the end. Subprocesses the tests start
-inherit this environment. Nothing reaches the network: ``AE_EXPLAINER_OFFLINE=1``
+(``AE_EXPLAINER_RUNS``), narration cache (``AE_EXPLAINER_VOICE_CACHE``) and
+user cache folder (``XDG_CACHE_HOME``), shared by its pytest-xdist workers
+and removed at the end. Subprocesses the tests start inherit this
+environment. Nothing reaches the network: ``AE_EXPLAINER_OFFLINE=1``
 makes the lecture pack use the reveal.js that ``make`` fetched during set-up.
 """
 
@@ -13,6 +14,8 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,6 +33,7 @@ if _OWNER:
     os.environ[_SESSION_VAR] = tempfile.mkdtemp(prefix="ae-tests-session-")
 SESSION_DIR = Path(os.environ[_SESSION_VAR])
 os.environ["AE_EXPLAINER_RUNS"] = str(SESSION_DIR / "runs")
+os.environ["AE_EXPLAINER_VOICE_CACHE"] = str(SESSION_DIR / "voice")
 os.environ["AE_EXPLAINER_OFFLINE"] = "1"
 os.environ["XDG_CACHE_HOME"] = str(SESSION_DIR / "xdg-cache")
 
@@ -82,3 +86,48 @@ def dist_to_polyline(p: np.ndarray, poly: np.ndarray) -> np.ndarray:
     t = np.clip(np.einsum("psd,sd->ps", p[:, None, :] - a[None], ab) / np.einsum("sd,sd->s", ab, ab), 0, 1)
     closest = a[None] + t[..., None] * ab[None]
     return np.linalg.norm(p[:, None, :] - closest, axis=-1).min(axis=1)
+
+
+ROOT = Path(__file__).resolve().parents[1]
+RENDERED_CHAPTERS = ("2", "3")  # the two shortest chapters that join seamlessly
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ae_explainer", *args], capture_output=True, text=True, cwd=ROOT
+    )
+
+
+@pytest.fixture(scope="session")  # session: kept across modules, so its one worker renders it once
+def renders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
+    """The same two chapters rendered with --jobs 2 and with --jobs 1, each joined into a narrated video.
+
+    Tests that use it share one worker (``xdist_group("renders")``), so it is rendered once.
+    """
+    root = tmp_path_factory.mktemp("renders")
+    out: dict[str, Path] = {"root": root}
+    for jobs in (2, 1):
+        folder = root / f"jobs{jobs}"
+        p = _cli("video", "--chapters", ",".join(RENDERED_CHAPTERS), "--aspect", "1:1", "--quality", "low",
+                 "--jobs", str(jobs), "--out", str(folder))  # fmt: skip
+        assert p.returncode == 0, p.stderr[-3000:]
+        out[f"jobs{jobs}"] = folder
+        out[f"log{jobs}"] = folder / "log.txt"
+        out[f"log{jobs}"].write_text(p.stdout)
+    yield out
+
+
+@pytest.fixture(scope="session")  # session: kept across modules, so its one worker renders it once
+def chapters() -> list:
+    """Every chapter rendered in dry run, in play order: their clips, joined, are the explainer."""
+    from manim.renderer.cairo_renderer import CairoRenderer
+
+    from scenes.chapters import SCENES_IN_ORDER
+
+    scenes = []
+    with tempconfig(LOW_RES):
+        for cls in SCENES_IN_ORDER:
+            scene = cls(renderer=CairoRenderer(skip_animations=True))
+            scene.render()
+            scenes.append(scene)
+    return scenes

@@ -14,7 +14,6 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from scenes.chapters import SCENES_IN_ORDER, chapter_infos, find_chapter
 from scenes.frame import frame_spec, outside_safe_area, platform_margins
 from scenes.settings import ASPECTS, QUALITIES
 from scenes.style import PALETTES
+from tests.conftest import RENDERED_CHAPTERS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -172,24 +172,8 @@ def test_gif_meets_its_size_budget_by_lowering_width_and_frame_rate(tmp_path: Pa
 
 # Real renders -----------------------------------------------------------------
 
-CHAPTERS = ("2", "3")  # the two shortest chapters that join seamlessly
-OPTS = RenderOptions(aspect="1:1", quality="low")
-
-
-@pytest.fixture(scope="session")  # session: kept across modules, so its one worker renders it once
-def renders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
-    """The same two chapters rendered with --jobs 2 and with --jobs 1, each joined into a video."""
-    root = tmp_path_factory.mktemp("renders")
-    out: dict[str, Path] = {"root": root}
-    for jobs in (2, 1):
-        folder = root / f"jobs{jobs}"
-        p = _cli("video", "--chapters", ",".join(CHAPTERS), "--aspect", "1:1", "--quality", "low",
-                 "--jobs", str(jobs), "--out", str(folder))  # fmt: skip
-        assert p.returncode == 0, p.stderr[-3000:]
-        out[f"jobs{jobs}"] = folder
-        out[f"log{jobs}"] = folder / "log.txt"
-        out[f"log{jobs}"].write_text(p.stdout)
-    yield out
+CHAPTERS = RENDERED_CHAPTERS
+OPTS = RenderOptions(aspect="1:1", quality="low", narration="voice")  # what `video` makes by default
 
 
 @pytest.mark.xdist_group("renders")  # one worker renders the fixture once
@@ -215,11 +199,13 @@ def test_progress_in_a_log_is_a_few_plain_lines(renders: dict[str, Path]) -> Non
     for jobs in (1, 2):
         lines = renders[f"log{jobs}"].read_text().splitlines()
         assert "\x1b" not in "\n".join(lines)  # no colours or cursor moves on a pipe
-        # Per chapter: started, at most three quarters and done; plus the plan, the join, the result.
-        assert len(lines) <= 3 + 5 * len(CHAPTERS), lines
-        done = [ln for ln in lines if ln.endswith(" done")]
-        assert sorted(ln.split()[-2] for ln in done) == [f"ch{int(c):02d}" for c in CHAPTERS]
-        assert re.fullmatch(r"done in \d+ s: .*ae-explainer-1x1-low-dark\.mp4 \(subtitles: .*\)", lines[-1])
+        # Per chapter (and the voice, on the first run): started, at most three quarters and done;
+        # plus the plan, the join, the result.
+        assert len(lines) <= 3 + 5 * (len(CHAPTERS) + 1), lines
+        done = [ln.split()[-2] for ln in lines if ln.endswith(" done")]
+        assert sorted(d for d in done if d != "voice") == [f"ch{int(c):02d}" for c in CHAPTERS]
+        result = r"done in \d+ s: .*ae-explainer-1x1-low-dark-voice\.mp4 \(subtitles: .*\)"
+        assert re.fullmatch(result, lines[-1])
 
 
 @pytest.mark.xdist_group("renders")  # one worker renders the fixture once
@@ -243,7 +229,8 @@ def test_a_rerun_reuses_what_is_rendered(renders: dict[str, Path]) -> None:
     folder = renders["jobs1"]
     clips = sorted(folder.glob("ch*.mp4"))
     before = [c.stat().st_mtime_ns for c in clips]
-    p = _cli("render", "--chapters", ",".join(CHAPTERS), "--aspect", "1:1", "--out", str(folder))
+    p = _cli("render", "--chapters", ",".join(CHAPTERS), "--aspect", "1:1", "--narration", "voice",
+             "--out", str(folder))  # fmt: skip
     assert p.returncode == 0 and p.stdout.count("reusing") == 2
     assert [c.stat().st_mtime_ns for c in clips] == before
 

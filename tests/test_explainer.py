@@ -100,22 +100,6 @@ def test_morph_ends_where_the_representation_chapters_start(run) -> None:
         )
 
 
-@pytest.fixture(scope="session")  # session: kept across modules, so its one worker renders it once
-def chapters() -> list:
-    """Every chapter rendered in dry run, in play order: their clips, joined, are the explainer."""
-    from manim import tempconfig
-
-    from tests.conftest import LOW_RES
-
-    scenes = []
-    with tempconfig(LOW_RES):
-        for cls in SCENES_IN_ORDER:
-            scene = cls(renderer=CairoRenderer(skip_animations=True))
-            scene.render()
-            scenes.append(scene)
-    return scenes
-
-
 def test_chapters_are_numbered_in_play_order() -> None:
     import sys
     from pathlib import Path

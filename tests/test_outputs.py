@@ -210,7 +210,7 @@ class _Recorder:
     def __init__(self) -> None:
         self.events: list[tuple[str, str, object]] = []
 
-    def job_started(self, label: str, total: int | None) -> None:
+    def job_started(self, label: str, total: int | None, unit: str = "animations") -> None:
         self.events.append(("started", label, total))
 
     def job_advanced(self, label: str, done: int) -> None:
