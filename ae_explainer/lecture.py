@@ -8,7 +8,8 @@
       clips/                   one clip per chapter, each with .srt and .vtt
       stills/                  a 4K PNG of every chapter's key frame
       contact-sheet.png        frames across the whole video, stamped with their times
-      slides/index.html        a reveal.js deck (manim-slides): one slide per chapter
+      slides/index.html        a reveal.js deck (manim-slides): one slide per caption beat
+      slides/index_assets/     the beats: each clip cut where its captions end (packets copied)
 
 The deck works offline: reveal.js is fetched once from the npm registry
 (checked against its published SHA-512), cached, and copied into
@@ -21,6 +22,7 @@ import base64
 import hashlib
 import io
 import os
+import re
 import sys
 import tarfile
 import urllib.request
@@ -158,22 +160,33 @@ def reveal_assets(dest: Path) -> Path:
 def write_slides(
     clips: Sequence[Path], titles: Sequence[str], dest: Path, theme: str, size: tuple[int, int], offline: bool
 ) -> Path:
-    """A reveal.js deck at ``dest`` (an ``.html`` file) with one slide per clip, via manim-slides.
+    """A reveal.js deck at ``dest`` (an ``.html`` file) with one slide per caption beat, via manim-slides.
 
-    Each slide plays its chapter once and waits; the chapter's captions are
-    the slide's speaker notes (press ``S`` in the browser).
+    Each clip is cut into its caption beats (:func:`ae_explainer.beats.split_beats`,
+    packets copied), written straight into the deck's ``<name>_assets/``
+    folder: manim-slides copies a slide's file there only when no file of its
+    name is there yet, so each beat is stored once. A slide plays its beat
+    once, with its sound, and stops on the beat's caption; the caption is the
+    slide's speaker note (the chapter's title too on its first beat; press
+    ``S`` in the browser). Right arrow plays the next beat.
     """
-    import srt
     from manim_slides.config import PresentationConfig, SlideConfig
     from manim_slides.convert import RevealJS
 
+    from ae_explainer.beats import split_beats
     from scenes.style import PALETTES
 
+    assets = dest.parent / f"{dest.stem}_assets"
     slides = []
     for clip, title in zip(clips, titles, strict=True):
-        subs = clip.with_suffix(".srt")
-        notes = [c.content for c in srt.parse(subs.read_text(encoding="utf-8"))] if subs.is_file() else []
-        slides.append(SlideConfig(file=clip, rev_file=clip, notes="\n\n".join([title, *notes])))
+        for k, beat in enumerate(split_beats(clip, assets)):
+            caption = beat.caption or f"(the end of {title})"  # the last beat: the closing fade
+            notes = "\n\n".join([title, caption] if k == 0 else [caption])
+            slides.append(SlideConfig(file=beat.path, rev_file=beat.path, notes=notes))
+    keep = {s.file.name for s in slides}
+    for old in assets.iterdir():  # beats and clips of an earlier deck in this folder
+        if old.is_file() and old.name not in keep and old.suffix in {".mp4", ".webm", ".mov", ".gif"}:
+            old.unlink()
     background = PALETTES[theme]["background"]
     pc = PresentationConfig(slides=slides, resolution=size, background_color=background)  # type: ignore[arg-type]
     options: dict[str, Any] = {
@@ -186,7 +199,28 @@ def write_slides(
         reveal_assets(dest.parent / "reveal.js")
         options["cdn_url"] = "reveal.js"
     RevealJS(**options).convert_to(dest)
+    if slides and _has_audio(slides[0].file):
+        _unmute_first_slide(dest)
     return dest
+
+
+def _has_audio(video: Path) -> bool:
+    import av
+
+    with av.open(str(video)) as c:
+        return bool(c.streams.audio)
+
+
+def _unmute_first_slide(deck: Path) -> None:
+    """Drop the ``data-background-video-muted`` manim-slides' template gives the first slide.
+
+    The template mutes it so that it may autoplay; reveal.js itself already
+    mutes a video the browser will not autoplay with sound, shows a button to
+    unmute it and unmutes it on the viewer's first click or key, so the first
+    beat keeps its narration.
+    """
+    html = deck.read_text(encoding="utf-8")
+    atomic_write(deck, re.sub(r"\s+data-background-video-muted\b", "", html, count=1))
 
 
 def contact_sheet(video: Path, dest: Path, n: int = 24, columns: int = 6, width: int = 320) -> Path:
@@ -237,12 +271,22 @@ _README = """# {title}: lecture pack
 
 Made by `ae-explainer lecture` ({aspect}, {quality}, {theme} theme).
 
-- `slides/index.html`: the slide deck, one slide per chapter. Open it in a
-  browser (it works offline: every file it loads is in this folder). Each
-  slide plays its chapter once and stops.
-  - Right arrow or Space: next chapter; Left arrow: previous.
-  - `F`: full screen; `Esc`: overview of all chapters.
-  - `S`: speaker view, with the chapter's captions as notes.
+- `slides/index.html`: the slide deck. Open it in a browser (it works
+  offline: every file it loads is in this folder). Each slide is one caption
+  beat of a chapter: it plays up to the end of one caption, with its sound,
+  and stops there with the caption still on screen, so you can talk over it.
+  - Right arrow: play the next beat; Left arrow: back one beat; Space: pause
+    or resume the beat playing (on a beat that has ended: play it again).
+  - `F`: full screen; `Esc`: overview of all beats.
+  - `S`: speaker view; each beat's note is its caption (the first beat of a
+    chapter also has the chapter's title).
+  - Sound: browsers block a video with sound from playing by itself until
+    the viewer has interacted with the page (Chrome's autoplay policy;
+    Firefox and Safari block it by default too): one click or key press in
+    the deck unlocks sound for it. So click once in the deck before you present. If
+    a beat starts before that, it plays muted and reveal.js shows an
+    "Unmute video" button. With narration off the beats are silent and you
+    speak over them.
   To present from a USB stick, copy the whole folder and keep `slides/` next to
   its `index_assets/` and `reveal.js/` folders.
 - `clips/`: one `.mp4` per chapter to embed in a course page or a slide of your

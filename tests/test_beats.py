@@ -3,7 +3,7 @@
 Fast first: a cut with no keyframe near it is refused in one line. Then a
 tiny chapter scene with a sine tone as its sound (rendered by the manim CLI
 at 480p15, a few seconds): its beats add up to the clip, frame for frame and
-audio packet for audio packet.
+audio packet for audio packet, and its deck keeps the first beat's sound.
 The beats of a real, silent chapter clip and the lecture pack's deck are
 checked in ``test_delivery.py`` (they reuse its renders).
 """
@@ -122,6 +122,21 @@ def test_beats_of_a_clip_with_sound_keep_every_frame_and_every_audio_packet(beep
         # Shifted with its video: a beat's sound starts within one AAC frame of its first picture.
         assert 0 <= audio[0][0] < _AAC_FRAME, (beat.path.name, audio[0])
         assert _packets(beat.path, "video")[0][0] == 0
+
+
+def test_the_deck_of_a_clip_with_sound_does_not_mute_its_first_beat(beeps: Path, tmp_path: Path) -> None:
+    from ae_explainer.lecture import write_slides
+
+    clip = tmp_path / "clips" / "ch99-Beeps.mp4"
+    clip.parent.mkdir()
+    clip.write_bytes(beeps.read_bytes())
+    clip.with_suffix(".srt").write_bytes(beeps.with_suffix(".srt").read_bytes())
+    deck = write_slides([clip], ["99. Beeps"], tmp_path / "slides" / "index.html", "dark", (854, 480), True)
+    html = deck.read_text(encoding="utf-8")
+    assert html.count("data-background-video=") == 3 and "data-background-video-muted" not in html
+    assert "99. Beeps\n\nfirst beat</aside>" in html and ">second beat</aside>" in html
+    videos = sorted((deck.parent / "index_assets").iterdir())
+    assert [v.name for v in videos] == [f"ch99-Beeps-b0{k}.mp4" for k in (1, 2, 3)]
 
 
 def test_a_clip_without_subtitles_is_one_beat(beeps: Path, tmp_path: Path) -> None:
