@@ -167,8 +167,9 @@ def write_slides(
     folder: manim-slides copies a slide's file there only when no file of its
     name is there yet, so each beat is stored once. A slide plays its beat
     once, with its sound, and stops on the beat's caption; the caption is the
-    slide's speaker note (the chapter's title too on its first beat; press
-    ``S`` in the browser). Right arrow plays the next beat.
+    slide's speaker note (the chapter's title too, in bold, on its first beat;
+    press ``S`` in the browser). Right arrow plays the next beat. Slides of
+    silent beats are muted videos, so they never wait for a click to play.
     """
     from manim_slides.config import PresentationConfig, SlideConfig
     from manim_slides.convert import RevealJS
@@ -180,8 +181,8 @@ def write_slides(
     slides = []
     for clip, title in zip(clips, titles, strict=True):
         for k, beat in enumerate(split_beats(clip, assets)):
-            caption = beat.caption or f"(the end of {title})"  # the last beat: the closing fade
-            notes = "\n\n".join([title, caption] if k == 0 else [caption])
+            caption = _markdown_text(beat.caption or f"(the end of {title})")  # the last: the closing fade
+            notes = "\n\n".join([f"**{_markdown_text(title)}**", caption] if k == 0 else [caption])
             slides.append(SlideConfig(file=beat.path, rev_file=beat.path, notes=notes))
     keep = {s.file.name for s in slides}
     for old in assets.iterdir():  # beats and clips of an earlier deck in this folder
@@ -199,9 +200,13 @@ def write_slides(
         reveal_assets(dest.parent / "reveal.js")
         options["cdn_url"] = "reveal.js"
     RevealJS(**options).convert_to(dest)
-    if slides and _has_audio(slides[0].file):
-        _unmute_first_slide(dest)
+    _mute_silent_beats(dest, {s.file.name for s in slides if not _has_audio(s.file)})
     return dest
+
+
+def _markdown_text(s: str) -> str:
+    """``s`` as literal text in a speaker note, which is Markdown: with its ``*_`\\`` escaped."""
+    return re.sub(r"([\\`*_])", r"\\\1", s)
 
 
 def _has_audio(video: Path) -> bool:
@@ -211,16 +216,21 @@ def _has_audio(video: Path) -> bool:
         return bool(c.streams.audio)
 
 
-def _unmute_first_slide(deck: Path) -> None:
-    """Drop the ``data-background-video-muted`` manim-slides' template gives the first slide.
+def _mute_silent_beats(deck: Path, silent: set[str]) -> None:
+    """Mark exactly the slides whose beat file (by name) is in ``silent`` as muted videos.
 
-    The template mutes it so that it may autoplay; reveal.js itself already
-    mutes a video the browser will not autoplay with sound, shows a button to
-    unmute it and unmutes it on the viewer's first click or key, so the first
-    beat keeps its narration.
+    manim-slides' template mutes the first slide only, so that it may
+    autoplay. A muted video always may; one with sound plays only after the
+    viewer has clicked or pressed a key in the page (until then reveal.js
+    plays it muted and shows an "Unmute video" button). So silent beats never
+    ask to be unmuted, and beats with narration keep it, the first one too.
     """
-    html = deck.read_text(encoding="utf-8")
-    atomic_write(deck, re.sub(r"\s+data-background-video-muted\b", "", html, count=1))
+    html = re.sub(r"\s+data-background-video-muted\b", "", deck.read_text(encoding="utf-8"))
+
+    def mark(m: re.Match[str]) -> str:
+        return m[0] + (" data-background-video-muted" if Path(m[1]).name in silent else "")
+
+    atomic_write(deck, re.sub(r'data-background-video="([^"]+)"', mark, html))
 
 
 def contact_sheet(video: Path, dest: Path, n: int = 24, columns: int = 6, width: int = 320) -> Path:
@@ -285,8 +295,8 @@ Made by `ae-explainer lecture` ({aspect}, {quality}, {theme} theme).
     Firefox and Safari block it by default too): one click or key press in
     the deck unlocks sound for it. So click once in the deck before you present. If
     a beat starts before that, it plays muted and reveal.js shows an
-    "Unmute video" button. With narration off the beats are silent and you
-    speak over them.
+    "Unmute video" button. With narration off the beats are silent (they play
+    without that click) and you speak over them.
   To present from a USB stick, copy the whole folder and keep `slides/` next to
   its `index_assets/` and `reveal.js/` folders.
 - `clips/`: one `.mp4` per chapter to embed in a course page or a slide of your

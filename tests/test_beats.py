@@ -124,7 +124,7 @@ def test_beats_of_a_clip_with_sound_keep_every_frame_and_every_audio_packet(beep
         assert _packets(beat.path, "video")[0][0] == 0
 
 
-def test_the_deck_of_a_clip_with_sound_does_not_mute_its_first_beat(beeps: Path, tmp_path: Path) -> None:
+def test_the_deck_of_a_clip_with_sound_mutes_none_of_its_beats(beeps: Path, tmp_path: Path) -> None:
     from ae_explainer.lecture import write_slides
 
     clip = tmp_path / "clips" / "ch99-Beeps.mp4"
@@ -134,7 +134,7 @@ def test_the_deck_of_a_clip_with_sound_does_not_mute_its_first_beat(beeps: Path,
     deck = write_slides([clip], ["99. Beeps"], tmp_path / "slides" / "index.html", "dark", (854, 480), True)
     html = deck.read_text(encoding="utf-8")
     assert html.count("data-background-video=") == 3 and "data-background-video-muted" not in html
-    assert "99. Beeps\n\nfirst beat</aside>" in html and ">second beat</aside>" in html
+    assert "**99. Beeps**\n\nfirst beat</aside>" in html and ">second beat</aside>" in html
     videos = sorted((deck.parent / "index_assets").iterdir())
     assert [v.name for v in videos] == [f"ch99-Beeps-b0{k}.mp4" for k in (1, 2, 3)]
 

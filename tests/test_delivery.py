@@ -334,8 +334,10 @@ def test_lecture_pack_has_every_file_and_its_html_stays_inside_the_folder(render
     for info in infos:
         captions = [c.content for c in cues[info.number]]
         title = f"{info.number}. {info.title}"
-        expected += [f"{title}\n\n{captions[0]}", *captions[1:], f"(the end of {title})"]
+        expected += [f"**{title}**\n\n{captions[0]}", *captions[1:], f"(the end of {title})"]
     assert notes == expected
+    # Silent beats are muted videos: they autoplay without a click, and ask for none.
+    assert text.count("data-background-video-muted") == len(videos)
     # The beats live once, in the deck's assets folder (the converter copies nothing twice).
     assert sorted(p.name for p in (out / "slides").rglob("*.mp4")) == sorted(Path(u).name for u in videos)
     root = out.resolve()
