@@ -8,7 +8,8 @@
       clips/                   one clip per chapter, each with .srt and .vtt
       stills/                  a 4K PNG of every chapter's key frame
       contact-sheet.png        frames across the whole video, stamped with their times
-      slides/index.html        a reveal.js deck (manim-slides): one slide per chapter
+      slides/index.html        a reveal.js deck (manim-slides): one slide per caption beat
+      slides/index_assets/     the beats: each clip cut where its captions end (packets copied)
 
 The deck works offline: reveal.js is fetched once from the npm registry
 (checked against its published SHA-512), cached, and copied into
@@ -21,6 +22,7 @@ import base64
 import hashlib
 import io
 import os
+import re
 import sys
 import tarfile
 import urllib.request
@@ -158,22 +160,34 @@ def reveal_assets(dest: Path) -> Path:
 def write_slides(
     clips: Sequence[Path], titles: Sequence[str], dest: Path, theme: str, size: tuple[int, int], offline: bool
 ) -> Path:
-    """A reveal.js deck at ``dest`` (an ``.html`` file) with one slide per clip, via manim-slides.
+    """A reveal.js deck at ``dest`` (an ``.html`` file) with one slide per caption beat, via manim-slides.
 
-    Each slide plays its chapter once and waits; the chapter's captions are
-    the slide's speaker notes (press ``S`` in the browser).
+    Each clip is cut into its caption beats (:func:`ae_explainer.beats.split_beats`,
+    packets copied), written straight into the deck's ``<name>_assets/``
+    folder: manim-slides copies a slide's file there only when no file of its
+    name is there yet, so each beat is stored once. A slide plays its beat
+    once, with its sound, and stops on the beat's caption; the caption is the
+    slide's speaker note (the chapter's title too, in bold, on its first beat;
+    press ``S`` in the browser). Right arrow plays the next beat. Slides of
+    silent beats are muted videos, so they never wait for a click to play.
     """
-    import srt
     from manim_slides.config import PresentationConfig, SlideConfig
     from manim_slides.convert import RevealJS
 
+    from ae_explainer.beats import split_beats
     from scenes.style import PALETTES
 
+    assets = dest.parent / f"{dest.stem}_assets"
     slides = []
     for clip, title in zip(clips, titles, strict=True):
-        subs = clip.with_suffix(".srt")
-        notes = [c.content for c in srt.parse(subs.read_text(encoding="utf-8"))] if subs.is_file() else []
-        slides.append(SlideConfig(file=clip, rev_file=clip, notes="\n\n".join([title, *notes])))
+        for k, beat in enumerate(split_beats(clip, assets)):
+            caption = _markdown_text(beat.caption or f"(the end of {title})")  # the last: the closing fade
+            notes = "\n\n".join([f"**{_markdown_text(title)}**", caption] if k == 0 else [caption])
+            slides.append(SlideConfig(file=beat.path, rev_file=beat.path, notes=notes))
+    keep = {s.file.name for s in slides}
+    for old in assets.iterdir():  # beats and clips of an earlier deck in this folder
+        if old.is_file() and old.name not in keep and old.suffix in {".mp4", ".webm", ".mov", ".gif"}:
+            old.unlink()
     background = PALETTES[theme]["background"]
     pc = PresentationConfig(slides=slides, resolution=size, background_color=background)  # type: ignore[arg-type]
     options: dict[str, Any] = {
@@ -186,7 +200,37 @@ def write_slides(
         reveal_assets(dest.parent / "reveal.js")
         options["cdn_url"] = "reveal.js"
     RevealJS(**options).convert_to(dest)
+    _mute_silent_beats(dest, {s.file.name for s in slides if not _has_audio(s.file)})
     return dest
+
+
+def _markdown_text(s: str) -> str:
+    """``s`` as literal text in a speaker note, which is Markdown: with its ``*_`\\`` escaped."""
+    return re.sub(r"([\\`*_])", r"\\\1", s)
+
+
+def _has_audio(video: Path) -> bool:
+    import av
+
+    with av.open(str(video)) as c:
+        return bool(c.streams.audio)
+
+
+def _mute_silent_beats(deck: Path, silent: set[str]) -> None:
+    """Mark exactly the slides whose beat file (by name) is in ``silent`` as muted videos.
+
+    manim-slides' template mutes the first slide only, so that it may
+    autoplay. A muted video always may; one with sound plays only after the
+    viewer has clicked or pressed a key in the page (until then reveal.js
+    plays it muted and shows an "Unmute video" button). So silent beats never
+    ask to be unmuted, and beats with narration keep it, the first one too.
+    """
+    html = re.sub(r"\s+data-background-video-muted\b", "", deck.read_text(encoding="utf-8"))
+
+    def mark(m: re.Match[str]) -> str:
+        return m[0] + (" data-background-video-muted" if Path(m[1]).name in silent else "")
+
+    atomic_write(deck, re.sub(r'data-background-video="([^"]+)"', mark, html))
 
 
 def contact_sheet(video: Path, dest: Path, n: int = 24, columns: int = 6, width: int = 320) -> Path:
@@ -237,12 +281,22 @@ _README = """# {title}: lecture pack
 
 Made by `ae-explainer lecture` ({aspect}, {quality}, {theme} theme).
 
-- `slides/index.html`: the slide deck, one slide per chapter. Open it in a
-  browser (it works offline: every file it loads is in this folder). Each
-  slide plays its chapter once and stops.
-  - Right arrow or Space: next chapter; Left arrow: previous.
-  - `F`: full screen; `Esc`: overview of all chapters.
-  - `S`: speaker view, with the chapter's captions as notes.
+- `slides/index.html`: the slide deck. Open it in a browser (it works
+  offline: every file it loads is in this folder). Each slide is one caption
+  beat of a chapter: it plays up to the end of one caption, with its sound,
+  and stops there with the caption still on screen, so you can talk over it.
+  - Right arrow: play the next beat; Left arrow: back one beat; Space: pause
+    or resume the beat playing (on a beat that has ended: play it again).
+  - `F`: full screen; `Esc`: overview of all beats.
+  - `S`: speaker view; each beat's note is its caption (the first beat of a
+    chapter also has the chapter's title).
+  - Sound: browsers block a video with sound from playing by itself until
+    the viewer has interacted with the page (Chrome's autoplay policy;
+    Firefox and Safari block it by default too): one click or key press in
+    the deck unlocks sound for it. So click once in the deck before you present. If
+    a beat starts before that, it plays muted and reveal.js shows an
+    "Unmute video" button. With narration off the beats are silent (they play
+    without that click) and you speak over them.
   To present from a USB stick, copy the whole folder and keep `slides/` next to
   its `index_assets/` and `reveal.js/` folders.
 - `clips/`: one `.mp4` per chapter to embed in a course page or a slide of your

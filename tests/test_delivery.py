@@ -26,7 +26,7 @@ from ae_explainer.options import RenderOptions
 from aecore.errors import AecoreError
 from scenes.base import caption_mobject
 from scenes.captions import join_srt, vtt_text
-from scenes.chapters import SCENES_IN_ORDER, chapter_infos, find_chapter
+from scenes.chapters import SCENES_IN_ORDER, ChapterInfo, chapter_infos, find_chapter
 from scenes.frame import frame_spec, outside_safe_area, platform_margins
 from scenes.settings import ASPECTS, QUALITIES
 from scenes.style import PALETTES
@@ -247,7 +247,48 @@ class _Links(HTMLParser):
 
 
 @pytest.mark.xdist_group("renders")  # one worker renders the fixture once
+def _stem(info: ChapterInfo) -> str:
+    return f"ch{info.number:02d}-{info.name}-{OPTS.tag()}"
+
+
+@pytest.mark.xdist_group("renders")  # one worker renders the fixture once
+def test_beats_of_a_real_clip_are_its_frames_cut_where_its_captions_end(
+    renders: dict[str, Path], tmp_path: Path
+) -> None:
+    """Packets copied at the keyframe where each caption's fade-out begins: the same pixels, exactly."""
+    import av
+    import srt
+
+    from ae_explainer.beats import split_beats
+
+    clip = renders["jobs2"] / f"{_stem(find_chapter('2'))}.mp4"
+    ends = [c.end.total_seconds() for c in srt.parse(clip.with_suffix(".srt").read_text(encoding="utf-8"))]
+    beats = split_beats(clip, tmp_path)
+    assert len(beats) == len(ends) + 1 and beats[-1].end == pytest.approx(video_frames(clip) / 15)
+    for beat, end in zip(beats, ends, strict=False):  # each beat ends at its caption's end, to half a frame
+        assert abs(beat.end - end) <= 0.5 / 15 and beat.caption
+
+    def frames(path: Path) -> list[np.ndarray]:
+        with av.open(str(path)) as c:
+            assert not c.streams.audio  # a silent clip gives silent beats
+            return [f.to_ndarray(format="rgb24") for f in c.decode(c.streams.video[0])]
+
+    whole = frames(clip)
+    counts = [video_frames(b.path) for b in beats]
+    assert sum(counts) == len(whole) and min(counts) >= 4
+    start = 0
+    for beat, n in zip(beats, counts, strict=True):
+        part = frames(beat.path)
+        assert len(part) == n and round(beat.start * 15) == start
+        # Tolerance 0: the same packets of a closed group of pictures decode to the same pixels.
+        for k in (0, n // 2, n - 1):
+            assert np.array_equal(part[k], whole[start + k]), (beat.path.name, k)
+        start += n
+
+
+@pytest.mark.xdist_group("renders")  # one worker renders the fixture once
 def test_lecture_pack_has_every_file_and_its_html_stays_inside_the_folder(renders: dict[str, Path]) -> None:
+    import srt
     from PIL import Image
 
     from ae_explainer.lecture import build_lecture
@@ -256,7 +297,7 @@ def test_lecture_pack_has_every_file_and_its_html_stays_inside_the_folder(render
     infos = [find_chapter(k) for k in CHAPTERS]
     build_lecture(infos, OPTS, out, jobs=2)
     for info in infos:
-        stem = f"ch{info.number:02d}-{info.name}-{OPTS.tag()}"
+        stem = _stem(info)
         for ext in (".mp4", ".srt", ".vtt"):
             assert (out / "clips" / (stem + ext)).is_file()
         with Image.open(out / "stills" / f"{stem.replace('-low-', '-4k-')}.png") as im:
@@ -266,8 +307,26 @@ def test_lecture_pack_has_every_file_and_its_html_stays_inside_the_folder(render
         assert (out / name).is_file(), name
     html = out / "slides" / "index.html"
     parser = _Links()
-    parser.feed(html.read_text(encoding="utf-8"))
-    assert len([u for u in parser.links if u.endswith(".mp4")]) == len(infos)
+    text = html.read_text(encoding="utf-8")
+    parser.feed(text)
+    # One slide per caption beat: each chapter's captions, and its closing fade.
+    cues = {
+        i.number: list(srt.parse((out / "clips" / f"{_stem(i)}.srt").read_text(encoding="utf-8")))
+        for i in infos
+    }
+    videos = [u for u in parser.links if u.endswith(".mp4")]
+    assert len(videos) == len(set(videos)) == sum(len(c) + 1 for c in cues.values()) >= 2 * len(infos) + 4
+    notes = re.findall(r'<aside class="notes" data-markdown>(.*?)</aside>', text, flags=re.S)
+    expected = []
+    for info in infos:
+        captions = [c.content for c in cues[info.number]]
+        title = f"{info.number}. {info.title}"
+        expected += [f"**{title}**\n\n{captions[0]}", *captions[1:], f"(the end of {title})"]
+    assert notes == expected
+    # Silent beats are muted videos: they autoplay without a click, and ask for none.
+    assert text.count("data-background-video-muted") == len(videos)
+    # The beats live once, in the deck's assets folder (the converter copies nothing twice).
+    assert sorted(p.name for p in (out / "slides").rglob("*.mp4")) == sorted(Path(u).name for u in videos)
     root = out.resolve()
     css: list[Path] = []
     for link in parser.links:
