@@ -143,6 +143,11 @@ def _settings(a: argparse.Namespace, command: Command) -> tuple[RenderOptions, l
         p = describe_error(e)
         raise AecoreError(f"{where(str(p.loc[0]) if p.loc else 'config')}: {p.message}") from None
     infos = _chapters([str(k) for k in settings.chapters or []], where("chapters"))
+    if settings.narration not in ("voice", "off") and not Path(settings.narration).is_dir():
+        raise AecoreError(
+            f"{where('narration')}: no folder {settings.narration}; give voice, off, "
+            "or a folder of recordings (<cue id>.wav, see 'ae-explainer script')"
+        )
     opts = settings.options()
     if opts.run:
         opts = opts.replace(run_id=main_run_id(opts))

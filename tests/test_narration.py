@@ -175,6 +175,11 @@ def test_a_bad_recordings_folder_is_one_line_exit_2_and_no_output(tmp_path: Path
 
     cues = chapter_cues(RoundTripView)
     recs = tmp_path / "recs"
+    p = _cli("render", "2", "--narration", str(recs), "--out", str(tmp_path / "out"))
+    assert p.returncode == 2 and p.stderr.strip() == (
+        f"ae-explainer: error: --narration: no folder {recs}; give voice, off, "
+        "or a folder of recordings (<cue id>.wav, see 'ae-explainer script')"
+    )
     recs.mkdir()
     for c in cues:
         (recs / f"{c.cue}.wav").write_bytes(_tone(1.0))
