@@ -143,13 +143,14 @@ class ChapterScene(Scene):
             raise SystemExit(f"error: {ENV['narration_dir']}: {err}") from None
         if not self.renderer.skip_animations:
             start_track(self.renderer.file_writer)
-            self.add_sound(str(wav), time_offset=-track_lead())
+            self.add_sound(str(wav), time_offset=-min(track_lead(), self.now))
         return seconds + BREATH_SECONDS
 
     def caption(self, s: str | None, spoken: str | None = None) -> None:
         """Replace the bottom caption by ``s`` (``None`` clears it): old out, then new in.
 
-        The old caption first stays up for at least its :meth:`reading_time`.
+        The old caption first stays up for at least its :meth:`reading_time`
+        and, when narrated, until its voice and a breath are over.
         ``spoken`` is how ``s`` reads aloud where its symbols would read badly
         ("x hat" for "x̂"); it must be :func:`~scenes.captions.speakable`.
         """
