@@ -36,6 +36,7 @@ __all__ = [
     "add_explore_command",
     "build_page",
     "main_run",
+    "write_main_page",
     "write_page",
 ]
 
@@ -46,8 +47,10 @@ DEFAULT_OUT = "renders/explore"
 """``--out`` when none is given."""
 
 _ASSETS = "explore_assets"
-_ROLES = ("data", "recon", "manifold", "latent", "residual", "seeds", "unreliable", "text", "background")
-_ROLES += ("muted", "panel")
+_ROLES = (
+    *("data", "recon", "manifold", "latent", "residual", "seeds", "unreliable"),
+    *("text", "background", "muted", "panel"),
+)
 
 
 def _asset(name: str) -> str:
@@ -138,9 +141,14 @@ def main_run(run_overrides: dict[str, Any] | None = None, progress: Any = None) 
     from scenes.runs import main_config_2d
     from scenes.settings import SceneSettings
 
-    with _settings_env(SceneSettings(run=run_overrides or {}).env()):  # type: ignore[typeddict-item]
+    with _settings_env(SceneSettings.model_validate({"run": run_overrides or {}}).env()):
         cfg = main_config_2d()
     return cached_run(cfg, progress=progress)
+
+
+def write_main_page(out: Path, theme: str = "dark", run_overrides: dict[str, Any] | None = None) -> Path:
+    """Write ``out/index.html`` for the main run (with ``[run]`` overrides): the lecture pack's page."""
+    return write_page(main_run(run_overrides), out, theme, "the main run")
 
 
 def _cmd_explore(a: argparse.Namespace) -> int:
@@ -152,7 +160,9 @@ def _cmd_explore(a: argparse.Namespace) -> int:
     if a.run:
         path = Path(a.run)
         if path.suffix != ".npz":
-            raise AecoreError(f"{path}: a snapshot file ends in .npz; give one written by 'ae-explainer train'")
+            raise AecoreError(
+                f"{path}: a snapshot file ends in .npz; give one written by 'ae-explainer train'"
+            )
         from aecore.snapshot import load_run
 
         run, where = load_run(path), str(path)

@@ -16,6 +16,7 @@ rounded), the data as float64. The page widens everything to float64.
 from __future__ import annotations
 
 import base64
+import json
 import logging
 from typing import Any
 
@@ -24,19 +25,28 @@ import numpy as np
 from aecore.errors import AecoreError
 from aecore.snapshot import Run
 
-__all__ = ["MAX_DATA_DIM", "b64", "page_data"]
+__all__ = ["MAX_DATA_DIM", "SNAPSHOT_BUDGET", "b64", "page_data", "snapshot_indices"]
 
 log = logging.getLogger(__name__)
 
 MAX_DATA_DIM = 3
 """The page draws data in R^2 and R^3; image runs (R^64 and up) are refused."""
 
+SNAPSHOT_BUDGET = 4_000_000
+"""Bytes of base64 the page spends on snapshots at most (it stays under 5 MB).
+
+Every run the video shows fits whole (the largest, the sheet with k = 1 and a
+2401-point grid, needs 1.9 MB). A run with a large network (e.g. 256-256, 0.7 MB
+of weights per snapshot) gets evenly spaced snapshots, the first and the last
+always among them; the page says how many of how many it holds.
+"""
+
 
 def b64(a: np.ndarray, dtype: str) -> str:
     """``a`` flattened (C order) as base64 of little-endian ``dtype`` (``"f4"`` or ``"f8"``) bytes."""
-    return base64.b64encode(np.ascontiguousarray(a, dtype=np.dtype(dtype).newbyteorder("<")).tobytes()).decode(
-        "ascii"
-    )
+    return base64.b64encode(
+        np.ascontiguousarray(a, dtype=np.dtype(dtype).newbyteorder("<")).tobytes()
+    ).decode("ascii")
 
 
 def _parts(names: list[str]) -> list[dict[str, Any]]:
@@ -73,6 +83,14 @@ def _check(run: Run, where: str) -> tuple[int, int, dict[str, Any]]:
     return n, k, norm
 
 
+def snapshot_indices(count: int, each: int, budget: int = SNAPSHOT_BUDGET) -> list[int]:
+    """Which of ``count`` snapshots of ``each`` bytes fit ``budget``: all, or evenly spaced (at least 2)."""
+    fit = max(2, budget // max(each, 1))
+    if fit >= count:
+        return list(range(count))
+    return sorted({round(i * (count - 1) / (fit - 1)) for i in range(fit)})
+
+
 def page_data(run: Run, where: str = "run") -> dict[str, Any]:
     """The page's data for ``run``: a JSON-ready dict (see the module docstring).
 
@@ -95,11 +113,14 @@ def page_data(run: Run, where: str = "run") -> dict[str, Any]:
     order = [f"{r['part']}.{r['index']}.{w}" for r in layers for w in ("weight", "bias")]
     grid_shape = list(first.latent_grid.shape[:-1])
     snaps = []
-    for s in run.snapshots:
+    for i, s in enumerate(run.snapshots):
         axes = _grid_axes(s.latent_grid, k)
-        grid = {"axes": [b64(a, "f4") for a in axes]} if axes is not None else {"full": b64(s.latent_grid, "f4")}
+        grid = (
+            {"axes": [b64(a, "f4") for a in axes]} if axes is not None else {"full": b64(s.latent_grid, "f4")}
+        )
         snaps.append(
             {
+                "index": i,
                 "step": int(s.step),
                 "loss": float(s.loss),
                 "params": b64(np.concatenate([s.params[name].ravel() for name in order]), "f4"),
@@ -107,6 +128,11 @@ def page_data(run: Run, where: str = "run") -> dict[str, Any]:
                 "reliability": b64(s.reliability, "f4"),
             }
         )
+    each = max(len(json.dumps(s)) for s in snaps)
+    keep = snapshot_indices(len(snaps), each)
+    if len(keep) < len(snaps):
+        log.info("explore: %d of %d snapshots fit the page (%d kB each)", len(keep), len(snaps), each // 1000)
+        snaps = [snaps[i] for i in keep]
     ensemble = None
     if run.ensemble is not None:
         ensemble = {
@@ -129,6 +155,7 @@ def page_data(run: Run, where: str = "run") -> dict[str, Any]:
         "data": b64(run.data, "f8"),
         "gridShape": grid_shape,
         "snapshots": snaps,
+        "recorded": len(run.snapshots),
         "ensemble": ensemble,
         "seed": c.get("seed"),
         "steps": c.get("steps"),

@@ -35,7 +35,9 @@ FLAGS = (
 
 def missing() -> list[str]:
     """The browser files that are not installed (empty when the browser tests can run)."""
-    return [f"{p} (apt-get install chromium chromium-driver)" for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
+    return [
+        f"{p} (apt-get install chromium chromium-driver)" for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()
+    ]
 
 
 @contextmanager

@@ -169,7 +169,7 @@
   $("latent-title").textContent = "Latent space ℝ" + sup[k];
   $("info").textContent = D.name + " · " + N + " points in ℝ" + sup[n] + " · k = " + k + " · " +
     (D.variant === "vae" ? "VAE" : "autoencoder") + " " + D.layerSizes.join("-") + ", " + D.activation +
-    " · " + S + " snapshots";
+    " · " + (S < D.recorded ? S + " of " + D.recorded + " snapshots" : S + " snapshots");
   if (n === 3) $("data-hint").textContent = "Drag to rotate; drag the probe p to move it: z = f(p) and x̂ = g(z) follow.";
   if (!D.ensemble) { $("l-seeds").classList.add("off"); $("t-seeds").disabled = true; $("t-seeds").checked = false; st.seeds = false; }
   ui.slider.max = String(S - 1);
@@ -187,21 +187,26 @@
   for (let r = 0; r < N; r++) for (let d = 0; d < n; d++) center[d] += X[r * n + d] / N;
   const view = { cx: 0, cy: 0, s: 1, mx: 0, my: 0, w: 0, h: 0 };
   const fin = snapshot(S - 1);
-  const bounds = (function () {  // the data and the trained M, fixed while scrubbing
+  const bounds = (function () {  // fixed while scrubbing: the data, and M up to 40% of the data's size past it
     const lo = new Array(n).fill(Infinity), hi = new Array(n).fill(-Infinity);
     let radius = 0;
-    const take = (A, count) => {
-      for (let r = 0; r < count; r++) {
-        let d2 = 0;
-        for (let d = 0; d < n; d++) {
-          const v = A[r * n + d];
-          lo[d] = Math.min(lo[d], v); hi[d] = Math.max(hi[d], v); d2 += (v - center[d]) ** 2;
-        }
-        radius = Math.max(radius, Math.sqrt(d2));
+    for (let r = 0; r < N; r++) {
+      let d2 = 0;
+      for (let d = 0; d < n; d++) {
+        const v = X[r * n + d];
+        lo[d] = Math.min(lo[d], v); hi[d] = Math.max(hi[d], v); d2 += (v - center[d]) ** 2;
       }
-    };
-    take(X, N); take(fin.M, fin.G);
-    return { lo: lo, hi: hi, radius: radius || 1 };
+      radius = Math.max(radius, Math.sqrt(d2));
+    }
+    const span = Math.max.apply(null, lo.map((v, d) => hi[d] - v)) || 1;
+    const mlo = lo.map((v) => v - 0.4 * span), mhi = hi.map((v) => v + 0.4 * span);
+    for (let j = 0; j < fin.G; j++) {
+      for (let d = 0; d < n; d++) {
+        const v = Math.max(mlo[d], Math.min(mhi[d], fin.M[j * n + d]));
+        lo[d] = Math.min(lo[d], v); hi[d] = Math.max(hi[d], v);
+      }
+    }
+    return { lo: lo, hi: hi, radius: 1.15 * radius || 1 };
   })();
   function rotation() {
     const cy = Math.cos(st.yaw), sy = Math.sin(st.yaw), cp = Math.cos(st.pitch), sp = Math.sin(st.pitch);
@@ -305,13 +310,13 @@
     drawn.hoverU = null;
     if (st.hoverU) {
       const g = decodeFlat(c.mdl, Float64Array.from(st.hoverU), 1);
-      toPx(g, 0, q); drawn.hoverU = [q[0], q[1]];
+      toPx(g, 0, q); drawn.hoverU = { u: Array.from(st.hoverU), px: [q[0], q[1]] };
       ring(ctx, q[0], q[1], 8, C.manifold, 3); dot(ctx, q[0], q[1], 3.5, C.manifold);
     }
     drawn.probe = null;
     if (ps) {
       toPx(ps.p, 0, q); toPx(ps.xhat, 0, q2);
-      drawn.probe = { p: [q[0], q[1]], xhat: [q2[0], q2[1]] };
+      drawn.probe = { p: [q[0], q[1]], xhat: [q2[0], q2[1]], at: Array.from(ps.p), z: Array.from(ps.z), xhatAt: Array.from(ps.xhat) };
       ctx.setLineDash([5, 4]); ctx.strokeStyle = C.text; ctx.lineWidth = 1.5;
       ctx.beginPath(); ctx.moveTo(q[0], q[1]); ctx.lineTo(q2[0], q2[1]); ctx.stroke(); ctx.setLineDash([]);
       ring(ctx, q[0], q[1], 9, C.text, 2); dot(ctx, q[0], q[1], 3, C.text);
@@ -449,7 +454,10 @@
     ctx.textAlign = "right"; ctx.fillText("step " + t1, x1, h - 4); ctx.textAlign = "left";
   }
 
-  const fmt = (v) => (Math.abs(v) >= 1000 || (Math.abs(v) < 0.001 && v !== 0) ? v.toExponential(2) : v.toFixed(3));
+  const fmt = (v) => {
+    const digits = window.innerWidth < 500 ? 2 : 3;
+    return Math.abs(v) >= 1000 || (Math.abs(v) < 0.001 && v !== 0) ? v.toExponential(digits - 1) : v.toFixed(digits);
+  };
   const vec = (A, r, d) => "(" + Array.from(A.subarray(r * d, r * d + d), fmt).join(", ") + ")";
   function readout() {
     const c = snapshot(st.snap), s = D.snapshots[st.snap];
