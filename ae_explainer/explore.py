@@ -175,6 +175,9 @@ def _cmd_explore(a: argparse.Namespace) -> int:
             user = load_user_config(a.config)
             overrides, where = user.run, f"--config {a.config} [run]"
             theme = theme or user.video.get("theme")
+        from ae_explainer.outputs import prepare_out
+
+        prepare_out(Path(a.out))  # a bad --out is reported before any training
         with ConsoleProgress(sys.stderr) as bars:
             run = main_run(overrides, bars.training)
     page = write_page(run, Path(a.out), theme or "dark", where)

@@ -53,7 +53,7 @@ def main() -> int:
             driver.get(page.as_uri())
             for kind in ("scrub", "drag"):
                 res = driver.execute_async_script(
-                    "const done = arguments[arguments.length - 1]; AE.bench(arguments[0], arguments[1], done);",
+                    "AE.bench(arguments[0], arguments[1], arguments[arguments.length - 1]);",
                     kind,
                     a.frames,
                 )

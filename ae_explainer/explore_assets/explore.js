@@ -171,7 +171,7 @@
     (D.variant === "vae" ? "VAE" : "autoencoder") + " " + D.layerSizes.join("-") + ", " + D.activation +
     " · " + (S < D.recorded ? S + " of " + D.recorded + " snapshots" : S + " snapshots");
   if (n === 3) $("data-hint").textContent = "Drag to rotate; drag the probe p to move it: z = f(p) and x̂ = g(z) follow.";
-  if (!D.ensemble) { $("l-seeds").classList.add("off"); $("t-seeds").disabled = true; $("t-seeds").checked = false; st.seeds = false; }
+  if (!D.ensemble) { $("l-seeds").hidden = true; $("t-seeds").checked = false; st.seeds = false; }
   ui.slider.max = String(S - 1);
 
   function applyTheme() {
@@ -473,8 +473,9 @@
       const g = decodeFlat(c.mdl, Float64Array.from(st.hoverU), 1);
       text = "u = " + vec(Float64Array.from(st.hoverU), 0, k) + "  g(u) = " + vec(g, 0, n) + "\nreliability of M at u: " + relAt(c, st.hoverU).toFixed(2);
     } else {
-      const ps = probeState(c);
-      text = ps ? "p = " + vec(ps.p, 0, n) + "  z = f(p) = " + vec(ps.z, 0, k) + "\nx̂ = g(f(p)) = " + vec(ps.xhat, 0, n) + "  reliability " + ps.rel.toFixed(2) : "";
+      const ps = probeState(c), narrow = window.innerWidth < 500;
+      text = ps ? "p = " + vec(ps.p, 0, n) + (narrow ? "  z = " : "  z = f(p) = ") + vec(ps.z, 0, k) +
+        (narrow ? "\nx̂ = g(z) = " : "\nx̂ = g(f(p)) = ") + vec(ps.xhat, 0, n) + (narrow ? "  rel. " : "  reliability ") + ps.rel.toFixed(2) : "";
     }
     ui.readout.textContent = text;
   }
