@@ -228,6 +228,37 @@ def test_hovering_the_latent_line_lights_g_of_u_on_m(
     assert "g(u)" in browser.find_element("id", "readout").text
 
 
+def test_hovering_a_data_point_lights_its_z_and_its_reconstruction(
+    browser: Any, pages: dict[str, Path], runs: dict[str, Run]
+) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    run = runs["main"]
+    _open(browser, pages["main"])
+    canvas = browser.find_element("id", "c-data")
+    j = 123
+    px = _pixels(browser.execute_script("return AE.view"), run.data[j][None])[0]
+    offset = (round(px[0] - canvas.size["width"] / 2), round(px[1] - canvas.size["height"] / 2))
+    ActionChains(browser).move_to_element_with_offset(canvas, *offset).perform()
+    assert browser.execute_script("AE.redraw(); return AE.state.hoverData") == j
+    text = browser.find_element("id", "readout").text
+    residual = np.linalg.norm(run.data[j] - run.final.recon[j])
+    shown = float(text.split("‖x − x̂‖ = ")[1].split()[0])
+    assert abs(shown - residual) < 6e-4, text
+
+
+def test_the_default_runs_pages_stay_under_5_mb(pages: dict[str, Path]) -> None:
+    from ae_explainer.explore_data import SNAPSHOT_BUDGET, snapshot_indices
+
+    for name, page in pages.items():
+        assert page.stat().st_size < 5e6, name
+    assert snapshot_indices(48, 10_000) == list(range(48))  # every run the video shows fits whole
+    thin = snapshot_indices(32, 715_000)  # a 256-256 network: evenly spaced, the first and the last kept
+    assert (
+        thin[0] == 0 and thin[-1] == 31 and len(thin) * 715_000 <= SNAPSHOT_BUDGET < (len(thin) + 1) * 715_000
+    )
+
+
 def test_dragging_the_3d_view_rotates_it(browser: Any, pages: dict[str, Path]) -> None:
     from selenium.webdriver.common.action_chains import ActionChains
 
@@ -281,6 +312,15 @@ def test_screenshots_show_every_panel_and_are_not_blank(
                 ra, rb = boxes[a], boxes[b]
                 apart = ra["right"] <= rb["left"] or rb["right"] <= ra["left"]
                 assert apart or ra["bottom"] <= rb["top"] or rb["bottom"] <= ra["top"], (a, b)
+
+
+def test_image_runs_are_refused_in_one_line(runs: dict[str, Run]) -> None:
+    from ae_explainer.explore import build_page
+    from aecore import AecoreError
+
+    images = dataclasses.replace(runs["main"], data=np.zeros((10, 64)))  # as an R^64 digit run would be
+    with pytest.raises(AecoreError, match=r"^digits\.npz: the explorer draws data in R\^2 or R\^3; .* R\^64"):
+        build_page(images, where="digits.npz")
 
 
 def _explore(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
