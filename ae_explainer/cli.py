@@ -223,10 +223,12 @@ def _build_parser() -> argparse.ArgumentParser:
     i.set_defaults(func=_cmd_inspect)
 
     from ae_explainer.commands import add_commands
+    from ae_explainer.explore import add_explore_command
     from ae_explainer.script import add_script_command
 
     add_commands(sub)
     add_script_command(sub)
+    add_explore_command(sub)
     return p
 
 

@@ -10,6 +10,7 @@
       contact-sheet.png        frames across the whole video, stamped with their times
       slides/index.html        a reveal.js deck (manim-slides): one slide per caption beat
       slides/index_assets/     the beats: each clip cut where its captions end (packets copied)
+      explore/index.html       the interactive explorer page of the main run (ae_explainer.explore)
 
 The deck works offline: reveal.js is fetched once from the npm registry
 (checked against its published SHA-512), cached, and copied into
@@ -304,6 +305,9 @@ Made by `ae-explainer lecture` ({aspect}, {quality}, {theme} theme).
 - `explainer.mp4`: the whole explainer, with `explainer.srt` and `explainer.vtt`.
 - `stills/`: a 4K PNG of each chapter's key frame, for printed notes and handouts.
 - `contact-sheet.png`: frames across the whole video with their times, to find a moment.
+- `explore/index.html`: the main run's model, live in the browser: scrub through
+  training, drag a probe p and watch z = f(p) and x̂ = g(f(p)). One file; it works
+  offline and from a USB stick.
 
 Chapters:
 
@@ -347,6 +351,10 @@ def build_lecture(
         (spec.pixel_width, spec.pixel_height),
         offline,
     )
+    report.stage("lecture: explorer page")
+    from ae_explainer.explore import write_main_page
+
+    write_main_page(out / "explore", opts.theme, dict(opts.run))
     chapters = "\n".join(
         f"{k}. {i.title}: `clips/{c.name}`" for k, (i, c) in enumerate(zip(infos, clips, strict=True), 1)
     )

@@ -302,7 +302,14 @@ def test_lecture_pack_has_every_file_and_its_html_stays_inside_the_folder(render
         with Image.open(out / "stills" / f"{stem.replace('-low-', '-4k-')}.png") as im:
             assert im.size == (2160, 2160)
             assert np.asarray(im.convert("L")).std() > 5  # a picture, not a blank frame
-    for name in ("README.md", "explainer.mp4", "explainer.srt", "explainer.vtt", "contact-sheet.png"):
+    for name in (
+        "README.md",
+        "explainer.mp4",
+        "explainer.srt",
+        "explainer.vtt",
+        "contact-sheet.png",
+        "explore/index.html",
+    ):
         assert (out / name).is_file(), name
     html = out / "slides" / "index.html"
     parser = _Links()

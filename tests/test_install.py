@@ -51,6 +51,8 @@ def test_an_installed_package_keeps_runs_in_the_user_cache_and_its_install_untou
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(site)], check=True)
     installed = _tree(site)
     assert not (site / "pyproject.toml").exists() and "aecore/cache.py" in installed
+    for asset in ("page.html", "explore.js", "explore.css"):  # the explorer page's templates are package data
+        assert f"ae_explainer/explore_assets/{asset}" in installed, asset
 
     elsewhere, cache, out = tmp_path / "elsewhere", tmp_path / "xdg-cache", tmp_path / "out"
     elsewhere.mkdir()
