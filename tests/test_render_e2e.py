@@ -57,6 +57,7 @@ def test_cli_renders_a_chapter_with_subtitles(tmp_path: Path) -> None:
     video = tmp_path / "ch02-RoundTripView-16x9-low-dark.mp4"
     assert video.is_file() and not list(tmp_path.glob("*.part"))
     with av.open(str(video)) as c:
+        assert not c.streams.audio  # `render` is silent by default (--narration off)
         stream = c.streams.video[0]
         assert (stream.width, stream.height) == (854, 480)
         frames = [f.to_ndarray(format="rgb24") for f in c.decode(stream)]
