@@ -8,6 +8,7 @@ so a file under its final name is whole. Subtitles are
 
 from __future__ import annotations
 
+import collections
 from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -145,13 +146,13 @@ def join_videos(parts: Sequence[Path], dest: Path) -> None:
             ):
                 s_in = src.streams.video[0]
                 s_out = dst.add_stream_from_template(template=s_in)
-                audio = _encode_audio(dst, track) if track is not None else []
+                audio = collections.deque(_encode_audio(dst, track) if track is not None else [])
                 for packet in src.demux(s_in):
                     if packet.dts is None:
                         continue
                     now = float(packet.pts * packet.time_base) if packet.pts is not None else 0.0
                     while audio and float(audio[0].pts * audio[0].time_base) <= now:
-                        dst.mux(audio.pop(0))
+                        dst.mux(audio.popleft())
                     packet.dts = None
                     packet.stream = s_out
                     dst.mux(packet)

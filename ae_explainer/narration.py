@@ -77,22 +77,12 @@ _FORMAT_VERSION = "48k-mono-trimmed-1"
 
 
 def voice_cache_dir() -> Path:
-    """Where synthesized cues are kept.
-
-    ``$AE_EXPLAINER_VOICE_CACHE`` if set; else ``assets/voice/`` beside the
-    run cache in a source checkout; else the user's cache folder
-    (``$XDG_CACHE_HOME/ae-explainer/voice``).
+    """Where synthesized cues are kept: ``$AE_EXPLAINER_VOICE_CACHE``, else ``assets/voice/`` in a
+    source checkout, else ``~/.cache/ae-explainer/voice`` (:func:`aecore.cache.cache_folder`).
     """
-    from aecore.cache import _source_checkout
+    from aecore.cache import cache_folder
 
-    env = os.environ.get("AE_EXPLAINER_VOICE_CACHE")
-    if env:
-        return Path(env)
-    checkout = _source_checkout()
-    if checkout is not None:
-        return checkout / "assets" / "voice"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "ae-explainer" / "voice"
+    return cache_folder("voice", "AE_EXPLAINER_VOICE_CACHE")
 
 
 @cache

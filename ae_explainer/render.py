@@ -137,7 +137,7 @@ def chapter_cues(info: ChapterInfo, opts: RenderOptions, runs: Sequence[str]) ->
     from ae_explainer.cues import chapter_cues as dry_run_cues
     from ae_explainer.narration import voice_cache_dir
 
-    key = _hash(code_digest([info.file]), list(runs), info.name, opts.run, "cues")
+    key = _hash(code_digest([info.file]), list(runs), info.name, "cues")
     path = voice_cache_dir() / "cues" / f"{info.name}-{key}.json"
     try:
         return [Cue(**c) for c in json.loads(path.read_text(encoding="utf-8"))]

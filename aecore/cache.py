@@ -36,7 +36,7 @@ from aecore.errors import AecoreError
 from aecore.files import file_sha256, flocked
 from aecore.snapshot import Run, load_run
 
-__all__ = ["ProgressFn", "cached_run", "ensure_run", "file_sha256", "run_path", "runs_dir"]
+__all__ = ["ProgressFn", "cache_folder", "cached_run", "ensure_run", "file_sha256", "run_path", "runs_dir"]
 
 _log = logging.getLogger(__name__)
 
@@ -59,21 +59,24 @@ def _source_checkout() -> Path | None:
     return root if 'name = "ae-explainer"' in text else None
 
 
-def runs_dir() -> Path:
-    """The cache folder.
-
-    ``$AE_EXPLAINER_RUNS`` if set; else ``assets/runs/`` in a source checkout;
-    else (an installed package) the user's cache folder,
-    ``$XDG_CACHE_HOME/ae-explainer/runs`` (``~/.cache/ae-explainer/runs``).
+def cache_folder(name: str, env_var: str) -> Path:
+    """A cache folder of the project: ``$env_var`` if set; else ``assets/<name>/`` in a source
+    checkout; else (an installed package) ``$XDG_CACHE_HOME/ae-explainer/<name>``
+    (``~/.cache/ae-explainer/<name>``), so an install never writes into ``site-packages``.
     """
-    env = os.environ.get("AE_EXPLAINER_RUNS")
+    env = os.environ.get(env_var)
     if env:
         return Path(env)
     checkout = _source_checkout()
     if checkout is not None:
-        return checkout / "assets" / "runs"
+        return checkout / "assets" / name
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "ae-explainer" / "runs"
+    return Path(base) / "ae-explainer" / name
+
+
+def runs_dir() -> Path:
+    """The cache folder of trained runs (:func:`cache_folder` ``runs``, ``$AE_EXPLAINER_RUNS``)."""
+    return cache_folder("runs", "AE_EXPLAINER_RUNS")
 
 
 @cache

@@ -11,7 +11,6 @@ makes Manim's WebM audio Opus.
 
 from __future__ import annotations
 
-import contextlib
 import wave
 from pathlib import Path
 from typing import Any
@@ -121,5 +120,4 @@ def use_opus_for_webm() -> None:
         original(input_path, output_path, "libopus" if codec_name == "libvorbis" else codec_name)
 
     convert_audio._opus = True  # type: ignore[attr-defined]
-    with contextlib.suppress(AttributeError):
-        sfw.convert_audio = convert_audio
+    sfw.convert_audio = convert_audio
