@@ -90,7 +90,7 @@ def _trainer_digest() -> str:
 
 def run_path(cfg: TrainConfig, root: Path | None = None) -> Path:
     """Where the run of ``cfg`` lives in the cache (validates ``cfg`` and reads its data)."""
-    data = load_data(cfg.data, cfg.n_points, cfg.noise, cfg.data_seed)
+    data = load_data(cfg.data, cfg.n_points, cfg.noise, cfg.data_seed, cfg.image_shape)
     cfg.validate(data_dim=data.shape[1])
     stem = Path(cfg.data).stem if cfg.data.lower().endswith((".csv", ".npy")) else cfg.data
     key = hashlib.sha256(f"{cfg.key(data_hash(data))}:{_trainer_digest()}".encode()).hexdigest()[:16]

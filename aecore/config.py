@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aecore.datasets import DATASETS, MAX_NOISE, MAX_POINTS, MIN_POINTS, dataset_dim
+from aecore.datasets import DATASETS, IMAGE_DATASETS, MAX_DIM, MAX_NOISE, MAX_POINTS, MIN_POINTS, dataset_dim
 from aecore.errors import AecoreError
 from aecore.forward import ACTIVATIONS_NP
 
@@ -105,7 +105,12 @@ class TrainConfig:
     ----------
     data
         A built-in data set name (see :data:`aecore.datasets.DATASETS`) or a
-        path to a ``.csv``/``.npy`` file of N x 2 or N x 3 floats.
+        path to a ``.csv``/``.npy`` file of N x 2 or N x 3 floats, or a
+        ``.npy`` of images (N x H x W, or N x D with ``image_shape``).
+    image_shape
+        ``(H, W)``: read the rows of an N x D ``.npy`` file as images of
+        H x W pixels (H W = D). Empty: points, or the shape the data set or
+        file gives (``digits`` is 8 x 8).
     n_points, noise, data_seed
         Sampling of a built-in data set (ignored for a file): 8 to 50,000
         points, noise 0 to 1000, seed ``0 <= data_seed < 2**32``.
@@ -127,7 +132,9 @@ class TrainConfig:
         step are always recorded.
     grid_size
         Latent grid points per axis (a polyline of ``grid_size`` points for
-        k=1; a ``grid_size x grid_size`` mesh for k=2).
+        k=1; a ``grid_size x grid_size`` mesh for k=2). 0 picks the default:
+        241 for k=1, 33 for k=2, and 25 for k=2 on images (M is then
+        25 x 25 decoded images, a mosaic, which keeps the file small).
     grid_margin
         The grid spans the latents' range widened by this fraction of it on
         every side, so M visibly extends past the data.
@@ -168,15 +175,18 @@ class TrainConfig:
     variant: str = "ae"
     kl_weight: float = 0.03
     ensemble_seeds: tuple[int, ...] = ()
+    image_shape: tuple[int, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hidden", tuple(int(h) for h in self.hidden))
         object.__setattr__(self, "ensemble_seeds", tuple(self.ensemble_seeds))
+        object.__setattr__(self, "image_shape", tuple(self.image_shape))
         if isinstance(self.kl_weight, int):  # 1 and 1.0 are one config (and one cache key)
             object.__setattr__(self, "kl_weight", float(self.kl_weight))
         if self.grid_size == 0:
-            object.__setattr__(self, "grid_size", 241 if self.latent_dim == 1 else 33)
+            images = self.data in IMAGE_DATASETS or bool(self.image_shape)
+            object.__setattr__(self, "grid_size", 241 if self.latent_dim == 1 else 25 if images else 33)
 
     @property
     def grid_shape(self) -> tuple[int, ...]:
@@ -236,6 +246,7 @@ class TrainConfig:
         ):
             raise AecoreError(f"--kl-weight: {self.kl_weight} must be a finite number >= 0")
         self._check_ensemble()
+        self._check_image_shape()
 
         # Checks that need the data's dimension n (and its size N).
         if builtin:
@@ -297,6 +308,27 @@ class TrainConfig:
                 f"--ensemble-seeds: {text} must be distinct and differ from --seed {self.seed}, e.g. 1,2,3,4"
             )
 
+    def _check_image_shape(self) -> None:
+        """``image_shape``: empty, or two sides of at least 2 pixels, at most :data:`MAX_DIM` in all."""
+        shape = self.image_shape
+        if not shape:
+            return
+        text = ",".join(map(str, shape))
+        if (
+            len(shape) != 2
+            or any(isinstance(v, bool) or not isinstance(v, int) or v < 2 for v in shape)
+            or shape[0] * shape[1] > MAX_DIM
+        ):
+            raise AecoreError(
+                f"--image-shape: {text!r} must be two sides H,W of at least 2 pixels, at most"
+                f" {MAX_DIM:,} pixels in all, e.g. 8,8"
+            )
+        if self.data in DATASETS and tuple(shape) != IMAGE_DATASETS.get(self.data):
+            raise AecoreError(
+                f"--image-shape: {self.data} is a built-in data set and brings its own shape;"
+                " give --image-shape only with a .npy file of N x D images"
+            )
+
     def _snapshot_bytes(self, n_data: int, data_dim: int, params: int) -> int:
         """Upper bound on the bytes one snapshot holds (everything counted as float64)."""
         k, g = self.latent_dim, self.grid_size**self.latent_dim
@@ -310,6 +342,7 @@ class TrainConfig:
         d = dataclasses.asdict(self)
         d["hidden"] = list(self.hidden)
         d["ensemble_seeds"] = list(self.ensemble_seeds)
+        d["image_shape"] = list(self.image_shape)
         return d
 
     @classmethod
@@ -320,7 +353,7 @@ class TrainConfig:
         if unknown:
             raise AecoreError(f"config: unknown field(s) {unknown}; known fields are {sorted(names)}")
         d = dict(d)
-        for name in ("hidden", "ensemble_seeds"):
+        for name in ("hidden", "ensemble_seeds", "image_shape"):
             if name in d:
                 d[name] = tuple(d[name])
         return cls(**d)

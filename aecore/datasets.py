@@ -1,8 +1,20 @@
-"""Small data sets in R^2 and R^3, by name, and user data from a file.
+"""Small data sets in R^2 and R^3 and images in R^64, by name, and user data from a file.
 
 Every generator takes ``n`` (number of points), ``noise`` (standard deviation
 of isotropic Gaussian noise added to each coordinate) and ``seed``, and returns
 a ``(n, dim)`` float64 array. The same arguments give the same array.
+
+``digits`` is real data, not a generator: scikit-learn's handwritten digits
+(:func:`sklearn.datasets.load_digits`, 1,797 images of 8 x 8 pixels with
+values 0 to 16, from 13 writers), read from the CSV that ships inside the
+scikit-learn wheel, so no network is needed. ``n`` of them are picked by a
+permutation seeded with ``seed`` (all 1,797 when ``n`` is 1,797), kept in
+their file order; their labels 0-9 come with them (:func:`load_dataset`),
+for colouring only: training never sees them.
+
+A user's images are a ``.npy`` file of shape ``N x H x W`` (flattened to
+``N x HW``; the image shape is kept), or ``N x D`` with an ``image_shape``
+``(H, W)``, ``H W = D`` (:class:`aecore.config.TrainConfig`).
 
 A run holds :data:`MIN_POINTS` to :data:`MAX_POINTS` points, from a built-in
 data set (``--n-points``) or a file. The upper limit keeps a run's time and
@@ -18,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -26,15 +39,19 @@ from aecore.errors import AecoreError
 
 __all__ = [
     "DATASETS",
+    "IMAGE_DATASETS",
     "MAX_CSV_BYTES",
+    "MAX_DIM",
     "MAX_NOISE",
     "MAX_POINTS",
     "MIN_POINTS",
     "MIN_RELATIVE_SPREAD",
+    "Data",
     "check_data",
     "data_hash",
     "dataset_dim",
     "load_data",
+    "load_dataset",
     "load_user_data",
     "make_dataset",
     "standardization",
@@ -51,6 +68,12 @@ MAX_CSV_BYTES = 64 * 2**20
 
 MAX_NOISE = 1000.0
 """Largest ``--noise``: the built-in data sets span a few units, so more noise is only noise."""
+
+MAX_DIM = 4096
+"""Largest data dimension n (an image of 64 x 64 pixels)."""
+
+DIGITS_COUNT = 1797
+"""Images in scikit-learn's digits data set."""
 
 MIN_RELATIVE_SPREAD = 1e-12
 """The points' RMS spread must be at least this times their largest magnitude (float64 precision)."""
@@ -118,18 +141,58 @@ _GENERATORS: dict[str, tuple[int, Callable[[int, np.random.Generator], np.ndarra
     "sheet": (3, _sheet, "curved sheet patch in R^3 (intrinsic dimension 2)"),
 }
 
-DATASETS: dict[str, str] = {name: desc for name, (_, _, desc) in _GENERATORS.items()}
+IMAGE_DATASETS: dict[str, tuple[int, int]] = {"digits": (8, 8)}
+"""Built-in image data sets and the shape (H, W) of their images."""
+
+DATASETS: dict[str, str] = {
+    **{name: desc for name, (_, _, desc) in _GENERATORS.items()},
+    "digits": "handwritten digits in R^64: 1,797 images of 8 x 8 pixels, labels 0-9 (scikit-learn)",
+}
 """Built-in data set names and a one-line description of each."""
+
+
+@dataclass(frozen=True)
+class Data:
+    """A run's data, with what is known of it besides the points.
+
+    Attributes
+    ----------
+    x
+        ``(N, n)`` float64 points (images flattened row by row).
+    labels
+        ``(N,)`` int64 class of each point (the digit of a ``digits`` image), or ``None``.
+    image_shape
+        ``(H, W)`` with ``H * W = n`` when each point is an image, else ``None``.
+    """
+
+    x: np.ndarray
+    labels: np.ndarray | None = None
+    image_shape: tuple[int, int] | None = None
+
+
+def _digits(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` of scikit-learn's digit images (picked by ``rng``, kept in file order) and their labels."""
+    from sklearn.datasets import load_digits  # reads the CSV inside the wheel: no network
+
+    bunch = load_digits()
+    x = np.asarray(bunch.data, dtype=np.float64)
+    y = np.asarray(bunch.target, dtype=np.int64)
+    if n < len(x):
+        pick = np.sort(rng.permutation(len(x))[:n])
+        x, y = x[pick], y[pick]
+    return x, y
 
 
 def dataset_dim(name: str) -> int:
     """Return the ambient dimension n of the built-in data set ``name``."""
     _check_name(name)
+    if name in IMAGE_DATASETS:
+        return math.prod(IMAGE_DATASETS[name])
     return _GENERATORS[name][0]
 
 
 def _check_name(name: str) -> None:
-    if name not in _GENERATORS:
+    if name not in DATASETS:
         known = ", ".join(sorted(_GENERATORS))
         raise AecoreError(f"--data: unknown data set {name!r}; use one of {known}, or a .csv/.npy file")
 
@@ -154,30 +217,49 @@ def make_dataset(name: str, n: int, noise: float, seed: int) -> np.ndarray:
     numpy.ndarray
         ``(n, dim)`` float64 array.
     """
+    return _make(name, n, noise, seed).x
+
+
+def _make(name: str, n: int, noise: float, seed: int) -> Data:
+    """:func:`make_dataset` with the labels and image shape of the data set."""
     _check_name(name)
-    if not MIN_POINTS <= n <= MAX_POINTS:
-        raise AecoreError(f"--n-points: {n} is out of range; use {MIN_POINTS} to {MAX_POINTS:,} points")
+    top = DIGITS_COUNT if name in IMAGE_DATASETS else MAX_POINTS
+    if not MIN_POINTS <= n <= top:
+        unit = "images" if name in IMAGE_DATASETS else "points"
+        raise AecoreError(f"--n-points: {n} is out of range; use {MIN_POINTS} to {top:,} {unit}")
     if not (0.0 <= noise <= MAX_NOISE):
         raise AecoreError(f"--noise: {noise} must be a number from 0 to {MAX_NOISE:g}")
     if not 0 <= seed < 2**32:
         raise AecoreError(f"--data-seed: {seed} is out of range; use a whole number 0 <= seed < 2**32")
     rng = np.random.default_rng(seed)
+    if name in IMAGE_DATASETS:
+        x, labels = _digits(n, rng)
+        x = x + noise * rng.standard_normal(size=x.shape)
+        return Data(np.ascontiguousarray(x, dtype=np.float64), labels, IMAGE_DATASETS[name])
     dim, gen, _ = _GENERATORS[name]
     x = gen(n, rng)
     x = x + noise * rng.standard_normal(size=(n, dim))
-    return np.ascontiguousarray(x, dtype=np.float64)
+    return Data(np.ascontiguousarray(x, dtype=np.float64))
 
 
-def load_user_data(path: str | Path) -> np.ndarray:
-    """Read a ``.csv`` or ``.npy`` file of ``N x 2`` or ``N x 3`` finite floats.
+def load_user_data(path: str | Path, image_shape: tuple[int, ...] = ()) -> np.ndarray:
+    """The points of a user's ``.csv`` or ``.npy`` file (see :func:`load_user_dataset`)."""
+    return load_user_dataset(path, image_shape).x
+
+
+def load_user_dataset(path: str | Path, image_shape: tuple[int, ...] = ()) -> Data:
+    """Read a ``.csv`` of ``N x 2`` or ``N x 3`` finite floats, or a ``.npy`` of points or images.
 
     A CSV is UTF-8 text (a byte-order mark is allowed) with one point per
     line, values separated by commas, and at most one header line; blank
     lines are skipped. Error messages give the 1-based line number in the file.
 
-    A ``.npy`` file's header is read first and checked (shape, dtype, and that
-    the file really holds that many bytes) before anything is allocated;
-    loading it never executes code (``allow_pickle=False``).
+    A ``.npy`` file holds ``N x 2`` or ``N x 3`` points, ``N x H x W`` images
+    (flattened row by row; the image shape is kept), or ``N x D`` images
+    when ``image_shape`` gives ``(H, W)`` with ``H W = D`` (at most
+    :data:`MAX_DIM` pixels). Its header is read first and checked (shape,
+    dtype, and that the file really holds that many bytes) before anything
+    is allocated; loading it never executes code (``allow_pickle=False``).
 
     Every file must hold :data:`MIN_POINTS` to :data:`MAX_POINTS` points whose
     values fit in float32 and differ (see :func:`check_data`).
@@ -193,18 +275,53 @@ def load_user_data(path: str | Path) -> np.ndarray:
     if not p.is_file():
         raise AecoreError(f"--data: no such file {str(p)!r}; give a .csv or .npy file or a data set name")
     suffix = p.suffix.lower()
+    shape: tuple[int, int] | None = None
     if suffix == ".npy":
-        x = _read_npy(p)
+        x, shape = _read_npy(p, image_shape)
     elif suffix == ".csv":
+        if image_shape:
+            raise AecoreError(
+                f"--image-shape: {p} is a CSV of points; images come as a .npy file (N x H x W, or N x D)"
+            )
         x = _read_csv(p)
     else:
         raise AecoreError(f"--data: {p} has suffix {suffix!r}; use a .csv or .npy file")
-    check_data(x, f"--data: {p}")
-    return x
+    check_data(x, f"--data: {p}", images=shape is not None)
+    return Data(x, None, shape)
 
 
-def _read_npy(p: Path) -> np.ndarray:
-    """The array of a ``.npy`` file, after checking its header against the limits and the file size."""
+def _image_shape(p: Path, shape: tuple[int, ...], image_shape: tuple[int, ...]) -> tuple[int, int] | None:
+    """The image shape (H, W) of a ``.npy`` of ``shape``, or ``None`` for points; errors name the file."""
+    bad = (
+        f"--data: {p} has shape {shape}; it must be N x 2 or N x 3 (one point per row),"
+        f" N x H x W images, or N x D images with --image-shape H,W"
+    )
+    if len(shape) == 3:
+        if min(shape[1:]) < 2 or shape[1] * shape[2] > MAX_DIM:
+            raise AecoreError(f"{bad} (images of 2 x 2 to {MAX_DIM:,} pixels)")
+        if image_shape and tuple(image_shape) != shape[1:]:
+            raise AecoreError(
+                f"--image-shape: {','.join(map(str, image_shape))} does not match the images of {p},"
+                f" which are {shape[1]} x {shape[2]}"
+            )
+        return (int(shape[1]), int(shape[2]))
+    if len(shape) != 2:
+        raise AecoreError(bad)
+    if image_shape:
+        if math.prod(image_shape) != shape[1]:
+            raise AecoreError(
+                f"--image-shape: {','.join(map(str, image_shape))} has {math.prod(image_shape)} pixels but"
+                f" the rows of {p} have {shape[1]} values; give H,W with H x W = {shape[1]}"
+            )
+        return (int(image_shape[0]), int(image_shape[1]))
+    if shape[1] not in (2, 3):
+        raise AecoreError(bad)
+    return None
+
+
+def _read_npy(p: Path, image_shape: tuple[int, ...] = ()) -> tuple[np.ndarray, tuple[int, int] | None]:
+    """The ``(N, n)`` array of a ``.npy`` file and its image shape, after checking its header
+    against the limits and the file size."""
     try:
         with p.open("rb") as fh:
             version = np.lib.format.read_magic(fh)
@@ -219,8 +336,7 @@ def _read_npy(p: Path) -> np.ndarray:
         raise AecoreError(f"--data: {p} holds Python objects; save an N x 2 or N x 3 array of floats")
     if dtype.kind not in "fiu" or dtype.fields is not None or dtype.subdtype is not None:
         raise AecoreError(f"--data: {p} holds {dtype} values; it must hold numbers (floats or integers)")
-    if len(shape) != 2 or shape[1] not in (2, 3):
-        raise AecoreError(f"--data: {p} has shape {shape}; it must be N x 2 or N x 3 (one point per row)")
+    images = _image_shape(p, shape, image_shape)
     _check_count(shape[0], f"--data: {p}")
     need = offset + math.prod(shape) * dtype.itemsize
     have = p.stat().st_size
@@ -234,7 +350,7 @@ def _read_npy(p: Path) -> np.ndarray:
     except (ValueError, OSError, EOFError) as e:
         raise AecoreError(f"--data: {p} is not a readable .npy array of floats ({_first_line(e)})") from None
     with np.errstate(over="ignore", invalid="ignore"):
-        return np.ascontiguousarray(x, dtype=np.float64)
+        return np.ascontiguousarray(x.reshape(len(x), -1), dtype=np.float64), images
 
 
 def _read_csv(p: Path) -> np.ndarray:
@@ -319,10 +435,11 @@ def standardization(x: np.ndarray) -> tuple[np.ndarray, float]:
     return mean, scale
 
 
-def check_data(x: np.ndarray, where: str) -> None:
+def check_data(x: np.ndarray, where: str, images: bool = False) -> None:
     """Refuse data an autoencoder cannot be trained on, naming ``where`` (e.g. ``"--data: f.csv"``).
 
-    The data must be a finite ``(N, 2)`` or ``(N, 3)`` array of
+    The data must be a finite ``(N, 2)`` or ``(N, 3)`` array (``(N, n)`` with
+    n up to :data:`MAX_DIM` for ``images``) of
     :data:`MIN_POINTS` to :data:`MAX_POINTS` points, every ``|x|`` at most the
     largest float32 (the scenes draw in float32), and the points must differ:
     their RMS spread around the mean must be positive, at least the smallest
@@ -330,7 +447,8 @@ def check_data(x: np.ndarray, where: str) -> None:
     ``|x|`` (below that, float64 resolves only a few thousand distinct values
     across the spread).
     """
-    if x.ndim != 2 or x.shape[1] not in (2, 3):
+    dims_ok = 4 <= x.shape[1] <= MAX_DIM if images and x.ndim == 2 else x.ndim == 2 and x.shape[1] in (2, 3)
+    if not dims_ok:
         raise AecoreError(f"{where} has shape {x.shape}; it must be N x 2 or N x 3 (one point per row)")
     _check_count(x.shape[0], where)
     finite = np.isfinite(x)
@@ -364,12 +482,21 @@ def _first_line(e: BaseException) -> str:
     return str(e).splitlines()[0] if str(e) else type(e).__name__
 
 
-def load_data(spec: str, n: int, noise: float, seed: int) -> np.ndarray:
-    """Return the data named by ``spec``: a built-in data set name, or a file path."""
-    if spec in _GENERATORS:
-        return make_dataset(spec, n, noise, seed)
+def load_data(spec: str, n: int, noise: float, seed: int, image_shape: tuple[int, ...] = ()) -> np.ndarray:
+    """Return the points named by ``spec``: a built-in data set name, or a file path."""
+    return load_dataset(spec, n, noise, seed, image_shape).x
+
+
+def load_dataset(spec: str, n: int, noise: float, seed: int, image_shape: tuple[int, ...] = ()) -> Data:
+    """The data named by ``spec`` (a built-in data set name, or a file path) with its labels and image shape.
+
+    ``n``, ``noise`` and ``seed`` sample a built-in data set (see :func:`make_dataset`);
+    ``image_shape`` reads the rows of an ``N x D`` ``.npy`` file as images (:func:`load_user_dataset`).
+    """
+    if spec in DATASETS:
+        return _make(spec, n, noise, seed)
     if spec.lower().endswith((".csv", ".npy")) or Path(spec).exists():
-        return load_user_data(spec)
+        return load_user_dataset(spec, image_shape)
     _check_name(spec)
     raise AssertionError("unreachable")
 

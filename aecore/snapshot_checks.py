@@ -54,7 +54,9 @@ _MAX_META_BYTES = 1024**2
 _MAX_MEMBERS = 4096
 _MAX_HEADER_BYTES = 10_000
 _MAX_DATA_DIM = 4096
-_KNOWN = frozenset({"meta", "data", *PER_SNAPSHOT, *V2_PER_SNAPSHOT, *OPTIONAL_PER_SNAPSHOT, *ENSEMBLE})
+_KNOWN = frozenset(
+    {"meta", "data", "labels", *PER_SNAPSHOT, *V2_PER_SNAPSHOT, *OPTIONAL_PER_SNAPSHOT, *ENSEMBLE}
+)
 _PARAM_NAME = re.compile(r"[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*")
 
 
@@ -146,7 +148,7 @@ def _expected_dtype(key: str) -> str:
     """What dtype the array ``key`` may have, in words."""
     if key == "meta":
         return "uint8"
-    if key == "step":
+    if key in ("step", "labels"):
         return "an integer type"
     return "float32 or float64"
 
@@ -157,7 +159,7 @@ def _dtype_ok(key: str, dtype: np.dtype) -> bool:
         return False
     if key == "meta":
         return dtype.kind == "u" and dtype.itemsize == 1
-    if key == "step":
+    if key in ("step", "labels"):
         return dtype.kind in "iu" and dtype.itemsize in (1, 2, 4, 8)
     return dtype.kind == "f" and dtype.itemsize in (4, 8)
 
@@ -355,6 +357,22 @@ def check_arrays(where: str, meta: dict[str, Any], arrays: dict[str, np.ndarray]
             raise AecoreError(f"{where}: {key!r} has NaN or infinite values")
     if (step < 0).any():
         raise AecoreError(f"{where}: 'step' has negative values")
+    labels = arrays.get("labels")
+    if labels is not None and (labels.shape != (n_points,) or (labels < 0).any() or (labels >= 2**31).any()):
+        raise AecoreError(
+            f"{where}: 'labels' has shape {labels.shape}; expected ({n_points},) whole numbers"
+            " 0 <= label < 2**31"
+        )
+    image = meta.get("image_shape")
+    if image is not None and not (
+        isinstance(image, list)
+        and len(image) == 2
+        and all(_is_int(v) and v >= 1 for v in image)
+        and image[0] * image[1] == n
+    ):
+        raise AecoreError(
+            f"{where}: meta 'image_shape' is {_short(repr(image), 40)}; expected [H, W] with H x W = n = {n}"
+        )
     for key in ("loss", "density", "stretch", "density_on_m", "ensemble_spread"):
         if key in arrays and (arrays[key] < 0).any():
             raise AecoreError(f"{where}: {key!r} has negative values")

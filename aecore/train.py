@@ -42,7 +42,7 @@ import numpy as np
 import torch
 
 from aecore.config import TrainConfig
-from aecore.datasets import data_hash, load_data, standardization
+from aecore.datasets import data_hash, load_dataset, standardization
 from aecore.ensemble import agreement_from_manifolds, dense_manifold, median_residual
 from aecore.errors import AecoreError
 from aecore.manifold_density import density_on_manifold
@@ -139,7 +139,8 @@ def train(
     """
     # Config, then data.
     cfg.validate()
-    x_np = load_data(cfg.data, cfg.n_points, cfg.noise, cfg.data_seed)
+    dataset = load_dataset(cfg.data, cfg.n_points, cfg.noise, cfg.data_seed, cfg.image_shape)
+    x_np = dataset.x
     n_data, n = x_np.shape
     cfg.validate(data_dim=n, n_data=n_data)
     mean, scale = standardization(x_np)
@@ -244,6 +245,10 @@ def train(
         "param_names": param_names,
         "normalization": {"mean": [float(v) for v in mean], "scale": float(scale)},
     }
+    if dataset.image_shape is not None:
+        meta["image_shape"] = list(dataset.image_shape)
+    if dataset.labels is not None:  # for colouring only: training never saw them
+        arrays["labels"] = dataset.labels
     return x_np, meta, arrays
 
 

@@ -142,7 +142,7 @@ TRAIN_CASES: list[tuple[str, TrainSetup, tuple[str, ...]]] = [
     ("csv-overflows-float32", _data(_file("big.csv", _rows(scale=1e39))), ("big.csv", "float32")),
     # .npy files.
     ("npy-1d", _data(_file("a.npy", _npy(np.arange(40.0)))), ("a.npy", "N x 2")),
-    ("npy-3d", _data(_file("b.npy", _npy(np.zeros((10, 2, 2))))), ("b.npy", "N x 2")),
+    ("npy-4d", _data(_file("b.npy", _npy(np.zeros((10, 2, 2, 2))))), ("b.npy", "N x 2")),
     ("npy-object", _data(_file("o.npy", _npy(np.array([{}] * 20), True))), ("o.npy", "objects")),
     ("npy-strings", _data(_file("s.npy", _npy(np.array([["a", "b"]] * 20)))), ("s.npy", "numbers")),
     ("npy-bool", _data(_file("t.npy", _npy(np.ones((20, 2), bool)))), ("t.npy", "numbers")),

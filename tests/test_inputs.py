@@ -68,7 +68,7 @@ def test_validate_runs_before_any_data_is_made(monkeypatch: pytest.MonkeyPatch) 
     def boom(*args: object) -> np.ndarray:
         raise AssertionError("data loaded before the config was validated")
 
-    monkeypatch.setattr(aecore.train, "load_data", boom)
+    monkeypatch.setattr(aecore.train, "load_dataset", boom)
     for bad in (
         TrainConfig(n_points=10**9),
         TrainConfig(data="/nonexistent/huge.npy", hidden=(100_000, 100_000)),
