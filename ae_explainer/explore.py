@@ -74,7 +74,7 @@ def build_page(run: Run, theme: str = "dark", where: str = "run") -> str:
     Parameters
     ----------
     run
-        A loaded run with data in R^2 or R^3.
+        A loaded run with data in R^2 or R^3, or images with k = 2.
     theme
         ``"dark"`` or ``"light"``: the theme the page opens in (a button switches).
     where

@@ -11,6 +11,11 @@ seeds' final manifolds.
 Arrays travel as base64 of little-endian bytes: the weights, the grids and
 the reliability as float32 (their dtype in the snapshot file, so nothing is
 rounded), the data as float64. The page widens everything to float64.
+
+**Image runs** (``meta["image_shape"]``, e.g. the digits in R^64) are shown
+as images: M as a mosaic of decoded images g(u) over the latent plane, each
+tile faded by its reliability, and the data's latents coloured by label. The
+page gets the image shape, the labels and the pixel range besides the above.
 """
 
 from __future__ import annotations
@@ -25,12 +30,18 @@ import numpy as np
 from aecore.errors import AecoreError
 from aecore.snapshot import Run
 
-__all__ = ["MAX_DATA_DIM", "SNAPSHOT_BUDGET", "b64", "page_data", "snapshot_indices"]
+__all__ = ["CLASS_COLORS", "MAX_DATA_DIM", "SNAPSHOT_BUDGET", "b64", "page_data", "snapshot_indices"]
 
 log = logging.getLogger(__name__)
 
 MAX_DATA_DIM = 3
-"""The page draws data in R^2 and R^3; image runs (R^64 and up) are refused."""
+"""The page draws points in R^2 and R^3; higher-dimensional data must be images (``image_shape``)."""
+
+CLASS_COLORS = (
+    *("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2"),
+    *("#D55E00", "#CC79A7", "#B3B3B3", "#88CCEE", "#AA4499"),
+)
+"""Colours of labels 0-9 (Okabe and Ito's eight, grey, Tol's cyan and purple), both themes."""
 
 SNAPSHOT_BUDGET = 4_000_000
 """Bytes of base64 the page spends on snapshots at most (it stays under 5 MB).
@@ -70,10 +81,15 @@ def _grid_axes(grid: np.ndarray, k: int) -> list[np.ndarray] | None:
 def _check(run: Run, where: str) -> tuple[int, int, dict[str, Any]]:
     n = int(run.data.shape[1])
     k = int(run.config["latent_dim"])
-    if n > MAX_DATA_DIM:
+    if n > MAX_DATA_DIM and run.image_shape is None:
         raise AecoreError(
-            f"{where}: the explorer draws data in R^2 or R^3; this run's data is in R^{n}"
-            " (image runs are not supported yet)"
+            f"{where}: the explorer draws points in R^2 or R^3, or images; this run's data is in R^{n}"
+            " with no image shape (train it with --image-shape H,W)"
+        )
+    if run.image_shape is not None and k != 2:
+        raise AecoreError(
+            f"{where}: the explorer shows an image run's M as a mosaic over a latent plane; this run"
+            f" has k = {k} (train it with --latent-dim 2)"
         )
     norm = run.meta.get("normalization")
     if norm is None:
@@ -159,6 +175,10 @@ def page_data(run: Run, where: str = "run") -> dict[str, Any]:
         "ensemble": ensemble,
         "seed": c.get("seed"),
         "steps": c.get("steps"),
+        "image": None if run.image_shape is None else list(run.image_shape),
+        "labels": None if run.labels is None else [int(v) for v in run.labels],
+        "pixelRange": [float(run.data.min()), float(run.data.max())],
+        "classColors": list(CLASS_COLORS),
     }
     log.debug("explore: %d snapshots, %d points in R^%d, k = %d", len(snaps), data["count"], n, k)
     return data

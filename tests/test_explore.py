@@ -3,10 +3,11 @@
 One browser serves the whole module. The pages are built from the session's
 cached runs (the same runs the video and the other tests use): the main 2-D
 run (k = 1, with its other seeds), the sheet with k = 2 and with k = 1 (R^3),
-the VAE of chapter 10, and the main run's weights read as a GELU network (no
+the VAE of chapter 10, the main run's weights read as a GELU network (no
 training: the page and numpy evaluate the same weights with another
-activation). Without Chromium or its driver these tests fail (``make test``
-installs both); they never skip.
+activation), and a small run on the digits (images in R^64, k = 2). Without
+Chromium or its driver these tests fail (``make test`` installs both); they
+never skip.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from aecore import Run, cached_run, decode, encode
+from aecore import Run, TrainConfig, cached_run, decode, encode
 from aecore.forward import ACTIVATIONS_NP
 from scenes.runs import MAIN_2D, MAIN_3D, PRIOR_VAE, SHEET_K1
 from scenes.style import PALETTES
@@ -35,6 +36,17 @@ pytestmark = pytest.mark.xdist_group("browser")  # one worker, one browser
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 PANELS = ("p-data", "p-latent", "p-loss", "p-controls")
+DIGITS_SMALL = TrainConfig(
+    data="digits",
+    n_points=400,
+    noise=0.0,
+    latent_dim=2,
+    hidden=(24, 12),
+    activation="tanh",
+    steps=300,
+    n_snapshots=4,
+)
+"""A few seconds of training on 400 digit images: M is a 25 x 25 mosaic of 8 x 8 images."""
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +54,13 @@ def runs() -> dict[str, Run]:
     """The session's cached runs; the ones not trained yet train two at a time (each in its own process)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    configs = {"main": MAIN_2D, "sheet": MAIN_3D, "sheet_k1": SHEET_K1, "vae": PRIOR_VAE}
+    configs = {
+        "main": MAIN_2D,
+        "sheet": MAIN_3D,
+        "sheet_k1": SHEET_K1,
+        "vae": PRIOR_VAE,
+        "digits": DIGITS_SMALL,
+    }
     with ThreadPoolExecutor(max_workers=2) as pool:
         loaded = dict(
             zip(configs, pool.map(lambda c: cached_run(c, quiet=True), configs.values()), strict=True)
@@ -99,7 +117,7 @@ def test_the_page_loads_nothing_from_the_network(browser: Any, pages: dict[str, 
     assert "<script src" not in html and "<link" not in html and "http://" not in html
 
 
-@pytest.mark.parametrize("name", ["main", "gelu", "sheet", "sheet_k1", "vae"])
+@pytest.mark.parametrize("name", ["main", "gelu", "sheet", "sheet_k1", "vae", "digits"])
 def test_the_pages_forward_pass_equals_numpys(
     browser: Any, pages: dict[str, Path], runs: dict[str, Run], name: str
 ) -> None:
@@ -274,7 +292,7 @@ def test_dragging_the_3d_view_rotates_it(browser: Any, pages: dict[str, Path]) -
     assert np.abs(after - before).max() > 10
 
 
-@pytest.mark.parametrize("name", ["main", "sheet"])
+@pytest.mark.parametrize("name", ["main", "sheet", "digits"])
 @pytest.mark.parametrize("size", [(1280, 720), (390, 844)], ids=["desktop", "phone"])
 def test_screenshots_show_every_panel_and_are_not_blank(
     browser: Any, pages: dict[str, Path], tmp_path: Path, name: str, size: tuple[int, int]
@@ -314,13 +332,81 @@ def test_screenshots_show_every_panel_and_are_not_blank(
                 assert apart or ra["bottom"] <= rb["top"] or rb["bottom"] <= ra["top"], (a, b)
 
 
-def test_image_runs_are_refused_in_one_line(runs: dict[str, Run]) -> None:
+def test_data_in_r64_without_an_image_shape_is_refused_in_one_line(runs: dict[str, Run]) -> None:
     from ae_explainer.explore import build_page
     from aecore import AecoreError
 
-    images = dataclasses.replace(runs["main"], data=np.zeros((10, 64)))  # as an R^64 digit run would be
-    with pytest.raises(AecoreError, match=r"^digits\.npz: the explorer draws data in R\^2 or R\^3; .* R\^64"):
-        build_page(images, where="digits.npz")
+    points = dataclasses.replace(runs["main"], data=np.zeros((10, 64)))  # R^64, but not images
+    with pytest.raises(
+        AecoreError, match=r"^r64\.npz: the explorer draws points in R\^2 or R\^3, or images; .* R\^64"
+    ):
+        build_page(points, where="r64.npz")
+
+
+def _tile_alpha(browser: Any, tile: tuple[int, int], pixel: tuple[int, int]) -> int:
+    """The canvas alpha at the centre of pixel (row, column) of the mosaic's tile (column, row from top)."""
+    return int(
+        browser.execute_script(
+            """const m = AE.drawn.mosaic, cv = document.getElementById('c-data');
+            const s = cv.width / cv.clientWidth, a = arguments[0], p = arguments[1];
+            const x = m.x0 + a[0] * m.tile + (p[1] + 0.5) * m.px;
+            const y = m.y0 + a[1] * m.tile + (p[0] + 0.5) * m.px;
+            return cv.getContext('2d').getImageData(Math.floor(x * s), Math.floor(y * s), 1, 1).data[3];""",
+            [int(v) for v in tile],
+            [int(v) for v in pixel],
+        )
+    )
+
+
+def test_the_mosaic_shows_the_decoders_images_faded_by_reliability(
+    browser: Any, pages: dict[str, Path], runs: dict[str, Run]
+) -> None:
+    """Each tile is g at the tile's latent point, drawn with alpha = ink x (0.1 + 0.9 reliability)."""
+    run = runs["digits"]
+    s = run.final
+    _open(browser, pages["digits"])
+    browser.execute_script("AE.setHover(null)")
+    g = s.latent_grid.shape[0]
+    lo, hi = float(run.data.min()), float(run.data.max())
+    rel = s.reliability
+    # g at the tile's own latent point, computed with numpy: the tile is that image
+    picks = [
+        np.unravel_index(np.argmax(rel), rel.shape),
+        np.unravel_index(np.argmin(rel), rel.shape),
+        (g // 2, 3),
+    ]
+    for a, b in picks:
+        image = decode(run, s.latent_grid[a, b][None, :], s)[0].reshape(run.image_shape)
+        np.testing.assert_allclose(image.ravel(), s.manifold[a, b], atol=1e-3 * (hi - lo))
+        fade = 0.1 + 0.9 * float(rel[a, b])
+        for r, q in [(2, 3), (4, 4), (5, 2), (3, 5)]:
+            ink = np.clip((image[r, q] - lo) / (hi - lo), 0, 1)
+            shown = _tile_alpha(browser, (a, g - 1 - b), (r, q))
+            assert abs(shown - 255 * ink * fade) <= 2, (a, b, r, q, shown, 255 * ink * fade)
+    # without the fade, the least reliable tile is drawn at full ink: the fade alone made it faint
+    a, b = picks[1]
+    image = s.manifold[a, b].reshape(run.image_shape)
+    browser.execute_script("document.getElementById('t-rel').click()")
+    ink = np.clip((image[4, 4] - lo) / (hi - lo), 0, 1)
+    assert abs(_tile_alpha(browser, (a, g - 1 - b), (4, 4)) - 255 * ink) <= 2
+
+
+def test_hovering_the_mosaic_decodes_u_and_a_dot_shows_x_and_its_reconstruction(
+    browser: Any, pages: dict[str, Path], runs: dict[str, Run]
+) -> None:
+    run = runs["digits"]
+    _open(browser, pages["digits"])
+    u = run.final.latents[7].tolist()
+    browser.execute_script("AE.setHover(arguments[0])", u)
+    detail = browser.execute_script("return AE.drawn.detail")
+    assert detail["kind"] == "u"
+    np.testing.assert_allclose(detail["image"], decode(run, np.array([u]))[0], atol=1e-4)
+    browser.execute_script("AE.setHover(null, 7)")
+    assert browser.execute_script("return AE.drawn.detail")["kind"] == "data"
+    text = browser.find_element("id", "readout").text
+    assert text.startswith("x: image 8 of 400, a " + str(int(run.labels[7])))
+    shown = float(text.split("‖x − x̂‖ = ")[1].split()[0])
+    assert abs(shown - np.linalg.norm(run.data[7] - run.final.recon[7])) < 1e-3 * shown + 1e-3
 
 
 def _explore(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:

@@ -60,6 +60,9 @@
   if (!act) throw new Error("unknown activation " + D.activation);
   const MEAN = Float64Array.from(D.mean), SCALE = D.scale;
   const X = f64(D.data);
+  // An image run (e.g. digits in R^64): M is drawn as a mosaic of decoded images over the latent plane.
+  const IMG = D.image, LABELS = D.labels;
+  const CLS = (r) => (LABELS ? D.classColors[LABELS[r] % D.classColors.length] : C.latent);
 
   function model(i) {
     const p = f32(D.snapshots[i].params);
@@ -163,14 +166,33 @@
     data: $("c-data"), latent: $("c-latent"), loss: $("c-loss"), slider: $("snap"), label: $("snap-label"),
     play: $("play"), readout: $("readout"), theme: $("theme"), lossNow: $("loss-now"),
   };
-  const sup = { 1: "¹", 2: "²", 3: "³" };
+  const supDigits = (v) => String(v).replace(/[0-9]/g, (d) => "⁰¹²³⁴⁵⁶⁷⁸⁹"[d]);
+  const sup = new Proxy({}, { get: (_, key) => supDigits(key) });
   $("k-sup").textContent = String(k);
   $("data-title").textContent = "Data space ℝ" + sup[n];
   $("latent-title").textContent = "Latent space ℝ" + sup[k];
-  $("info").textContent = D.name + " · " + N + " points in ℝ" + sup[n] + " · k = " + k + " · " +
+  $("info").textContent = D.name + " · " + N + (IMG ? " images of " + IMG[0] + "×" + IMG[1] + " pixels in ℝ" : " points in ℝ") + sup[n] + " · k = " + k + " · " +
     (D.variant === "vae" ? "VAE" : "autoencoder") + " " + D.layerSizes.join("-") + ", " + D.activation +
     " · " + (S < D.recorded ? S + " of " + D.recorded + " snapshots" : S + " snapshots");
   if (n === 3) $("data-hint").textContent = "Drag to rotate; drag the probe p to move it: z = f(p) and x̂ = g(z) follow.";
+  if (IMG) imageLayout();
+  function imageLayout() {
+    const dims = IMG[0] + "×" + IMG[1];
+    $("data-title").textContent = "M = g(ℝ²) in ℝ" + supDigits(n) + ": the decoder's image at each u, a mosaic of " + dims + " images";
+    $("data-title").nextElementSibling.textContent = "";
+    $("data-hint").textContent = "Each tile is g(u) at its point u of the latent plane, faded by its reliability. Move over the mosaic or the latent plane to decode u; hover a dot z to see its x, x̂ and x − x̂.";
+    const legend = $("latent-title").nextElementSibling;
+    legend.textContent = "";
+    if (LABELS) {
+      legend.append("z = f(x) by digit:");
+      D.classColors.forEach((col, d) => {
+        const i = document.createElement("i"); i.className = "dot"; i.style.background = col;
+        legend.append(i, String(d));
+      });
+    }
+    for (const id of ["l-seeds"]) $(id).hidden = true;
+    for (const id of ["t-recon", "t-resid"]) $(id).parentElement.hidden = true;
+  }
   if (!D.ensemble) { $("l-seeds").hidden = true; $("t-seeds").checked = false; st.seeds = false; }
   ui.slider.max = String(S - 1);
 
@@ -262,8 +284,97 @@
     return { p: P, z: z, xhat: xh, rel: relAt(c, z) };
   }
 
+  // ---------------------------------------------------------------- images
+  const off = document.createElement("canvas");
+  function ink(v, alpha) {  // a pixel value -> [r, g, b, a] in the theme's text colour on a clear ground
+    const lo = D.pixelRange[0], hi = D.pixelRange[1], t = Math.max(0, Math.min(1, (v - lo) / (hi - lo || 1)));
+    return t * alpha;
+  }
+  function rgb(hex) { const v = parseInt(hex.slice(1), 16); return [(v >> 16) & 255, (v >> 8) & 255, v & 255]; }
+  // Draw images (each n values, row by row) as tiles: tiles[i] = {img: Float64Array, x, y, alpha};
+  // every tile is IMG[1] x IMG[0] pixels of the offscreen canvas, scaled by `px` with no smoothing.
+  function blit(ctx, A, cols, rows, at, alpha, x0, y0, px, color) {
+    const H = IMG[0], W = IMG[1], gap = 1, cw = W + gap, chh = H + gap;
+    off.width = cols * cw; off.height = rows * chh;
+    const octx = off.getContext("2d"), im = octx.createImageData(off.width, off.height), c = rgb(color || C.text);
+    for (let t = 0; t < at.length; t++) {
+      const [j, col, row] = at[t], a = alpha[t];
+      for (let r = 0; r < H; r++) for (let q = 0; q < W; q++) {
+        const o = 4 * ((row * chh + r) * off.width + col * cw + q);
+        im.data[o] = c[0]; im.data[o + 1] = c[1]; im.data[o + 2] = c[2];
+        im.data[o + 3] = Math.round(255 * ink(A[j * n + r * W + q], a));
+      }
+    }
+    octx.putImageData(im, 0, 0);
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(off, x0, y0, off.width * px, off.height * px);
+  }
+  const mosaic = { x0: 0, y0: 0, side: 0, G: [0, 0] };
+  function drawImages(ctx, w, h, c) {
+    const G = D.gridShape, H = IMG[0], W = IMG[1];
+    const wide = w >= 1.25 * h;
+    const side = wide ? Math.min(h - 8, w * 0.66) : Math.min(w - 8, h * 0.66);
+    const px = Math.max(1, side / (G[0] * (W + 1)));
+    mosaic.side = px * G[0] * (W + 1); mosaic.x0 = wide ? 4 : (w - mosaic.side) / 2; mosaic.y0 = wide ? (h - mosaic.side) / 2 : 4;
+    mosaic.px = px; mosaic.G = G;
+    // the tiles: column a (u1, left to right), row b (u2, bottom to top)
+    const at = [], alpha = [];
+    for (let a = 0; a < G[0]; a++) for (let b = 0; b < G[1]; b++) {
+      at.push([a * G[1] + b, a, G[1] - 1 - b]); alpha.push(fade(c.rel[a * G[1] + b]));
+    }
+    blit(ctx, c.M, G[0], G[1], at, alpha, mosaic.x0, mosaic.y0, px);
+    drawn.mosaic = { x0: mosaic.x0, y0: mosaic.y0, side: mosaic.side, tile: px * (W + 1), px: px, cols: G[0], rows: G[1] };
+    ctx.strokeStyle = C.panel; ctx.lineWidth = 1; ctx.strokeRect(mosaic.x0 - 2, mosaic.y0 - 2, mosaic.side + 3, mosaic.side + 3);
+    // the detail: the hovered u's image, or a data point's x, x̂ and x − x̂
+    const dx = wide ? mosaic.x0 + mosaic.side + 16 : 8, dy = wide ? mosaic.y0 : mosaic.y0 + mosaic.side + 14;
+    const room = wide ? w - dx - 8 : w - 16, tall = wide ? h - 2 * mosaic.y0 : h - dy - 4;
+    drawn.detail = null;
+    if (st.hoverData >= 0) {
+      const r = st.hoverData, big = Math.max(2, Math.floor(Math.min(room / (3 * (W + 2)), (tall - 40) / (H + 1))));
+      const R = new Float64Array(3 * n);
+      for (let d = 0; d < n; d++) { R[d] = X[r * n + d]; R[n + d] = c.xhat[r * n + d]; R[2 * n + d] = X[r * n + d] - c.xhat[r * n + d]; }
+      const lo = D.pixelRange[0];
+      blit(ctx, R, 2, 1, [[0, 0, 0], [1, 1, 0]], [1, 1], dx, dy + 18, big);
+      // the residual, signed: positive in the data's colour, negative in x̂'s, on a clear ground
+      const P = new Float64Array(n), Q = new Float64Array(n);
+      for (let d = 0; d < n; d++) { const e = R[2 * n + d]; P[d] = lo + Math.max(e, 0); Q[d] = lo + Math.max(-e, 0); }
+      const rx = dx + 2 * big * (W + 1) + 4 * big;
+      blit(ctx, P, 1, 1, [[0, 0, 0]], [1], rx, dy + 18, big, C.data);
+      blit(ctx, Q, 1, 1, [[0, 0, 0]], [1], rx, dy + 18, big, C.recon);
+      ctx.font = "13px 'DejaVu Sans', Verdana, sans-serif"; ctx.fillStyle = C.text; ctx.textAlign = "center";
+      const mid = (i, x) => x + (big * W) / 2 + (i ? 0 : 0);
+      ctx.fillText("x", mid(0, dx), dy + 12); ctx.fillText("x̂ = g(f(x))", mid(1, dx + big * (W + 1)), dy + 12);
+      ctx.fillText("x − x̂", mid(2, rx), dy + 12); ctx.textAlign = "left";
+      drawn.detail = { kind: "data", index: r };
+    } else if (st.hoverU) {
+      const g = decodeFlat(c.mdl, Float64Array.from(st.hoverU), 1);
+      const big = Math.max(2, Math.floor(Math.min(room / (W + 1), (tall - 40) / (H + 1))));
+      blit(ctx, g, 1, 1, [[0, 0, 0]], [fade(relAt(c, st.hoverU))], dx, dy + 18, big);
+      ctx.font = "13px 'DejaVu Sans', Verdana, sans-serif"; ctx.fillStyle = C.text;
+      ctx.fillText("g(u), reliability " + relAt(c, st.hoverU).toFixed(2), dx, dy + 12);
+      drawn.detail = { kind: "u", u: Array.from(st.hoverU), image: Array.from(g) };
+      if (st.hoverU[0] >= c.lo[0] && st.hoverU[0] <= c.hi[0] && st.hoverU[1] >= c.lo[1] && st.hoverU[1] <= c.hi[1]) {
+        const tx = (st.hoverU[0] - c.lo[0]) / (c.hi[0] - c.lo[0]), ty = (st.hoverU[1] - c.lo[1]) / (c.hi[1] - c.lo[1]);
+        const t = px * (W + 1), x = mosaic.x0 + t / 2 + tx * (G[0] - 1) * t, y = mosaic.y0 + t / 2 + (1 - ty) * (G[1] - 1) * t;
+        ctx.strokeStyle = C.manifold; ctx.lineWidth = 2; ctx.strokeRect(x - t / 2, y - t / 2, t, t);
+      }
+    } else {
+      ctx.font = "13px 'DejaVu Sans', Verdana, sans-serif"; ctx.fillStyle = C.muted;
+      ctx.fillText(wide ? "Move over the mosaic" : "Move over the mosaic or the latent plane", dx, dy + 12);
+      if (wide) ctx.fillText("or the latent plane.", dx, dy + 30);
+    }
+  }
+  function mosaicU(c, x, y) {  // a pixel over the mosaic -> the latent point u there (tile centres are grid nodes)
+    const G = mosaic.G, t = mosaic.side / G[0];
+    const tx = (x - mosaic.x0 - t / 2) / (t * (G[0] - 1)), ty = 1 - (y - mosaic.y0 - t / 2) / (t * (G[1] - 1));
+    if (x < mosaic.x0 || y < mosaic.y0 || x > mosaic.x0 + mosaic.side || y > mosaic.y0 + mosaic.side) return null;
+    const cl = (v) => Math.max(0, Math.min(1, v));
+    return [c.lo[0] + cl(tx) * (c.hi[0] - c.lo[0]), c.lo[1] + cl(ty) * (c.hi[1] - c.lo[1])];
+  }
+
   function drawData() {
     const { ctx, w, h } = sized(ui.data);
+    if (IMG) { drawn.snap = st.snap; drawImages(ctx, w, h, snapshot(st.snap)); return; }
     if (w !== view.w || h !== view.h) fitView(w, h);
     R = rotation();
     const c = snapshot(st.snap), q = [0, 0, 0], q2 = [0, 0, 0];
@@ -415,7 +526,7 @@
         ctx.fillRect(lat.x0 + a * cw, lat.y1 - (b + 1) * ch, cw + 0.5, ch + 0.5);
       }
       ctx.globalAlpha = 1; ctx.strokeStyle = C.panel; ctx.lineWidth = 1; ctx.strokeRect(lat.x0, lat.y0, side, side);
-      for (let r = 0; r < N; r++) { const p = latPx(c, [c.z[2 * r], c.z[2 * r + 1]]); dot(ctx, p[0], p[1], 1.8, C.latent); }
+      for (let r = 0; r < N; r++) { const p = latPx(c, [c.z[2 * r], c.z[2 * r + 1]]); dot(ctx, p[0], p[1], 1.8, CLS(r)); }
     }
     if (st.hoverData >= 0) {
       const p = latPx(c, Array.from(c.z.subarray(st.hoverData * k, st.hoverData * k + k)));
@@ -464,7 +575,16 @@
     ui.label.textContent = "step " + s.step;
     ui.lossNow.textContent = "loss " + s.loss.toPrecision(3) + " at step " + s.step;
     let text;
-    if (st.hoverData >= 0) {
+    if (IMG && st.hoverData >= 0) {
+      const r = st.hoverData;
+      let e = 0;
+      for (let d = 0; d < n; d++) e += (X[r * n + d] - c.xhat[r * n + d]) ** 2;
+      text = "x: image " + (r + 1) + " of " + N + (LABELS ? ", a " + LABELS[r] : "") + "  z = f(x) = " + vec(c.z, r, k) + "\n‖x − x̂‖ = " + fmt(Math.sqrt(e)) + " (pixel values " + D.pixelRange[0] + " to " + D.pixelRange[1] + ")";
+    } else if (IMG && st.hoverU) {
+      text = "u = " + vec(Float64Array.from(st.hoverU), 0, k) + "\nreliability of M at u: " + relAt(c, st.hoverU).toFixed(2);
+    } else if (IMG) {
+      text = "";
+    } else if (st.hoverData >= 0) {
       const r = st.hoverData;
       let e = 0;
       for (let d = 0; d < n; d++) e += (X[r * n + d] - c.xhat[r * n + d]) ** 2;
@@ -521,6 +641,7 @@
   let drag = null;
   ui.data.addEventListener("pointerdown", (e) => {
     const [x, y] = local(ui.data, e);
+    if (IMG) { st.hoverU = mosaicU(snapshot(st.snap), x, y); st.hoverData = -1; invalidate(); return; }
     ui.data.setPointerCapture(e.pointerId);
     const onProbe = drawn.probe && Math.hypot(x - drawn.probe.p[0], y - drawn.probe.p[1]) < 22;
     if (n === 2 || onProbe) { drag = { kind: "probe" }; st.probe = fromPx(x, y); st.hoverData = -1; }
@@ -529,6 +650,7 @@
   });
   ui.data.addEventListener("pointermove", (e) => {
     const [x, y] = local(ui.data, e);
+    if (IMG) { const u = mosaicU(snapshot(st.snap), x, y); if (u) { st.hoverU = u; st.hoverData = -1; invalidate(); } return; }
     if (drag && drag.kind === "probe") st.probe = fromPx(x, y);
     else if (drag) {
       st.yaw += (x - drag.x) * 0.01; st.pitch = Math.max(-1.5, Math.min(1.5, st.pitch + (y - drag.y) * 0.01));
@@ -548,12 +670,20 @@
   ui.data.addEventListener("pointerleave", () => { if (!drag && st.hoverData >= 0) { st.hoverData = -1; invalidate(); } });
   function hoverLatent(e) {
     const [x, y] = local(ui.latent, e), c = snapshot(st.snap);
+    if (IMG) {  // the nearest z_j within 6 px shows its x, x̂ and residual; elsewhere, g(u)
+      let best = -1, bd = 36;
+      for (let r = 0; r < N; r++) { const p = latPx(c, [c.z[2 * r], c.z[2 * r + 1]]); const d2 = (p[0] - x) ** 2 + (p[1] - y) ** 2; if (d2 < bd) { bd = d2; best = r; } }
+      st.hoverData = best;
+      st.hoverU = best >= 0 ? null : latU(c, Math.max(lat.x0, Math.min(lat.x1, x)), Math.max(lat.y0, Math.min(lat.y1, y)));
+      invalidate();
+      return;
+    }
     st.hoverU = latU(c, Math.max(lat.x0, Math.min(lat.x1, x)), Math.max(lat.y0, Math.min(lat.y1, y)));
     invalidate();
   }
   ui.latent.addEventListener("pointermove", hoverLatent);
   ui.latent.addEventListener("pointerdown", (e) => { ui.latent.setPointerCapture(e.pointerId); hoverLatent(e); });
-  ui.latent.addEventListener("pointerleave", () => { st.hoverU = null; invalidate(); });
+  ui.latent.addEventListener("pointerleave", () => { st.hoverU = null; if (IMG) st.hoverData = -1; invalidate(); });
   window.addEventListener("resize", invalidate);
   if (window.ResizeObserver) new ResizeObserver(invalidate).observe(document.querySelector("main"));
 
@@ -569,6 +699,8 @@
     erf: (values) => values.map(erf),
     setSnapshot: (i) => { setSnap(i); drawAll(); return st.snap; },
     setProbe: (p) => { st.probe = p ? Array.from(p) : null; drawAll(); },
+    setHover: (u, j) => { st.hoverU = u ? Array.from(u) : null; st.hoverData = j === undefined ? -1 : j; drawAll(); },
+    image: IMG,
     redraw: drawAll,
     toPixel: (points) => { const q = [0, 0, 0]; return points.map((p) => toPx(Float64Array.from(p), 0, q).slice(0, 2)); },
     /* Frame times of `frames` animation frames that each scrub to another snapshot (recomputing it with
@@ -592,7 +724,7 @@
   };
 
   applyTheme();
-  st.probe = n === 2 ? [center[0] + 0.12 * bounds.radius, center[1] + 0.12 * bounds.radius] : Array.from(center);
+  st.probe = IMG ? null : n === 2 ? [center[0] + 0.12 * bounds.radius, center[1] + 0.12 * bounds.radius] : Array.from(center);
   setSnap(S - 1);
   drawAll();
 })();
