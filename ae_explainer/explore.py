@@ -141,6 +141,11 @@ def main_run(run_overrides: dict[str, Any] | None = None, progress: Any = None) 
     from scenes.runs import main_config_2d
     from scenes.settings import SceneSettings
 
+    if file := (run_overrides or {}).get("file"):  # the viewer's own run file, checked already
+        from aecore.snapshot import load_run
+
+        return load_run(file)
+
     with _settings_env(SceneSettings.model_validate({"run": run_overrides or {}}).env()):
         cfg = main_config_2d()
     return cached_run(cfg, progress=progress)

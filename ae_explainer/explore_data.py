@@ -75,6 +75,11 @@ def _check(run: Run, where: str) -> tuple[int, int, dict[str, Any]]:
             f"{where}: the explorer draws data in R^2 or R^3; this run's data is in R^{n}"
             " (image runs are not supported yet)"
         )
+    if not run.has_weights:
+        raise AecoreError(
+            f"{where}: the explorer runs the network and draws its diagram, which needs an MLP's weights;"
+            " this run has none (recorded from a model that is not an nn.Sequential MLP)"
+        )
     norm = run.meta.get("normalization")
     if norm is None:
         raise AecoreError(

@@ -469,6 +469,8 @@ def _as_labels(labels: Any, n_points: int) -> np.ndarray | None:
 
 
 def _as_loss(loss: Any, where: str) -> float:
+    if hasattr(loss, "detach"):  # a tensor that may require grad
+        loss = loss.detach()
     try:
         value = float(loss)
     except (TypeError, ValueError, RuntimeError):
