@@ -21,7 +21,7 @@ import numpy as np
 
 from ae_explainer.console import ConsoleProgress, logging_to_stderr
 from aecore.config import MAX_HIDDEN_LAYERS, MAX_PARAMS, MAX_SNAPSHOTS, MAX_STEPS, TrainConfig
-from aecore.datasets import MAX_POINTS, MIN_POINTS
+from aecore.datasets import DIGITS_COUNT, IMAGE_DATASETS, MAX_POINTS, MIN_POINTS
 from aecore.errors import AecoreError
 
 __all__ = ["main"]
@@ -61,10 +61,17 @@ def _image_shape(text: str) -> tuple[int, ...]:
     return shape
 
 
+def _n_points(a: argparse.Namespace) -> int:
+    """``--n-points``, or its default: every image of the digits, else the config's default."""
+    if a.n_points is not None:
+        return int(a.n_points)
+    return DIGITS_COUNT if a.data in IMAGE_DATASETS else TrainConfig().n_points
+
+
 def _cmd_train(a: argparse.Namespace) -> int:
     cfg = TrainConfig(
         data=a.data,
-        n_points=a.n_points,
+        n_points=_n_points(a),
         noise=a.noise,
         data_seed=a.data_seed,
         latent_dim=a.latent_dim,
@@ -233,8 +240,8 @@ def _build_parser() -> argparse.ArgumentParser:
     t.add_argument(
         "--n-points",
         type=int,
-        default=d.n_points,
-        help=f"points of a built-in data set, {MIN_POINTS} to {MAX_POINTS:,}",
+        help=f"points of a built-in data set, {MIN_POINTS} to {MAX_POINTS:,} (default {d.n_points};"
+        f" digits: all {DIGITS_COUNT:,} images)",
     )
     t.add_argument("--noise", type=float, default=d.noise, help="noise of a built-in data set")
     t.add_argument("--data-seed", type=int, default=d.data_seed, help="sampling seed of a built-in data set")

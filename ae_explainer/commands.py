@@ -172,14 +172,21 @@ def _chapters_for_file(
     """
     from ae_explainer.render import chapter_runs, replaced_run, scene_class
     from aecore.snapshot import load_run
+    from scenes.runs import run_file_kind
 
     opts = settings.options()
     replaced = replaced_run(opts)
     weights = load_run(file).has_weights
+
     shows = [i for i in infos if replaced in chapter_runs(i, opts)]
     blind = [i for i in shows if scene_class(i).draws_network and not weights]
     if command.name == "render" and not settings.chapters:
         return [i for i in shows if i not in blind]  # may be none: render says so
+    if command.name == "lecture" and not weights and run_file_kind(file) == "2d":
+        raise AecoreError(
+            f"--run-file {file}: the lecture pack's explorer page runs the network, which needs an MLP's"
+            " weights; this run has none (recorded from another model): render it with 'render' or 'video'"
+        )
     if blind:
         numbers = ", ".join(str(i.number) for i in blind)
         raise AecoreError(

@@ -141,10 +141,14 @@ def main_run(run_overrides: dict[str, Any] | None = None, progress: Any = None) 
     from scenes.runs import main_config_2d
     from scenes.settings import SceneSettings
 
-    if file := (run_overrides or {}).get("file"):  # the viewer's own run file, checked already
+    file = (run_overrides or {}).get("file")
+    if file:  # the viewer's own run file (checked already) is the main run if it is 2-D
         from aecore.snapshot import load_run
+        from scenes.runs import run_file_kind
 
-        return load_run(file)
+        if run_file_kind(file) == "2d":
+            return load_run(file)
+        run_overrides = {}
 
     with _settings_env(SceneSettings.model_validate({"run": run_overrides or {}}).env()):
         cfg = main_config_2d()

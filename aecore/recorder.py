@@ -45,23 +45,30 @@ within the 25 MB a run file may take (``tests/test_images_core.py``).
 
 from __future__ import annotations
 
-import itertools
 import logging
-import math
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from aecore.config import MAX_GRID_POINTS, MAX_RUN_BYTES, MAX_SNAPSHOTS, TrainConfig
-from aecore.datasets import check_data, data_hash
+from aecore.datasets import data_hash
 from aecore.errors import AecoreError
 from aecore.manifold_density import density_on_manifold, density_with_stretch
+from aecore.recorder_inputs import (
+    Recording,
+    TorchFn,
+    as_data,
+    as_labels,
+    as_loss,
+    check_image_shape,
+    jvp,
+    mlp_layout,
+    model_device,
+    model_name,
+    model_parameters,
+)
 from aecore.stretch import stretch_from_jacobian
-
-if TYPE_CHECKING:
-    import torch
 
 __all__ = ["BATCH", "SnapshotRecorder"]
 
@@ -69,9 +76,6 @@ _log = logging.getLogger(__name__)
 
 BATCH = 2048
 """Rows sent through the user's encoder or decoder at once (bounds the temporaries' memory)."""
-
-TorchFn = Callable[["torch.Tensor"], "torch.Tensor"]
-"""A torch callable from ``(B, n)`` to ``(B, k)`` float32 tensors, or back."""
 
 
 class SnapshotRecorder:
@@ -121,10 +125,10 @@ class SnapshotRecorder:
         max_snapshots: int = 48,
     ) -> None:
         self.encoder, self.decoder, self.out = encoder, decoder, Path(out)
-        self.x = _as_data(data)
+        self.x = as_data(data)
         n_points, n = self.x.shape
-        self.image_shape = _check_image_shape(image_shape, n)
-        self.labels = _as_labels(labels, n_points)
+        self.image_shape = check_image_shape(image_shape, n)
+        self.labels = as_labels(labels, n_points)
         if self.out.suffix != ".npz":
             raise AecoreError(f"SnapshotRecorder: out={str(self.out)!r} must end in .npz")
         if isinstance(max_snapshots, bool) or not isinstance(max_snapshots, int):
@@ -132,8 +136,8 @@ class SnapshotRecorder:
         if not 1 <= max_snapshots <= MAX_SNAPSHOTS:
             raise AecoreError(f"SnapshotRecorder: max_snapshots={max_snapshots} must be 1 to {MAX_SNAPSHOTS}")
         self.max_snapshots = max_snapshots
-        self.device = _device(encoder)
-        with _Recording(encoder, decoder):
+        self.device = model_device(encoder)
+        with Recording(encoder, decoder):
             z = self._encode(self.x[:2], "SnapshotRecorder")
             k = z.shape[1]
             if k in (1, 2) and k < n:
@@ -156,7 +160,7 @@ class SnapshotRecorder:
             image_shape=self.image_shape or (),
         )
         self._check_settings()
-        self.mlp = _mlp_layout(encoder, decoder, n, k)
+        self.mlp = mlp_layout(encoder, decoder, n, k)
         self._check_size()
         self._rows: list[dict[str, np.ndarray]] = []
         self._closed = False
@@ -185,7 +189,7 @@ class SnapshotRecorder:
         """Refuse a plan whose arrays would exceed :data:`MAX_RUN_BYTES` (float32, weights included)."""
         n_points, n = self.x.shape
         k, g = self.cfg.latent_dim, self.cfg.grid_size**self.cfg.latent_dim
-        weights = _parameters(self.encoder, self.decoder) if self.mlp is not None else []
+        weights = model_parameters(self.encoder, self.decoder) if self.mlp is not None else []
         params = sum(int(p.numel()) for p in weights)
         per = 4 * (n_points * (k + n) + g * (k + n + 4) + params + 2)
         total = 8 * n_points * n + self.max_snapshots * per
@@ -227,13 +231,13 @@ class SnapshotRecorder:
                 f"{where}: already {self.max_snapshots} snapshots (max_snapshots); record fewer steps"
                 " or raise max_snapshots"
             )
-        loss_value = _as_loss(loss, where)
+        loss_value = as_loss(loss, where)
         import torch
 
         threads = torch.get_num_threads()
         torch.set_num_threads(1)  # deterministic arithmetic; restored below
         try:
-            with _Recording(self.encoder, self.decoder):
+            with Recording(self.encoder, self.decoder):
                 row = self._snapshot(int(step), loss_value, where)
         finally:
             torch.set_num_threads(threads)
@@ -309,7 +313,7 @@ class SnapshotRecorder:
         for i in range(0, len(u), BATCH):
             t = torch.from_numpy(np.ascontiguousarray(u[i : i + BATCH], dtype=np.float32)).to(self.device)
             eye = torch.eye(k, dtype=t.dtype, device=t.device)
-            cols = [_jvp(self.decoder, t, eye[j].expand_as(t)) for j in range(k)]
+            cols = [jvp(self.decoder, t, eye[j].expand_as(t)) for j in range(k)]
             jac = torch.stack([c.reshape(len(t), -1) for c in cols], dim=-1)  # (B, n, k)
             out.append(stretch_from_jacobian(jac.detach().to("cpu", torch.float64).numpy()))
         return np.concatenate(out)
@@ -359,8 +363,8 @@ class SnapshotRecorder:
             "data_sha256": data_hash(self.x),
             "versions": _versions(),
             "recorder": {
-                "encoder": _name(self.encoder),
-                "decoder": _name(self.decoder),
+                "encoder": model_name(self.encoder),
+                "decoder": model_name(self.decoder),
                 "weights": self.mlp is not None,
             },
         }
@@ -389,154 +393,3 @@ class SnapshotRecorder:
     def __exit__(self, kind: object, *rest: object) -> None:
         if kind is None and not self._closed:
             self.close()
-
-
-# Helpers ----------------------------------------------------------------------------------------
-
-
-class _Recording:
-    """Modules in eval mode while recording, their own mode restored afterwards."""
-
-    def __init__(self, *fns: object) -> None:
-        import torch
-
-        self.modules = [m for f in fns if isinstance(f, torch.nn.Module) for m in f.modules()]
-        self.modes = [m.training for m in self.modules]
-
-    def __enter__(self) -> None:
-        for m in self.modules:
-            m.training = False
-
-    def __exit__(self, *exc: object) -> None:
-        for m, mode in zip(self.modules, self.modes, strict=True):
-            m.training = mode
-
-
-def _jvp(fn: TorchFn, x: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
-    """The derivative of ``fn`` at ``x`` along ``v``: forward mode, or reverse mode if an op lacks it."""
-    import torch
-
-    try:
-        return torch.func.jvp(fn, (x,), (v,))[1]
-    except (RuntimeError, NotImplementedError):  # an op without a forward-mode rule
-        return torch.autograd.functional.jvp(fn, x, v)[1]
-
-
-def _as_data(data: Any) -> np.ndarray:
-    """``data`` as an ``(N, n)`` float64 array, checked as the trainer checks a user's file."""
-    if hasattr(data, "detach"):
-        data = data.detach().cpu().numpy()
-    try:
-        x = np.asarray(data, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise AecoreError(
-            f"SnapshotRecorder: data is a {type(data).__name__}; give an N x n array of numbers"
-        ) from None
-    if x.ndim != 2:
-        raise AecoreError(
-            f"SnapshotRecorder: data has shape {x.shape}; give an N x n array (flatten images to N x H W"
-            " and pass image_shape=(H, W))"
-        )
-    check_data(x, "SnapshotRecorder: data", images=x.shape[1] > 3)
-    return np.ascontiguousarray(x)
-
-
-def _check_image_shape(shape: Any, n: int) -> tuple[int, int] | None:
-    if shape is None:
-        return None
-    ok = (
-        isinstance(shape, tuple | list)
-        and len(shape) == 2
-        and all(isinstance(v, int | np.integer) and not isinstance(v, bool) and v >= 2 for v in shape)
-    )
-    if not ok or math.prod(shape) != n:
-        raise AecoreError(f"SnapshotRecorder: image_shape={shape!r} must be (H, W) with H x W = n = {n}")
-    return int(shape[0]), int(shape[1])
-
-
-def _as_labels(labels: Any, n_points: int) -> np.ndarray | None:
-    if labels is None:
-        return None
-    if hasattr(labels, "detach"):
-        labels = labels.detach().cpu().numpy()
-    a = np.asarray(labels)
-    if a.shape != (n_points,) or a.dtype.kind not in "iu" or (a < 0).any() or (a >= 2**31).any():
-        raise AecoreError(
-            f"SnapshotRecorder: labels of shape {a.shape} ({a.dtype}); give {n_points} whole numbers"
-            " 0 <= label < 2**31, one per point"
-        )
-    return a.astype(np.int64)
-
-
-def _as_loss(loss: Any, where: str) -> float:
-    if hasattr(loss, "detach"):  # a tensor that may require grad
-        loss = loss.detach()
-    try:
-        value = float(loss)
-    except (TypeError, ValueError, RuntimeError):
-        raise AecoreError(f"{where}: loss {type(loss).__name__} is not a number") from None
-    if not math.isfinite(value) or value < 0:
-        raise AecoreError(f"{where}: loss {value!r} must be a finite number >= 0 (training diverged?)")
-    return value
-
-
-def _device(fn: object) -> torch.device | str:
-    import torch
-
-    if isinstance(fn, torch.nn.Module):
-        for p in fn.parameters():
-            return p.device
-    return "cpu"
-
-
-def _name(fn: object) -> str:
-    """A function's name, or a module's class name."""
-    return str(getattr(fn, "__name__", None) or type(fn).__name__)
-
-
-def _parameters(*fns: object) -> list[torch.Tensor]:
-    import torch
-
-    return [p for f in fns if isinstance(f, torch.nn.Module) for p in f.parameters()]
-
-
-def _mlp_layout(encoder: object, decoder: object, n: int, k: int) -> tuple[str, list[int]] | None:
-    """``(activation, layer_sizes)`` when f and g are MLPs :mod:`aecore.forward` evaluates, else ``None``."""
-    from torch import nn
-
-    from aecore.model import ACTIVATIONS
-
-    if not (isinstance(encoder, nn.Sequential) and isinstance(decoder, nn.Sequential)):
-        return None
-    names: set[str] = set()
-    linears: list[list[nn.Linear]] = []
-    for part in (encoder, decoder):
-        mods = list(part)
-        lin, acts = mods[0::2], mods[1::2]
-        if len(mods) % 2 == 0 or not all(type(m) is nn.Linear and m.bias is not None for m in lin):
-            return None
-        for m in acts:
-            name = next((a for a, cls in ACTIVATIONS.items() if type(m) is cls), None)
-            if name is None or not _plain(m):
-                return None
-            names.add(name)
-        linears.append(lin)  # type: ignore[arg-type]
-    enc, dec = linears
-    sizes = [n, *(m.out_features for m in enc[:-1]), k, *(m.out_features for m in dec)]
-    chained = all(a.out_features == b.in_features for part in linears for a, b in itertools.pairwise(part))
-    if len(names) > 1 or len(enc) != len(dec) or not chained or enc[0].in_features != n or sizes[-1] != n:
-        return None
-    if enc[-1].out_features != k or dec[0].in_features != k:
-        return None
-    return (names.pop() if names else "silu"), sizes
-
-
-def _plain(m: object) -> bool:
-    """The activation computes what :data:`aecore.forward.ACTIVATIONS_NP` computes (default arguments)."""
-    from torch import nn
-
-    if isinstance(m, nn.GELU):
-        return m.approximate == "none"
-    if isinstance(m, nn.Softplus):
-        return m.beta == 1
-    return True

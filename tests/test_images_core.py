@@ -352,6 +352,7 @@ def test_the_network_diagram_and_the_explorer_need_an_mlps_weights(
     for args in (
         ("render", "--run-file", run, "--chapters", "4,1", "--out", tmp_path / "out"),
         ("video", "--run-file", run, "--out", tmp_path / "out"),
+        ("lecture", "--run-file", run, "--chapters", "4", "--out", tmp_path / "out"),
         ("explore", run, "--out", tmp_path / "page"),
     ):
         code, _, err = _cli(capsys, *args)
