@@ -284,9 +284,18 @@ class SnapshotRecorder:
         with torch.no_grad():
             for i in range(0, len(x), BATCH):
                 t = torch.from_numpy(np.ascontiguousarray(x[i : i + BATCH], dtype=np.float32)).to(self.device)
-                y = fn(t)
-                if not isinstance(y, torch.Tensor):
-                    raise AecoreError(f"{where}: the {what} returned a {type(y).__name__}; expected a tensor")
+                try:
+                    y = fn(t)
+                except Exception as e:  # the user's model: its error on one line, its traceback the cause
+                    text = (str(e).splitlines() or [type(e).__name__])[0]
+                    raise AecoreError(
+                        f"{where}: the {what} failed on a float32 batch of shape {tuple(t.shape)} ({text})"
+                    ) from e
+                if not isinstance(y, torch.Tensor) or y.ndim < 1 or y.shape[0] != len(t):
+                    got = tuple(y.shape) if isinstance(y, torch.Tensor) else type(y).__name__
+                    raise AecoreError(
+                        f"{where}: the {what} returned {got}; expected a tensor of {len(t)} rows"
+                    )
                 y = y.detach().to("cpu", torch.float32).reshape(len(t), -1)
                 out.append(y.numpy())
         a = np.concatenate(out)

@@ -248,6 +248,8 @@ def _recorder(tmp_path: Path, **kw: object) -> SnapshotRecorder:
         ({"image_shape": (8, 7)}, "H x W = n = 64"),
         ({"labels": np.arange(3)}, "labels"),
         ({"encoder": lambda t: t[:, :3]}, "k = 1 or 2"),
+        ({"data": np.random.default_rng(0).uniform(size=(50, 63))}, "encoder failed"),
+        ({"encoder": lambda t: t[:1, :2]}, "expected a tensor of 2 rows"),
         ({"decoder": lambda z: z.repeat(1, 5)}, "expected 64"),
         ({"grid_size": 2}, "grid_size"),
         ({"max_snapshots": 0}, "max_snapshots"),
@@ -354,6 +356,7 @@ def test_the_network_diagram_and_the_explorer_need_an_mlps_weights(
         ("video", "--run-file", run, "--out", tmp_path / "out"),
         ("lecture", "--run-file", run, "--chapters", "4", "--out", tmp_path / "out"),
         ("explore", run, "--out", tmp_path / "page"),
+        ("explore", "--run-file", run, "--out", tmp_path / "page"),
     ):
         code, _, err = _cli(capsys, *args)
         assert code == 2 and err.count("\n") == 1 and "mine.npz" in err, err
