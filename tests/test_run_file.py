@@ -1,7 +1,8 @@
 """A run file of the user's own in the explainer: ``[run] file``, ``--run-file``, inspect and train.
 
 The runs here are recorded from small models in a few steps
-(:func:`tests.test_images_core._train_and_record`); nothing renders.
+(:func:`tests.test_images_core._train_and_record`); only the example renders
+(a still of each chapter that shows images, if there is one).
 """
 
 from __future__ import annotations
