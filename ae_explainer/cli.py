@@ -21,7 +21,7 @@ import numpy as np
 
 from ae_explainer.console import ConsoleProgress, logging_to_stderr
 from aecore.config import MAX_HIDDEN_LAYERS, MAX_PARAMS, MAX_SNAPSHOTS, MAX_STEPS, TrainConfig
-from aecore.datasets import MAX_POINTS, MIN_POINTS
+from aecore.datasets import DIGITS_COUNT, IMAGE_DATASETS, MAX_POINTS, MIN_POINTS
 from aecore.errors import AecoreError
 
 __all__ = ["main"]
@@ -53,10 +53,25 @@ def _seeds(text: str) -> tuple[int, ...]:
         ) from None
 
 
+def _image_shape(text: str) -> tuple[int, ...]:
+    try:
+        shape = tuple(int(v) for v in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not H,W (two whole numbers), e.g. 8,8") from None
+    return shape
+
+
+def _n_points(a: argparse.Namespace) -> int:
+    """``--n-points``, or its default: every image of the digits, else the config's default."""
+    if a.n_points is not None:
+        return int(a.n_points)
+    return DIGITS_COUNT if a.data in IMAGE_DATASETS else TrainConfig().n_points
+
+
 def _cmd_train(a: argparse.Namespace) -> int:
     cfg = TrainConfig(
         data=a.data,
-        n_points=a.n_points,
+        n_points=_n_points(a),
         noise=a.noise,
         data_seed=a.data_seed,
         latent_dim=a.latent_dim,
@@ -69,6 +84,7 @@ def _cmd_train(a: argparse.Namespace) -> int:
         variant=a.variant,
         kl_weight=a.kl_weight,
         ensemble_seeds=a.ensemble_seeds,
+        image_shape=a.image_shape,
     )
     cfg.validate()  # every flag, before any data is made or read
     out = _check_out(Path(a.out))
@@ -126,8 +142,8 @@ def _cmd_inspect(a: argparse.Namespace) -> int:
             "data",
             f"{c.get('data')}: {n_points} points in R^{n} (sha256 {str(run.meta.get('data_sha256'))[:12]})",
         ),
-        ("model", f"{run.variant}, layers {'-'.join(map(str, run.layer_sizes))}, {c.get('activation')}"),
-        ("training", f"{c.get('steps')} steps, lr {c.get('lr')}, seed {c.get('seed')}"),
+        ("model", _model_summary(run)),
+        ("training", _training_summary(run)),
         ("snapshots", f"{len(run.snapshots)}, steps {run.snapshots[0].step} to {final.step}"),
         ("loss", f"{run.snapshots[0].loss:.5g} at step {run.snapshots[0].step} -> {final.loss:.5g}"),
         (
@@ -137,10 +153,36 @@ def _cmd_inspect(a: argparse.Namespace) -> int:
         ("reliability", f"{rel.min():.3f} to {rel.max():.3f} on the grid (mean {rel.mean():.3f})"),
         ("ensemble", _ensemble_summary(run)),
     ]
+    if run.image_shape is not None:
+        h, w = run.image_shape
+        rows.insert(3, ("images", f"{h} x {w} pixels each (n = {h * w})"))
+    if run.labels is not None:
+        classes = np.unique(run.labels)
+        shown = ", ".join(map(str, classes[:12])) + (", ..." if len(classes) > 12 else "")
+        rows.insert(
+            4 if run.image_shape else 3, ("labels", f"{len(classes)} classes ({shown}), for colour only")
+        )
     width = max(len(k) for k, _ in rows)
     for key, value in rows:
         print(f"{key.ljust(width)}  {value}")
     return 0
+
+
+def _model_summary(run: Any) -> str:
+    """The network in one line: its layers, or what recorded it when the run holds no weights."""
+    c = run.config
+    if run.has_weights:
+        return f"{run.variant}, layers {'-'.join(map(str, run.layer_sizes))}, {c.get('activation')}"
+    rec = run.meta.get("recorder")
+    made = f"{rec.get('encoder')} / {rec.get('decoder')}" if isinstance(rec, dict) else "an unknown model"
+    return f"{made}, k = {c.get('latent_dim')}; no MLP weights (the network diagram needs an MLP)"
+
+
+def _training_summary(run: Any) -> str:
+    c = run.config
+    if isinstance(run.meta.get("recorder"), dict):
+        return f"recorded from the user's own training loop, {c.get('steps')} steps"
+    return f"{c.get('steps')} steps, lr {c.get('lr')}, seed {c.get('seed')}"
 
 
 def _ensemble_summary(run: Any) -> str:
@@ -174,7 +216,15 @@ def _build_parser() -> argparse.ArgumentParser:
     t.add_argument(
         "--data",
         required=True,
-        help="data set name (arc, spiral, circle, blob, helix, sheet) or a .csv/.npy file",
+        help="data set name (arc, spiral, circle, blob, clusters, helix, sheet, digits) or a .csv/.npy"
+        " file (a .npy may hold images: N x H x W, or N x D with --image-shape)",
+    )
+    t.add_argument(
+        "--image-shape",
+        type=_image_shape,
+        default=(),
+        metavar="H,W",
+        help="read the rows of an N x D .npy file as images of H x W pixels (H W = D)",
     )
     t.add_argument("--latent-dim", type=int, required=True, help="k, the latent dimension (1 or 2, k < n)")
     t.add_argument("--seed", type=int, default=d.seed, help="weight initialisation seed, 0 <= S < 2**32")
@@ -190,8 +240,8 @@ def _build_parser() -> argparse.ArgumentParser:
     t.add_argument(
         "--n-points",
         type=int,
-        default=d.n_points,
-        help=f"points of a built-in data set, {MIN_POINTS} to {MAX_POINTS:,}",
+        help=f"points of a built-in data set, {MIN_POINTS} to {MAX_POINTS:,} (default {d.n_points};"
+        f" digits: all {DIGITS_COUNT:,} images)",
     )
     t.add_argument("--noise", type=float, default=d.noise, help="noise of a built-in data set")
     t.add_argument("--data-seed", type=int, default=d.data_seed, help="sampling seed of a built-in data set")

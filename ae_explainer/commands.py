@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from ae_explainer.console import ConsoleProgress
-from ae_explainer.userconfig import VIDEO_KEYS, CommandSettings
+from ae_explainer.userconfig import VIDEO_KEYS, CommandSettings, check_run_file
 from aecore.errors import AecoreError
 from scenes.settings import PACE_RANGE, QUALITIES, OneOf, default_of, describe_error
 
@@ -132,6 +132,8 @@ def _settings(a: argparse.Namespace, command: Command) -> tuple[RenderOptions, l
     if a.config:
         user = load_user_config(a.config)
         video, run = user.video, user.run
+    if getattr(a, "run_file", None):  # the flag wins over the file's whole [run]
+        run = {"file": check_run_file(a.run_file, "--run-file")}
 
     def where(key: str) -> str:
         return f"--{key}" if key in given or not a.config else f"{a.config} [video] {key}"
@@ -143,6 +145,8 @@ def _settings(a: argparse.Namespace, command: Command) -> tuple[RenderOptions, l
         p = describe_error(e)
         raise AecoreError(f"{where(str(p.loc[0]) if p.loc else 'config')}: {p.message}") from None
     infos = _chapters([str(k) for k in settings.chapters or []], where("chapters"))
+    if "file" in run:
+        infos = _chapters_for_file(infos, run["file"], settings, command, where("chapters"))
     if settings.narration not in ("voice", "off") and not Path(settings.narration).is_dir():
         raise AecoreError(
             f"{where('narration')}: no folder {settings.narration}; give voice, off, "
@@ -152,6 +156,44 @@ def _settings(a: argparse.Namespace, command: Command) -> tuple[RenderOptions, l
     if opts.run:
         opts = opts.replace(run_id=main_run_id(opts))
     return opts, infos, settings.jobs, prepare_out(Path(a.out))
+
+
+def _chapters_for_file(
+    infos: list[ChapterInfo], file: str, settings: CommandSettings, command: Command, where: str
+) -> list[ChapterInfo]:
+    """The chapters to render with the run file ``file``; one line if they cannot show it.
+
+    ``render`` without a chapter list renders the chapters that show the
+    file (those whose runs it replaces, :func:`scenes.runs.user_run_replaces`),
+    leaving out the network diagram's chapters if the file holds no MLP
+    weights; every other command, and a chapter list, keep their chapters,
+    and a chapter that draws the network diagram of a run without weights is
+    an error before anything renders.
+    """
+    from ae_explainer.render import chapter_runs, replaced_run, scene_class
+    from aecore.snapshot import load_run
+    from scenes.runs import run_file_kind
+
+    opts = settings.options()
+    replaced = replaced_run(opts)
+    weights = load_run(file).has_weights
+
+    shows = [i for i in infos if replaced in chapter_runs(i, opts)]
+    blind = [i for i in shows if scene_class(i).draws_network and not weights]
+    if command.name == "render" and not settings.chapters:
+        return [i for i in shows if i not in blind]  # may be none: render says so
+    if command.name == "lecture" and not weights and run_file_kind(file) == "2d":
+        raise AecoreError(
+            f"--run-file {file}: the lecture pack's explorer page runs the network, which needs an MLP's"
+            " weights; this run has none (recorded from another model): render it with 'render' or 'video'"
+        )
+    if blind:
+        numbers = ", ".join(str(i.number) for i in blind)
+        raise AecoreError(
+            f"{where}: chapter(s) {numbers} draw the network diagram, which needs an MLP's weights;"
+            f" {file} has none (recorded from another model): leave them out"
+        )
+    return infos
 
 
 def _gif(progress: ConsoleProgress, clip: Path, gif: Path) -> None:
@@ -167,6 +209,20 @@ def _cmd_render(a: argparse.Namespace) -> int:
 
     opts, infos, jobs, out = _settings(a, COMMANDS["render"])
     t0 = time.monotonic()
+    if not infos:  # --run-file without chapters, and no chapter shows that kind of run
+        from scenes.runs import RUN_FILE_KINDS, run_file_kind
+
+        kind = RUN_FILE_KINDS[run_file_kind(opts.run["file"])]
+        print(f"no chapter of this version shows {opts.run['file']} ({kind}); nothing rendered")
+        return 0
+    if a.still:
+        from ae_explainer.render import render_stills
+
+        with ConsoleProgress() as progress:
+            stills = render_stills(infos, opts, out, jobs=jobs, progress=progress)
+        names = ", ".join(p.name for p in stills)
+        print(f"rendered {len(stills)} still(s) in {time.monotonic() - t0:.1f} s into {out}/: {names}")
+        return 0
     with ConsoleProgress() as progress:
         clips = render_chapters(infos, opts, out, jobs=jobs, force=a.force, progress=progress)
         if opts.format == "gif":
@@ -262,6 +318,13 @@ def _add_render_flags(p: argparse.ArgumentParser, command: Command) -> None:
         f"one WAV per cue id (see 'ae-explainer script'); gif is always silent (default {command.narration})",
     )
     p.add_argument("--config", metavar="FILE.toml", help="settings file ([video] and [run]); flags win")
+    p.add_argument(
+        "--run-file",
+        metavar="RUN.npz",
+        help="show your own run file (e.g. from aecore.SnapshotRecorder): R^2 points with k = 1 replace the"
+        " main run (chapters 1-6, 11), images with k = 2 the digits"
+        + (" (without chapters: render those that show it)" if command.name == "render" else ""),
+    )
     p.add_argument("--out", default=command.out, help=f"output folder (default {command.out}/)")
     if command.formats:
         p.add_argument(
@@ -293,6 +356,11 @@ def add_commands(sub: Any) -> None:
                 nargs="*",
                 metavar="CHAPTER",
                 help="chapter numbers or scene names (default: all)",
+            )
+            p.add_argument(
+                "--still",
+                action="store_true",
+                help="a PNG of each chapter's key frame instead of a clip (fast: nothing is encoded)",
             )
         _add_render_flags(p, command)
         if command.name == "lecture":

@@ -141,6 +141,15 @@ def main_run(run_overrides: dict[str, Any] | None = None, progress: Any = None) 
     from scenes.runs import main_config_2d
     from scenes.settings import SceneSettings
 
+    file = (run_overrides or {}).get("file")
+    if file:  # the viewer's own run file (checked already) is the main run if it is 2-D
+        from aecore.snapshot import load_run
+        from scenes.runs import run_file_kind
+
+        if run_file_kind(file) == "2d":
+            return load_run(file)
+        run_overrides = {}
+
     with _settings_env(SceneSettings.model_validate({"run": run_overrides or {}}).env()):
         cfg = main_config_2d()
     return cached_run(cfg, progress=progress)
@@ -155,6 +164,10 @@ def _cmd_explore(a: argparse.Namespace) -> int:
     from ae_explainer.console import ConsoleProgress
 
     theme = a.theme
+    if a.run_file:  # the flag the render commands take, for the same thing
+        if a.run:
+            raise AecoreError(f"--run-file {a.run_file}: give RUN.npz or --run-file, not both")
+        a.run = a.run_file
     if a.run and a.config:
         raise AecoreError(f"{a.run}: give a run file or --config, not both")
     if a.run:
@@ -198,6 +211,7 @@ def add_explore_command(sub: Any) -> None:
         ),
     )
     p.add_argument("run", nargs="?", metavar="RUN.npz", help="a snapshot file (default: the main run)")
+    p.add_argument("--run-file", metavar="RUN.npz", help="the same as RUN.npz (as render and video take it)")
     p.add_argument("--config", metavar="FILE.toml", help="a settings file: its [run] and [video] theme")
     p.add_argument("--theme", choices=("dark", "light"), help="the theme the page opens in (default dark)")
     p.add_argument("--out", default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT}/)")

@@ -91,6 +91,11 @@ def _check(run: Run, where: str) -> tuple[int, int, dict[str, Any]]:
             f"{where}: the explorer shows an image run's M as a mosaic over a latent plane; this run"
             f" has k = {k} (train it with --latent-dim 2)"
         )
+    if not run.has_weights:
+        raise AecoreError(
+            f"{where}: the explorer runs the network and draws its diagram, which needs an MLP's weights;"
+            " this run has none (recorded from a model that is not an nn.Sequential MLP)"
+        )
     norm = run.meta.get("normalization")
     if norm is None:
         raise AecoreError(

@@ -62,7 +62,8 @@ class RenderOptions(SceneSettings):
         See :class:`scenes.settings.SceneSettings`.
     run_id
         A short id of the main run's content (:func:`ae_explainer.render.main_run_id`),
-        which names the files when ``run`` changes the main run.
+        which names the files when ``run`` changes the main run (for a run
+        file: a digest of its bytes).
     """
 
     aspect: Aspect = "16:9"
@@ -117,7 +118,8 @@ class RenderOptions(SceneSettings):
         """The options as the render index keys a movie on them (a GIF shares its mp4's).
 
         The text is the one the index has always used, so renders made before
-        stay reusable.
+        stay reusable. A run file (``run["file"]``) enters by its content
+        (``run_id``, a digest of its bytes), never by its path.
         """
         fields = {
             "aspect": self.aspect,
@@ -127,7 +129,7 @@ class RenderOptions(SceneSettings):
             "transparent": self.transparent,
             "captions": self.captions,
             "pace": self.pace,
-            "run": tuple(sorted(self.run.items())),
+            "run": tuple(sorted((k, v) for k, v in self.run.items() if k != "file")),  # file: by run_id
             "run_id": self.run_id,
         }
         return f"RenderOptions({', '.join(f'{k}={v!r}' for k, v in fields.items())})"

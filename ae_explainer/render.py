@@ -47,6 +47,7 @@ __all__ = [
     "prepare_runs",
     "render_chapters",
     "render_stills",
+    "replaced_run",
     "scene_class",
 ]
 
@@ -89,10 +90,22 @@ def chapter_runs(info: ChapterInfo, opts: RenderOptions) -> list[TrainConfig]:
         return list(scene_class(info).run_configs())
 
 
+def replaced_run(opts: RenderOptions) -> TrainConfig | None:
+    """The config whose run the run file of ``opts`` stands in for (:func:`scenes.runs.user_run_replaces`)."""
+    from scenes.runs import user_run_replaces
+
+    with _scene_env(opts):
+        return user_run_replaces()
+
+
 def main_run_id(opts: RenderOptions) -> str:
-    """A short id of the main run's content (config, data and trainer) under ``opts``."""
+    """A short id of the main run's content (config, data and trainer; a run file's bytes) under ``opts``."""
     from aecore.cache import run_path
+    from aecore.files import file_sha256
     from scenes.runs import main_config_2d
+
+    if file := opts.run.get("file"):
+        return file_sha256(Path(file))[:6]
 
     with _scene_env(opts):
         return run_path(main_config_2d()).stem.rsplit("-", 1)[-1][:6]
@@ -104,16 +117,22 @@ def prepare_runs(
     """Train every run the chapters need, once each, before any job starts.
 
     Returns the SHA-256 of each chapter's run files by scene name: the content
-    its clip depends on. ``progress`` is called while a run trains.
+    its clip depends on. ``progress`` is called while a run trains. The
+    viewer's own run file (``opts.run["file"]``) stands in for the config it
+    replaces (:func:`scenes.runs.user_run_replaces`): its bytes, not a training.
     """
     from aecore.cache import ensure_run
     from aecore.files import file_sha256
 
     paths: dict[str, Path] = {}
     out: dict[str, list[str]] = {}
+    replaced = replaced_run(opts)
     for info in infos:
         digests = []
         for cfg in chapter_runs(info, opts):
+            if replaced is not None and cfg == replaced:
+                digests.append(file_sha256(Path(opts.run["file"])))
+                continue
             key = json.dumps(cfg.to_dict(), sort_keys=True)
             if key not in paths:
                 paths[key] = ensure_run(cfg, progress=progress)

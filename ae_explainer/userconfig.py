@@ -20,6 +20,12 @@ Example (every key is optional; flags on the command line win over the file)::
     seed = 3
     steps = 4000
 
+or, instead of those keys, a run file of your own (relative to this file;
+:class:`aecore.SnapshotRecorder` records one from your own PyTorch model)::
+
+    [run]
+    file = "my_run.npz"    # R^2 points, k = 1: chapters 1-6 and 11; images, k = 2: the images chapter
+
 The ``[video]`` keys are the fields of :class:`CommandSettings` (all but
 ``run``), with their types, choices and ranges; ``[run]`` is
 :class:`scenes.settings.RunOverrides`. The command line validates its flags
@@ -30,6 +36,7 @@ place.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -50,7 +57,7 @@ from ae_explainer.options import RenderOptions
 from aecore.errors import AecoreError
 from scenes.settings import Expect, RunOverrides, describe_error
 
-__all__ = ["VIDEO_KEYS", "CommandSettings", "UserConfig", "load_user_config"]
+__all__ = ["VIDEO_KEYS", "CommandSettings", "UserConfig", "check_run_file", "load_user_config"]
 
 Chapters = Annotated[
     list[Annotated[int, Strict()] | Annotated[str, Strict()]],
@@ -129,6 +136,8 @@ def _check_run(where: str, run: dict[str, Any], base: Path) -> dict[str, Any]:
     from scenes.settings import RUN_KEYS
 
     out = dict(run)
+    if "file" in out:
+        return {"file": check_run_file(out["file"], f"{where} [run] file", base, sorted(set(out) - {"file"}))}
     data = out.get("data")
     if data is not None and data not in DATASETS:
         path = (base / data).resolve()
@@ -158,6 +167,35 @@ def _check_run(where: str, run: dict[str, Any], base: Path) -> dict[str, Any]:
             raise _fail(f"{where} [run] {key}", msg) from None
         raise _fail(f"{where} [run]", str(e)) from None
     return out
+
+
+def check_run_file(file: str, where: str, base: Path = Path(), others: Sequence[str] = ()) -> str:
+    """A run file to show (``[run] file``, ``--run-file``): resolved against ``base``, loaded and checked.
+
+    Returns its absolute path. The file must load (:func:`aecore.load_run`) and
+    be a kind the chapters show (:func:`scenes.runs.run_file_kind`); it
+    replaces a trained run, so no key of a trained run (``others``) may come with it.
+
+    Raises
+    ------
+    AecoreError
+        One line naming ``where`` and the file.
+    """
+    from scenes.runs import run_file_kind
+
+    if others:
+        raise _fail(
+            where,
+            f"a run file is shown as it is; drop {', '.join(others)} (they configure a run to train)",
+        )
+    path = (base / file).resolve()
+    if not path.is_file():
+        raise _fail(where, f"no such file {str(path)!r}; give a .npz run file")
+    try:
+        run_file_kind(path)
+    except AecoreError as e:
+        raise _fail(where, str(e)) from None
+    return str(path)
 
 
 def load_user_config(path: str | Path) -> UserConfig:

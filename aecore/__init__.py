@@ -1,6 +1,7 @@
 """aecore: train small autoencoders and record what they represent.
 
-The public API needs only numpy; torch is imported when a run is trained.
+The public API needs only numpy; torch is imported when a run is trained or
+recorded (:class:`SnapshotRecorder`, snapshots from your own PyTorch model).
 
 >>> import aecore
 >>> run = aecore.load_run("assets/fixtures/tiny_run.npz")    # doctest: +SKIP
@@ -15,6 +16,7 @@ from aecore.datasets import DATASETS, load_data, make_dataset
 from aecore.errors import AecoreError
 from aecore.forward import decode, encode
 from aecore.priors import PRIORS, RELIABLE_THRESHOLD, PriorDraw, draw_prior, prior_samples, reliable_fraction
+from aecore.recorder import SnapshotRecorder
 from aecore.reliability import latent_reliability
 from aecore.residuals import Residuals, residuals
 from aecore.snapshot import FORMAT_VERSION, Run, Snapshot, load_run, write_run
@@ -30,6 +32,7 @@ __all__ = [
     "Residuals",
     "Run",
     "Snapshot",
+    "SnapshotRecorder",
     "TrainConfig",
     "cached_run",
     "decode",

@@ -1,8 +1,8 @@
 """Small data sets in R^2 and R^3 and images in R^64, by name, and user data from a file.
 
-Every generator takes ``n`` (number of points), ``noise`` (standard deviation
-of isotropic Gaussian noise added to each coordinate) and ``seed``, and returns
-a ``(n, dim)`` float64 array. The same arguments give the same array.
+Every data set (generators: :mod:`aecore.generators`) takes ``n`` (points),
+``noise`` (standard deviation of isotropic Gaussian noise added to each
+coordinate) and ``seed``: the same arguments give the same ``(n, dim)`` array.
 
 ``digits`` is real data, not a generator: scikit-learn's handwritten digits
 (:func:`sklearn.datasets.load_digits`, 1,797 images of 8 x 8 pixels with
@@ -12,9 +12,8 @@ permutation seeded with ``seed`` (all 1,797 when ``n`` is 1,797), kept in
 their file order; their labels 0-9 come with them (:func:`load_dataset`),
 for colouring only: training never sees them.
 
-A user's images are a ``.npy`` file of shape ``N x H x W`` (flattened to
-``N x HW``; the image shape is kept), or ``N x D`` with an ``image_shape``
-``(H, W)``, ``H W = D`` (:class:`aecore.config.TrainConfig`).
+A user's images are a ``.npy`` file of shape ``N x H x W`` (flattened to ``N x HW``; the
+shape is kept), or ``N x D`` with ``image_shape`` ``(H, W)``, ``H W = D`` (:class:`TrainConfig`).
 
 A run holds :data:`MIN_POINTS` to :data:`MAX_POINTS` points, from a built-in
 data set (``--n-points``) or a file. The upper limit keeps a run's time and
@@ -29,16 +28,17 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from aecore.errors import AecoreError
+from aecore.generators import GENERATORS
 
 __all__ = [
     "DATASETS",
+    "DIGITS_COUNT",
     "IMAGE_DATASETS",
     "MAX_CSV_BYTES",
     "MAX_DIM",
@@ -82,70 +82,11 @@ _F32_MAX = float(np.finfo(np.float32).max)
 _F32_TINY = float(np.finfo(np.float32).tiny)
 
 
-def _arc(n: int, rng: np.random.Generator) -> np.ndarray:
-    # Density along the arc falls off as exp(-3 t): dense at one end, sparse at the other.
-    u = rng.uniform(size=n)
-    a = 3.0
-    t = -np.log1p(-u * (1.0 - np.exp(-a))) / a
-    theta = np.pi * (1.15 - 1.3 * t)
-    return np.stack([1.6 * np.cos(theta), 1.6 * np.sin(theta) - 0.6], axis=1)
-
-
-def _spiral(n: int, rng: np.random.Generator) -> np.ndarray:
-    t = np.sqrt(rng.uniform(0.04, 1.0, size=n))
-    theta = 3.0 * np.pi * t
-    r = 0.25 + 1.5 * t
-    return np.stack([r * np.cos(theta), r * np.sin(theta)], axis=1)
-
-
-def _circle(n: int, rng: np.random.Generator) -> np.ndarray:
-    theta = rng.uniform(0.0, 2.0 * np.pi, size=n)
-    return np.stack([1.4 * np.cos(theta), 1.4 * np.sin(theta)], axis=1)
-
-
-def _blob(n: int, rng: np.random.Generator) -> np.ndarray:
-    cov = np.array([[1.0, 0.45], [0.45, 0.5]])
-    return rng.multivariate_normal([0.0, 0.0], cov, size=n)
-
-
-def _clusters(n: int, rng: np.random.Generator) -> np.ndarray:
-    # Two arcs side by side (each 2 wide) with an empty strip 2 wide between them:
-    # a trained k = 1 curve must cross the strip on a bridge where no data lies.
-    half = n // 2
-    t1, t2 = rng.uniform(0.0, np.pi, half), rng.uniform(0.0, np.pi, n - half)
-    left = np.stack([np.cos(t1) - 2.0, np.sin(t1)], axis=1)
-    right = np.stack([np.cos(t2) + 2.0, 0.3 - np.sin(t2)], axis=1)
-    return np.concatenate([left, right])
-
-
-def _helix(n: int, rng: np.random.Generator) -> np.ndarray:
-    t = rng.uniform(0.0, 1.0, size=n)
-    theta = 4.0 * np.pi * t
-    return np.stack([np.cos(theta), np.sin(theta), 2.0 * t - 1.0], axis=1)
-
-
-def _sheet(n: int, rng: np.random.Generator) -> np.ndarray:
-    # A curved patch (a gentle taco); points thin out towards the u = +1 edge.
-    u = 2.0 * rng.beta(1.3, 2.2, size=n) - 1.0
-    v = rng.uniform(-1.0, 1.0, size=n)
-    return np.stack([1.5 * u, 1.5 * v, 0.9 * np.cos(1.6 * u) - 0.45], axis=1)
-
-
-_GENERATORS: dict[str, tuple[int, Callable[[int, np.random.Generator], np.ndarray], str]] = {
-    "arc": (2, _arc, "open arc in R^2, dense at one end and sparse at the other"),
-    "spiral": (2, _spiral, "open spiral in R^2"),
-    "circle": (2, _circle, "closed curve (circle) in R^2"),
-    "blob": (2, _blob, "2-D Gaussian blob in R^2 (intrinsic dimension 2)"),
-    "clusters": (2, _clusters, "two arcs in R^2 with an empty gap between them"),
-    "helix": (3, _helix, "helix in R^3 (intrinsic dimension 1)"),
-    "sheet": (3, _sheet, "curved sheet patch in R^3 (intrinsic dimension 2)"),
-}
-
 IMAGE_DATASETS: dict[str, tuple[int, int]] = {"digits": (8, 8)}
 """Built-in image data sets and the shape (H, W) of their images."""
 
 DATASETS: dict[str, str] = {
-    **{name: desc for name, (_, _, desc) in _GENERATORS.items()},
+    **{name: desc for name, (_, _, desc) in GENERATORS.items()},
     "digits": "handwritten digits in R^64: 1,797 images of 8 x 8 pixels, labels 0-9 (scikit-learn)",
 }
 """Built-in data set names and a one-line description of each."""
@@ -188,12 +129,12 @@ def dataset_dim(name: str) -> int:
     _check_name(name)
     if name in IMAGE_DATASETS:
         return math.prod(IMAGE_DATASETS[name])
-    return _GENERATORS[name][0]
+    return GENERATORS[name][0]
 
 
 def _check_name(name: str) -> None:
     if name not in DATASETS:
-        known = ", ".join(sorted(_GENERATORS))
+        known = ", ".join(sorted(GENERATORS))
         raise AecoreError(f"--data: unknown data set {name!r}; use one of {known}, or a .csv/.npy file")
 
 
@@ -236,7 +177,7 @@ def _make(name: str, n: int, noise: float, seed: int) -> Data:
         x, labels = _digits(n, rng)
         x = x + noise * rng.standard_normal(size=x.shape)
         return Data(np.ascontiguousarray(x, dtype=np.float64), labels, IMAGE_DATASETS[name])
-    dim, gen, _ = _GENERATORS[name]
+    dim, gen, _ = GENERATORS[name]
     x = gen(n, rng)
     x = x + noise * rng.standard_normal(size=(n, dim))
     return Data(np.ascontiguousarray(x, dtype=np.float64))

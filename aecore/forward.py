@@ -141,6 +141,7 @@ def _numpy_model(run: Run, snapshot: Snapshot | None) -> tuple[Mapping[str, np.n
     norm = run.meta.get("normalization")
     if norm is None:
         raise AecoreError("this run has no 'normalization' metadata; re-train it to evaluate it with numpy")
+    run.require_weights("evaluating the network with numpy")
     s = snapshot or run.final
     return s.params, np.array(norm["mean"], dtype=np.float64), float(norm["scale"])
 

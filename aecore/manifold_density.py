@@ -44,7 +44,7 @@ Numpy and scipy only.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -57,7 +57,17 @@ from aecore.stretch import decoder_jacobian, stretch_from_jacobian
 if TYPE_CHECKING:
     from aecore.snapshot import Run, Snapshot
 
-__all__ = ["ManifoldReliability", "density_on_manifold", "local_bandwidth", "manifold_reliability"]
+__all__ = [
+    "ManifoldReliability",
+    "StretchFn",
+    "density_on_manifold",
+    "density_with_stretch",
+    "local_bandwidth",
+    "manifold_reliability",
+]
+
+StretchFn = Callable[[np.ndarray], np.ndarray]
+"""``stretch(u)``: g's length or area element ``(B,)`` at latent points ``u`` ``(B, k)``, float64."""
 
 
 def local_bandwidth(latents: np.ndarray, bandwidth_scale: float = 1.0) -> float:
@@ -134,6 +144,36 @@ def density_on_manifold(
     scale
         Reliability is ``1 - exp(-density_on_m / scale)``.
     """
+
+    def stretch_at(v: np.ndarray) -> np.ndarray:
+        _, jac = decoder_jacobian(params, activation, v, data_scale)
+        return stretch_from_jacobian(jac)
+
+    return density_with_stretch(stretch_at, latents, points, bandwidth_scale, scale)
+
+
+def density_with_stretch(
+    stretch: StretchFn,
+    latents: np.ndarray,
+    points: np.ndarray,
+    bandwidth_scale: float = 1.0,
+    scale: float = 0.25,
+) -> ManifoldReliability:
+    """:func:`density_on_manifold` with g's stretch given as a function, whatever g is.
+
+    The one computation of the density on M and the reliability: the trainer
+    passes the exact stretch of its MLP (:func:`density_on_manifold`),
+    :class:`aecore.recorder.SnapshotRecorder` that of any torch decoder
+    (autograd).
+
+    Parameters
+    ----------
+    stretch
+        g's length (k = 1) or area (k = 2) element at latent points ``(B, k)``
+        -> ``(B,)``, in data units per latent unit (:data:`StretchFn`).
+    latents, points, bandwidth_scale, scale
+        As for :func:`density_on_manifold`.
+    """
     z = np.asarray(latents, dtype=np.float64)
     k = z.shape[1]
     u = np.asarray(points, dtype=np.float64)
@@ -142,17 +182,16 @@ def density_on_manifold(
     centres = kde_centres(z, MAX_CENTRES)
 
     def stretch_at(v: np.ndarray) -> np.ndarray:
-        _, jac = decoder_jacobian(params, activation, v, data_scale)
-        return np.maximum(stretch_from_jacobian(jac), 1e-12)
+        return np.maximum(np.asarray(stretch(v), dtype=np.float64).reshape(len(v)), 1e-12)
 
     dens = latent_density(flat, centres, h)
-    stretch = stretch_at(flat)
+    on_grid = stretch_at(flat)
     typical = float(np.median(latent_density(centres, centres, h) / stretch_at(centres)))
-    on_m = dens / stretch / typical
+    on_m = dens / on_grid / typical
     shape = u.shape[:-1]
     return ManifoldReliability(
         points=u,
-        stretch=stretch.reshape(shape),
+        stretch=on_grid.reshape(shape),
         latent_density=dens.reshape(shape),
         density_on_m=on_m.reshape(shape),
         reliability=reliability_from_density(on_m, 1.0, scale).reshape(shape),

@@ -34,7 +34,9 @@ array                    shape               meaning
 ``[H, W]`` with ``H W = n`` (rows of pixels, flattened row by row). Its
 ``recon``, ``manifold`` and ``ensemble_manifold`` are stored as float32
 (pixels need no float64, and a run of 1,797 digit images at 32 snapshots
-then stays under 25 MB); ``data`` stays float64.
+then stays under 25 MB); ``data`` stays float64. A recorded run
+(:class:`aecore.recorder.SnapshotRecorder`) stores them as float32 too, the
+precision its model computes in.
 
 **Versions.** Version 2 (written since the reliability learned to see
 gaps) adds ``stretch`` and ``density_on_m``, and the optional ensemble
@@ -53,6 +55,16 @@ reader accepts float32 or float64 for every floating array. ``meta`` holds
 fields), ``data_sha256``, ``versions`` (library versions), ``layer_sizes``,
 ``param_names`` and ``normalization`` (the model's fixed ``mean`` and
 ``scale``; optional, added in aecore 0.1).
+
+**Runs without weights.** A run recorded from the user's own model
+(:class:`aecore.recorder.SnapshotRecorder`) holds ``param/<name>`` arrays,
+``layer_sizes`` and ``param_names`` only when its encoder and decoder are
+``nn.Sequential`` MLPs of one activation (what :mod:`aecore.forward`
+evaluates); otherwise it has none of the three, and everything else as
+above (its M, reconstructions and reliability come from the user's decoder
+itself). What needs the weights (:meth:`Run.forward`, the network diagram,
+the explorer) then fails with one line naming the file. Its
+``meta["recorder"]`` says what recorded it.
 
 A VAE run (``config["variant"] == "vae"``; files without the field are plain
 autoencoders) stores ``latents`` = mu, ``recon`` = g(mu) and ``loss`` of g(mu),
@@ -155,6 +167,8 @@ class Run:
         The other seeds' decoders and their agreement, if the run was trained with them.
     labels
         ``(N,)`` a class per point (the digit of an image) for colouring, if the data has them.
+    source
+        Where the run was read from (its file), for messages.
     """
 
     data: np.ndarray
@@ -163,6 +177,26 @@ class Run:
     snapshots: list[Snapshot]
     ensemble: Ensemble | None = None
     labels: np.ndarray | None = None
+    source: str = "run"
+
+    @property
+    def has_weights(self) -> bool:
+        """Whether the run holds an MLP's weights (every trained run does; a recorded one may not)."""
+        return bool(self.final.params) and "layer_sizes" in self.meta
+
+    def require_weights(self, what: str = "the network diagram") -> None:
+        """Raise one line naming the file if the run holds no MLP weights, which ``what`` needs.
+
+        Raises
+        ------
+        AecoreError
+            ``<file>: <what> needs an MLP's weights; ...`` (see "Runs without weights" above).
+        """
+        if not self.has_weights:
+            raise AecoreError(
+                f"{self.source}: {what} needs an MLP's weights, and this run has none (it was recorded"
+                " from a model that is not an nn.Sequential of nn.Linear layers and one activation)"
+            )
 
     @property
     def image_shape(self) -> tuple[int, int] | None:
@@ -183,6 +217,7 @@ class Run:
     @property
     def layer_sizes(self) -> list[int]:
         """Neuron counts from input to output layer (for a VAE the bottleneck is the k means)."""
+        self.require_weights()
         return list(self.meta["layer_sizes"])
 
     def forward(self, x: np.ndarray, snapshot: Snapshot | None = None) -> list[np.ndarray]:
@@ -194,6 +229,7 @@ class Run:
         """
         from aecore.forward import forward_layers
 
+        self.require_weights()
         norm = self.meta.get("normalization")
         if norm is None:
             raise AecoreError(
@@ -214,7 +250,11 @@ class Run:
 
 
 def write_run(
-    path: str | Path, data: np.ndarray, meta: dict[str, Any], arrays: dict[str, np.ndarray]
+    path: str | Path,
+    data: np.ndarray,
+    meta: dict[str, Any],
+    arrays: dict[str, np.ndarray],
+    float32_data_space: bool | None = None,
 ) -> Path:
     """Write a run atomically and deterministically.
 
@@ -232,9 +272,14 @@ def write_run(
         as float64 for ``recon`` and ``manifold`` (data space; float32 when
         ``meta`` has ``image_shape``) and float32 otherwise; integer arrays as
         int64.
+    float32_data_space
+        Store ``recon`` and ``manifold`` as float32 even for points (a
+        recorded model computes in float32); default: only for images.
     """
     path = Path(path)
-    data_space = "<f4" if meta.get("image_shape") else "<f8"
+    if float32_data_space is None:
+        float32_data_space = bool(meta.get("image_shape"))
+    data_space = "<f4" if float32_data_space else "<f8"
     meta = {"format_version": FORMAT_VERSION, **meta}
     entries: dict[str, np.ndarray] = {
         "meta": np.frombuffer(json.dumps(meta, sort_keys=True).encode(), dtype=np.uint8),
@@ -298,7 +343,8 @@ def load_run(path: str | Path) -> Run:
        ensemble arrays come all three or none, one manifold per
        ``config["ensemble_seeds"]``;
        ``layer_sizes`` is ``[n, ..., k, ..., n]``, ``param_names`` lists
-       exactly the ``param/<name>`` arrays, and ``normalization`` (if
+       exactly the ``param/<name>`` arrays (both may be absent when there are
+       none: a run without weights), and ``normalization`` (if
        present) has n finite ``mean`` values and a positive ``scale``.
 
     Raises
@@ -312,11 +358,11 @@ def load_run(path: str | Path) -> Run:
     p = Path(path)
     if not p.is_file():
         raise AecoreError(f"snapshot file {str(p)!r} does not exist; train one with 'ae-explainer train'")
-    _, meta, arrays = read_checked(p)
-    return _assemble(meta, arrays)
+    where, meta, arrays = read_checked(p)
+    return _assemble(meta, arrays, where)
 
 
-def _assemble(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> Run:
+def _assemble(meta: dict[str, Any], arrays: dict[str, np.ndarray], source: str = "run") -> Run:
     """The :class:`Run` of checked ``arrays`` (see :func:`aecore.snapshot_checks.check_arrays`)."""
     step, grid, rel = arrays["step"], arrays["latent_grid"], arrays["reliability"]
     params = {key[len("param/") :]: a for key, a in arrays.items() if key.startswith("param/")}
@@ -354,4 +400,5 @@ def _assemble(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> Run:
         snapshots=snaps,
         ensemble=ensemble,
         labels=arrays.get("labels"),
+        source=source,
     )

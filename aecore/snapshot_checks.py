@@ -233,7 +233,15 @@ def _is_real(v: object) -> bool:
 
 
 def _check_meta(where: str, meta: dict[str, Any], n: int, k: int, param_keys: list[str]) -> None:
-    """Check ``layer_sizes``, ``param_names`` and ``normalization`` against the arrays."""
+    """Check ``layer_sizes``, ``param_names`` and ``normalization`` against the arrays.
+
+    A run without weights (no ``param/<name>`` arrays, e.g. recorded from a
+    model that is no MLP, :class:`aecore.recorder.SnapshotRecorder`) may leave
+    out ``layer_sizes`` and ``param_names``; a run with weights must have both.
+    """
+    if not param_keys and "layer_sizes" not in meta and "param_names" not in meta:
+        _check_normalization(where, meta, n)
+        return
     sizes = meta.get("layer_sizes")
     if not (
         isinstance(sizes, list)
@@ -257,6 +265,11 @@ def _check_meta(where: str, meta: dict[str, Any], n: int, k: int, param_keys: li
             f"{where}: meta 'param_names' {_short(sorted(set(names)), 60)} does not match the"
             f" param/<name> arrays {_short(sorted(param_keys), 60)}"
         )
+    _check_normalization(where, meta, n)
+
+
+def _check_normalization(where: str, meta: dict[str, Any], n: int) -> None:
+    """``normalization``, if present: n finite ``mean`` values and a positive ``scale``."""
     norm = meta.get("normalization")
     if norm is not None:
         ok = (

@@ -49,7 +49,7 @@ from aecore.manifold_density import density_on_manifold
 from aecore.model import Autoencoder
 from aecore.snapshot import write_run
 
-__all__ = ["ProgressFn", "snapshot_steps", "train", "train_to_file"]
+__all__ = ["ProgressFn", "latent_grid", "snapshot_steps", "train", "train_to_file"]
 
 ProgressFn = Callable[[int, int, float], None]
 """Called as ``progress(step, total_steps, loss)`` while training."""
@@ -109,8 +109,13 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def _latent_grid(z: np.ndarray, cfg: TrainConfig) -> np.ndarray:
-    """A grid over the latents' box widened by ``grid_margin`` of its extent on each side."""
+def latent_grid(z: np.ndarray, cfg: TrainConfig) -> np.ndarray:
+    """A grid over the latents' box widened by ``grid_margin`` of its extent on each side.
+
+    ``cfg.grid_size`` points per axis (:attr:`TrainConfig.grid_shape`), ``ij``
+    order: ``(G, 1)`` for k = 1, ``(G, G, 2)`` for k = 2. The trainer and
+    :class:`aecore.recorder.SnapshotRecorder` both place M's grid by this rule.
+    """
     lo, hi = z.min(axis=0), z.max(axis=0)
     pad = cfg.grid_margin * np.maximum(hi - lo, 1e-3)
     axes = [np.linspace(lo[i] - pad[i], hi[i] + pad[i], cfg.grid_size) for i in range(cfg.latent_dim)]
@@ -173,7 +178,7 @@ def train(
                 if not math.isfinite(loss):
                     raise _diverged(cfg, step)
                 z_np = z.double().numpy()
-                grid = _latent_grid(z_np, cfg)
+                grid = latent_grid(z_np, cfg)
                 flat = torch.from_numpy(grid.reshape(-1, cfg.latent_dim)).float()
                 manifold = model.g(flat).numpy().reshape(*grid.shape[:-1], n)
             params = {name: p.detach().numpy() for name, p in model.named_parameters()}

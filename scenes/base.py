@@ -82,6 +82,9 @@ class ChapterScene(Scene):
     fades_out: bool = True
     """Whether the chapter ends faded to the background (False: the next chapter opens on its last frame)."""
     caption_seconds_per_word: float = 0.25
+    draws_network: bool = False
+    """Whether the chapter draws the network diagram of the main run, which needs an MLP's weights
+    (a viewer's own run recorded from another model has none: :mod:`scenes.runs`)."""
 
     @classmethod
     def run_configs(cls) -> tuple[TrainConfig, ...]:

@@ -4,6 +4,16 @@ Each chapter lists the configs it shows in :meth:`scenes.base.ChapterScene.run_c
 ``ae-explainer`` trains them once before rendering. The loaders train a run on
 first use and then read it from the run cache (:func:`aecore.cached_run`).
 
+**The viewer's own run.** ``[run] file`` of the settings file (or
+``--run-file``; the scenes read it from ``AE_EXPLAINER_RUN``) names a run
+file, e.g. one recorded from the viewer's own model
+(:class:`aecore.SnapshotRecorder`). Its shape decides what it stands in for
+(:func:`run_file_kind`): points in R^2 with k = 1 replace :data:`MAIN_2D`
+(:func:`main_run_2d`, chapters 1-6 and 11), images with k = 2 replace
+:data:`DIGITS` (:func:`digits_run`, the images chapter); a chapter shows it
+where its :meth:`~scenes.base.ChapterScene.run_configs` lists the config it
+replaces (:func:`user_run_replaces`).
+
 ========================  =====================================================
 config                    shown in
 ========================  =====================================================
@@ -26,8 +36,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import cache
+from pathlib import Path
 
-from aecore import Run, TrainConfig, cached_run
+from aecore import AecoreError, Run, TrainConfig, cached_run, load_run
 from scenes.settings import current_settings
 
 __all__ = [
@@ -39,6 +50,7 @@ __all__ = [
     "OVERFIT",
     "PRIOR_AE",
     "PRIOR_VAE",
+    "RUN_FILE_KINDS",
     "SEEDS_2D",
     "SHEET_K1",
     "WELL_FIT",
@@ -48,7 +60,10 @@ __all__ = [
     "main_config_2d",
     "main_run_2d",
     "main_run_3d",
+    "run_file_kind",
     "sheet_k1_run",
+    "user_run_file",
+    "user_run_replaces",
 ]
 
 # The 2-D story (chapters 1-6 and 11).
@@ -71,7 +86,8 @@ The latent grid reaches 15 % past the latents (35 % by default): M's ends then s
 def main_config_2d() -> TrainConfig:
     """:data:`MAIN_2D` with the viewer's overrides (``[run]`` of ``--config``, see :mod:`scenes.settings`)."""
     run = current_settings().run
-    cfg = replace(MAIN_2D, **{k: v for k, v in run.items() if k != "ensemble_seeds"})  # type: ignore[arg-type]
+    own = ("ensemble_seeds", "file")  # a list to convert; the viewer's own run file (not a config)
+    cfg = replace(MAIN_2D, **{k: v for k, v in run.items() if k not in own})  # type: ignore[arg-type]
     if "ensemble_seeds" in run:
         cfg = replace(cfg, ensemble_seeds=tuple(run["ensemble_seeds"]))
     return cfg
@@ -79,8 +95,9 @@ def main_config_2d() -> TrainConfig:
 
 @cache
 def main_run_2d() -> Run:
-    """The main 2-D run (trained on first use, then read from the cache)."""
-    return cached_run(main_config_2d())
+    """The main 2-D run (trained on first use, then read from the cache), or the viewer's own 2-D run."""
+    own = _user_run("2d")
+    return own if own is not None else cached_run(main_config_2d())
 
 
 @cache
@@ -175,5 +192,77 @@ the origin; a few seconds to train.
 
 @cache
 def digits_run() -> Run:
-    """:data:`DIGITS` (trained on first use, then read from the cache)."""
-    return cached_run(DIGITS)
+    """:data:`DIGITS` (trained on first use, then read from the cache), or the viewer's own image run."""
+    own = _user_run("images")
+    return own if own is not None else cached_run(DIGITS)
+
+
+# The viewer's own run file (see the module docstring).
+
+RUN_FILE_KINDS = {
+    "2d": "points in R^2 with k = 1 (the main 2-D run: chapters 1-6 and 11)",
+    "images": "images with k = 2 (meta image_shape; the images chapter)",
+}
+"""What a run file may hold, by kind, and where it is shown."""
+
+
+def user_run_file() -> Path | None:
+    """The viewer's own run file (``[run] file`` or ``--run-file``), or ``None``."""
+    file = current_settings().run.get("file")
+    return Path(file) if file else None
+
+
+def run_file_kind(path: str | Path) -> str:
+    """Load and check the run file ``path``; return what it stands in for: ``"2d"`` or ``"images"``.
+
+    Raises
+    ------
+    AecoreError
+        One line naming the file, if it does not load or holds neither kind
+        of :data:`RUN_FILE_KINDS` (what it holds and what is needed).
+    """
+    return _kind(*_stat(path))[0]
+
+
+def user_run_replaces() -> TrainConfig | None:
+    """The config whose run the viewer's own run file stands in for (:func:`run_file_kind`), or ``None``."""
+    path = user_run_file()
+    if path is None:
+        return None
+    return main_config_2d() if run_file_kind(path) == "2d" else DIGITS
+
+
+def _user_run(kind: str) -> Run | None:
+    """The viewer's own run file if it is of ``kind``."""
+    path = user_run_file()
+    if path is None:
+        return None
+    found, run = _kind(*_stat(path))
+    return run if found == kind else None
+
+
+def _stat(path: str | Path) -> tuple[str, int, int]:
+    p = Path(path)
+    try:
+        st = p.stat()
+    except OSError:
+        raise AecoreError(f"run file {str(p)!r} does not exist; give a .npz run file") from None
+    return str(p), st.st_size, st.st_mtime_ns
+
+
+@cache
+def _kind(path: str, size: int, mtime_ns: int) -> tuple[str, Run]:
+    """The kind and run of the file ``path`` (remembered per path, size and modification time)."""
+    if not path.endswith(".npz"):
+        raise AecoreError(f"{path}: a run file ends in .npz (write one with aecore.SnapshotRecorder)")
+    run = load_run(path)
+    n, k, image = run.data.shape[1], int(run.config["latent_dim"]), run.image_shape
+    if image is None and n == 2 and k == 1:
+        return "2d", run
+    if image is not None and k == 2:
+        return "images", run
+    holds = f"images of {image[0]} x {image[1]} pixels" if image else f"points in R^{n}"
+    raise AecoreError(
+        f"{path}: holds {holds} with k = {k}; the chapters show {RUN_FILE_KINDS['2d']},"
+        f" or {RUN_FILE_KINDS['images']}"
+    )

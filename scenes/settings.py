@@ -8,7 +8,8 @@ the same way when you call ``manim`` yourself::
         manim -ql scenes/chapters/ch04_manifold_forms.py ManifoldForms
 
 ``AE_EXPLAINER_RUN`` holds JSON with ``data``, ``latent_dim``, ``seed`` and
-``steps`` for the run behind chapters 1-6 and 11 (:data:`scenes.runs.MAIN_2D`).
+``steps`` for the run behind chapters 1-6 and 11 (:data:`scenes.runs.MAIN_2D`),
+or ``file``: a run file to show instead (:mod:`scenes.runs`).
 
 :class:`SceneSettings` is the one definition of these settings: their types,
 choices, ranges and defaults. The application's settings file, its flags and
@@ -184,6 +185,8 @@ class RunOverrides(TypedDict, total=False):
     seed: WholeNumber
     steps: WholeNumber
     ensemble_seeds: Annotated[list[WholeNumber], Expect("a list of whole numbers, e.g. [1, 2, 3, 4]")]
+    file: Annotated[str, Strict(), Field(min_length=1), Expect("a run file (.npz)")]
+    """A run file to show instead of a trained run (:func:`scenes.runs.run_file_kind`)."""
 
 
 RUN_KEYS: tuple[str, ...] = tuple(RunOverrides.__annotations__)

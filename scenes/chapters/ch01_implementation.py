@@ -22,6 +22,7 @@ class ImplementationView(ChapterScene):
 
     chapter = 1
     title = "The implementation picture"
+    draws_network = True
     fades_out = False  # the next chapter opens on this one's last frame
     flow_seconds = 3.0
 

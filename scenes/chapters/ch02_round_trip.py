@@ -23,6 +23,7 @@ class RoundTripView(ChapterScene):
 
     chapter = 2
     title = "The round trip"
+    draws_network = True
     fades_out = False  # the next chapter opens on this one's last frame
 
     @classmethod

@@ -221,6 +221,7 @@ class BothPictures(ChapterScene):
 
     chapter = 11
     title = "Both pictures"
+    draws_network = True
     fades_out = False  # the last chapter: its closing frame ends the video
 
     @classmethod
