@@ -18,9 +18,11 @@ from scenes.settings import current_settings
 
 __all__ = [
     "COLORS",
+    "DIGIT_PALETTES",
     "FONT",
     "MONO_FONT",
     "PALETTES",
+    "digit_rgb",
     "ensure_fonts",
     "fit_lines",
     "latent_ramp",
@@ -141,6 +143,46 @@ def latent_ramp(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
     knots = np.linspace(lo, hi, len(ramp))  # np.interp holds the ends past lo and hi
     v = np.asarray(values, dtype=np.float64)
     return np.stack([np.interp(v, knots, ramp[:, c]) for c in range(3)], axis=-1)
+
+
+DIGIT_PALETTES: dict[str, tuple[str, ...]] = {
+    # Okabe and Ito's seven hues (black left out) and three of Paul Tol's "muted" ones, for the ten
+    # digit classes: on dark, the lighter shades; on white, shades dark enough to show on paper.
+    "dark": (
+        "#E69F00",  # 0 orange
+        "#56B4E9",  # 1 sky blue
+        "#009E73",  # 2 bluish green
+        "#F0E442",  # 3 yellow
+        "#CC79A7",  # 4 reddish purple
+        "#D55E00",  # 5 vermillion
+        "#F2F2F2",  # 6 white
+        "#3F8FE0",  # 7 blue
+        "#999933",  # 8 olive
+        "#AA88EE",  # 9 lavender
+    ),
+    "light": (
+        "#C77800",
+        "#2B9CD8",
+        "#008060",
+        "#B8A800",
+        "#B94686",
+        "#D55E00",
+        "#4D4D4D",
+        "#00527F",
+        "#7F7F20",
+        "#7E57C2",
+    ),
+}
+"""One colour per digit class (0-9), per theme: ten hues told apart with the common colour
+blindnesses by hue and lightness together; a chapter that colours by digit also shows the key."""
+
+
+def digit_rgb(labels: np.ndarray) -> np.ndarray:
+    """RGB ``(N, 3)`` in [0, 1] of digit ``labels`` ``(N,)`` (0-9) in the current theme's palette."""
+    table = np.array(
+        [[int(h[k : k + 2], 16) / 255.0 for k in (1, 3, 5)] for h in DIGIT_PALETTES[current_settings().theme]]
+    )
+    return table[np.asarray(labels, dtype=np.int64) % len(table)]
 
 
 _SIZES = {"caption": 3.8, "label": 4.2, "small": 3.0, "title": 5.4}
