@@ -72,11 +72,11 @@ def images_layout() -> ImagesLayout:
         side_w = a.width - w - gap
         return ImagesLayout(plane, Rect(a.right - side_w / 2, a.cy, side_w, a.height))
     if is_portrait():
-        h = min(0.9 * a.width, 0.55 * a.height)
+        h = min(0.95 * a.width, 0.58 * a.height)
         plane = Rect(a.cx, a.top - h / 2, a.width, h)
         side_h = a.height - h - gap
         return ImagesLayout(plane, Rect(a.cx, a.bottom + side_h / 2, a.width, side_h))
-    w = 0.62 * a.width
+    w = 0.56 * a.width
     plane = Rect(a.left + w / 2, a.cy, w, a.height)
     side_w = a.width - w - gap
     return ImagesLayout(plane, Rect(a.right - side_w / 2, a.cy, side_w, a.height))
@@ -172,6 +172,18 @@ def example_indices(run: Run, digits: tuple[int, ...] = (0, 3, 7)) -> list[int]:
         idx = np.flatnonzero(run.labels == d)
         out.append(int(idx[np.argsort(err[idx], kind="stable")[len(idx) // 2]]))
     return out
+
+
+def _best_columns(area: Rect, n: int, label_h: float, gap: float = 0.18) -> int:
+    """The number of columns that makes ``n`` square boxes (each with ``label_h`` under it) largest in ``area``."""
+
+    def side(cols: int) -> float:
+        rows = -(-n // cols)
+        return min(
+            (area.width - (cols - 1) * gap) / cols, (area.height - rows * label_h - (rows - 1) * gap) / rows
+        )
+
+    return max(range(1, n + 1), key=lambda c: (side(c), -c))
 
 
 def _grid_boxes(
@@ -308,8 +320,8 @@ class ImagesPicture(VGroup):
         """
         head, area = self._panel("data: 8 × 8 images, each a point x in ℝ⁶⁴", rect)
         idx = sample_indices(self.run)
-        cols = 5 if area.width >= 0.9 * area.height else 2
         label_h = text("0", "label").height + 0.12
+        cols = _best_columns(area, len(idx), label_h)
         boxes = _grid_boxes(area, len(idx), cols, label_h)
         images = PixelImages(
             boxes, [self.digit_image(self.run.data[k]) for k in idx], color_rgb(COLORS["panel"])
@@ -344,6 +356,8 @@ class ImagesPicture(VGroup):
             images += [self.digit_image(x), self.digit_image(xh)]
             images.append(signed_rgb((x - xh).reshape(self.image_shape), VALUES[1] / 2, self.paper, pos, neg))
         tiles = PixelImages(boxes, images, color_rgb(COLORS["panel"]))
+        if max(h.width for h in headers) > boxes[0][2] - boxes[0][0] + 0.15:  # narrow columns: smaller heads
+            headers = [text(h.original_text, "small", color=h.get_color()) for h in headers]
         for h, box in zip(headers, boxes[:3], strict=True):
             h.move_to(((box[0] + box[2]) / 2, box[3] + 0.12 + h.height / 2, 0))
         rings = VGroup()
