@@ -1,4 +1,4 @@
-"""Chapter 8, images: the mosaic is the decoder's, tiles fade with reliability, the beats move by hand, the chapter.
+"""Chapter 8, images: the mosaic is the decoder's, tiles fade with reliability, the beats by hand.
 
 Geometry and pixels first, without rendering (the composed mosaic array
 against :func:`aecore.forward.decode` at each tile's latent point), then the
@@ -62,7 +62,7 @@ def test_cells_keep_tile_pixels_square() -> None:
 
 
 def test_each_tile_is_the_decoders_image_at_its_latent_point(trained, run) -> None:
-    """Every pixel of every tile of the composed mosaic is g(u) at the tile's u (within 1 byte: float32 storage)."""
+    """Every pixel of every tile of the composed mosaic is g(u) at the tile's u (1 byte: float32 storage)."""
     grid = np.asarray(run.final.latent_grid, dtype=np.float64)[trained.window]
     img = trained.mosaic.image()
     op = trained.tile_opacity()

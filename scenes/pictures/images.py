@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Circle, Dot, Line, Mobject, VGroup, VMobject
+from manim import DOWN, LEFT, RIGHT, UP, Circle, Dot, Line, VGroup, VMobject
 from scipy.interpolate import RegularGridInterpolator
 
 from aecore import Run
@@ -175,7 +175,7 @@ def example_indices(run: Run, digits: tuple[int, ...] = (0, 3, 7)) -> list[int]:
 
 
 def _best_columns(area: Rect, n: int, label_h: float, gap: float = 0.18) -> int:
-    """The number of columns that makes ``n`` square boxes (each with ``label_h`` under it) largest in ``area``."""
+    """How many columns make ``n`` square boxes (``label_h`` free under each) largest in ``area``."""
 
     def side(cols: int) -> float:
         rows = -(-n // cols)
@@ -298,7 +298,7 @@ class ImagesPicture(VGroup):
         """A frame (default: the side panel's) and its title, and the rectangle free under the title."""
         s = rect or self.lay.side
         frame, title_text = panel_frame(s, title)
-        label: Mobject = title_text
+        label: VMobject = title_text
         if label.width > s.width - 0.3:
             lines = fit_lines(title.split(), " ", "small", s.width - 0.3, balance=True)
             label = VGroup(*(text(x, "small", color=COLORS["muted"]) for x in lines)).arrange(
@@ -357,7 +357,7 @@ class ImagesPicture(VGroup):
             images.append(signed_rgb((x - xh).reshape(self.image_shape), VALUES[1] / 2, self.paper, pos, neg))
         tiles = PixelImages(boxes, images, color_rgb(COLORS["panel"]))
         if max(h.width for h in headers) > boxes[0][2] - boxes[0][0] + 0.15:  # narrow columns: smaller heads
-            headers = [text(h.original_text, "small", color=h.get_color()) for h in headers]
+            headers = [text(h.original_text, "small", color=h.get_color().to_hex()) for h in headers]
         for h, box in zip(headers, boxes[:3], strict=True):
             h.move_to(((box[0] + box[2]) / 2, box[3] + 0.12 + h.height / 2, 0))
         rings = VGroup()
