@@ -72,7 +72,7 @@ def images_layout() -> ImagesLayout:
         side_w = a.width - w - gap
         return ImagesLayout(plane, Rect(a.right - side_w / 2, a.cy, side_w, a.height))
     if is_portrait():
-        h = min(0.95 * a.width, 0.58 * a.height)
+        h = min(0.95 * a.width, 0.52 * a.height)
         plane = Rect(a.cx, a.top - h / 2, a.width, h)
         side_h = a.height - h - gap
         return ImagesLayout(plane, Rect(a.cx, a.bottom + side_h / 2, a.width, side_h))
@@ -316,11 +316,14 @@ class ImagesPicture(VGroup):
     def samples(self, rect: Rect | None = None) -> VGroup:
         """Beat 1: one data image per digit, each over its digit in the digit's colour (the key).
 
-        In ``rect`` (default: the whole side panel).
+        In ``rect`` (default: the whole side panel); there, with a shorter
+        title and smaller digits, as a reminder beside M.
         """
-        head, area = self._panel("data: 8 × 8 images, each a point x in ℝ⁶⁴", rect)
+        title = "data: 8 × 8 images, each a point x in ℝ⁶⁴" if rect is None else "data x"
+        head, area = self._panel(title, rect)
         idx = sample_indices(self.run)
-        label_h = text("0", "label").height + 0.12
+        kind = "label" if rect is None else "small"
+        label_h = text("0", kind).height + 0.1
         cols = _best_columns(area, len(idx), label_h)
         boxes = _grid_boxes(area, len(idx), cols, label_h)
         images = PixelImages(
@@ -332,7 +335,7 @@ class ImagesPicture(VGroup):
             c = digit_rgb(np.array([d]))[0]
             hexc = "#" + "".join(f"{round(255 * v):02X}" for v in c)
             labels.add(
-                text(str(d), "label", color=hexc).move_to(((box[0] + box[2]) / 2, box[1] - label_h / 2, 0))
+                text(str(d), kind, color=hexc).move_to(((box[0] + box[2]) / 2, box[1] - label_h / 2, 0))
             )
         return VGroup(head, images, labels)
 
@@ -382,9 +385,17 @@ class ImagesPicture(VGroup):
         self.path = Line(p0, p1, color=COLORS["recon"], stroke_width=5)
         self.walker = Dot(p0, radius=0.09, color=COLORS["recon"]).set_stroke(COLORS["background"], width=3)
         head, area = self._panel(f"g(z) along the path from {a} to {b}")
-        strip_h = 0.3 * area.height
-        side = min(area.width, area.height - strip_h - 0.5)
-        img_box = (area.cx - side / 2, area.top - side, area.cx + side / 2, area.top)
+        if area.width > 1.6 * area.height:  # a wide panel: the image left, the strip right of it
+            side = area.height
+            img_box = (area.left, area.bottom, area.left + side, area.top)
+            strip = Rect(
+                (area.left + side + 0.3 + area.right) / 2, area.cy, area.width - side - 0.3, area.height
+            )
+        else:  # the image above the strip
+            strip_h = 0.3 * area.height
+            side = min(area.width, area.height - strip_h - 0.5)
+            img_box = (area.cx - side / 2, area.top - side, area.cx + side / 2, area.top)
+            strip = Rect(area.cx, area.bottom + strip_h / 2, area.width, strip_h)
         self.walk_image = PixelImages([img_box], [self.digit_image(decode(self.run, self.walk_from))])
         self.walk_image.outline = color_rgb(COLORS["panel"])
         # The strip: reliability (0 to 1, up) against the place along the path (left to right).
@@ -392,9 +403,9 @@ class ImagesPicture(VGroup):
         self.walk_t = t
         self.walk_reliability = reliability_at(self.run, self.walk_point(t))
         label = text("reliability", "small", color=COLORS["muted"])
-        x0, x1 = area.left + 0.1, area.right - 0.1
-        y0 = area.bottom + 0.05
-        y1 = y0 + strip_h - label.height - 0.15
+        x0, x1 = strip.left + 0.1, strip.right - 0.1
+        y0 = strip.bottom + 0.05
+        y1 = y0 + strip.height - label.height - 0.15
         label.move_to((x0, y1 + 0.1 + label.height / 2, 0), aligned_edge=LEFT)
         readout_at = np.array([x1, y1 + 0.1 + label.height / 2, 0.0])
         if label.width + text("0.00", "small", mono=True).width + 0.25 > x1 - x0:  # no room beside: above it
