@@ -110,7 +110,7 @@ class ImagesOnM(ChapterScene):
 
         # A walk across the plane.
         pic.build_walk()
-        self.say("A walk across the plane: one digit morphs into another; reliability dips between them")
+        self.say("Walking across the plane morphs one digit into another; reliability dips in between")
         self.play(
             OpacityFade(pairs, fade_in=False),
             OpacityFade(rings, fade_in=False),

@@ -343,13 +343,14 @@ class ImagesPicture(VGroup):
         """Beat 3: rows of x, x̂ and x − x̂ (side panel), and rings at their z on the plane."""
         head, area = self._panel("x, its reconstruction x̂, and x − x̂")
         idx = example_indices(self.run)
-        headers = [
-            text(s, "label", color=COLORS[c])
-            for s, c in (("x", "data"), ("x̂", "recon"), ("x − x̂", "residual"))
-        ]
-        top = area.top - max(h.height for h in headers) - 0.15
+        heads = (("x", "data"), ("x̂", "recon"), ("x − x̂", "residual"))
+        top = area.top - text("x̂", "label").height - 0.15
         grid = Rect(area.cx, (top + area.bottom) / 2, area.width, top - area.bottom)
-        boxes = _grid_boxes(grid, 3 * len(idx), 3, 0.0, gap=0.22)
+        # One row per example (3 x 3), or, in a wide and short panel, the examples side by side (1 x 9).
+        stacked = _grid_boxes(grid, 3 * len(idx), 3, 0.0, gap=0.22)
+        row = _grid_boxes(grid, 3 * len(idx), 3 * len(idx), 0.0, gap=0.22)
+        wide = row[0][2] - row[0][0] > stacked[0][2] - stacked[0][0]
+        boxes = row if wide else stacked
         s = self.run.final
         images: list[np.ndarray] = []
         for k in idx:
@@ -359,10 +360,12 @@ class ImagesPicture(VGroup):
             images += [self.digit_image(x), self.digit_image(xh)]
             images.append(signed_rgb((x - xh).reshape(self.image_shape), VALUES[1] / 2, self.paper, pos, neg))
         tiles = PixelImages(boxes, images, color_rgb(COLORS["panel"]))
-        if max(h.width for h in headers) > boxes[0][2] - boxes[0][0] + 0.15:  # narrow columns: smaller heads
-            headers = [text(h.original_text, "small", color=h.get_color().to_hex()) for h in headers]
-        for h, box in zip(headers, boxes[:3], strict=True):
-            h.move_to(((box[0] + box[2]) / 2, box[3] + 0.12 + h.height / 2, 0))
+        kind = "label" if text("x − x̂", "label").width <= boxes[0][2] - boxes[0][0] + 0.15 else "small"
+        headers = VGroup()
+        for n, box in enumerate(boxes[: 3 * len(idx) if wide else 3]):
+            label, role = heads[n % 3]
+            h = text(label, kind, color=COLORS[role])
+            headers.add(h.move_to(((box[0] + box[2]) / 2, box[3] + 0.12 + h.height / 2, 0)))
         rings = VGroup()
         cw, ch = self.mosaic.cell()
         for k in idx:
@@ -371,7 +374,7 @@ class ImagesPicture(VGroup):
             hexc = "#" + "".join(f"{round(255 * v):02X}" for v in c)
             ring = Circle(radius=0.75 * max(cw, ch), color=hexc, stroke_width=5)
             rings.add(ring.move_to(self.plane.to_scene(s.latents[k])))
-        return VGroup(head, tiles, VGroup(*headers)), rings
+        return VGroup(head, tiles, headers), rings
 
     # The walk.
 
