@@ -23,7 +23,8 @@ from scenes.animations.walk import LatentWalk
 from scenes.mobjects.cairo_drawn import color_rgb, install_cairo_drawing, pixel_transform
 from scenes.mobjects.mosaic import ImageMosaic, cell_pixels
 from scenes.mobjects.pixel_images import ink_rgb
-from scenes.pictures.images import VALUES, ImagesPicture, reliability_at, tile_window, walk_ends
+from scenes.pictures.image_run import example_indices, reliability_at, tile_window, walk_ends
+from scenes.pictures.images import VALUES, ImagesPicture
 from scenes.pictures.picture2d import PictureState
 from scenes.runs import digits_run
 from scenes.style import COLORS
@@ -172,8 +173,6 @@ def test_x_hat_is_the_tile_at_z(trained, run) -> None:
     """The reconstructions shown beside x are g at z = f(x), the point of M a ring marks on the plane."""
     pairs, rings = trained.pairs()
     images = pairs[1].images
-    from scenes.pictures.images import example_indices
-
     for k, idx in enumerate(example_indices(run)):
         z = run.final.latents[idx]
         np.testing.assert_allclose(images[3 * k + 1], trained.digit_image(decode(run, z)), atol=0.02)
