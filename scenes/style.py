@@ -173,8 +173,10 @@ DIGIT_PALETTES: dict[str, tuple[str, ...]] = {
         "#7E57C2",
     ),
 }
-"""One colour per digit class (0-9), per theme: ten hues told apart with the common colour
-blindnesses by hue and lightness together; a chapter that colours by digit also shows the key."""
+"""One colour per digit class (0-9), per theme: Okabe and Ito's colour-blind-safe hues first, then
+three more told apart by lightness as well as hue. Ten classes are more than any palette keeps
+apart for every viewer, so a chapter that colours by digit also shows the key (each digit's
+image over the digit in its colour)."""
 
 
 def digit_rgb(labels: np.ndarray) -> np.ndarray:

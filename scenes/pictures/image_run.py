@@ -6,6 +6,8 @@ labels (k = 2), read with numpy (and scipy's grid interpolation) only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from scipy.interpolate import RegularGridInterpolator
 
@@ -16,6 +18,7 @@ __all__ = [
     "example_indices",
     "mosaic_extent",
     "reliability_at",
+    "reliability_interpolator",
     "sample_indices",
     "tile_window",
     "walk_ends",
@@ -52,8 +55,11 @@ def tile_window(run: Run, rim: int = 1, min_reliability: float = 0.05) -> tuple[
     return slice(i0, i1), slice(j0, j1)
 
 
-def reliability_at(run: Run, z: np.ndarray) -> np.ndarray:
-    """The trained decoder's reliability at latents ``z`` ``(..., 2)``, bilinear between grid points."""
+def reliability_interpolator(run: Run) -> Callable[[np.ndarray], np.ndarray]:
+    """The trained decoder's reliability as a function of latents ``(..., 2)``, bilinear between grid points.
+
+    0 outside the grid. Build it once and call it per frame.
+    """
     s = run.final
     g = np.asarray(s.latent_grid, dtype=np.float64)
     f = RegularGridInterpolator(
@@ -62,7 +68,12 @@ def reliability_at(run: Run, z: np.ndarray) -> np.ndarray:
         bounds_error=False,
         fill_value=0.0,
     )
-    return np.asarray(f(np.asarray(z, dtype=np.float64)))
+    return lambda z: np.asarray(f(np.asarray(z, dtype=np.float64)))
+
+
+def reliability_at(run: Run, z: np.ndarray) -> np.ndarray:
+    """The trained decoder's reliability at latents ``z`` ``(..., 2)`` (:func:`reliability_interpolator`)."""
+    return reliability_interpolator(run)(z)
 
 
 def class_medians(run: Run) -> np.ndarray:

@@ -35,7 +35,7 @@ from scenes.pictures.image_run import (
     class_medians,
     example_indices,
     mosaic_extent,
-    reliability_at,
+    reliability_interpolator,
     sample_indices,
     tile_window,
     walk_ends,
@@ -150,7 +150,11 @@ class ImagesPicture(VGroup):
         self.mosaic.alpha = 0.0
         self.dot_radius = 0.0075 * min(lay.plane.width, lay.plane.height)
         self.dots = PaletteDots(
-            self.plane.to_scene(final.latents), digit_rgb(run.labels), self.dot_radius, opacity=0.9
+            self.plane.to_scene(final.latents),
+            digit_rgb(run.labels),
+            self.dot_radius,
+            opacity=0.9,
+            grouped=True,
         )
         self.m_label = text("M: g(u) at every tile u", "small", color=COLORS["manifold"])
         self.m_label.move_to(self.plane.frame.get_corner(UP + RIGHT), aligned_edge=UP + RIGHT).shift(
@@ -161,7 +165,7 @@ class ImagesPicture(VGroup):
             self.m_label.move_to(self.plane.title, aligned_edge=LEFT)
         self.loss_inset = LossInset(self._top_of_side(0.45), run.steps, run.losses)
         self.state = PictureState.of(run.snapshots[0])
-        self.recon_fraction = 1.0
+        self.recon_fraction = 1.0  # what the snapshot animations ask of a picture; x̂ is not drawn here
         self.reliability_blend = 0.0
         self.add(self.mosaic)  # only what training redraws: the plane and the side panel are kept apart
         self.set_state(self.state)
@@ -311,7 +315,8 @@ class ImagesPicture(VGroup):
         # The strip: reliability (0 to 1, up) against the place along the path (left to right).
         t = np.linspace(0.0, 1.0, 121)
         self.walk_t = t
-        self.walk_reliability = reliability_at(self.run, self.walk_point(t))
+        self.reliability_at = reliability_interpolator(self.run)
+        self.walk_reliability = self.reliability_at(self.walk_point(t))
         label = text("reliability", "small", color=COLORS["muted"])
         x0, x1 = strip.left + 0.1, strip.right - 0.1
         y0 = strip.bottom + 0.05
@@ -348,6 +353,6 @@ class ImagesPicture(VGroup):
         i = min(int(k), len(self.walk_t) - 2)
         f = k - i
         self.strip_head.move_to((1 - f) * self.strip_points[i] + f * self.strip_points[i + 1])
-        rel = float(np.ravel(reliability_at(self.run, z))[0])
+        rel = float(np.ravel(self.reliability_at(z))[0])
         self.walk_readout.set_value(f"{rel:.2f}")
         return self
