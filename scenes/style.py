@@ -161,16 +161,16 @@ DIGIT_PALETTES: dict[str, tuple[str, ...]] = {
         "#AA88EE",  # 9 lavender
     ),
     "light": (
-        "#C77800",
-        "#2B9CD8",
-        "#008060",
-        "#B8A800",
-        "#B94686",
-        "#D55E00",
-        "#4D4D4D",
-        "#00527F",
-        "#7F7F20",
-        "#7E57C2",
+        "#C77800",  # 0 dark orange
+        "#2B9CD8",  # 1 sky blue
+        "#008060",  # 2 bluish green
+        "#948600",  # 3 olive gold
+        "#B94686",  # 4 reddish purple
+        "#A83200",  # 5 rust
+        "#4D4D4D",  # 6 dark grey
+        "#00527F",  # 7 navy
+        "#8B5A2B",  # 8 brown
+        "#7E57C2",  # 9 violet
     ),
 }
 """One colour per digit class (0-9), per theme: Okabe and Ito's colour-blind-safe hues first, then

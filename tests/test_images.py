@@ -284,3 +284,24 @@ def test_a_mosaic_of_one_tile_draws_its_image_exactly() -> None:
     rows, cols = m.tile_slices(0, 0)
     np.testing.assert_array_equal(img[rows, cols, 0], [[0, 128], [64, 128]])  # premultiplied by 0.5
     assert img[rows, cols, 3].min() == 128 and img[..., 3].sum() == 4 * 128  # the gutter is empty
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_the_digit_colours_stand_out_from_the_background_and_from_each_other(theme: str) -> None:
+    from scenes.style import DIGIT_PALETTES, PALETTES
+
+    def luminance(h: str) -> float:
+        c = np.array([int(h[k : k + 2], 16) / 255.0 for k in (1, 3, 5)])
+        c = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+        return float(c @ np.array([0.2126, 0.7152, 0.0722]))
+
+    palette = DIGIT_PALETTES[theme]
+    bg = luminance(PALETTES[theme]["background"])
+    assert len(set(palette)) == 10
+    for (
+        h
+    ) in palette:  # the digits of the key are text: at least 3:1 against the background (WCAG, large text)
+        assert (max(luminance(h), bg) + 0.05) / (min(luminance(h), bg) + 0.05) >= 3.0, h
+    rgb = np.array([[int(h[k : k + 2], 16) for k in (1, 3, 5)] for h in palette], dtype=float)
+    gaps = np.linalg.norm(rgb[:, None] - rgb[None], axis=-1) + np.eye(10) * 1e9
+    assert gaps.min() > 40.0  # no two classes share a colour
