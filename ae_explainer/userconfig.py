@@ -14,7 +14,7 @@ Example (every key is optional; flags on the command line win over the file)::
     jobs = 2               # chapters rendered at once
     narration = "voice"    # voice | off | a folder of recordings, <cue id>.wav (relative to this file)
 
-    [run]                  # the run behind chapters 1-6 and 11
+    [run]                  # the run behind chapters 1-6 and 12
     data = "spiral"        # arc | spiral | circle | blob, or a .csv/.npy file of N x 2 points
     latent_dim = 1         # the 2-D chapters draw a 1-D latent axis: k must be 1
     seed = 3

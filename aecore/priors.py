@@ -32,7 +32,7 @@ PRIORS: dict[str, str] = {
 RELIABLE_THRESHOLD = 0.5
 """Reliability above which a sample counts as landing where g is reliable: the one threshold.
 
-Only for summary numbers and for colouring samples (chapter 10 counts and
+Only for summary numbers and for colouring samples (chapter 11 counts and
 draws in red the samples at or below it); reliability itself is smooth. At
 0.5 the density of reconstructions on M is ``0.25 * ln 2``, about 0.17, of
 its typical value at the data (default ``reliability_scale``), and M is

@@ -17,18 +17,18 @@ replaces (:func:`user_run_replaces`).
 ========================  =====================================================
 config                    shown in
 ========================  =====================================================
-:data:`MAIN_2D`           chapters 1-6 and 11 (the viewer may override it)
+:data:`MAIN_2D`           chapters 1-6 and 12 (the viewer may override it)
 :data:`SEEDS_2D`          chapter 6: other seeds' decoders, trained with
                           :data:`MAIN_2D` and :data:`GAP_2D` (their ensemble)
 :data:`GAP_2D`            chapter 6: two clusters with a gap between them
 :data:`MAIN_3D`           chapter 7
-:data:`SHEET_K1`,         chapter 8: k disagrees with the data's dimension
+:data:`SHEET_K1`,         chapter 9: k disagrees with the data's dimension
 :data:`HELIX_K2`
-:data:`OVERFIT`,          chapter 9: interpolating against approximating
+:data:`OVERFIT`,          chapter 10: interpolating against approximating
 :data:`WELL_FIT`
-:data:`PRIOR_AE`,         chapter 10: a plain autoencoder (:data:`GAP_2D`) and its VAE twin
+:data:`PRIOR_AE`,         chapter 11: a plain autoencoder (:data:`GAP_2D`) and its VAE twin
 :data:`PRIOR_VAE`
-:data:`DIGITS`            the images chapter: handwritten digits in R^64, k = 2
+:data:`DIGITS`            chapter 8: handwritten digits in R^64, k = 2
 ========================  =====================================================
 """
 
@@ -66,7 +66,7 @@ __all__ = [
     "user_run_replaces",
 ]
 
-# The 2-D story (chapters 1-6 and 11).
+# The 2-D story (chapters 1-6 and 12).
 
 SEEDS_2D = (1, 2, 3, 4)
 """Other initialisation seeds of the same config, to show where decoders disagree."""
@@ -124,7 +124,7 @@ def main_run_3d() -> Run:
     return cached_run(MAIN_3D)
 
 
-# The latent dimension is a prior (chapter 8): the same trainer and network
+# The latent dimension is a prior (chapter 9): the same trainer and network
 # size, two data sets whose true dimension disagrees with the k chosen for them.
 
 SHEET_K1 = TrainConfig(data="sheet", latent_dim=1, hidden=(32, 32), grid_size=2401)
@@ -155,7 +155,7 @@ def helix_k2_run() -> Run:
     return cached_run(HELIX_K2)
 
 
-# Approximate, don't interpolate (chapter 9): the same distribution (same noise).
+# Approximate, don't interpolate (chapter 10): the same distribution (same noise).
 
 OVERFIT = TrainConfig(
     data="arc", latent_dim=1, n_points=12, noise=0.1, hidden=(256, 256), steps=6000, lr=2e-3, n_snapshots=32
@@ -166,7 +166,7 @@ WELL_FIT = TrainConfig(data="arc", latent_dim=1, n_points=300, noise=0.1, hidden
 """The same distribution as :data:`OVERFIT`, 300 points, a 16-16 network: M passes near the x_j."""
 
 
-# New samples need a prior (chapter 10).
+# New samples need a prior (chapter 11).
 
 PRIOR_AE = GAP_2D
 """The two clusters with a gap (k = 1), a plain autoencoder: its latents keep the gap and lie
@@ -176,7 +176,7 @@ PRIOR_VAE = replace(PRIOR_AE, variant="vae", kl_weight=0.03, ensemble_seeds=())
 """:data:`PRIOR_AE` as a VAE; kl_weight 0.03 keeps M on the data and the latents' means near N(0, 1)."""
 
 
-# Images: M lives in R^64.
+# Images: M lives in R^64 (chapter 8).
 
 DIGITS = TrainConfig(
     data="digits", n_points=1797, noise=0.0, latent_dim=2, hidden=(64, 32), activation="tanh", n_snapshots=32

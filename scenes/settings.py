@@ -8,7 +8,7 @@ the same way when you call ``manim`` yourself::
         manim -ql scenes/chapters/ch04_manifold_forms.py ManifoldForms
 
 ``AE_EXPLAINER_RUN`` holds JSON with ``data``, ``latent_dim``, ``seed`` and
-``steps`` for the run behind chapters 1-6 and 11 (:data:`scenes.runs.MAIN_2D`),
+``steps`` for the run behind chapters 1-6 and 12 (:data:`scenes.runs.MAIN_2D`),
 or ``file``: a run file to show instead (:mod:`scenes.runs`).
 
 :class:`SceneSettings` is the one definition of these settings: their types,

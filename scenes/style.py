@@ -18,9 +18,11 @@ from scenes.settings import current_settings
 
 __all__ = [
     "COLORS",
+    "DIGIT_PALETTES",
     "FONT",
     "MONO_FONT",
     "PALETTES",
+    "digit_rgb",
     "ensure_fonts",
     "fit_lines",
     "latent_ramp",
@@ -141,6 +143,48 @@ def latent_ramp(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
     knots = np.linspace(lo, hi, len(ramp))  # np.interp holds the ends past lo and hi
     v = np.asarray(values, dtype=np.float64)
     return np.stack([np.interp(v, knots, ramp[:, c]) for c in range(3)], axis=-1)
+
+
+DIGIT_PALETTES: dict[str, tuple[str, ...]] = {
+    # Okabe and Ito's seven hues (black left out) and three of Paul Tol's "muted" ones, for the ten
+    # digit classes: on dark, the lighter shades; on white, shades dark enough to show on paper.
+    "dark": (
+        "#E69F00",  # 0 orange
+        "#56B4E9",  # 1 sky blue
+        "#009E73",  # 2 bluish green
+        "#F0E442",  # 3 yellow
+        "#CC79A7",  # 4 reddish purple
+        "#D55E00",  # 5 vermillion
+        "#F2F2F2",  # 6 white
+        "#3F8FE0",  # 7 blue
+        "#999933",  # 8 olive
+        "#AA88EE",  # 9 lavender
+    ),
+    "light": (
+        "#C77800",  # 0 dark orange
+        "#2B9CD8",  # 1 sky blue
+        "#008060",  # 2 bluish green
+        "#948600",  # 3 olive gold
+        "#B94686",  # 4 reddish purple
+        "#A83200",  # 5 rust
+        "#4D4D4D",  # 6 dark grey
+        "#00527F",  # 7 navy
+        "#8B5A2B",  # 8 brown
+        "#7E57C2",  # 9 violet
+    ),
+}
+"""One colour per digit class (0-9), per theme: Okabe and Ito's colour-blind-safe hues first, then
+three more told apart by lightness as well as hue. Ten classes are more than any palette keeps
+apart for every viewer, so a chapter that colours by digit also shows the key (each digit's
+image over the digit in its colour)."""
+
+
+def digit_rgb(labels: np.ndarray) -> np.ndarray:
+    """RGB ``(N, 3)`` in [0, 1] of digit ``labels`` ``(N,)`` (0-9) in the current theme's palette."""
+    table = np.array(
+        [[int(h[k : k + 2], 16) / 255.0 for k in (1, 3, 5)] for h in DIGIT_PALETTES[current_settings().theme]]
+    )
+    return table[np.asarray(labels, dtype=np.int64) % len(table)]
 
 
 _SIZES = {"caption": 3.8, "label": 4.2, "small": 3.0, "title": 5.4}

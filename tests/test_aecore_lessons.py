@@ -103,7 +103,7 @@ def test_config_validates_variant_and_kl_weight() -> None:
     assert TrainConfig(kl_weight=1) == TrainConfig(kl_weight=1.0)
 
 
-# Chapter 9: new samples need a prior.
+# Chapter 11: new samples need a prior.
 
 
 def test_prior_samples_are_seeded_and_shaped() -> None:
@@ -124,7 +124,7 @@ def prior_runs(runs_root: Path) -> tuple[Run, Run]:
 
 def test_vae_prior_samples_land_where_m_is_reliable_more_often(prior_runs: tuple[Run, Run]) -> None:
     ae, vae = prior_runs
-    # Chapter 10's pair: N(0, I) samples in the plain AE's latent space and the VAE's, at the one threshold.
+    # Chapter 11's pair: N(0, I) samples in the plain AE's latent space and the VAE's, at the one threshold.
     f_ae = reliable_fraction(ae, "normal", threshold=RELIABLE_THRESHOLD)
     f_vae = reliable_fraction(vae, "normal", threshold=RELIABLE_THRESHOLD)
     assert f_vae > f_ae + 0.15, (f_ae, f_vae)
@@ -139,7 +139,7 @@ def test_vae_prior_samples_land_where_m_is_reliable_more_often(prior_runs: tuple
     np.testing.assert_allclose(draw.x, decode(vae, draw.z), atol=0)
 
 
-# Chapter 8: approximate, don't interpolate.
+# Chapter 10: approximate, don't interpolate.
 
 
 def test_overfit_interpolates_and_well_fit_approximates(runs_root: Path) -> None:

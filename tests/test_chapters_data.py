@@ -1,7 +1,7 @@
 """Every built-in 2-D data set, and a user's CSV, through every chapter that shows the main run.
 
 The main run (``[run] data = ...`` of a settings file, ``AE_EXPLAINER_RUN``)
-changes the data behind chapters 1-6 and 11; each data set has its own
+changes the data behind chapters 1-6 and 12; each data set has its own
 geometry (open or closed curve, a spiral, a 2-D blob, separate clusters). Each
 case dry-runs those chapters to their key frame and checks that the frame is
 sound: every visible mobject inside the frame and outside the platform
@@ -36,7 +36,7 @@ from scenes.chapters.ch03_morph import MorphToRepresentation
 from scenes.chapters.ch04_manifold_forms import ManifoldForms
 from scenes.chapters.ch05_recon_on_manifold import ReconstructionsOnManifold
 from scenes.chapters.ch06_reliability import ReliableWhereDense
-from scenes.chapters.ch11_both_pictures import BothPictures
+from scenes.chapters.ch12_both_pictures import BothPictures
 from scenes.frame import outside_safe_area
 from scenes.mobjects.readout import Readout
 from scenes.mobjects.zoom import ZoomView

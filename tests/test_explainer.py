@@ -256,7 +256,7 @@ def _texts(scene) -> list[str]:
 def test_overfit_figures_on_screen_are_aecores() -> None:
     from aecore import cached_run
     from aecore.residuals import residuals
-    from scenes.chapters.ch09_approximate import ApproximateNotInterpolate
+    from scenes.chapters.ch10_approximate import ApproximateNotInterpolate
     from scenes.runs import OVERFIT, WELL_FIT
 
     scene = ApproximateNotInterpolate(renderer=CairoRenderer(skip_animations=True))
@@ -274,7 +274,7 @@ def test_overfit_figures_on_screen_are_aecores() -> None:
 def test_prior_fractions_on_screen_are_aecores() -> None:
     from aecore import cached_run
     from aecore.priors import RELIABLE_THRESHOLD, reliable_fraction
-    from scenes.chapters.ch10_prior import SAMPLE_PRIORS, NewSamplesNeedAPrior, prior_draws
+    from scenes.chapters.ch11_prior import SAMPLE_PRIORS, NewSamplesNeedAPrior, prior_draws
     from scenes.runs import PRIOR_AE, PRIOR_VAE
 
     scene = NewSamplesNeedAPrior(renderer=CairoRenderer(skip_animations=True))

@@ -3,7 +3,7 @@
 One browser serves the whole module. The pages are built from the session's
 cached runs (the same runs the video and the other tests use): the main 2-D
 run (k = 1, with its other seeds), the sheet with k = 2 and with k = 1 (R^3),
-the VAE of chapter 10, the main run's weights read as a GELU network (no
+the VAE of chapter 11, the main run's weights read as a GELU network (no
 training: the page and numpy evaluate the same weights with another
 activation), and a small run on the digits (images in R^64, k = 2). Without
 Chromium or its driver these tests fail (``make test`` installs both); they

@@ -1,4 +1,4 @@
-"""Chapter 8: M has the dimension of k, not of the data; x̂ lies on the drawn curve, x does not."""
+"""Chapter 9: M has the dimension of k, not of the data; x̂ lies on the drawn curve, x does not."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from manim.renderer.cairo_renderer import CairoRenderer
 
 from ae_explainer.commands import chapter_duration
-from scenes.chapters.ch08_latent_prior import LatentDimensionIsAPrior
+from scenes.chapters.ch09_latent_prior import LatentDimensionIsAPrior
 from scenes.mobjects.curve3d import KIND_DATA, KIND_RECON, KIND_SEGMENT, CurveView, polyline_distance
 from scenes.mobjects.surface_view import SurfaceView
 from scenes.pictures.prior_panel import PriorPanel

@@ -150,6 +150,7 @@ def _record_runs(monkeypatch: pytest.MonkeyPatch) -> set[str]:
         runs.main_run_3d,
         runs.sheet_k1_run,
         runs.helix_k2_run,
+        runs.digits_run,
     ):
         loaded.cache_clear()
     return asked

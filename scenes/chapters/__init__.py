@@ -13,10 +13,11 @@ from scenes.chapters.ch04_manifold_forms import ManifoldForms
 from scenes.chapters.ch05_recon_on_manifold import ReconstructionsOnManifold
 from scenes.chapters.ch06_reliability import ReliableWhereDense
 from scenes.chapters.ch07_surface import SurfaceForms
-from scenes.chapters.ch08_latent_prior import LatentDimensionIsAPrior
-from scenes.chapters.ch09_approximate import ApproximateNotInterpolate
-from scenes.chapters.ch10_prior import NewSamplesNeedAPrior
-from scenes.chapters.ch11_both_pictures import BothPictures
+from scenes.chapters.ch08_images import ImagesOnM
+from scenes.chapters.ch09_latent_prior import LatentDimensionIsAPrior
+from scenes.chapters.ch10_approximate import ApproximateNotInterpolate
+from scenes.chapters.ch11_prior import NewSamplesNeedAPrior
+from scenes.chapters.ch12_both_pictures import BothPictures
 
 __all__ = ["SCENES_IN_ORDER", "ChapterInfo", "chapter_infos", "find_chapter"]
 
@@ -28,6 +29,7 @@ SCENES_IN_ORDER: list[type[ChapterScene]] = [
     ReconstructionsOnManifold,
     ReliableWhereDense,
     SurfaceForms,
+    ImagesOnM,
     LatentDimensionIsAPrior,
     ApproximateNotInterpolate,
     NewSamplesNeedAPrior,

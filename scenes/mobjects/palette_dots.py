@@ -31,6 +31,13 @@ class PaletteDots(CairoDrawn):
     outline
         RGB of a thin ring drawn behind every dot (say the background, so
         dots of similar colours stay apart), or ``None``.
+    grouped
+        Fill all dots of one colour at once, colour after colour in order of
+        first appearance, into a layer kept until the dots or the frame
+        change, which later frames paint in one step at the current opacity
+        (thousands of still dots then cost one image per frame). Where dots
+        of different colours overlap, the later colour is on top, not the
+        later dot; a fade fades the layer as a whole.
     """
 
     def __init__(
@@ -40,9 +47,12 @@ class PaletteDots(CairoDrawn):
         radius: float,
         opacity: float = 1.0,
         outline: np.ndarray | None = None,
+        grouped: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__((0.0, 0.0, 0.0, 0.0), **kwargs)
+        self.grouped = grouped
+        self._layer: tuple[tuple[float, ...], cairo.ImageSurface] | None = None
         self.radius = float(radius)
         self.opacity = float(opacity)
         self.outline = None if outline is None else np.asarray(outline, dtype=np.float64)
@@ -57,6 +67,7 @@ class PaletteDots(CairoDrawn):
         if col.shape != (len(c), 3):
             raise ValueError(f"rgb has shape {col.shape}; expected ({len(c)}, 3)")
         self.centers, self.rgb = c, np.clip(col, 0.0, 1.0)
+        self._layer = None
         lo = c.min(axis=0) - self.radius if len(c) else np.zeros(3)
         hi = c.max(axis=0) + self.radius if len(c) else np.zeros(3)
         l, b, r, t = float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])  # noqa: E741
@@ -74,6 +85,18 @@ class PaletteDots(CairoDrawn):
             return
         sx, sy, ox, oy = pixel_transform(camera)
         ctx.identity_matrix()
+        if self.grouped:
+            key = (sx, sy, ox, oy, float(camera.pixel_width), float(camera.pixel_height))
+            if self._layer is None or self._layer[0] != key:
+                layer = cairo.ImageSurface(cairo.FORMAT_ARGB32, camera.pixel_width, camera.pixel_height)
+                self._draw_dots(cairo.Context(layer), sx, sy, ox, oy, 1.0)
+                self._layer = (key, layer)
+            ctx.set_source_surface(self._layer[1], 0.0, 0.0)
+            ctx.paint_with_alpha(a)
+            return
+        self._draw_dots(ctx, sx, sy, ox, oy, a)
+
+    def _draw_dots(self, ctx: cairo.Context, sx: float, sy: float, ox: float, oy: float, a: float) -> None:
         px = (self.centers[:, :2] * np.array([sx, sy]) + np.array([ox, oy])).tolist()
         r = self.radius * sx
         tau = 2.0 * np.pi
@@ -84,6 +107,16 @@ class PaletteDots(CairoDrawn):
             o = self.outline  # Manim reads Cairo's buffer as RGBA bytes: colours go in as (b, g, r)
             ctx.set_source_rgba(o[2], o[1], o[0], a)
             ctx.fill()
+        if self.grouped:
+            colours, first, which = np.unique(self.rgb, axis=0, return_index=True, return_inverse=True)
+            for k in np.argsort(first, kind="stable"):
+                for x, y in np.asarray(px)[np.ravel(which) == k].tolist():
+                    ctx.new_sub_path()
+                    ctx.arc(x, y, r, 0.0, tau)
+                c = colours[k]
+                ctx.set_source_rgba(c[2], c[1], c[0], a)
+                ctx.fill()
+            return
         for (x, y), c in zip(px, self.rgb.tolist(), strict=True):
             ctx.new_sub_path()
             ctx.arc(x, y, r, 0.0, tau)

@@ -1,4 +1,4 @@
-"""Chapter 11: both pictures side by side, the closing frame.
+"""Chapter 12: both pictures side by side, the closing frame.
 
 Left, the implementation: how x̂ is computed from x. Right, the
 representation: what the trained autoencoder has learned, M = g(R^k),
@@ -219,7 +219,7 @@ def closing_frame() -> tuple[VGroup, VGroup, VGroup]:
 class BothPictures(ChapterScene):
     """The network diagram and the representation picture, side by side."""
 
-    chapter = 11
+    chapter = 12
     title = "Both pictures"
     draws_network = True
     fades_out = False  # the last chapter: its closing frame ends the video

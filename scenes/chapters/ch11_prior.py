@@ -1,4 +1,4 @@
-"""Chapter 10: new samples need a prior.
+"""Chapter 11: new samples need a prior.
 
 Latents drawn from N(0, 1) in a plain autoencoder's latent space (two
 clusters with a gap) often fall between or past the clusters' latents, and
@@ -52,7 +52,7 @@ def prior_profile(col: RunColumn) -> VGroup:
 class NewSamplesNeedAPrior(ChapterScene):
     """Prior samples decoded by a plain autoencoder and by a VAE."""
 
-    chapter = 10
+    chapter = 11
     title = "New samples need a prior"
     samples_shown = 120
 

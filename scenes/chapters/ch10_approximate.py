@@ -1,4 +1,4 @@
-"""Chapter 9: approximate, don't interpolate.
+"""Chapter 10: approximate, don't interpolate.
 
 A well-fit M passes near the data, not through it. An overfit run (few
 points, a large network, long training) passes through every x_j and swings
@@ -38,7 +38,7 @@ def verdict_color(run: Run) -> str:
 class ApproximateNotInterpolate(ChapterScene):
     """A well-fit M beside an overfit one, with held-out points and their residuals."""
 
-    chapter = 9
+    chapter = 10
     title = "Approximate, don't interpolate"
     held_out_shown = 40
 

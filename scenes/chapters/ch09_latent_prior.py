@@ -1,4 +1,4 @@
-"""Chapter 8: the latent dimension is a prior.
+"""Chapter 9: the latent dimension is a prior.
 
 Two 3-D panels side by side (stacked in portrait frames), each under its own
 slowly orbiting camera: a sheet of data (a 2-D cloud) trained with k = 1, and
@@ -34,7 +34,7 @@ __all__ = ["LatentDimensionIsAPrior"]
 class LatentDimensionIsAPrior(ChapterScene):
     """A sheet given k = 1 and a helix given k = 2: M takes k's dimension, not the data's."""
 
-    chapter = 8
+    chapter = 9
     title = "The latent dimension is a prior"
 
     def setup(self) -> None:
