@@ -13,6 +13,7 @@ from manim.utils.exceptions import EndSceneEarlyException
 from aecore import TrainConfig
 from scenes.animations.opacity import OpacityFade
 from scenes.captions import Caption, cue_id, write_srt
+from scenes.encoder import use_preview_preset
 from scenes.frame import platform_margins
 from scenes.layout import current_layout, is_landscape
 from scenes.settings import ENV, current_settings
@@ -106,6 +107,7 @@ class ChapterScene(Scene):
 
     def setup(self) -> None:
         ensure_fonts()
+        use_preview_preset()
         settings = current_settings()
         self.pace = settings.pace
         self.show_captions = settings.captions
