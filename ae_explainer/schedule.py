@@ -27,11 +27,11 @@ from dataclasses import dataclass
 
 __all__ = ["MIN_PIECE_SECONDS", "STARTUP_SECONDS", "Piece", "makespan", "plan"]
 
-STARTUP_SECONDS: dict[str, float] = {"low": 12.0, "medium": 6.0, "high": 2.5, "4k": 1.0}
-"""What a job's start-up costs (importing Manim, building the scene), in seconds of video at each quality.
+STARTUP_SECONDS: dict[str, float] = {"low": 6.0, "medium": 4.0, "high": 1.5, "4k": 0.5}
+"""What a job's start-up costs (Python, Manim, the project, building the scene), in seconds of video.
 
-Measured on 2 cores: about 3 s of wall time per job; one second of 1080p60
-video costs about 1.2 s to render, one second of 480p15 about 0.25 s.
+Measured on 2 cores: about 3 s of wall time per job; one second of a
+chapter costs about 2 s to render at 1080p60 and about 0.5 s at 480p15.
 """
 
 MIN_PIECE_SECONDS = 4.0
