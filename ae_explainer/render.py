@@ -18,8 +18,11 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +30,7 @@ from ae_explainer.jobs import Job, partial_movies, run_jobs
 from ae_explainer.options import RenderOptions
 from ae_explainer.outputs import Index, WorkDir, code_digest, install, prepare_out
 from ae_explainer.progress import LogProgress, RenderProgress
+from ae_explainer.schedule import STARTUP_SECONDS, Piece, plan
 from aecore.cache import ProgressFn
 from aecore.errors import AecoreError
 from aecore.files import atomic_write
@@ -43,6 +47,7 @@ __all__ = [
     "chapter_cues",
     "chapter_path",
     "chapter_runs",
+    "chapter_timeline",
     "main_run_id",
     "prepare_runs",
     "render_chapters",
@@ -171,6 +176,48 @@ def chapter_cues(info: ChapterInfo, opts: RenderOptions, runs: Sequence[str]) ->
     return cues
 
 
+def chapter_timeline(
+    info: ChapterInfo, opts: RenderOptions, runs: Sequence[str], narration_dir: Path | None = None
+) -> list[float]:
+    """When each animation of chapter ``info`` ends in its video under ``opts`` (seconds), from a dry run.
+
+    The dry run advances the clock by whole frames, as the render does
+    (:class:`scenes.base.ChapterScene`), so the last time is the video's
+    length. It is cached in the run cache folder, keyed on what the timing
+    depends on: the chapter's code, the bytes of its runs (and, in ``runs``,
+    of its narration), the frame rate, aspect, captions and pace. A narrated
+    chapter is timed with the staged narration in ``narration_dir``.
+    """
+    from manim import tempconfig
+    from manim.renderer.cairo_renderer import CairoRenderer
+
+    from aecore.cache import runs_dir
+    from scenes.frame import frame_spec
+
+    spec = frame_spec(opts.aspect, opts.quality)
+    digest = code_digest([info.file])
+    key = _hash(digest, list(runs), info.name, opts.aspect, opts.captions, opts.pace, spec.frame_rate)
+    path = runs_dir() / "timelines" / f"{info.name}-{key}.json"
+    try:
+        ends = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(ends, list) and all(isinstance(t, float) for t in ends):
+            return ends
+    except (OSError, ValueError):
+        pass
+    env = {ENV["narration_dir"]: str(narration_dir) if narration_dir else ""}
+    quiet = {"dry_run": True, "disable_caching": True, "verbosity": "ERROR", "progress_bar": "none"}
+    with _scene_env(opts), tempconfig({**spec.manim_config(), **quiet}):
+        os.environ.update(env)
+        scene = scene_class(info)(renderer=CairoRenderer(skip_animations=True))
+        scene.render()
+    ends = [float(t) for t in scene.play_ends]
+    try:
+        atomic_write(path, json.dumps(ends))
+    except OSError as e:
+        _log.warning("cannot cache the timeline of %s (%s)", info.name, e)
+    return ends
+
+
 def _narrate(
     infos: Sequence[ChapterInfo],
     opts: RenderOptions,
@@ -244,7 +291,9 @@ def _render_each(
     chapter runs the manim CLI in a job with the frame of ``opts`` and
     Manim's output named ``kind``. ``finish(media_dir, target)`` installs what
     it wrote and returns the files of the output. Outputs already in ``out``
-    from the same inputs, and whole, are reused unless ``force``.
+    from the same inputs, and whole, are reused unless ``force``. With more
+    than one job, clips start longest first and long silent ones are split
+    across jobs (:func:`_plan`).
     """
     from scenes.frame import frame_spec
 
@@ -259,7 +308,7 @@ def _render_each(
         if kind == "clip" and opts.narration != "off":
             voices = _narrate(infos, opts, runs, work / "narration", progress)
             env[ENV["narration_dir"]] = str(work / "narration")
-        todo: list[Job] = []
+        todo: list[_Todo] = []
         for info, target in zip(infos, targets, strict=True):
             digest = code_digest([info.file])
             sound = [voices[info.name]] if info.name in voices else []
@@ -269,23 +318,126 @@ def _render_each(
                 continue
             made_of = [*runs[info.name], *sound]
             count_key = _count_key(digest, made_of, info.name, opts) if kind == "clip" else None
-            media = work / f"ch{info.number:02d}"
+            todo.append(_Todo(info, target, key, count_key, made_of))
+        planned = _plan(todo, opts, jobs, kind, env.get(ENV["narration_dir"]) or None)
+        frame_text = spec.cfg_text()
+        joins: dict[str, _Join] = {}
+        job_list: list[Job] = []
+        for item, piece, total in planned:
+            info = item.info
+            suffix = "" if piece.whole else f"-p{piece.part}"
+            media = work / f"ch{info.number:02d}{suffix}"
             media.mkdir()
             frame_cfg = media / "frame.cfg"
-            frame_cfg.write_text(spec.cfg_text())
-            todo.append(
+            frame_cfg.write_text(frame_text)
+            label = f"ch{info.number:02d}" + ("" if kind == "clip" else f" {kind}")
+            if piece.whole:
+                done = _installer(finish, item.target, item.key, item.count_key, index)
+            else:
+                label += f" part {piece.part}/{piece.parts}"
+                join = joins.setdefault(info.name, _Join(item, piece.parts, finish, index, work, ext))
+                done = join.part_done(piece.part)
+            job_list.append(
                 Job(
-                    label=f"ch{info.number:02d}" + ("" if kind == "clip" else f" {kind}"),
-                    cmd=_manim_cmd(frame_cfg, media, kind, info, extra),
+                    label=label,
+                    cmd=_manim_cmd(frame_cfg, media, kind, info, [*extra, *piece.manim_range()]),
                     env=env,
                     media=media,
-                    finish=_installer(finish, target, key, count_key, index),
-                    total=index.animations(count_key) if count_key else None,
+                    finish=done,
+                    total=total if total or not item.count_key else index.animations(item.count_key),
                 )
             )
         progress.planned(kind, len(todo), len(infos), jobs, out)
-        run_jobs(todo, jobs, out / LOGS_NAME, progress)
+        run_jobs(job_list, jobs, out / LOGS_NAME, progress)
     return targets
+
+
+@dataclass(frozen=True)
+class _Todo:
+    """A chapter to render: its output, the key of its inputs, and what it is made of."""
+
+    info: ChapterInfo
+    target: Path
+    key: str
+    count_key: str | None
+    made_of: list[str]
+
+
+def _plan(
+    todo: Sequence[_Todo], opts: RenderOptions, jobs: int, kind: str, narration_dir: str | None
+) -> list[tuple[_Todo, Piece, int | None]]:
+    """The jobs for ``todo`` in the order they start, each with its number of animations (if known).
+
+    With more than one job, clips are scheduled longest first from their
+    timelines (:func:`chapter_timeline`, cached), and silent ones are split
+    across jobs where that keeps every worker busy to the end
+    (:func:`ae_explainer.schedule.plan`). Narrated clips are not split: each
+    part's sound would have to be cut from the voices of captions begun in
+    the part before.
+    """
+    from scenes.frame import frame_spec
+
+    if kind != "clip" or jobs < 2 or not todo:
+        return [(t, Piece(t.info.name, 0, None, 0.0, 0.0), None) for t in todo]
+    folder = Path(narration_dir) if narration_dir else None
+    timelines = {t.info.name: chapter_timeline(t.info, opts, t.made_of, folder) for t in todo}
+    by_name = {t.info.name: t for t in todo}
+    fps = frame_spec(opts.aspect, opts.quality).frame_rate
+    pieces = plan(timelines, jobs, fps, STARTUP_SECONDS[opts.quality], split=opts.narration == "off")
+    out: list[tuple[_Todo, Piece, int | None]] = []
+    for piece in pieces:
+        n = len(timelines[piece.name])
+        last = n - 1 if piece.last is None else piece.last
+        out.append((by_name[piece.name], piece, last - piece.first + 1))
+    _log.info(
+        "jobs: %s", ", ".join(f"{p.name}" + ("" if p.whole else f" {p.part}/{p.parts}") for _, p, _ in out)
+    )
+    return out
+
+
+class _Join:
+    """The parts of one chapter rendered by separate jobs: the last to finish joins and installs them.
+
+    The parts' videos are joined by copying packets (:func:`ae_explainer.media.join_videos`):
+    Manim encodes every animation as its own partial movie, starting with a
+    keyframe, and joins those the same way, so the joined clip has the frames
+    of a whole render. The last part ran the chapter to its end, timing every
+    caption on the way (:class:`scenes.base.ChapterScene`): its subtitles are
+    the chapter's.
+    """
+
+    def __init__(self, item: _Todo, parts: int, finish: _Finish, index: Index, work: Path, ext: str) -> None:
+        self.item, self.parts, self.finish, self.index = item, parts, finish, index
+        self.folder = work / f"ch{item.info.number:02d}-joined"
+        self.ext = ext
+        self._media: dict[int, Path] = {}
+        self._lock = threading.Lock()
+
+    def part_done(self, part: int) -> Callable[[Path], None]:
+        """What the job of part ``part`` calls with its media folder."""
+
+        def done(media: Path) -> None:
+            with self._lock:
+                self._media[part] = media
+                if len(self._media) < self.parts:
+                    return
+            self._install()
+
+        return done
+
+    def _install(self) -> None:
+        from ae_explainer.media import join_videos
+
+        clips = [next(self._media[i].rglob(f"clip.{self.ext}")) for i in sorted(self._media)]
+        self.folder.mkdir()
+        joined = self.folder / f"clip.{self.ext}"
+        join_videos(clips, joined)
+        shutil.copyfile(clips[-1].with_suffix(".srt"), joined.with_suffix(".srt"))
+        files = self.finish(self.folder, self.item.target)
+        animations = sum(partial_movies(m) for m in self._media.values())
+        self.index.record(
+            self.item.target, self.item.key, files, count_key=self.item.count_key, animations=animations
+        )
 
 
 def _installer(

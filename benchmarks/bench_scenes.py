@@ -86,6 +86,11 @@ from manim import Scene
 
 
 class EmptyBaseline(Scene):
+    def setup(self) -> None:
+        from scenes.encoder import use_preview_preset
+
+        use_preview_preset()  # the chapters' encoder settings
+
     def construct(self) -> None:
         self.camera.background_color = {background!r}
         # frozen_frame=False: render every frame as an animation would, not one frozen frame.

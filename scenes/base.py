@@ -13,6 +13,7 @@ from manim.utils.exceptions import EndSceneEarlyException
 from aecore import TrainConfig
 from scenes.animations.opacity import OpacityFade
 from scenes.captions import Caption, cue_id, write_srt
+from scenes.encoder import use_preview_preset
 from scenes.frame import platform_margins
 from scenes.layout import current_layout, is_landscape
 from scenes.settings import ENV, current_settings
@@ -46,6 +47,11 @@ def caption_mobject(s: str) -> Mobject:
     return cap
 
 
+def _frame_times(run_time: float) -> np.ndarray:
+    """The times at which Manim draws the frames of an animation of ``run_time`` seconds."""
+    return np.arange(0, run_time, 1 / config.frame_rate)
+
+
 class ChapterScene(Scene):
     """A scene with one caption line at the bottom, logged with its times.
 
@@ -75,6 +81,13 @@ class ChapterScene(Scene):
     last frame, or this is the last chapter), the screen fades to the
     background. So the chapters' clips, joined end to end, are the explainer.
     ``closing_mobjects`` keeps what was on screen just before that fade.
+
+    Skipped animations (a dry run, a still, or the animations before ``-n
+    START`` when a job renders a range of them) advance the clock and the
+    updaters exactly as rendered ones do: by whole frames. So a dry run knows
+    the video's length to the frame, and a range rendered on its own starts
+    from the very state (and time) at which the whole render reaches it.
+    ``play_ends`` lists the time at which each animation ends.
     """
 
     chapter: int
@@ -97,6 +110,7 @@ class ChapterScene(Scene):
 
     def setup(self) -> None:
         ensure_fonts()
+        use_preview_preset()
         settings = current_settings()
         self.pace = settings.pace
         self.show_captions = settings.captions
@@ -116,6 +130,51 @@ class ChapterScene(Scene):
         if not hasattr(self, "stop_at_key_frame"):
             self.stop_at_key_frame = os.environ.get("AE_EXPLAINER_STOP_AT_KEY_FRAME") == "1"
         self._stopped_early = False
+        self.play_ends: list[float] = []
+
+    def play(self, *args: Any, **kwargs: Any) -> None:
+        """Manim's ``play``; a skipped one advances the clock by the frames it would have written."""
+        start = self.renderer.time
+        super().play(*args, **kwargs)
+        if self.renderer.skip_animations:
+            self.renderer.time = start + self._rendered_seconds()
+            self.update_mobjects(0)  # as a rendered play ends: updaters see the animations' end
+        self.play_ends.append(self.now)
+
+    def _rendered_seconds(self) -> float:
+        """How far the last play moved the clock when rendered (Manim writes whole frames)."""
+        dt = 1 / config.frame_rate
+        if self.is_current_animation_frozen_frame():
+            return int(self.duration / dt) * dt  # a static wait: one frame, repeated
+        seconds = 0.0
+        for _ in _frame_times(self.duration):  # the same float sums as the renderer's
+            seconds += dt
+        return seconds
+
+    def get_time_progression(
+        self,
+        run_time: float,
+        description: str,
+        n_iterations: int | None = None,
+        override_skip_animations: bool = False,
+    ) -> Any:
+        """Manim's progression; a skipped animation jumps to its last frame's time, as rendered.
+
+        Updaters then see the same total ``dt`` (the orbit of a 3-D view
+        turns as far) as in a render, not the animation's whole run time.
+        """
+        progression = super().get_time_progression(
+            run_time, description, n_iterations, override_skip_animations
+        )
+        if self.renderer.skip_animations and not override_skip_animations:
+            times = _frame_times(run_time)
+            progression.iterable = [float(times[-1])] if len(times) else [run_time]
+        return progression
+
+    def _ended_by_range(self) -> bool:
+        """Whether this job rendered a range of animations (``-n START,END``) that stopped before the end."""
+        upto = config.upto_animation_number
+        return upto is not None and upto >= 0 and self.renderer.num_plays > upto
 
     def next_section(self, name: str = "unnamed", *args: Any, **kwargs: Any) -> None:
         """Start a Manim section (one per chapter) and remember its name."""
@@ -253,6 +312,8 @@ class ChapterScene(Scene):
             self.remove(*shown)
 
     def tear_down(self) -> None:
+        if self._ended_by_range():
+            return  # a part of the chapter: the job rendering its end writes the subtitles
         if not self._stopped_early:
             self.outro()
         if self.narration is not None and not self.renderer.skip_animations:

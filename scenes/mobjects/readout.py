@@ -42,8 +42,13 @@ class Readout(VGroup):
             self._cache[value] = t.move_to(self.anchor, aligned_edge=self.edge)
         # One child whose shape changes: swapping children mid-animation would
         # leave the old text in Manim's pre-rendered static background.
+        # Its glyphs are replaced outright (``become`` would align them with the old text's,
+        # keeping copies of surplus glyphs, so the pixels would depend on the values shown before).
         if self.submobjects:
-            self.submobjects[0].become(self._cache[value])
+            fresh = self._cache[value].copy()
+            child = self.submobjects[0]
+            child.points = fresh.points
+            child.submobjects = fresh.submobjects
         else:
             self.add(self._cache[value].copy())
         self.value = value

@@ -319,7 +319,11 @@ class SurfaceView(PointsView):
         geo = self.geometry()
         sx, scale, offset = self.begin_drawing(ctx, camera)
         points = self.point_batch(ctx, geo.data_xy, geo.recon_xy, sx, scale, offset)
-        quads = (geo.face_xy * scale + offset).reshape(-1, 8).tolist()
+        quads_xy = (geo.face_xy * scale + offset).reshape(-1, 4, 2)
+        quads = quads_xy.reshape(-1, 8).tolist()
+        # Each face's pixel box, a pixel wider: a run's group is only as large as its faces.
+        low = (np.floor(quads_xy.min(axis=1)) - 1).tolist() if len(quads_xy) else []
+        high = (np.ceil(quads_xy.max(axis=1)) + 1).tolist() if len(quads_xy) else []
         rgb, opacity = self.corner_shading()
         # Manim reads Cairo's ARGB32 buffer as RGBA bytes, so every colour is given to Cairo as (b, g, r).
         corner_c = rgb[..., ::-1].tolist()
@@ -339,6 +343,11 @@ class SurfaceView(PointsView):
         def paint_run() -> None:
             if not run:
                 return
+            x0, y0 = min(low[i][0] for i in run), min(low[i][1] for i in run)
+            x1, y1 = max(high[i][0] for i in run), max(high[i][1] for i in run)
+            ctx.save()
+            ctx.rectangle(x0, y0, x1 - x0, y1 - y0)
+            ctx.clip()  # the group and its compositing cover the run's faces, not the whole frame
             ctx.push_group()
             ctx.set_operator(cairo.OPERATOR_SOURCE)
             ctx.set_antialias(cairo.ANTIALIAS_NONE)
@@ -363,6 +372,8 @@ class SurfaceView(PointsView):
             ctx.pop_group_to_source()
             ctx.set_operator(cairo.OPERATOR_OVER)
             ctx.paint()
+            ctx.restore()
+            ctx.set_operator(cairo.OPERATOR_OVER)
             ctx.set_antialias(cairo.ANTIALIAS_DEFAULT)
             ctx.set_line_width(lw_grid)
             for i in run:

@@ -1,0 +1,188 @@
+"""Which render jobs run, in which order: longest first, long chapters split across jobs.
+
+A chapter's *timeline* is the time (seconds of video) at which each of its
+animations ends, found by a dry run (:func:`ae_explainer.render.chapter_timeline`),
+which advances the clock by whole frames as a render does, so it knows the
+video's length to the frame. From the timelines, :func:`plan` makes the jobs:
+
+- every job is one *piece* of a chapter: a range of its animations, rendered
+  by Manim's ``-n FIRST,LAST`` (the animations before ``FIRST`` are played
+  without drawing, so the state is right); a chapter not split is one piece;
+- pieces run longest first (ties in chapter order), each on the first free
+  worker, so the longest chapter never starts last;
+- with more than one worker, the piece whose split shortens the simulated
+  render most is split in two at the animation boundary nearest its middle,
+  again and again while that pays for the extra job's start-up. The last
+  pieces to run are then short, and every worker is busy to the end.
+
+Everything is a function of the timelines and the numbers given: the plan is
+deterministic.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+__all__ = ["MIN_PIECE_SECONDS", "STARTUP_SECONDS", "Piece", "makespan", "plan"]
+
+STARTUP_SECONDS: dict[str, float] = {"low": 6.0, "medium": 4.0, "high": 1.5, "4k": 0.5}
+"""What a job's start-up costs (Python, Manim, the project, building the scene), in seconds of video.
+
+Measured on 2 cores: about 3 s of wall time per job; one second of a
+chapter costs about 2 s to render at 1080p60 and about 0.5 s at 480p15.
+"""
+
+MIN_PIECE_SECONDS = 4.0
+"""No piece of a split chapter is shorter than this (seconds of video)."""
+
+_MAX_SPLITS_PER_WORKER = 3
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One render job: animations ``first`` to ``last`` (inclusive) of chapter ``name``.
+
+    ``last`` is ``None`` when the piece runs to the chapter's end; a whole
+    chapter is the piece ``first=0, last=None`` (``parts == 1``).
+    """
+
+    name: str
+    first: int
+    last: int | None
+    start: float
+    """Where the piece starts in the chapter's video (seconds)."""
+    seconds: float
+    """Seconds of video the piece writes."""
+    part: int = 1
+    parts: int = 1
+
+    @property
+    def whole(self) -> bool:
+        """Whether the piece is the whole chapter."""
+        return self.parts == 1
+
+    def manim_range(self) -> list[str]:
+        """Manim's flag for the range (``-n FIRST,LAST``; nothing for a whole chapter)."""
+        if self.whole:
+            return []
+        return ["-n", f"{self.first},{self.last}" if self.last is not None else str(self.first)]
+
+
+@dataclass(frozen=True)
+class _Span:
+    order: int
+    name: str
+    first: int
+    last: int  # inclusive, as an index into the timeline
+    ends: tuple[float, ...]
+
+    @property
+    def start(self) -> float:
+        return self.ends[self.first - 1] if self.first > 0 else 0.0
+
+    @property
+    def seconds(self) -> float:
+        return self.ends[self.last] - self.start
+
+    def cost(self, startup: float, fps: float) -> float:
+        # A job pays its start-up, draws one frame per skipped animation, then writes its video.
+        return startup + self.first / fps + self.seconds
+
+    def halves(self, min_seconds: float) -> tuple[_Span, _Span] | None:
+        """The span cut at the animation boundary nearest its middle (``None``: too short to cut)."""
+        mid = self.start + self.seconds / 2
+        best: int | None = None
+        for k in range(self.first + 1, self.last + 1):  # the second half starts at animation k
+            cut = self.ends[k - 1]
+            if cut - self.start < min_seconds or self.ends[self.last] - cut < min_seconds:
+                continue
+            if best is None or abs(cut - mid) < abs(self.ends[best - 1] - mid):
+                best = k
+        if best is None:
+            return None
+        a = _Span(self.order, self.name, self.first, best - 1, self.ends)
+        b = _Span(self.order, self.name, best, self.last, self.ends)
+        return a, b
+
+
+def _sorted(spans: Sequence[_Span], startup: float, fps: float) -> list[_Span]:
+    return sorted(spans, key=lambda s: (-s.cost(startup, fps), s.order, s.first))
+
+
+def makespan(costs: Sequence[float], workers: int) -> float:
+    """When the last of ``costs`` (run in this order, each on the first free worker) finishes."""
+    free = [0.0] * max(1, workers)
+    for c in costs:
+        t = heapq.heappop(free)
+        heapq.heappush(free, t + c)
+    return max(free)
+
+
+def plan(
+    timelines: Mapping[str, Sequence[float]],
+    workers: int,
+    fps: float,
+    startup: float,
+    split: bool = True,
+    min_seconds: float = MIN_PIECE_SECONDS,
+) -> list[Piece]:
+    """The render jobs for chapters with these timelines, in the order they should start.
+
+    Parameters
+    ----------
+    timelines
+        By scene name, in chapter order: the end time of each animation (seconds of video).
+    workers
+        How many jobs run at once.
+    fps
+        The frame rate (a skipped animation costs about one frame).
+    startup
+        What starting a job costs, in seconds of video (:data:`STARTUP_SECONDS`).
+    split
+        Whether chapters may be split across jobs (only with more than one worker).
+    min_seconds
+        The shortest piece a split makes.
+    """
+    spans = [
+        _Span(i, name, 0, len(ends) - 1, tuple(float(t) for t in ends))
+        for i, (name, ends) in enumerate(timelines.items())
+        if len(ends) > 0
+    ]
+    empty = [name for name, ends in timelines.items() if len(ends) == 0]
+
+    def total(ss: Sequence[_Span]) -> float:
+        return makespan([s.cost(startup, fps) for s in _sorted(ss, startup, fps)], workers)
+
+    if split and workers > 1:
+        for _ in range(_MAX_SPLITS_PER_WORKER * workers):
+            best: tuple[float, list[_Span]] | None = None
+            for i, s in enumerate(spans):
+                cut = s.halves(min_seconds)
+                if cut is None:
+                    continue
+                trial = [*spans[:i], *cut, *spans[i + 1 :]]
+                t = total(trial)
+                if best is None or t < best[0] - 1e-9:
+                    best = (t, trial)
+            if best is None or best[0] >= total(spans) - 1e-9:
+                break
+            spans = best[1]
+    parts = {s.name: sum(1 for x in spans if x.name == s.name) for s in spans}
+    numbers: dict[tuple[str, int], int] = {}
+    for s in sorted(spans, key=lambda s: (s.order, s.first)):
+        numbers[(s.name, s.first)] = sum(1 for k in numbers if k[0] == s.name) + 1
+    pieces = [
+        Piece(
+            name=s.name,
+            first=s.first,
+            last=None if s.last == len(s.ends) - 1 else s.last,
+            start=s.start,
+            seconds=s.seconds,
+            part=numbers[(s.name, s.first)],
+            parts=parts[s.name],
+        )
+        for s in _sorted(spans, startup, fps)
+    ]
+    return pieces + [Piece(name, 0, None, 0.0, 0.0) for name in empty]

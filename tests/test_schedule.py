@@ -1,0 +1,162 @@
+"""Render jobs: scheduled longest first, long chapters split, and a split chapter is the whole render."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ae_explainer.schedule import Piece, makespan, plan
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _timeline(seconds: float, animations: int) -> list[float]:
+    return [seconds * (i + 1) / animations for i in range(animations)]
+
+
+TIMELINES = {
+    "A": _timeline(12.0, 6),
+    "B": _timeline(40.0, 20),
+    "C": _timeline(25.0, 10),
+    "D": _timeline(20.0, 8),
+}
+
+
+def _covers(pieces: list[Piece], name: str, n: int) -> bool:
+    """Whether the pieces of chapter ``name`` render each of its ``n`` animations exactly once."""
+    ranges = sorted((p.first, n - 1 if p.last is None else p.last) for p in pieces if p.name == name)
+    return (
+        ranges[0][0] == 0
+        and ranges[-1][1] == n - 1
+        and all(b + 1 == c for (_, b), (c, _) in itertools.pairwise(ranges))
+    )
+
+
+def test_the_schedule_is_deterministic_longest_first_and_splits_to_keep_both_workers_busy() -> None:
+    one = plan(TIMELINES, workers=1, fps=15, startup=2.0)
+    assert [p.name for p in one] == ["B", "C", "D", "A"] and all(p.whole for p in one)
+    two = plan(TIMELINES, workers=2, fps=15, startup=2.0)
+    assert two == plan(dict(TIMELINES), workers=2, fps=15, startup=2.0)  # the same inputs, the same plan
+    for name, ends in TIMELINES.items():
+        assert _covers(two, name, len(ends))
+        parts = [p for p in two if p.name == name]
+        assert sorted(p.part for p in parts) == list(range(1, len(parts) + 1))
+        assert all(p.parts == len(parts) for p in parts)
+        assert sum(p.seconds for p in parts) == pytest.approx(ends[-1])
+    assert any(not p.whole for p in two)  # the 40 s chapter is cut: alone it is a third of the work
+    costs = [2.0 + p.first / 15 + p.seconds for p in two]
+    assert costs == sorted(costs, reverse=True)  # longest first
+    whole = [2.0 + t[-1] for t in sorted(TIMELINES.values(), key=lambda t: -t[-1])]
+    assert makespan(costs, 2) < makespan(whole, 2)
+    assert makespan(costs, 2) <= 1.05 * sum(costs) / 2  # both workers busy to the end
+    assert min(p.seconds for p in two if not p.whole) >= 4.0
+    # Without splitting (narrated clips), the chapters still start longest first.
+    assert [p.name for p in plan(TIMELINES, workers=2, fps=15, startup=2.0, split=False)] == [
+        "B",
+        "C",
+        "D",
+        "A",
+    ]
+
+
+def test_a_piece_is_a_manim_animation_range() -> None:
+    assert Piece("A", 0, None, 0.0, 12.0).manim_range() == []
+    assert Piece("A", 0, 4, 0.0, 6.0, part=1, parts=2).manim_range() == ["-n", "0,4"]
+    assert Piece("A", 5, None, 6.0, 6.0, part=2, parts=2).manim_range() == ["-n", "5"]
+
+
+def _render(out: Path, jobs: int) -> str:
+    p = subprocess.run(
+        [sys.executable, "-m", "ae_explainer", "render", "2", "--quality", "low", "--aspect", "1:1",
+         "--jobs", str(jobs), "--out", str(out)],
+        capture_output=True, text=True, cwd=ROOT,
+    )  # fmt: skip
+    assert p.returncode == 0, p.stderr[-3000:]
+    return p.stdout
+
+
+@pytest.mark.slow
+def test_a_split_chapter_joins_to_exactly_the_frames_and_subtitles_of_the_whole_render(
+    tmp_path: Path,
+) -> None:
+    """Chapter 2 rendered whole (one job) and in two parts (two jobs, ``-n`` ranges) joined by packet copy."""
+    import av
+
+    from ae_explainer.media import video_frames
+    from ae_explainer.options import RenderOptions
+    from ae_explainer.render import chapter_runs, chapter_timeline
+    from aecore.cache import ensure_run
+    from aecore.files import file_sha256
+    from scenes.chapters import find_chapter
+
+    log = _render(tmp_path / "whole", 1)
+    assert "part" not in log
+    log = _render(tmp_path / "split", 2)
+    assert "part 1/2" in log and "part 2/2" in log, log
+    name = "ch02-RoundTripView-1x1-low-dark"
+    whole, split = tmp_path / "whole" / f"{name}.mp4", tmp_path / "split" / f"{name}.mp4"
+
+    def frames(path: Path) -> list[np.ndarray]:
+        with av.open(str(path)) as c:
+            return [f.to_ndarray(format="rgb24") for f in c.decode(c.streams.video[0])]
+
+    a, b = frames(whole), frames(split)
+    assert len(a) == len(b) == video_frames(split)
+    # Tolerance: the same frames go through the same encoder settings, one partial movie per
+    # animation, so the pixels are equal; 2 levels of 255 would allow for a decoder's rounding.
+    worst = max(int(np.abs(x.astype(np.int16) - y.astype(np.int16)).max()) for x, y in zip(a, b, strict=True))
+    assert worst <= 2, worst
+    for ext in (".srt", ".vtt"):
+        assert split.with_suffix(ext).read_text() == whole.with_suffix(ext).read_text()
+    # The dry run that schedules the jobs knows the video's length to the frame.
+    opts = RenderOptions(quality="low", aspect="1:1")
+    info = find_chapter("2")
+    runs = [file_sha256(ensure_run(cfg)) for cfg in chapter_runs(info, opts)]
+    assert round(chapter_timeline(info, opts, runs)[-1] * 15) == len(a)
+    # A rerun of the split render reuses the joined clip.
+    assert "reusing" in _render(tmp_path / "split", 2)
+
+
+@pytest.mark.xdist_group("renders")  # one worker renders the fixture once
+def test_a_caption_edit_renders_that_chapter_again_and_only_it(
+    renders: dict[str, Path], tmp_path: Path
+) -> None:
+    """The project copied, one caption of chapter 3 edited: ``video`` renders chapter 3 only, then joins."""
+    from tests.conftest import RENDERED_CHAPTERS
+
+    copy = tmp_path / "project"
+    for layer in ("aecore", "scenes", "ae_explainer"):
+        shutil.copytree(ROOT / layer, copy / layer, ignore=shutil.ignore_patterns("__pycache__"))
+    out = tmp_path / "out"
+    shutil.copytree(renders["jobs1"], out)
+    chapter = next((copy / "scenes" / "chapters").glob("ch03_*.py"))
+    source = chapter.read_text(encoding="utf-8")
+    at = re.search(r'self\.(say|caption)\(\s*"', source).end()  # type: ignore[union-attr]
+    chapter.write_text(source[:at] + "Edited: " + source[at:], encoding="utf-8")
+    clips = sorted(out.glob("ch*.mp4"))
+    before = {c.name: c.stat().st_mtime_ns for c in clips}
+    p = subprocess.run(
+        [sys.executable, "-m", "ae_explainer", "video", "--chapters", ",".join(RENDERED_CHAPTERS),
+         "--aspect", "1:1", "--quality", "low", "--jobs", "1", "--out", str(out)],
+        capture_output=True, text=True, cwd=copy, env={**_env(), "PYTHONPATH": str(copy)},
+    )  # fmt: skip
+    assert p.returncode == 0, p.stderr[-3000:]
+    after = {c.name: c.stat().st_mtime_ns for c in clips}
+    changed = sorted(n for n in before if before[n] != after[n])
+    assert len(changed) == 1 and changed[0].startswith("ch03"), (changed, p.stdout)
+    assert p.stdout.count("reusing") == len(RENDERED_CHAPTERS) - 1
+    assert "Edited: " in next(out.glob("ch03-*.srt")).read_text(encoding="utf-8")
+    assert "Edited: " in next(out.glob("ae-explainer-*.srt")).read_text(encoding="utf-8")
+
+
+def _env() -> dict[str, str]:
+    import os
+
+    return dict(os.environ)
