@@ -322,7 +322,7 @@ def _add_render_flags(p: argparse.ArgumentParser, command: Command) -> None:
         "--run-file",
         metavar="RUN.npz",
         help="show your own run file (e.g. from aecore.SnapshotRecorder): R^2 points with k = 1 replace the"
-        " main run (chapters 1-6, 11), images with k = 2 the digits"
+        " main run (chapters 1-6, 12), images with k = 2 the digits"
         + (" (without chapters: render those that show it)" if command.name == "render" else ""),
     )
     p.add_argument("--out", default=command.out, help=f"output folder (default {command.out}/)")

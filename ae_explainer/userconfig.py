@@ -24,7 +24,7 @@ or, instead of those keys, a run file of your own (relative to this file;
 :class:`aecore.SnapshotRecorder` records one from your own PyTorch model)::
 
     [run]
-    file = "my_run.npz"    # R^2 points, k = 1: chapters 1-6 and 11; images, k = 2: the images chapter
+    file = "my_run.npz"    # R^2 points, k = 1: chapters 1-6 and 12; images, k = 2: the images chapter
 
 The ``[video]`` keys are the fields of :class:`CommandSettings` (all but
 ``run``), with their types, choices and ranges; ``[run]`` is

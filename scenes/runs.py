@@ -9,7 +9,7 @@ first use and then read it from the run cache (:func:`aecore.cached_run`).
 file, e.g. one recorded from the viewer's own model
 (:class:`aecore.SnapshotRecorder`). Its shape decides what it stands in for
 (:func:`run_file_kind`): points in R^2 with k = 1 replace :data:`MAIN_2D`
-(:func:`main_run_2d`, chapters 1-6 and 11), images with k = 2 replace
+(:func:`main_run_2d`, chapters 1-6 and 12), images with k = 2 replace
 :data:`DIGITS` (:func:`digits_run`, the images chapter); a chapter shows it
 where its :meth:`~scenes.base.ChapterScene.run_configs` lists the config it
 replaces (:func:`user_run_replaces`).
@@ -200,7 +200,7 @@ def digits_run() -> Run:
 # The viewer's own run file (see the module docstring).
 
 RUN_FILE_KINDS = {
-    "2d": "points in R^2 with k = 1 (the main 2-D run: chapters 1-6 and 11)",
+    "2d": "points in R^2 with k = 1 (the main 2-D run: chapters 1-6 and 12)",
     "images": "images with k = 2 (meta image_shape; the images chapter)",
 }
 """What a run file may hold, by kind, and where it is shown."""
