@@ -30,18 +30,13 @@ import numpy as np
 from aecore.errors import AecoreError
 from aecore.snapshot import Run
 
-__all__ = ["CLASS_COLORS", "MAX_DATA_DIM", "SNAPSHOT_BUDGET", "b64", "page_data", "snapshot_indices"]
+__all__ = ["MAX_DATA_DIM", "SNAPSHOT_BUDGET", "b64", "page_data", "snapshot_indices"]
 
 log = logging.getLogger(__name__)
 
 MAX_DATA_DIM = 3
 """The page draws points in R^2 and R^3; higher-dimensional data must be images (``image_shape``)."""
 
-CLASS_COLORS = (
-    *("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2"),
-    *("#D55E00", "#CC79A7", "#B3B3B3", "#88CCEE", "#AA4499"),
-)
-"""Colours of labels 0-9 (Okabe and Ito's eight, grey, Tol's cyan and purple), both themes."""
 
 SNAPSHOT_BUDGET = 4_000_000
 """Bytes of base64 the page spends on snapshots at most (it stays under 5 MB).
@@ -102,6 +97,13 @@ def _check(run: Run, where: str) -> tuple[int, int, dict[str, Any]]:
             f"{where}: this run has no 'normalization' metadata (an older file); re-train it to explore it"
         )
     return n, k, norm
+
+
+def _digit_palettes() -> dict[str, list[str]]:
+    """The video's colour of each digit class, per theme (:data:`scenes.style.DIGIT_PALETTES`)."""
+    from scenes.style import DIGIT_PALETTES
+
+    return {theme: list(colors) for theme, colors in DIGIT_PALETTES.items()}
 
 
 def snapshot_indices(count: int, each: int, budget: int = SNAPSHOT_BUDGET) -> list[int]:
@@ -183,7 +185,7 @@ def page_data(run: Run, where: str = "run") -> dict[str, Any]:
         "image": None if run.image_shape is None else list(run.image_shape),
         "labels": None if run.labels is None else [int(v) for v in run.labels],
         "pixelRange": [float(run.data.min()), float(run.data.max())],
-        "classColors": list(CLASS_COLORS),
+        "digitPalettes": _digit_palettes(),
     }
     log.debug("explore: %d snapshots, %d points in R^%d, k = %d", len(snaps), data["count"], n, k)
     return data

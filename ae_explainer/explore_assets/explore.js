@@ -62,7 +62,8 @@
   const X = f64(D.data);
   // An image run (e.g. digits in R^64): M is drawn as a mosaic of decoded images over the latent plane.
   const IMG = D.image, LABELS = D.labels;
-  const CLS = (r) => (LABELS ? D.classColors[LABELS[r] % D.classColors.length] : C.latent);
+  const digits = () => D.digitPalettes[st.theme];  // the video's digit colours (scenes/style.py)
+  const CLS = (r) => (LABELS ? digits()[LABELS[r] % 10] : C.latent);
 
   function model(i) {
     const p = f32(D.snapshots[i].params);
@@ -181,23 +182,26 @@
     $("data-title").textContent = "M = g(ℝ²) in ℝ" + supDigits(n) + ": the decoder's image at each u, a mosaic of " + dims + " images";
     $("data-title").nextElementSibling.textContent = "";
     $("data-hint").textContent = "Each tile is g(u) at its point u of the latent plane, faded by its reliability. Move over the mosaic or the latent plane to decode u; hover a dot z to see its x, x̂ and x − x̂.";
-    const legend = $("latent-title").nextElementSibling;
-    legend.textContent = "";
-    if (LABELS) {
-      legend.append("z = f(x) by digit:");
-      D.classColors.forEach((col, d) => {
-        const i = document.createElement("i"); i.className = "dot"; i.style.background = col;
-        legend.append(i, String(d));
-      });
-    }
+    digitLegend();
     for (const id of ["l-seeds"]) $(id).hidden = true;
     for (const id of ["t-recon", "t-resid"]) $(id).parentElement.hidden = true;
   }
   if (!D.ensemble) { $("l-seeds").hidden = true; $("t-seeds").checked = false; st.seeds = false; }
   ui.slider.max = String(S - 1);
 
+  function digitLegend() {  // the latent panel's key: one dot per digit in its colour
+    const legend = $("latent-title").nextElementSibling;
+    legend.textContent = "";
+    if (!LABELS) return;
+    legend.append("z = f(x) by digit:");
+    digits().forEach((col, d) => {
+      const i = document.createElement("i"); i.className = "dot"; i.style.background = col;
+      legend.append(i, String(d));
+    });
+  }
   function applyTheme() {
     C = PAL[st.theme];
+    if (IMG) digitLegend();
     document.documentElement.dataset.theme = st.theme;
     for (const role in C) document.documentElement.style.setProperty("--" + role, C[role]);
     const other = st.theme === "dark" ? "light" : "dark";
