@@ -29,7 +29,7 @@ def scene() -> LatentDimensionIsAPrior:
 
 def test_chapter_dry_run_sections_and_captions(scene: LatentDimensionIsAPrior) -> None:
     assert scene.section_names == [LatentDimensionIsAPrior.title]
-    assert (LatentDimensionIsAPrior.chapter, LatentDimensionIsAPrior.fades_out) == (8, True)
+    assert (LatentDimensionIsAPrior.chapter, LatentDimensionIsAPrior.fades_out) == (9, True)
     assert len(scene.captions) >= 3
     for c in scene.captions:
         assert c.end - c.start >= scene.reading_time(c.text) - 0.2, c.text
