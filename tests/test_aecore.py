@@ -234,3 +234,27 @@ def test_numpy_forward_reproduces_the_trained_model(small_run) -> None:
         v = small_run.forward(small_run.data, s)
         np.testing.assert_allclose(v[len(SMALL.hidden) + 1], s.latents, atol=1e-4)
         np.testing.assert_allclose(v[-1], s.recon, atol=1e-4)
+
+
+def test_the_run_cache_key_covers_every_module_the_trainer_runs() -> None:
+    """A change to any aecore module the trainer imports (transitively) names new run files.
+
+    ``errors`` (messages) and ``files`` (atomic writes) cannot change a run's bytes.
+    """
+    import ast
+
+    import aecore.cache
+    from aecore.cache import _TRAINER_MODULES
+
+    root = Path(aecore.cache.__file__).parent
+    seen: set[str] = set()
+    todo = ["train"]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for node in ast.walk(ast.parse((root / f"{name}.py").read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("aecore."):
+                todo.append(node.module.split(".")[1])
+    assert seen - {"errors", "files"} <= set(_TRAINER_MODULES), sorted(seen - set(_TRAINER_MODULES))
