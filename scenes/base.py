@@ -198,7 +198,11 @@ class ChapterScene(Scene):
         fps = config.frame_rate
         frames = math.ceil(seconds * fps - 1e-6)
         if frames > 0:
-            still = not self.should_update_mobjects()
+            still = not (  # Manim's test for a still wait (Scene.should_update_mobjects)
+                self.always_update_mobjects
+                or self.updaters
+                or any(m.has_time_based_updater() for m in self.get_mobject_family_members())
+            )
             super().wait((frames + 0.5) / fps if still else (frames - 0.5) / fps)
 
     def reading_time(self, s: str) -> float:
