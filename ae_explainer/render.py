@@ -18,19 +18,16 @@ import hashlib
 import json
 import logging
 import os
-import shutil
 import sys
-import threading
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ae_explainer.jobs import Job, partial_movies, run_jobs
 from ae_explainer.options import RenderOptions
 from ae_explainer.outputs import Index, WorkDir, code_digest, install, prepare_out
+from ae_explainer.pieces import PartJoin, Todo, plan_jobs
 from ae_explainer.progress import LogProgress, RenderProgress
-from ae_explainer.schedule import STARTUP_SECONDS, Piece, plan
 from aecore.cache import ProgressFn
 from aecore.errors import AecoreError
 from aecore.files import atomic_write
@@ -293,7 +290,7 @@ def _render_each(
     it wrote and returns the files of the output. Outputs already in ``out``
     from the same inputs, and whole, are reused unless ``force``. With more
     than one job, clips start longest first and long silent ones are split
-    across jobs (:func:`_plan`).
+    across jobs (:func:`ae_explainer.pieces.plan_jobs`).
     """
     from scenes.frame import frame_spec
 
@@ -308,7 +305,7 @@ def _render_each(
         if kind == "clip" and opts.narration != "off":
             voices = _narrate(infos, opts, runs, work / "narration", progress)
             env[ENV["narration_dir"]] = str(work / "narration")
-        todo: list[_Todo] = []
+        todo: list[Todo] = []
         for info, target in zip(infos, targets, strict=True):
             digest = code_digest([info.file])
             sound = [voices[info.name]] if info.name in voices else []
@@ -318,10 +315,16 @@ def _render_each(
                 continue
             made_of = [*runs[info.name], *sound]
             count_key = _count_key(digest, made_of, info.name, opts) if kind == "clip" else None
-            todo.append(_Todo(info, target, key, count_key, made_of))
-        planned = _plan(todo, opts, jobs, kind, env.get(ENV["narration_dir"]) or None)
+            todo.append(Todo(info, target, key, count_key, made_of))
+        folder = Path(env[ENV["narration_dir"]]) if env.get(ENV["narration_dir"]) else None
+        planned = plan_jobs(
+            todo,
+            opts,
+            jobs if kind == "clip" else 1,
+            lambda t: chapter_timeline(t.info, opts, t.made_of, folder),
+        )
         frame_text = spec.cfg_text()
-        joins: dict[str, _Join] = {}
+        joins: dict[str, PartJoin] = {}
         job_list: list[Job] = []
         for item, piece, total in planned:
             info = item.info
@@ -335,7 +338,7 @@ def _render_each(
                 done = _installer(finish, item.target, item.key, item.count_key, index)
             else:
                 label += f" part {piece.part}/{piece.parts}"
-                join = joins.setdefault(info.name, _Join(item, piece.parts, finish, index, work, ext))
+                join = joins.setdefault(info.name, PartJoin(item, piece.parts, finish, index, work, ext))
                 done = join.part_done(piece.part)
             job_list.append(
                 Job(
@@ -350,94 +353,6 @@ def _render_each(
         progress.planned(kind, len(todo), len(infos), jobs, out)
         run_jobs(job_list, jobs, out / LOGS_NAME, progress)
     return targets
-
-
-@dataclass(frozen=True)
-class _Todo:
-    """A chapter to render: its output, the key of its inputs, and what it is made of."""
-
-    info: ChapterInfo
-    target: Path
-    key: str
-    count_key: str | None
-    made_of: list[str]
-
-
-def _plan(
-    todo: Sequence[_Todo], opts: RenderOptions, jobs: int, kind: str, narration_dir: str | None
-) -> list[tuple[_Todo, Piece, int | None]]:
-    """The jobs for ``todo`` in the order they start, each with its number of animations (if known).
-
-    With more than one job, clips are scheduled longest first from their
-    timelines (:func:`chapter_timeline`, cached), and silent ones are split
-    across jobs where that keeps every worker busy to the end
-    (:func:`ae_explainer.schedule.plan`). Narrated clips are not split: each
-    part's sound would have to be cut from the voices of captions begun in
-    the part before.
-    """
-    from scenes.frame import frame_spec
-
-    if kind != "clip" or jobs < 2 or not todo:
-        return [(t, Piece(t.info.name, 0, None, 0.0, 0.0), None) for t in todo]
-    folder = Path(narration_dir) if narration_dir else None
-    timelines = {t.info.name: chapter_timeline(t.info, opts, t.made_of, folder) for t in todo}
-    by_name = {t.info.name: t for t in todo}
-    fps = frame_spec(opts.aspect, opts.quality).frame_rate
-    pieces = plan(timelines, jobs, fps, STARTUP_SECONDS[opts.quality], split=opts.narration == "off")
-    out: list[tuple[_Todo, Piece, int | None]] = []
-    for piece in pieces:
-        n = len(timelines[piece.name])
-        last = n - 1 if piece.last is None else piece.last
-        out.append((by_name[piece.name], piece, last - piece.first + 1))
-    _log.info(
-        "jobs: %s", ", ".join(f"{p.name}" + ("" if p.whole else f" {p.part}/{p.parts}") for _, p, _ in out)
-    )
-    return out
-
-
-class _Join:
-    """The parts of one chapter rendered by separate jobs: the last to finish joins and installs them.
-
-    The parts' videos are joined by copying packets (:func:`ae_explainer.media.join_videos`):
-    Manim encodes every animation as its own partial movie, starting with a
-    keyframe, and joins those the same way, so the joined clip has the frames
-    of a whole render. The last part ran the chapter to its end, timing every
-    caption on the way (:class:`scenes.base.ChapterScene`): its subtitles are
-    the chapter's.
-    """
-
-    def __init__(self, item: _Todo, parts: int, finish: _Finish, index: Index, work: Path, ext: str) -> None:
-        self.item, self.parts, self.finish, self.index = item, parts, finish, index
-        self.folder = work / f"ch{item.info.number:02d}-joined"
-        self.ext = ext
-        self._media: dict[int, Path] = {}
-        self._lock = threading.Lock()
-
-    def part_done(self, part: int) -> Callable[[Path], None]:
-        """What the job of part ``part`` calls with its media folder."""
-
-        def done(media: Path) -> None:
-            with self._lock:
-                self._media[part] = media
-                if len(self._media) < self.parts:
-                    return
-            self._install()
-
-        return done
-
-    def _install(self) -> None:
-        from ae_explainer.media import join_videos
-
-        clips = [next(self._media[i].rglob(f"clip.{self.ext}")) for i in sorted(self._media)]
-        self.folder.mkdir()
-        joined = self.folder / f"clip.{self.ext}"
-        join_videos(clips, joined)
-        shutil.copyfile(clips[-1].with_suffix(".srt"), joined.with_suffix(".srt"))
-        files = self.finish(self.folder, self.item.target)
-        animations = sum(partial_movies(m) for m in self._media.values())
-        self.index.record(
-            self.item.target, self.item.key, files, count_key=self.item.count_key, animations=animations
-        )
 
 
 def _installer(

@@ -9,7 +9,8 @@ its frames, then encodes them again with each preset exactly as Manim encodes
 a partial movie (libx264, yuv420p, ``crf=23``, Manim's default ``medium``
 preset). For each preset it prints the encode time per frame, the ratio to
 ``medium``, the file size and the PSNR of the decoded result against the
-frames given to it (the same frames for every preset, so the numbers compare).
+frames given to it (the same frames for every preset, so the numbers compare);
+``--stills DIR`` keeps each preset's middle frame as a PNG, to look at.
 It also prints the time Manim's whole render took per frame, so the encoder's
 share of a render is visible. This is a benchmark, not a test: it exits 0.
 """
@@ -62,6 +63,7 @@ def main() -> int:
     ap.add_argument("--quality", default="high")
     ap.add_argument("--presets", default="medium,fast,veryfast,superfast,ultrafast")
     ap.add_argument("--max-frames", type=int, default=600, help="frames encoded per preset (default 600)")
+    ap.add_argument("--stills", type=Path, help="write the middle frame of each preset's encode here (PNG)")
     a = ap.parse_args()
     from scenes.settings import QUALITIES
 
@@ -99,7 +101,13 @@ def main() -> int:
             dt = _encode(frames, fps, preset, dest)
             per = dt / len(frames) * 1000
             base = base or per
-            psnr = _psnr(frames, _decode(dest))
+            decoded = _decode(dest)
+            psnr = _psnr(frames, decoded)
+            if a.stills:
+                from PIL import Image
+
+                a.stills.mkdir(parents=True, exist_ok=True)
+                Image.fromarray(decoded[len(decoded) // 2]).save(a.stills / f"{a.quality}-{preset}.png")
             print(f"  {preset:10s} {per:9.2f} {per / base:6.2f} {dest.stat().st_size / 1e6:6.2f} {psnr:8.2f}")
     return 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 from typing import Any
@@ -190,6 +191,23 @@ class ChapterScene(Scene):
         """Hold for ``duration * pace`` seconds (``pace`` scales every pause of a chapter)."""
         super().wait(duration * self.pace, *args, **kwargs)
 
+    def _hold(self, seconds: float) -> None:
+        """Wait at least ``seconds``: whole frames, rounded up.
+
+        Manim writes ``floor(d * fps)`` frames for a still wait of ``d``
+        seconds and ``ceil(d * fps)`` for one with updaters; the duration
+        given is half a frame off the whole number, so both write it.
+        """
+        fps = config.frame_rate
+        frames = math.ceil(seconds * fps - 1e-6)
+        if frames > 0:
+            still = not (  # Manim's test for a still wait (Scene.should_update_mobjects)
+                self.always_update_mobjects
+                or self.updaters
+                or any(m.has_time_based_updater() for m in self.get_mobject_family_members())
+            )
+            super().wait((frames + 0.5) / fps if still else (frames - 0.5) / fps)
+
     def reading_time(self, s: str) -> float:
         """Seconds a viewer needs to read ``s`` (at least 1.5 s)."""
         return max(1.5, self.caption_seconds_per_word * len(s.split()))
@@ -220,7 +238,7 @@ class ChapterScene(Scene):
             shown = self.now - self._caption_start
             needed = max(self.reading_time(self._caption_text), self._caption_voice)
             if shown < needed:
-                super().wait(needed - shown)
+                self._hold(needed - shown)
             self.captions.append(
                 Caption(
                     self._caption_start,

@@ -115,6 +115,7 @@ def test_a_split_chapter_joins_to_exactly_the_frames_and_subtitles_of_the_whole_
     assert worst <= 2, worst
     for ext in (".srt", ".vtt"):
         assert split.with_suffix(ext).read_text() == whole.with_suffix(ext).read_text()
+    assert b" me=dia subme=1 " in whole.read_bytes()  # a preview: encoded with x264's superfast preset
     # The dry run that schedules the jobs knows the video's length to the frame.
     opts = RenderOptions(quality="low", aspect="1:1")
     info = find_chapter("2")
@@ -160,3 +161,17 @@ def _env() -> dict[str, str]:
     import os
 
     return dict(os.environ)
+
+
+def test_a_theme_change_renders_every_chapter_again_and_trains_nothing() -> None:
+    """The theme is in every clip's key, and in no run's config (nor in the timelines' keys)."""
+    from ae_explainer.options import RenderOptions
+    from ae_explainer.render import _key, chapter_runs
+    from scenes.chapters import chapter_infos
+
+    dark, light = RenderOptions(quality="low"), RenderOptions(quality="low", theme="light")
+    for info in chapter_infos():
+        runs = [cfg.to_dict() for cfg in chapter_runs(info, dark)]
+        assert runs == [cfg.to_dict() for cfg in chapter_runs(info, light)], info.name
+        keys = {_key("code", ["run"], info.name, o, "clip") for o in (dark, light)}
+        assert len(keys) == 2
