@@ -26,9 +26,9 @@ stills: $(STAMP)
 	$(PY) -m ae_explainer.stills --jobs $(JOBS) --out renders/stills
 
 test: $(STAMP) $(REVEAL)
-	$(VENV)/bin/ruff check aecore scenes ae_explainer tests benchmarks
-	$(VENV)/bin/ruff format --check aecore scenes ae_explainer tests benchmarks
-	$(VENV)/bin/mypy aecore scenes ae_explainer
+	$(VENV)/bin/ruff check aecore scenes ae_explainer tests benchmarks examples
+	$(VENV)/bin/ruff format --check aecore scenes ae_explainer tests benchmarks examples
+	$(VENV)/bin/mypy aecore scenes ae_explainer examples
 	$(VENV)/bin/pytest -q -n 2 --dist loadgroup --durations=15
 
 setup: $(STAMP)
