@@ -176,10 +176,12 @@ def _chapters_for_file(
 
     opts = settings.options()
     replaced = replaced_run(opts)
-    weights = load_run(file).has_weights
+    run = load_run(file)
+    weights = run.has_weights
 
     shows = [i for i in infos if replaced in chapter_runs(i, opts)]
-    blind = [i for i in shows if scene_class(i).draws_network and not weights]
+    why = {i.number: scene_class(i).cannot_show(run) for i in shows}
+    blind = [i for i in shows if why[i.number]]
     if command.name == "render" and not settings.chapters:
         return [i for i in shows if i not in blind]  # may be none: render says so
     if command.name == "lecture" and not weights and run_file_kind(file) == "2d":
@@ -188,10 +190,11 @@ def _chapters_for_file(
             " weights; this run has none (recorded from another model): render it with 'render' or 'video'"
         )
     if blind:
+        first = blind[0]
         numbers = ", ".join(str(i.number) for i in blind)
         raise AecoreError(
-            f"{where}: chapter(s) {numbers} draw the network diagram, which needs an MLP's weights;"
-            f" {file} has none (recorded from another model): leave them out"
+            f"{where}: chapter {first.number} {why[first.number]}; {file} cannot be shown there"
+            f" (recorded from another model?): leave out chapter(s) {numbers}"
         )
     return infos
 

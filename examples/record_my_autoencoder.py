@@ -19,17 +19,11 @@ digits = load_digits()  # 1,797 images of 8 x 8 pixels, values 0-16, and their d
 x = torch.tensor(digits.data / 16.0, dtype=torch.float32)
 
 
-class Decoder(nn.Module):  # any torch module or function works (an nn.Sequential MLP also keeps its weights)
-    def __init__(self) -> None:
-        super().__init__()
-        self.hidden, self.pixels = nn.Linear(2, 64), nn.Linear(64, 64)
-
-    def forward(self, z: torch.Tensor) -> torch.Tensor:
-        return torch.sigmoid(self.pixels(torch.tanh(self.hidden(z))))
-
-
 torch.manual_seed(0)
-encoder, decoder = nn.Sequential(nn.Linear(64, 64), nn.Tanh(), nn.Linear(64, 2)), Decoder()
+# Any torch modules or functions can be recorded; an MLP (nn.Sequential of Linear layers and one
+# activation) also keeps its weights, which the images chapter's walk across the plane decodes with.
+encoder = nn.Sequential(nn.Linear(64, 64), nn.Tanh(), nn.Linear(64, 2))
+decoder = nn.Sequential(nn.Linear(2, 64), nn.Tanh(), nn.Linear(64, 64))
 optimizer = torch.optim.Adam([*encoder.parameters(), *decoder.parameters()], lr=3e-3)
 rec = aecore.SnapshotRecorder(encoder, decoder, x, out="my_run.npz", image_shape=(8, 8), labels=digits.target)
 record_at = {round(STEPS ** (i / 30)) for i in range(31)} | {0}  # 0, then dense early and sparse late

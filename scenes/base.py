@@ -11,7 +11,7 @@ import numpy as np
 from manim import Group, Mobject, Scene, VGroup, config
 from manim.utils.exceptions import EndSceneEarlyException
 
-from aecore import TrainConfig
+from aecore import Run, TrainConfig
 from scenes.animations.opacity import OpacityFade
 from scenes.captions import Caption, cue_id, write_srt
 from scenes.encoder import use_preview_preset
@@ -99,6 +99,13 @@ class ChapterScene(Scene):
     draws_network: bool = False
     """Whether the chapter draws the network diagram of the main run, which needs an MLP's weights
     (a viewer's own run recorded from another model has none: :mod:`scenes.runs`)."""
+
+    @classmethod
+    def cannot_show(cls, run: Run) -> str | None:
+        """Why this chapter cannot show the viewer's own ``run`` (a phrase), or ``None`` if it can."""
+        if cls.draws_network and not run.has_weights:
+            return "draws the network diagram, which needs an MLP's weights"
+        return None
 
     @classmethod
     def run_configs(cls) -> tuple[TrainConfig, ...]:

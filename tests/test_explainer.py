@@ -178,8 +178,9 @@ def test_a_chapter_that_does_not_fade_hands_its_last_frame_to_the_next(chapters)
 @pytest.mark.xdist_group("chapters")  # one worker renders the fixture once
 def test_the_chapters_play_every_section_of_the_explainer(chapters) -> None:
     assert [name for c in chapters for name in c.section_names] == [cls.title for cls in SCENES_IN_ORDER]
-    # The storyboard: about 4 to 5 minutes narrated; captions alone read a little faster.
-    assert 180.0 <= sum(c.renderer.time for c in chapters) <= 300.0
+    # The storyboard: about 4 to 5 minutes narrated; captions alone read a little faster. With the
+    # images chapter (36 s) the silent explainer is 301 s (296 s before caption holds were whole frames).
+    assert 180.0 <= sum(c.renderer.time for c in chapters) <= 310.0
     for scene in chapters:
         # A chapter ends faded to the background unless the next opens on its last frame.
         assert bool(scene.mobjects) == (not scene.fades_out), type(scene).__name__

@@ -186,3 +186,26 @@ def test_only_a_run_without_weights_may_leave_out_layer_sizes_and_param_names(tm
             load_run(without(mlp, tmp_path / "bad.npz", keys))
         assert "bad.npz" in _one_line(e) and keys[0] in str(e.value)
     assert not load_run(_record_points(tmp_path / "fn.npz")).has_weights
+
+
+def test_the_images_chapter_leaves_out_an_image_run_it_cannot_show_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its walk decodes new latents (an MLP's weights) and its dots are coloured by label."""
+    from scenes.chapters import SCENES_IN_ORDER
+
+    images = next(cls for cls in SCENES_IN_ORDER if DIGITS in cls.run_configs())
+    x = _images(60, 4, 4).reshape(60, 16).astype(np.float32)
+    torch.manual_seed(0)
+    enc = nn.Sequential(nn.Linear(16, 8), nn.Tanh(), nn.Linear(8, 2))
+    dec = nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 16))
+    labels = np.arange(60) % 3
+    mlp = _train_and_record(enc, dec, x, tmp_path / "mlp.npz", image_shape=(4, 4), labels=labels)
+    fn = _train_and_record(lambda t: enc(t), dec, x, tmp_path / "fn.npz", image_shape=(4, 4), labels=labels)
+    bare = _train_and_record(enc, dec, x, tmp_path / "bare.npz", image_shape=(4, 4))
+    assert images.cannot_show(load_run(mlp)) is None
+    assert "MLP's weights" in str(images.cannot_show(load_run(fn)))
+    assert "no labels" in str(images.cannot_show(load_run(bare)))
+    code, _, err = _cli(capsys, "render", images.chapter, "--run-file", fn, "--out", tmp_path / "out")
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "MLP's weights" in err, err
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").glob("*.mp4"))

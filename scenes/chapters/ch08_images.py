@@ -14,7 +14,7 @@ is one :class:`~scenes.mobjects.mosaic.ImageMosaic`, one image per frame.
 
 from __future__ import annotations
 
-from aecore import TrainConfig
+from aecore import Run, TrainConfig
 from scenes.animations.opacity import OpacityFade
 from scenes.animations.timeline import SnapshotTimeline
 from scenes.animations.timeline3d import FadeDrawn, FadeSurfaceToReliability, Redraw
@@ -41,6 +41,15 @@ class ImagesOnM(ChapterScene):
     seconds_per_snapshot = 0.15
     fade_seconds = 2.5
     walk_seconds = 4.5
+
+    @classmethod
+    def cannot_show(cls, run: Run) -> str | None:
+        """The walk decodes latents the file does not hold (with g's weights); dots are coloured by label."""
+        if not run.has_weights:
+            return "decodes new latents along its walk, which needs an MLP's weights"
+        if run.labels is None:
+            return "colours each latent by its label, and this run has no labels"
+        return None
 
     @classmethod
     def run_configs(cls) -> tuple[TrainConfig, ...]:

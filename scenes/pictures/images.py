@@ -43,10 +43,17 @@ from scenes.pictures.image_run import (
 from scenes.pictures.picture2d import PictureState
 from scenes.style import COLORS, digit_rgb, fit_lines, text
 
-__all__ = ["VALUES", "ImagesLayout", "ImagesPicture", "images_layout"]
+__all__ = ["VALUES", "ImagesLayout", "ImagesPicture", "images_layout", "pixel_range"]
 
 VALUES = (0.0, 16.0)
-"""Pixel values of the digits (data units): 0 is paper, 16 full ink."""
+"""Pixel values of the digits (data units): 0 is paper, 16 full ink. Another image run maps its
+data's own range (:func:`pixel_range`)."""
+
+
+def pixel_range(run: Run) -> tuple[float, float]:
+    """The values drawn as paper and as full ink: the data's smallest and largest pixel."""
+    lo, hi = float(run.data.min()), float(run.data.max())
+    return (lo, hi) if hi > lo else (lo, lo + 1.0)
 
 
 @dataclass(frozen=True)
@@ -137,6 +144,7 @@ class ImagesPicture(VGroup):
         if run.image_shape is None or run.labels is None or run.final.latents.shape[1] != 2:
             raise ValueError("ImagesPicture shows image runs with labels and a 2-D latent space")
         self.run = run
+        self.values = pixel_range(run)
         self.lay = lay = layout or images_layout()
         self.image_shape = run.image_shape
         self.paper = color_rgb(COLORS["background"])
@@ -146,7 +154,7 @@ class ImagesPicture(VGroup):
         u0, u1, v0, v1 = mosaic_extent(final.latent_grid[self.window])
         self.plane = LatentPlane(lay.plane, (u0, u1, v0, v1), "latent plane ℝ²")
         (l, b, _), (r, t, _) = self.plane.to_scene(np.array([[u0, v0], [u1, v1]]))  # noqa: E741
-        self.mosaic = ImageMosaic((l, b, r, t), self.image_shape, self.paper, self.ink, VALUES)
+        self.mosaic = ImageMosaic((l, b, r, t), self.image_shape, self.paper, self.ink, self.values)
         self.mosaic.alpha = 0.0
         self.dot_radius = 0.0075 * min(lay.plane.width, lay.plane.height)
         self.dots = PaletteDots(
@@ -222,7 +230,7 @@ class ImagesPicture(VGroup):
 
     def digit_image(self, values: np.ndarray) -> np.ndarray:
         """RGB ``(H, W, 3)`` of one image's pixel values ``(H W,)`` (paper to ink)."""
-        return ink_rgb(np.asarray(values).reshape(self.image_shape), *VALUES, self.paper, self.ink)
+        return ink_rgb(np.asarray(values).reshape(self.image_shape), *self.values, self.paper, self.ink)
 
     def samples(self, rect: Rect | None = None) -> VGroup:
         """Beat 1: one data image per digit, each over its digit in the digit's colour (the key).
@@ -269,7 +277,15 @@ class ImagesPicture(VGroup):
             # Ink x has and x̂ lacks in x's colour; ink x̂ adds in x̂'s colour; half the ink range saturates.
             pos, neg = color_rgb(COLORS["data"]), color_rgb(COLORS["recon"])
             images += [self.digit_image(x), self.digit_image(xh)]
-            images.append(signed_rgb((x - xh).reshape(self.image_shape), VALUES[1] / 2, self.paper, pos, neg))
+            images.append(
+                signed_rgb(
+                    (x - xh).reshape(self.image_shape),
+                    (self.values[1] - self.values[0]) / 2,
+                    self.paper,
+                    pos,
+                    neg,
+                )
+            )
         tiles = PixelImages(boxes, images, color_rgb(COLORS["panel"]))
         kind = "label" if text("x − x̂", "label").width <= boxes[0][2] - boxes[0][0] + 0.15 else "small"
         headers = VGroup()
