@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from manim import LEFT, Text, VGroup
+from manim import LEFT, Text, VGroup, VMobject
 
 from scenes.style import text
 
@@ -40,16 +40,19 @@ class Readout(VGroup):
         if value not in self._cache:
             t = text(value, self.kind, color=self.text_color, mono=True)
             self._cache[value] = t.move_to(self.anchor, aligned_edge=self.edge)
-        # One child whose shape changes: swapping children mid-animation would
-        # leave the old text in Manim's pre-rendered static background.
-        # Its glyphs are replaced outright (``become`` would align them with the old text's,
-        # keeping copies of surplus glyphs, so the pixels would depend on the values shown before).
-        if self.submobjects:
-            fresh = self._cache[value].copy()
-            child = self.submobjects[0]
-            child.points = fresh.points
-            child.submobjects = fresh.submobjects
-        else:
-            self.add(self._cache[value].copy())
+        # One child, one set of points: its glyphs are flattened into the child itself, and only
+        # its points change. Swapping children mid-animation would leave the old text in Manim's
+        # pre-rendered static background; swapping the child's glyph submobjects would leave the old
+        # glyphs in the animation's list of moving mobjects (drawn with the new ones); ``become``
+        # would keep copies of surplus glyphs, so the pixels would depend on the values shown before.
+        fresh = self._cache[value]
+        glyphs = [g for g in fresh.family_members_with_points() if isinstance(g, VMobject)]
+        if not self.submobjects:
+            self.add(fresh.copy())
+        child = self.submobjects[0]
+        child.submobjects = []
+        child.points = np.concatenate([g.points for g in glyphs]) if glyphs else np.zeros((0, 3))
+        if glyphs:
+            child.match_style(glyphs[0])
         self.value = value
         return self
