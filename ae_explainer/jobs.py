@@ -1,7 +1,9 @@
 """Running ``manim`` child processes in parallel, with progress read from the files they write.
 
 Each :class:`Job` runs one command (a chapter rendered by the manim CLI) with
-its own media folder; ``parallel`` of them run at once. Manim writes one
+its own media folder; ``parallel`` of them run at once. A job given as
+Manim's arguments (``manim_args``) runs in a render worker that imported
+Manim once (:mod:`ae_explainer.worker`) instead of a new process. Manim writes one
 partial movie file per animation into the job's media folder
 (``videos/.../partial_movie_files/<Scene>/``), so counting those files is the
 job's progress: nothing parses Manim's text output, which goes to a log file
@@ -22,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ae_explainer.progress import JobProgress
+from ae_explainer.worker import WorkerPool
 from aecore.errors import AecoreError
 
 __all__ = ["Job", "partial_movies", "run_jobs"]
@@ -36,6 +39,8 @@ class Job:
     ``finish(media)`` is called once the command succeeded (it installs the
     job's outputs); ``total`` is the number of animations the job will
     write, when known (:func:`partial_movies` counts them as it goes).
+    With ``manim_args`` (the arguments of ``manim``, all jobs sharing one
+    ``env``), the job runs in a render worker and ``cmd`` is not used.
     """
 
     label: str
@@ -44,9 +49,11 @@ class Job:
     media: Path
     finish: Callable[[Path], None]
     total: int | None = None
+    manim_args: list[str] | None = None
     done: int = field(default=0, init=False)
     """Animations written so far (the highest count seen)."""
     proc: subprocess.Popen[bytes] | None = field(default=None, init=False, repr=False)
+    running: bool = field(default=False, init=False)
     cancelled: bool = field(default=False, init=False)
 
 
@@ -64,14 +71,22 @@ def _failure_line(log: str) -> str:
     return lines[-1].strip() if lines else "no output"
 
 
-def _run_job(job: Job, logs: Path, progress: JobProgress, t0: float) -> None:
+def _run_job(job: Job, logs: Path, progress: JobProgress, t0: float, pool: WorkerPool | None) -> None:
     log = job.media / "manim.log"
-    with open(log, "wb") as fh:
-        if job.cancelled:
-            return
-        job.proc = subprocess.Popen(job.cmd, env=dict(job.env), stdout=fh, stderr=subprocess.STDOUT)
-        progress.job_started(job.label, job.total)
-        code = job.proc.wait()
+    if job.cancelled:
+        return
+    job.running = True
+    try:
+        if pool is not None and job.manim_args is not None:
+            progress.job_started(job.label, job.total)
+            code = pool.run(job.manim_args, log)
+        else:
+            with open(log, "wb") as fh:
+                job.proc = subprocess.Popen(job.cmd, env=dict(job.env), stdout=fh, stderr=subprocess.STDOUT)
+                progress.job_started(job.label, job.total)
+                code = job.proc.wait()
+    finally:
+        job.running = False
     if code != 0:
         if job.cancelled:
             raise AecoreError(f"{job.label}: stopped")
@@ -91,7 +106,7 @@ def _watch(jobs: Sequence[Job], progress: JobProgress, stop: threading.Event) ->
     """Report each running job's animations as their partial movie files appear."""
     while not stop.wait(_POLL_SECONDS):
         for job in jobs:
-            if job.proc is None or job.proc.poll() is not None:
+            if not job.running:
                 continue
             # The newest file is the animation being written: the ones before it are done.
             done = max(partial_movies(job.media) - 1, 0)
@@ -100,22 +115,32 @@ def _watch(jobs: Sequence[Job], progress: JobProgress, stop: threading.Event) ->
                 progress.job_advanced(job.label, done)
 
 
-def run_jobs(jobs: Sequence[Job], parallel: int, logs: Path, progress: JobProgress) -> None:
+def run_jobs(
+    jobs: Sequence[Job], parallel: int, logs: Path, progress: JobProgress, workers: Path | None = None
+) -> None:
     """Run ``jobs``, ``parallel`` at a time, reporting to ``progress``.
 
-    A job that fails (or an interrupt) stops the others; the first failure is
-    raised as one :class:`AecoreError` line naming the job, with its Manim
-    log copied into ``logs``.
+    Jobs with ``manim_args`` run in ``min(parallel, len(jobs))`` render
+    workers (:class:`ae_explainer.worker.WorkerPool`), which keep their
+    start-up output in the folder ``workers`` (default: the first job's media folder's parent).
+    A job that fails (or an interrupt) stops the others; the first failure
+    is raised as one :class:`AecoreError` line naming the job, with its
+    Manim log copied into ``logs``.
     """
     if not jobs:
         return
     t0 = time.monotonic()
+    forked = [j for j in jobs if j.manim_args is not None]
+    workers_pool = None
+    if forked:
+        folder = workers or forked[0].media.parent
+        workers_pool = WorkerPool(min(parallel, len(forked)), forked[0].env, folder)
     stop = threading.Event()
     watcher = threading.Thread(target=_watch, args=(jobs, progress, stop), daemon=True)
     watcher.start()
     try:
         with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
-            futures = [pool.submit(_run_job, j, logs, progress, t0) for j in jobs]
+            futures = [pool.submit(_run_job, j, logs, progress, t0, workers_pool) for j in jobs]
             try:
                 finished, _ = wait(futures, return_when=FIRST_EXCEPTION)
                 for f in futures:
@@ -127,7 +152,11 @@ def run_jobs(jobs: Sequence[Job], parallel: int, logs: Path, progress: JobProgre
                     j.cancelled = True
                     if j.proc is not None and j.proc.poll() is None:
                         j.proc.terminate()
+                if workers_pool is not None:
+                    workers_pool.stop()
                 raise
     finally:
+        if workers_pool is not None:
+            workers_pool.close()
         stop.set()
         watcher.join()

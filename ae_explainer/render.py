@@ -340,18 +340,20 @@ def _render_each(
                 label += f" part {piece.part}/{piece.parts}"
                 join = joins.setdefault(info.name, PartJoin(item, piece.parts, finish, index, work, ext))
                 done = join.part_done(piece.part)
+            cmd = _manim_cmd(frame_cfg, media, kind, info, [*extra, *piece.manim_range()])
             job_list.append(
                 Job(
                     label=label,
-                    cmd=_manim_cmd(frame_cfg, media, kind, info, [*extra, *piece.manim_range()]),
+                    cmd=cmd,
                     env=env,
                     media=media,
                     finish=done,
                     total=total if total or not item.count_key else index.animations(item.count_key),
+                    manim_args=cmd[3:],  # run by a render worker (:mod:`ae_explainer.worker`)
                 )
             )
         progress.planned(kind, len(todo), len(infos), jobs, out)
-        run_jobs(job_list, jobs, out / LOGS_NAME, progress)
+        run_jobs(job_list, jobs, out / LOGS_NAME, progress, workers=work)
     return targets
 
 

@@ -1,0 +1,152 @@
+"""Render workers: a job renders as ``python -m manim`` does, fails in its log, stops, leaks no state."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+from ae_explainer.jobs import Job, run_jobs
+from ae_explainer.worker import WorkerPool
+
+_SCENES = """
+import builtins
+from manim import *
+
+class Dots(Scene):
+    def construct(self):
+        self.add(Dot(LEFT, color=RED))
+        self.play(FadeIn(Dot(RIGHT, color=BLUE)), run_time=0.5)
+
+class Leaks(Scene):
+    def construct(self):
+        builtins.AE_LEAK = True  # what one job changes in the process
+        self.wait(0.2)
+
+class Clean(Scene):
+    def construct(self):
+        if hasattr(builtins, "AE_LEAK"):
+            raise RuntimeError("state leaked from an earlier job")
+        self.wait(0.2)
+
+class Broken(Scene):
+    def construct(self):
+        import os, pathlib, time
+        started = pathlib.Path(os.environ.get("LONG_PID", "/nonexistent"))
+        for _ in range(200):  # when Long runs beside it, fail only once Long is running
+            if not os.environ.get("LONG_PID") or started.is_file():
+                break
+            time.sleep(0.1)
+        raise ValueError("the scene broke")
+
+class Long(Scene):
+    def construct(self):
+        import os, pathlib, time
+        pathlib.Path(os.environ["LONG_PID"]).write_text(str(os.getpid()))
+        time.sleep(60)
+"""
+
+
+def _args(scenes: Path, media: Path, scene: str) -> list[str]:
+    return ["render", "-ql", "--disable_caching", "--progress_bar", "none", "--media_dir", str(media),
+            str(scenes), scene]  # fmt: skip
+
+
+def _frames(path: Path) -> list[np.ndarray]:
+    import av
+
+    with av.open(str(path)) as c:
+        return [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
+
+
+def test_a_forked_job_renders_the_frames_of_a_manim_process(tmp_path: Path) -> None:
+    scenes = tmp_path / "scenes.py"
+    scenes.write_text(_SCENES)
+    env = dict(os.environ)
+    p = subprocess.run([sys.executable, "-m", "manim", *_args(scenes, tmp_path / "proc", "Dots")],
+                       capture_output=True, text=True, env=env)  # fmt: skip
+    assert p.returncode == 0, p.stderr
+    pool = WorkerPool(1, env, tmp_path)
+    try:
+        code = pool.run(_args(scenes, tmp_path / "fork", "Dots"), tmp_path / "fork.log")
+    finally:
+        pool.close()
+    assert code == 0, (tmp_path / "fork.log").read_text()
+    (a,) = (tmp_path / "proc").rglob("Dots.mp4")
+    (b,) = (tmp_path / "fork").rglob("Dots.mp4")
+    fa, fb = _frames(a), _frames(b)
+    assert len(fa) == len(fb) > 1
+    assert all(np.array_equal(x, y) for x, y in zip(fa, fb, strict=True))
+    assert "File ready at" in (tmp_path / "fork.log").read_text()  # Manim's output went to the job's log
+
+
+def test_each_job_starts_from_the_workers_state_not_the_last_jobs(tmp_path: Path) -> None:
+    scenes = tmp_path / "scenes.py"
+    scenes.write_text(_SCENES)
+    pool = WorkerPool(1, dict(os.environ), tmp_path)
+    try:
+        codes = [pool.run(_args(scenes, tmp_path / s, s), tmp_path / f"{s}.log") for s in ("Leaks", "Clean")]
+        broken = pool.run(_args(scenes, tmp_path / "b", "Broken"), tmp_path / "Broken.log")
+        after = pool.run(_args(scenes, tmp_path / "c", "Clean"), tmp_path / "Clean2.log")
+    finally:
+        pool.close()
+    assert codes == [0, 0], (tmp_path / "Clean.log").read_text()
+    assert broken != 0 and "ValueError: the scene broke" in (tmp_path / "Broken.log").read_text()
+    assert after == 0  # a failed job leaves the worker able to run the next
+
+
+def test_a_failed_job_stops_the_worker_running_another_and_its_child(tmp_path: Path) -> None:
+    scenes = tmp_path / "scenes.py"
+    scenes.write_text(_SCENES)
+    env = {**os.environ, "LONG_PID": str(tmp_path / "long.pid")}
+
+    def job(scene: str) -> Job:
+        media = tmp_path / scene
+        media.mkdir()
+        args = _args(scenes, media, scene)
+        return Job(scene, [sys.executable, "-m", "manim", *args], env, media, lambda m: None, manim_args=args)
+
+    jobs = [job("Long"), job("Broken")]
+    done = threading.Event()
+    errors: list[str] = []
+
+    def run() -> None:
+        try:
+            run_jobs(jobs, 2, tmp_path / "logs", _Quiet(), workers=tmp_path)
+        except Exception as e:  # the failure of Broken, one line
+            errors.append(str(e))
+        done.set()
+
+    t0 = time.monotonic()
+    threading.Thread(target=run, daemon=True).start()
+    assert done.wait(45), "the long job was waited for, not stopped"
+    assert time.monotonic() - t0 < 45
+    assert errors and errors[0].startswith("Broken: manim failed") and "the scene broke" in errors[0]
+    assert (tmp_path / "logs" / "Broken.log").is_file()
+    long_pid = int((tmp_path / "long.pid").read_text())
+    for _ in range(50):  # the stopped child is gone (or a zombie awaiting its reaper)
+        if not _alive(long_pid):
+            break
+        time.sleep(0.1)
+    assert not _alive(long_pid)
+    ps = subprocess.run(["ps", "-o", "args", "--ppid", str(os.getpid())], capture_output=True, text=True)
+    assert "ae_explainer.worker" not in ps.stdout  # the workers were reaped
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+class _Quiet:
+    def job_started(self, label: str, total: int | None) -> None: ...
+    def job_advanced(self, label: str, done: int) -> None: ...
+    def job_finished(self, label: str, seconds: float) -> None: ...
