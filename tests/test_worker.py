@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from ae_explainer.jobs import Job, run_jobs
+from ae_explainer.progress import LogProgress
 from ae_explainer.worker import WorkerPool
 
 _SCENES = """
@@ -117,7 +118,7 @@ def test_a_failed_job_stops_the_worker_running_another_and_its_child(tmp_path: P
 
     def run() -> None:
         try:
-            run_jobs(jobs, 2, tmp_path / "logs", _Quiet(), workers=tmp_path)
+            run_jobs(jobs, 2, tmp_path / "logs", LogProgress(), workers=tmp_path)
         except Exception as e:  # the failure of Broken, one line
             errors.append(str(e))
         done.set()
@@ -144,9 +145,3 @@ def _alive(pid: int) -> bool:
     except (OSError, IndexError):
         return False
     return state not in ("Z", "X")
-
-
-class _Quiet:
-    def job_started(self, label: str, total: int | None) -> None: ...
-    def job_advanced(self, label: str, done: int) -> None: ...
-    def job_finished(self, label: str, seconds: float) -> None: ...
