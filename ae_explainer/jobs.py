@@ -54,6 +54,8 @@ class Job:
     """Animations written so far (the highest count seen)."""
     proc: subprocess.Popen[bytes] | None = field(default=None, init=False, repr=False)
     running: bool = field(default=False, init=False)
+    seconds: float = field(default=0.0, init=False)
+    """How long the job's command ran (wall time), once it finished."""
     cancelled: bool = field(default=False, init=False)
 
 
@@ -76,6 +78,7 @@ def _run_job(job: Job, logs: Path, progress: JobProgress, t0: float, pool: Worke
     if job.cancelled:
         return
     job.running = True
+    started = time.monotonic()
     try:
         if pool is not None and job.manim_args is not None:
             progress.job_started(job.label, job.total)
@@ -87,6 +90,7 @@ def _run_job(job: Job, logs: Path, progress: JobProgress, t0: float, pool: Worke
                 code = job.proc.wait()
     finally:
         job.running = False
+        job.seconds = time.monotonic() - started
     if code != 0:
         if job.cancelled:
             raise AecoreError(f"{job.label}: stopped")

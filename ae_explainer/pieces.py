@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import shutil
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,7 +44,11 @@ class Todo:
 
 
 def plan_jobs(
-    todo: Sequence[Todo], opts: RenderOptions, jobs: int, timeline: Callable[[Todo], list[float]]
+    todo: Sequence[Todo],
+    opts: RenderOptions,
+    jobs: int,
+    timeline: Callable[[Todo], list[float]],
+    rates: Mapping[str, float] | None = None,
 ) -> list[tuple[Todo, Piece, int | None]]:
     """The jobs for ``todo`` in the order they start, each with its number of animations (if known).
 
@@ -53,16 +57,21 @@ def plan_jobs(
     dry run), and silent ones are split across jobs where that keeps every
     worker busy to the end (:func:`ae_explainer.schedule.plan`). Narrated
     clips are not split: a part's sound would have to be cut from the voices
-    of captions begun in the part before.
+    of captions begun in the part before. ``rates`` (by scene name, from
+    :func:`ae_explainer.schedule.measured_rates`) say which chapters cost
+    more per second than others.
     """
     from scenes.frame import frame_spec
 
     if jobs < 2 or not todo:
         return [(t, Piece(t.info.name, 0, None, 0.0, 0.0), None) for t in todo]
     timelines = {t.info.name: timeline(t) for t in todo}
+    known = ", ".join(f"{n} {r:.2f}" for n, r in sorted((rates or {}).items()) if n in timelines)
+    _log.debug("measured rates: %s", known or "none yet")
     by_name = {t.info.name: t for t in todo}
     fps = frame_spec(opts.aspect, opts.quality).frame_rate
-    pieces = plan(timelines, jobs, fps, STARTUP_SECONDS[opts.quality], split=opts.narration == "off")
+    startup = STARTUP_SECONDS[opts.quality]
+    pieces = plan(timelines, jobs, fps, startup, split=opts.narration == "off", rates=rates)
     out: list[tuple[Todo, Piece, int | None]] = []
     for piece in pieces:
         n = len(timelines[piece.name])

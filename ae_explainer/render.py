@@ -28,6 +28,7 @@ from ae_explainer.options import RenderOptions
 from ae_explainer.outputs import Index, WorkDir, code_digest, install, prepare_out
 from ae_explainer.pieces import PartJoin, Todo, plan_jobs
 from ae_explainer.progress import LogProgress, RenderProgress
+from ae_explainer.schedule import measured_rates, record_rates
 from aecore.cache import ProgressFn
 from aecore.errors import AecoreError
 from aecore.files import atomic_write
@@ -292,6 +293,7 @@ def _render_each(
     than one job, clips start longest first and long silent ones are split
     across jobs (:func:`ae_explainer.pieces.plan_jobs`).
     """
+    from aecore.cache import runs_dir
     from scenes.frame import frame_spec
 
     prepare_out(out)
@@ -317,11 +319,13 @@ def _render_each(
             count_key = _count_key(digest, made_of, info.name, opts) if kind == "clip" else None
             todo.append(Todo(info, target, key, count_key, made_of))
         folder = Path(env[ENV["narration_dir"]]) if env.get(ENV["narration_dir"]) else None
+        rates_folder = runs_dir() / "timelines"
         planned = plan_jobs(
             todo,
             opts,
             jobs if kind == "clip" else 1,
             lambda t: chapter_timeline(t.info, opts, t.made_of, folder),
+            measured_rates(rates_folder, opts.quality),
         )
         frame_text = spec.cfg_text()
         joins: dict[str, PartJoin] = {}
@@ -354,6 +358,10 @@ def _render_each(
             )
         progress.planned(kind, len(todo), len(infos), jobs, out)
         run_jobs(job_list, jobs, out / LOGS_NAME, progress, workers=work)
+        pieces = [piece for _, piece, _ in planned]
+        timed = [(p, job.seconds, spec.frame_rate) for p, job in zip(pieces, job_list, strict=True)]
+        rates = record_rates(rates_folder, opts.quality, timed)
+        _log.debug("render rates: %s", ", ".join(f"{n} {r:.2f}" for n, r in sorted(rates.items())) or "none")
     return targets
 
 

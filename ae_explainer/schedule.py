@@ -15,6 +15,11 @@ video's length to the frame. From the timelines, :func:`plan` makes the jobs:
   again and again while that pays for the extra job's start-up. The last
   pieces to run are then short, and every worker is busy to the end.
 
+Chapters do not cost the same per second of video (a 3-D surface costs more
+than a caption): where the last render measured a chapter, its *rate* (its
+cost per second of video, relative to the quality's usual cost) scales its
+pieces' costs (:func:`measured_rates`, :func:`record_rates`).
+
 Everything is a function of the timelines and the numbers given: the plan is
 deterministic.
 """
@@ -22,10 +27,24 @@ deterministic.
 from __future__ import annotations
 
 import heapq
+import json
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-__all__ = ["MIN_PIECE_SECONDS", "STARTUP_SECONDS", "Piece", "makespan", "plan"]
+from aecore.files import atomic_write, flocked
+
+__all__ = [
+    "MIN_PIECE_SECONDS",
+    "SECONDS_PER_SECOND",
+    "STARTUP_SECONDS",
+    "Piece",
+    "makespan",
+    "measured_rates",
+    "plan",
+    "record_rates",
+]
 
 STARTUP_SECONDS: dict[str, float] = {"low": 6.0, "medium": 4.0, "high": 1.5, "4k": 0.5}
 """What a job's start-up costs (Python, Manim, the project, building the scene), in seconds of video.
@@ -34,10 +53,15 @@ Measured on 2 cores: about 3 s of wall time per job; one second of a
 chapter costs about 2 s to render at 1080p60 and about 0.5 s at 480p15.
 """
 
+SECONDS_PER_SECOND: dict[str, float] = {"low": 0.5, "medium": 0.75, "high": 2.0, "4k": 6.0}
+"""What one second of a chapter usually costs to render, in wall seconds on 2 cores (rate 1)."""
+
 MIN_PIECE_SECONDS = 4.0
 """No piece of a split chapter is shorter than this (seconds of video)."""
 
 _MAX_SPLITS_PER_WORKER = 3
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -86,9 +110,9 @@ class _Span:
     def seconds(self) -> float:
         return self.ends[self.last] - self.start
 
-    def cost(self, startup: float, fps: float) -> float:
+    def cost(self, startup: float, fps: float, rate: float = 1.0) -> float:
         # A job pays its start-up, draws one frame per skipped animation, then writes its video.
-        return startup + self.first / fps + self.seconds
+        return startup + rate * (self.first / fps + self.seconds)
 
     def halves(self, min_seconds: float) -> tuple[_Span, _Span] | None:
         """The span cut at the animation boundary nearest its middle (``None``: too short to cut)."""
@@ -107,8 +131,8 @@ class _Span:
         return a, b
 
 
-def _sorted(spans: Sequence[_Span], startup: float, fps: float) -> list[_Span]:
-    return sorted(spans, key=lambda s: (-s.cost(startup, fps), s.order, s.first))
+def _sorted(spans: Sequence[_Span], startup: float, fps: float, rates: Mapping[str, float]) -> list[_Span]:
+    return sorted(spans, key=lambda s: (-s.cost(startup, fps, rates.get(s.name, 1.0)), s.order, s.first))
 
 
 def makespan(costs: Sequence[float], workers: int) -> float:
@@ -127,6 +151,7 @@ def plan(
     startup: float,
     split: bool = True,
     min_seconds: float = MIN_PIECE_SECONDS,
+    rates: Mapping[str, float] | None = None,
 ) -> list[Piece]:
     """The render jobs for chapters with these timelines, in the order they should start.
 
@@ -144,7 +169,11 @@ def plan(
         Whether chapters may be split across jobs (only with more than one worker).
     min_seconds
         The shortest piece a split makes.
+    rates
+        By scene name: what a second of the chapter costs relative to the
+        usual (:func:`measured_rates`; 1 where not given).
     """
+    rates = dict(rates or {})
     spans = [
         _Span(i, name, 0, len(ends) - 1, tuple(float(t) for t in ends))
         for i, (name, ends) in enumerate(timelines.items())
@@ -153,7 +182,8 @@ def plan(
     empty = [name for name, ends in timelines.items() if len(ends) == 0]
 
     def total(ss: Sequence[_Span]) -> float:
-        return makespan([s.cost(startup, fps) for s in _sorted(ss, startup, fps)], workers)
+        order = _sorted(ss, startup, fps, rates)
+        return makespan([s.cost(startup, fps, rates.get(s.name, 1.0)) for s in order], workers)
 
     if split and workers > 1:
         for _ in range(_MAX_SPLITS_PER_WORKER * workers):
@@ -183,6 +213,62 @@ def plan(
             part=numbers[(s.name, s.first)],
             parts=parts[s.name],
         )
-        for s in _sorted(spans, startup, fps)
+        for s in _sorted(spans, startup, fps, rates)
     ]
     return pieces + [Piece(name, 0, None, 0.0, 0.0) for name in empty]
+
+
+def _rates_path(folder: Path) -> Path:
+    return folder / "rates.json"
+
+
+def measured_rates(folder: Path, quality: str) -> dict[str, float]:
+    """The chapters' rates at ``quality`` as the last renders measured them (kept in ``folder``)."""
+    try:
+        doc = json.loads(_rates_path(folder).read_text(encoding="utf-8"))
+        found = doc.get(quality, {}) if isinstance(doc, dict) else {}
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(found, dict):
+        return {}
+    return {
+        str(k): float(v)
+        for k, v in found.items()
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and 0.0 < v < 1e3
+    }
+
+
+def record_rates(folder: Path, quality: str, done: Sequence[tuple[Piece, float, float]]) -> dict[str, float]:
+    """Keep the rates that finished jobs show: each is ``(piece, wall seconds, frame rate)``.
+
+    A job's rate is its wall time, less the start-up, per second of video it
+    played (drawn or skipped), over :data:`SECONDS_PER_SECOND` of ``quality``.
+    The pieces of one chapter are pooled. Returns the rates recorded.
+    """
+    usual = SECONDS_PER_SECOND.get(quality, 1.0)
+    startup = STARTUP_SECONDS.get(quality, 1.0) * usual
+    wall: dict[str, float] = {}
+    video: dict[str, float] = {}
+    for piece, seconds, fps in done:
+        if piece.seconds <= 0:
+            continue
+        wall[piece.name] = wall.get(piece.name, 0.0) + max(seconds - startup, 0.0)
+        video[piece.name] = video.get(piece.name, 0.0) + piece.first / fps + piece.seconds
+    rates = {name: max(wall[name] / video[name] / usual, 0.05) for name in wall if video[name] > 0}
+    if not rates:
+        return {}
+    path = _rates_path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with flocked(path.with_suffix(".lock")):
+            try:
+                doc = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                doc = {}
+            if not isinstance(doc, dict) or not isinstance(doc.get(quality, {}), dict):
+                doc = {}
+            doc[quality] = {**doc.get(quality, {}), **{k: round(v, 4) for k, v in rates.items()}}
+            atomic_write(path, json.dumps(doc, indent=1, sort_keys=True))
+    except OSError as e:
+        _log.warning("cannot keep the chapters' render rates in %s (%s)", path, e)
+    return rates
