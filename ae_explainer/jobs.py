@@ -120,13 +120,19 @@ def _watch(jobs: Sequence[Job], progress: JobProgress, stop: threading.Event) ->
 
 
 def run_jobs(
-    jobs: Sequence[Job], parallel: int, logs: Path, progress: JobProgress, workers: Path | None = None
+    jobs: Sequence[Job],
+    parallel: int,
+    logs: Path,
+    progress: JobProgress,
+    workers: Path | None = None,
+    preload: Sequence[Path] = (),
 ) -> None:
     """Run ``jobs``, ``parallel`` at a time, reporting to ``progress``.
 
     Jobs with ``manim_args`` run in ``min(parallel, len(jobs))`` render
     workers (:class:`ae_explainer.worker.WorkerPool`), which keep their
-    start-up output in the folder ``workers`` (default: the first job's media folder's parent).
+    start-up output in the folder ``workers`` (default: the first job's media
+    folder's parent) and load the run files ``preload`` once for all jobs.
     A job that fails (or an interrupt) stops the others; the first failure
     is raised as one :class:`AecoreError` line naming the job, with its
     Manim log copied into ``logs``.
@@ -138,7 +144,7 @@ def run_jobs(
     workers_pool = None
     if forked:
         folder = workers or forked[0].media.parent
-        workers_pool = WorkerPool(min(parallel, len(forked)), forked[0].env, folder)
+        workers_pool = WorkerPool(min(parallel, len(forked)), forked[0].env, folder, preload)
     stop = threading.Event()
     watcher = threading.Thread(target=_watch, args=(jobs, progress, stop), daemon=True)
     watcher.start()

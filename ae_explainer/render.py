@@ -124,6 +124,13 @@ def prepare_runs(
     viewer's own run file (``opts.run["file"]``) stands in for the config it
     replaces (:func:`scenes.runs.user_run_replaces`): its bytes, not a training.
     """
+    return _prepare_runs(infos, opts, progress)[0]
+
+
+def _prepare_runs(
+    infos: Sequence[ChapterInfo], opts: RenderOptions, progress: ProgressFn | None = None
+) -> tuple[dict[str, list[str]], list[Path]]:
+    """:func:`prepare_runs`, and the cache files of the runs (for the render workers to load once)."""
     from aecore.cache import ensure_run
     from aecore.files import file_sha256
 
@@ -141,7 +148,7 @@ def prepare_runs(
                 paths[key] = ensure_run(cfg, progress=progress)
             digests.append(file_sha256(paths[key]))
         out[info.name] = digests
-    return out
+    return out, list(paths.values())
 
 
 def _hash(*parts: object) -> str:
@@ -297,7 +304,7 @@ def _render_each(
     from scenes.frame import frame_spec
 
     prepare_out(out)
-    runs = prepare_runs(infos, opts, progress.training)
+    runs, run_files = _prepare_runs(infos, opts, progress.training)
     index = Index(out)
     spec = frame_spec(opts.aspect, opts.quality)
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **opts.env(), **(env_extra or {})}
@@ -357,7 +364,7 @@ def _render_each(
                 )
             )
         progress.planned(kind, len(todo), len(infos), jobs, out)
-        run_jobs(job_list, jobs, out / LOGS_NAME, progress, workers=work)
+        run_jobs(job_list, jobs, out / LOGS_NAME, progress, workers=work, preload=run_files)
         pieces = [piece for _, piece, _ in planned]
         timed = [(p, job.seconds, spec.frame_rate) for p, job in zip(pieces, job_list, strict=True)]
         rates = record_rates(rates_folder, opts.quality, timed)

@@ -1,15 +1,16 @@
 """Render workers: Manim and the chapters imported once per worker, every job forked from it.
 
 Starting a ``manim`` process costs about a second of importing (Manim, its
-dependencies, the project) before the scene is built; a render of twelve
-chapters in pieces starts a dozen or more jobs. A worker pays that once:
-``python -m ae_explainer.worker`` imports Manim's command line and the
-chapters, then reads one job per line on its standard input (JSON: the
-arguments of ``manim`` and a log file), forks, and the child runs Manim's
-command line exactly as ``python -m manim`` would, with its output in the
-log. The worker answers each job with one line, its exit status. A forked
-child starts from the imported state and ends with ``os._exit``, so nothing
-one job changes (Manim's config, caches, fonts) reaches the next.
+dependencies, the project) before the scene is built, and a chapter's runs
+take time to load; a render of twelve chapters in pieces starts a dozen or
+more jobs. A worker pays that once: ``python -m ae_explainer.worker
+[RUN_FILE ...]`` imports Manim's command line and the chapters and loads the
+run files given, then reads one job per line on its standard input (JSON:
+the arguments of ``manim`` and a log file), forks, and the child runs
+Manim's command line exactly as ``python -m manim`` would, with its output
+in the log. The worker answers each job with one line, its exit status. A
+forked child starts from the loaded state and ends with ``os._exit``, so
+nothing one job changes (Manim's config, caches, fonts) reaches the next.
 
 :class:`WorkerPool` starts the workers (in their own process group, so
 stopping them stops their children too) and hands a job to an idle one.
@@ -36,11 +37,11 @@ _READY = "ready"
 
 
 class _Worker:
-    def __init__(self, env: Mapping[str, str], log: Path) -> None:
+    def __init__(self, env: Mapping[str, str], log: Path, preload: Sequence[Path]) -> None:
         self.log = log
         with open(log, "wb") as err:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "ae_explainer.worker"],
+                [sys.executable, "-m", "ae_explainer.worker", *map(str, preload)],
                 env=dict(env),
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
@@ -104,16 +105,19 @@ class WorkerPool:
     folder
         Where each worker keeps the output of its own start-up (copied into a
         job's log if the worker dies).
+    preload
+        Run files every worker loads once, before its first job
+        (:func:`aecore.cache.keep_loaded`): no job loads them again.
     """
 
-    def __init__(self, size: int, env: Mapping[str, str], folder: Path) -> None:
+    def __init__(self, size: int, env: Mapping[str, str], folder: Path, preload: Sequence[Path] = ()) -> None:
         self._env, self._folder = dict(env), folder
         self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
         self._stopped = False
         for i in range(max(1, size)):
-            worker = _Worker(self._env, folder / f"worker-{i + 1}.log")
+            worker = _Worker(self._env, folder / f"worker-{i + 1}.log", preload)
             self._all.append(worker)
             self._idle.put(worker)
 
@@ -172,6 +176,9 @@ def main() -> int:
     from manim.__main__ import main as manim_main
 
     import scenes.chapters  # noqa: F401  (every chapter and what it imports, once)
+    from aecore.cache import keep_loaded
+
+    keep_loaded([Path(p) for p in sys.argv[1:]])
 
     answers.write(_READY + "\n")
     for line in sys.stdin:

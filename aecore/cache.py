@@ -26,7 +26,7 @@ import logging
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -36,7 +36,16 @@ from aecore.errors import AecoreError
 from aecore.files import file_sha256, flocked
 from aecore.snapshot import Run, load_run
 
-__all__ = ["ProgressFn", "cache_folder", "cached_run", "ensure_run", "file_sha256", "run_path", "runs_dir"]
+__all__ = [
+    "ProgressFn",
+    "cache_folder",
+    "cached_run",
+    "ensure_run",
+    "file_sha256",
+    "keep_loaded",
+    "run_path",
+    "runs_dir",
+]
 
 _log = logging.getLogger(__name__)
 
@@ -116,9 +125,46 @@ def _locked(path: Path) -> Iterator[None]:
         yield
 
 
+_KEPT: dict[tuple[str, int, int, int], Run] = {}
+"""Runs this process keeps loaded (:func:`keep_loaded`), by path, inode, size and modification time."""
+
+
+def _identity(path: Path) -> tuple[str, int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return str(path.resolve()), st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def keep_loaded(paths: Sequence[Path]) -> list[Path]:
+    """Load the cached runs at ``paths`` once and keep them for this process's later loads.
+
+    A render worker calls this before it forks its jobs, so that no job
+    loads the same run again. A file replaced since (cache files are only
+    ever replaced by renaming, which gives a new inode and time) is loaded
+    afresh. Files that are missing or do not load are skipped (nothing is
+    trained here); returns the paths kept.
+    """
+    kept = []
+    for path in paths:
+        ident = _identity(Path(path))
+        if ident is None:
+            continue
+        try:
+            _KEPT[ident] = load_run(Path(path))
+        except AecoreError:
+            continue
+        kept.append(Path(path))
+    return kept
+
+
 def _load_or_none(path: Path) -> Run | None:
     if not path.is_file():
         return None
+    ident = _identity(path)
+    if ident is not None and ident in _KEPT:
+        return _KEPT[ident]
     try:
         return load_run(path)
     except AecoreError as e:

@@ -129,6 +129,24 @@ def test_cache_trains_once(tmp_path: Path) -> None:
     np.testing.assert_array_equal(run.final.manifold, again.final.manifold)
 
 
+def test_a_kept_run_is_loaded_once_until_its_file_is_replaced(tmp_path: Path) -> None:
+    from aecore.cache import keep_loaded
+
+    cfg = TrainConfig(n_points=30, hidden=(8,), steps=30, n_snapshots=3, grid_size=11)
+    first = cached_run(cfg, root=tmp_path, quiet=True)
+    (path,) = tmp_path.glob("*.npz")
+    assert keep_loaded([path, tmp_path / "missing.npz"]) == [path]  # a missing file is skipped
+    kept = cached_run(cfg, root=tmp_path, quiet=True)
+    assert cached_run(cfg, root=tmp_path, quiet=True) is kept  # loaded once, not per call
+    assert kept is not first
+    other = tmp_path / "other.npz"
+    cached_run(TrainConfig(n_points=30, hidden=(8,), steps=40, n_snapshots=3, grid_size=11), root=other)
+    (replacement,) = other.glob("*.npz")
+    replacement.replace(path)  # the cache file is replaced (by a rename, as the cache writes)
+    fresh = cached_run(cfg, root=tmp_path, quiet=True)
+    assert fresh is not kept and fresh.snapshots[-1].step == 40
+
+
 def test_user_data_files(tmp_path: Path) -> None:
     x = make_dataset("spiral", 50, 0.0, 3)
     csv = tmp_path / "pts.csv"
