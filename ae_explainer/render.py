@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -115,7 +116,7 @@ def main_run_id(opts: RenderOptions) -> str:
 
 
 def prepare_runs(
-    infos: Sequence[ChapterInfo], opts: RenderOptions, progress: ProgressFn | None = None
+    infos: Sequence[ChapterInfo], opts: RenderOptions, progress: ProgressFn | None = None, jobs: int = 2
 ) -> dict[str, list[str]]:
     """Train every run the chapters need, once each, before any job starts.
 
@@ -123,31 +124,45 @@ def prepare_runs(
     its clip depends on. ``progress`` is called while a run trains. The
     viewer's own run file (``opts.run["file"]``) stands in for the config it
     replaces (:func:`scenes.runs.user_run_replaces`): its bytes, not a training.
+    Up to ``jobs`` runs train at once: each training is one process on one
+    core (its arithmetic single-threaded, so the bytes do not depend on it).
     """
-    return _prepare_runs(infos, opts, progress)[0]
+    return _prepare_runs(infos, opts, progress, jobs)[0]
 
 
 def _prepare_runs(
-    infos: Sequence[ChapterInfo], opts: RenderOptions, progress: ProgressFn | None = None
+    infos: Sequence[ChapterInfo], opts: RenderOptions, progress: ProgressFn | None = None, jobs: int = 2
 ) -> tuple[dict[str, list[str]], list[Path]]:
     """:func:`prepare_runs`, and the cache files of the runs (for the render workers to load once)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from aecore.cache import ensure_run
     from aecore.files import file_sha256
 
-    paths: dict[str, Path] = {}
-    out: dict[str, list[str]] = {}
     replaced = replaced_run(opts)
+    needs: dict[str, list[str | None]] = {}  # by scene: each run's config key (None: the run file)
+    configs: dict[str, TrainConfig] = {}
     for info in infos:
-        digests = []
+        needs[info.name] = []
         for cfg in chapter_runs(info, opts):
             if replaced is not None and cfg == replaced:
-                digests.append(file_sha256(Path(opts.run["file"])))
+                needs[info.name].append(None)
                 continue
             key = json.dumps(cfg.to_dict(), sort_keys=True)
-            if key not in paths:
-                paths[key] = ensure_run(cfg, progress=progress)
-            digests.append(file_sha256(paths[key]))
-        out[info.name] = digests
+            configs.setdefault(key, cfg)
+            needs[info.name].append(key)
+    lock = threading.Lock()
+
+    def report(name: str, step: int, total: int, loss: float) -> None:
+        if progress is not None:
+            with lock:
+                progress(name, step, total, loss)
+
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(configs) or 1))) as pool:
+        trained = pool.map(lambda c: ensure_run(c, progress=report), configs.values())
+        paths = dict(zip(configs, trained, strict=True))
+    own = file_sha256(Path(opts.run["file"])) if replaced is not None else ""
+    out = {name: [own if k is None else file_sha256(paths[k]) for k in keys] for name, keys in needs.items()}
     return out, list(paths.values())
 
 
@@ -304,7 +319,7 @@ def _render_each(
     from scenes.frame import frame_spec
 
     prepare_out(out)
-    runs, run_files = _prepare_runs(infos, opts, progress.training)
+    runs, run_files = _prepare_runs(infos, opts, progress.training, jobs)
     index = Index(out)
     spec = frame_spec(opts.aspect, opts.quality)
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **opts.env(), **(env_extra or {})}

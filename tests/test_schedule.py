@@ -199,3 +199,32 @@ def test_a_theme_change_renders_every_chapter_again_and_trains_nothing() -> None
         assert runs == [cfg.to_dict() for cfg in chapter_runs(info, light)], info.name
         keys = {_key("code", ["run"], info.name, o, "clip") for o in (dark, light)}
         assert len(keys) == 2
+
+
+def test_the_runs_a_render_needs_train_two_at_a_time(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import threading
+
+    import aecore.cache
+    from ae_explainer.options import RenderOptions
+    from ae_explainer.render import chapter_runs, prepare_runs
+    from scenes.chapters import find_chapter
+
+    both = threading.Barrier(2, timeout=20)  # two trainings at once meet here; one at a time never does
+    calls: list[str] = []
+
+    def ensure_run(cfg: object, progress: object = None) -> Path:
+        key = repr(cfg)
+        calls.append(key)
+        if len(calls) <= 2:
+            both.wait()
+        path = tmp_path / f"run{len(key)}-{abs(hash(key))}.npz"
+        path.write_bytes(key.encode())
+        return path
+
+    monkeypatch.setattr(aecore.cache, "ensure_run", ensure_run)
+    infos = [find_chapter("6"), find_chapter("7")]
+    opts = RenderOptions(quality="low", narration="off")
+    digests = prepare_runs(infos, opts, jobs=2)
+    configs = {repr(c) for i in infos for c in chapter_runs(i, opts)}
+    assert sorted(calls) == sorted(configs)  # each run once
+    assert [len(digests[i.name]) for i in infos] == [len(chapter_runs(i, opts)) for i in infos]
