@@ -27,6 +27,7 @@ import io
 import json
 import logging
 import os
+import threading
 import time
 import wave
 from collections.abc import Iterable, Mapping, Sequence
@@ -183,12 +184,16 @@ def _readable(path: Path) -> bool:
         return False
 
 
-def voice_cues(cues: Sequence[Cue], progress: JobProgress | None = None) -> dict[str, Path]:
+def voice_cues(cues: Sequence[Cue], progress: JobProgress | None = None, jobs: int = 2) -> dict[str, Path]:
     """The cached WAV of each cue's spoken form (synthesized where missing): ``{cue id: path}``.
 
     A cached file that does not read back is synthesized again. ``progress``
-    hears about synthesis as a job labelled ``voice``.
+    hears about synthesis as a job labelled ``voice``. Up to ``jobs`` cues
+    are synthesized at once, by threads sharing the one-thread voice (ONNX
+    runs without Python's lock); each cue's bytes do not depend on it.
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     folder = voice_cache_dir()
     paths = {c.cue: folder / f"{_voice_key(c.spoken)}.wav" for c in cues}
     todo = [c for c in cues if not _readable(paths[c.cue])]
@@ -197,11 +202,20 @@ def voice_cues(cues: Sequence[Cue], progress: JobProgress | None = None) -> dict
     t0 = time.monotonic()
     if progress is not None:
         progress.job_started("voice", len(todo), unit="cues")
-    try:
-        for i, c in enumerate(todo, 1):
-            atomic_write(paths[c.cue], synthesize(c.spoken))
+    done = [0]
+    lock = threading.Lock()
+
+    def speak(c: Cue) -> None:
+        atomic_write(paths[c.cue], synthesize(c.spoken))
+        with lock:
+            done[0] += 1
             if progress is not None:
-                progress.job_advanced("voice", i)
+                progress.job_advanced("voice", done[0])
+
+    _voice()  # loaded once, before the threads share it
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            list(pool.map(speak, todo))
     except OSError as e:
         raise AecoreError(f"narration cache {folder}: cannot write ({e.strerror or e})") from None
     _log.info("synthesized %d cue(s) in %.1f s", len(todo), time.monotonic() - t0)
