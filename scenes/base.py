@@ -17,6 +17,7 @@ from scenes.captions import Caption, cue_id, write_srt
 from scenes.encoder import use_preview_preset
 from scenes.frame import platform_margins
 from scenes.layout import current_layout, is_landscape
+from scenes.ranges import draw_nothing_while_skipping
 from scenes.settings import ENV, current_settings
 from scenes.sound import BREATH_SECONDS, cue_wav, pad_track, start_track, track_lead, use_opus_for_webm
 from scenes.style import COLORS, ensure_fonts, fit_lines, text
@@ -119,6 +120,8 @@ class ChapterScene(Scene):
     def setup(self) -> None:
         ensure_fonts()
         use_preview_preset()
+        if config.from_animation_number > 0 and config.write_to_movie and not config.save_last_frame:
+            draw_nothing_while_skipping(self.renderer)  # a part of the chapter: skip to it without drawing
         settings = current_settings()
         self.pace = settings.pace
         self.show_captions = settings.captions

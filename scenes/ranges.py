@@ -1,0 +1,51 @@
+"""Rendering a range of a chapter's animations (``-n FIRST,LAST``) without drawing the ones skipped.
+
+Manim plays the animations before ``FIRST`` in skip mode, so that the state
+is right when ``FIRST`` begins, but it still draws: each skipped ``play``
+paints the scene's static mobjects into a static image and then a frame of
+the moving ones, and each skipped ``wait`` paints a frame. Nothing uses those
+pixels: when the first animation of the range begins, Manim paints the
+static image afresh (from a cleared frame) and every frame after it. For a
+chapter whose frames are costly (a 3-D surface), skipping to the last part
+cost several times the part itself. :func:`draw_nothing_while_skipping`
+makes a renderer skip those paintings; frames are unchanged (the split
+render's frames equal the whole render's, ``tests/test_schedule.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["draw_nothing_while_skipping"]
+
+
+def draw_nothing_while_skipping(renderer: Any) -> None:
+    """Make ``renderer`` (Manim's Cairo renderer) draw nothing for the animations it skips.
+
+    Its static image, frames and frozen frames are not painted while
+    ``renderer.skip_animations`` is set; a frame asked for explicitly
+    (``update_frame`` without a list of mobjects, as a still's last frame
+    is) is still painted.
+    """
+    save_static = renderer.save_static_frame_data
+    render = renderer.render
+    update = renderer.update_frame
+
+    def save_static_frame_data(scene: Any, static_mobjects: Any) -> Any:
+        if renderer.skip_animations:
+            renderer.static_image = None
+            return None
+        return save_static(scene, static_mobjects)
+
+    def render_frame(scene: Any, time: float, moving_mobjects: Any = None) -> None:
+        if not renderer.skip_animations:
+            render(scene, time, moving_mobjects)
+
+    def update_frame(scene: Any, mobjects: Any = None, *args: Any, **kwargs: Any) -> None:
+        if renderer.skip_animations and mobjects is not None:
+            return  # a skipped wait's frozen frame of its moving mobjects
+        update(scene, mobjects, *args, **kwargs)
+
+    renderer.save_static_frame_data = save_static_frame_data
+    renderer.render = render_frame
+    renderer.update_frame = update_frame
