@@ -5,9 +5,10 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 REVEAL := $(VENV)/.reveal-fetched
-APT_PACKAGES := python3 python3-venv python3-dev gcc pkg-config libcairo2-dev libpango1.0-dev fonts-dejavu-core \
-	chromium chromium-driver
+APT_PACKAGES := python3 python3-venv python3-dev gcc pkg-config libcairo2-dev libpango1.0-dev fonts-dejavu-core
+APT_TEST_PACKAGES := chromium chromium-driver
 QUALITY ?= high
 JOBS ?= 2
 
@@ -25,32 +26,49 @@ lecture: $(STAMP) $(REVEAL)
 stills: $(STAMP)
 	$(PY) -m ae_explainer.stills --jobs $(JOBS) --out renders/stills
 
-test: $(STAMP) $(REVEAL)
+test: $(DEV_STAMP) $(REVEAL)
 	$(VENV)/bin/ruff check aecore scenes ae_explainer tests benchmarks examples
 	$(VENV)/bin/ruff format --check aecore scenes ae_explainer tests benchmarks examples
 	$(VENV)/bin/mypy aecore scenes ae_explainer examples
 	$(VENV)/bin/pytest -q -n 2 --dist loadgroup --durations=15
 
-setup: $(STAMP)
+setup: $(DEV_STAMP)
 
-# System packages (only the missing ones), then the venv with pinned packages.
-# chromium and chromium-driver: the explorer page's tests run it in headless Chromium (tests/test_explore.py).
+# What rendering needs: system packages (only the missing ones), then the venv with pinned packages.
+# `make video` stops here; what only the tests need comes with $(DEV_STAMP).
 $(STAMP): pyproject.toml constraints.txt
 	@missing=""; for p in $(APT_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
 	done; \
-	if [ -n "$$missing" ] && ! { command -v python3 >/dev/null && python3 -c 'import venv, ensurepip, sysconfig, os; assert os.path.exists(sysconfig.get_paths()["include"] + "/Python.h")' 2>/dev/null && pkg-config --exists cairo pangocairo 2>/dev/null && fc-list | grep -q "DejaVu Sans" && [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; }; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "installing system packages:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
-	  else \
-	    echo "missing system packages; run: sudo apt-get install -y$$missing" >&2; exit 1; \
-	  fi; \
+	if [ -n "$$missing" ] && ! { command -v python3 >/dev/null && python3 -c 'import venv, ensurepip, sysconfig, os; assert os.path.exists(sysconfig.get_paths()["include"] + "/Python.h")' 2>/dev/null && pkg-config --exists cairo pangocairo 2>/dev/null && fc-list | grep -q "DejaVu Sans"; }; then \
+	  $(call apt_install,$$missing); \
 	fi
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -c constraints.txt -e '.[dev]'
+	$(PY) -m pip install -q -c constraints.txt -e .
 	touch $(STAMP)
+
+# What the tests need besides: the dev tools (pytest, ruff, mypy, pocketsphinx, selenium), and
+# chromium and chromium-driver, in which the explorer page's tests run it headless (tests/test_explore.py).
+$(DEV_STAMP): $(STAMP)
+	@missing=""; for p in $(APT_TEST_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ] && ! { [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; }; then \
+	  $(call apt_install,$$missing); \
+	fi
+	$(PY) -m pip install -q -c constraints.txt -e '.[dev]'
+	touch $(DEV_STAMP)
+
+# apt_install(PACKAGES): as root with apt, install them; otherwise say what to run, and fail.
+define apt_install
+if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing system packages:$(1)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(1); \
+	  else \
+	    echo "missing system packages; run: sudo apt-get install -y$(1)" >&2; exit 1; \
+	  fi
+endef
 
 # reveal.js for the lecture pack's offline slides, fetched once from the npm registry (SHA-512 checked)
 # into the venv, so lectures and tests never need the network.
