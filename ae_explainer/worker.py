@@ -179,9 +179,12 @@ def main() -> int:
     os.dup2(2, 1)  # whatever start-up prints goes to the worker's log, not into its answers
     from manim.__main__ import main as manim_main
 
-    import scenes.chapters  # noqa: F401  (every chapter and what it imports, once)
     from aecore.cache import keep_loaded
 
+    try:
+        import scenes.chapters  # noqa: F401  (every chapter and what it imports, once)
+    except Exception:  # a chapter that does not import fails in its own job, with its own error
+        traceback.print_exc()
     keep_loaded([Path(p) for p in sys.argv[1:]])
     # What is loaded now lives as long as the worker: out of the collector's sight (gc.freeze), and the
     # collector runs rarely. A chapter allocates millions of small objects (points, lists for Cairo);

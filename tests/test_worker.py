@@ -110,6 +110,21 @@ def test_each_job_starts_from_the_workers_state_not_the_last_jobs(tmp_path: Path
     assert gc_state == 0 and "gc (100000, 50, 100) True" in (tmp_path / "GcState.log").read_text()
 
 
+def test_a_chapter_that_does_not_import_fails_in_its_own_job_only(tmp_path: Path) -> None:
+    scenes = tmp_path / "scenes.py"
+    scenes.write_text(_SCENES)
+    broken = tmp_path / "broken_chapter.py"
+    broken.write_text("from manim import *\nraise ImportError('chapter 99 is broken')\n")
+    pool = WorkerPool(1, dict(os.environ), tmp_path)
+    try:
+        bad = pool.run(_args(broken, tmp_path / "x", "Nothing"), tmp_path / "bad.log")
+        good = pool.run(_args(scenes, tmp_path / "d", "Dots"), tmp_path / "good.log")
+    finally:
+        pool.close()
+    assert bad != 0 and "chapter 99 is broken" in (tmp_path / "bad.log").read_text()
+    assert good == 0
+
+
 def test_a_failed_job_stops_the_worker_running_another_and_its_child(tmp_path: Path) -> None:
     scenes = tmp_path / "scenes.py"
     scenes.write_text(_SCENES)
