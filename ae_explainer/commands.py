@@ -76,13 +76,9 @@ COMMANDS: dict[str, Command] = {
 
 def chapter_duration(scene_cls: type[ChapterScene]) -> float:
     """Seconds of video a chapter scene plays, found by running it without drawing."""
-    from manim import tempconfig
-    from manim.renderer.cairo_renderer import CairoRenderer
+    from scenes.skipping import dry_run
 
-    with tempconfig({"dry_run": True, "disable_caching": True, "verbosity": "ERROR", "progress_bar": "none"}):
-        scene = scene_cls(renderer=CairoRenderer(skip_animations=True))
-        scene.render()
-        return float(scene.renderer.time)
+    return float(dry_run(scene_cls).renderer.time)
 
 
 def _cmd_list(a: argparse.Namespace) -> int:

@@ -40,10 +40,7 @@ class Cue:
 
 def chapter_cues(scene_cls: type[ChapterScene]) -> list[Cue]:
     """The cues of one chapter, found by running it without drawing (its runs must be trained)."""
-    from manim import tempconfig
-    from manim.renderer.cairo_renderer import CairoRenderer
+    from scenes.skipping import dry_run
 
-    with tempconfig({"dry_run": True, "disable_caching": True, "verbosity": "ERROR", "progress_bar": "none"}):
-        scene = scene_cls(renderer=CairoRenderer(skip_animations=True))
-        scene.render()
+    scene = dry_run(scene_cls)
     return [Cue(c.cue, scene_cls.chapter, c.start, c.end - c.start, c.text, c.speech) for c in scene.captions]

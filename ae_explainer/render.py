@@ -208,11 +208,9 @@ def chapter_timeline(
     of its narration), the frame rate, aspect, captions and pace. A narrated
     chapter is timed with the staged narration in ``narration_dir``.
     """
-    from manim import tempconfig
-    from manim.renderer.cairo_renderer import CairoRenderer
-
     from aecore.cache import runs_dir
     from scenes.frame import frame_spec
+    from scenes.skipping import dry_run
 
     spec = frame_spec(opts.aspect, opts.quality)
     digest = code_digest([info.file])
@@ -225,11 +223,9 @@ def chapter_timeline(
     except (OSError, ValueError):
         pass
     env = {ENV["narration_dir"]: str(narration_dir) if narration_dir else ""}
-    quiet = {"dry_run": True, "disable_caching": True, "verbosity": "ERROR", "progress_bar": "none"}
-    with _scene_env(opts), tempconfig({**spec.manim_config(), **quiet}):
+    with _scene_env(opts):
         os.environ.update(env)
-        scene = scene_class(info)(renderer=CairoRenderer(skip_animations=True))
-        scene.render()
+        scene = dry_run(scene_class(info), spec.manim_config())
     ends = [float(t) for t in scene.play_ends]
     try:
         atomic_write(path, json.dumps(ends))

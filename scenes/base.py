@@ -17,8 +17,8 @@ from scenes.captions import Caption, cue_id, write_srt
 from scenes.encoder import use_preview_preset
 from scenes.frame import platform_margins
 from scenes.layout import current_layout, is_landscape
-from scenes.ranges import draw_nothing_while_skipping
 from scenes.settings import ENV, current_settings
+from scenes.skipping import draw_nothing_while_skipping
 from scenes.sound import BREATH_SECONDS, cue_wav, pad_track, start_track, track_lead, use_opus_for_webm
 from scenes.style import COLORS, ensure_fonts, fit_lines, text
 

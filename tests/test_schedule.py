@@ -228,3 +228,31 @@ def test_the_runs_a_render_needs_train_two_at_a_time(monkeypatch: pytest.MonkeyP
     configs = {repr(c) for i in infos for c in chapter_runs(i, opts)}
     assert sorted(calls) == sorted(configs)  # each run once
     assert [len(digests[i.name]) for i in infos] == [len(chapter_runs(i, opts)) for i in infos]
+
+
+def test_a_dry_run_draws_nothing_and_times_the_chapter_as_a_drawing_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from manim import tempconfig
+    from manim.camera.camera import Camera
+    from manim.renderer.cairo_renderer import CairoRenderer
+
+    from scenes.chapters.ch03_morph import MorphToRepresentation
+    from scenes.skipping import dry_run
+
+    settings = {"pixel_width": 480, "pixel_height": 270, "frame_rate": 15}
+    drawn: list[int] = []
+    capture = Camera.capture_mobjects
+
+    def counted(self: Camera, *args: object, **kwargs: object) -> None:
+        drawn.append(1)
+        capture(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Camera, "capture_mobjects", counted)
+    quiet = dry_run(MorphToRepresentation, settings)
+    assert drawn == []
+    with tempconfig({**settings, "dry_run": True, "disable_caching": True, "verbosity": "ERROR"}):
+        drawing = MorphToRepresentation(renderer=CairoRenderer(skip_animations=True))
+        drawing.render()
+    assert drawn  # Manim's own skipped plays draw
+    assert quiet.play_ends == drawing.play_ends and len(quiet.captions) == len(drawing.captions)

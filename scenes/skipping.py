@@ -1,4 +1,4 @@
-"""Rendering a range of a chapter's animations (``-n FIRST,LAST``) without drawing the ones skipped.
+"""Playing a chapter's animations without drawing them: the part skipped to, and dry runs.
 
 Manim plays the animations before ``FIRST`` in skip mode, so that the state
 is right when ``FIRST`` begins, but it still draws: each skipped ``play``
@@ -10,13 +10,21 @@ chapter whose frames are costly (a 3-D surface), skipping to the last part
 cost several times the part itself. :func:`draw_nothing_while_skipping`
 makes a renderer skip those paintings; frames are unchanged (the split
 render's frames equal the whole render's, ``tests/test_schedule.py``).
+
+A dry run (:func:`dry_run`) plays a whole chapter skipped, to learn its
+timing and captions: it draws nothing at all.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
-__all__ = ["draw_nothing_while_skipping"]
+from manim import Scene, tempconfig
+
+__all__ = ["draw_nothing_while_skipping", "dry_run"]
+
+S = TypeVar("S", bound=Scene)
 
 
 def draw_nothing_while_skipping(renderer: Any) -> None:
@@ -49,3 +57,20 @@ def draw_nothing_while_skipping(renderer: Any) -> None:
     renderer.save_static_frame_data = save_static_frame_data
     renderer.render = render_frame
     renderer.update_frame = update_frame
+
+
+def dry_run(scene_cls: type[S], settings: Mapping[str, Any] | None = None) -> S:
+    """Play every animation of ``scene_cls`` skipped, drawing nothing; return the played scene.
+
+    ``settings`` are Manim config values for the run (the frame size and
+    rate, when the timing must be the render's); no file is written.
+    """
+    from manim.renderer.cairo_renderer import CairoRenderer
+
+    quiet = {"dry_run": True, "disable_caching": True, "verbosity": "ERROR", "progress_bar": "none"}
+    with tempconfig({**(settings or {}), **quiet}):
+        renderer = CairoRenderer(skip_animations=True)
+        draw_nothing_while_skipping(renderer)
+        scene = scene_cls(renderer=renderer)
+        scene.render()
+    return scene
