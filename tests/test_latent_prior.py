@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import numpy as np
 import pytest
 from manim.renderer.cairo_renderer import CairoRenderer
@@ -128,3 +130,41 @@ def test_curve_drawn_fraction_and_panel_rejects_other_runs(scene: LatentDimensio
     bad = type("R", (), {"data": np.zeros((3, 2)), "final": helix.run.final})()
     with pytest.raises(ValueError):
         PriorPanel(bad, sheet.rect, "x")  # type: ignore[arg-type]
+
+
+def test_drawing_a_frame_sets_off_no_garbage_collection(scene: LatentDimensionIsAPrior) -> None:
+    """Both views hand their per-frame arrays to pycairo as flat lists, not one Python list per item.
+
+    Tens of thousands of small lists alive at once during a draw set off the collector's passes,
+    full ones over the whole heap among them, on every frame; flat lists are only a few objects.
+    """
+    from manim import Camera, config
+
+    from scenes.mobjects.cairo_drawn import install_cairo_drawing
+
+    cam = Camera(pixel_width=config.pixel_width, pixel_height=config.pixel_height)
+    install_cairo_drawing(cam)
+    passes: list[int] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            passes.append(info["generation"])
+
+    for panel in scene.panels:
+        view = panel.view
+        view.alpha, view.show_recon = 1.0, True
+        items = view.vertices.size // 3 + 2 * len(view.data)
+        assert items > 2000  # enough faces or segments and dots for nested lists to add up to many
+        cam.capture_mobjects([view])  # warm up (first-call caches)
+        gc.collect()
+        old = gc.get_threshold()
+        gc.set_threshold(700, 10, 10)  # CPython's defaults, whatever the test run set
+        gc.callbacks.append(count)
+        try:
+            for _ in range(3):
+                cam.capture_mobjects([view])
+        finally:
+            gc.callbacks.remove(count)
+            gc.set_threshold(*old)
+        assert len(passes) <= 3, f"{type(view).__name__}: {len(passes)} collections in 3 frames"
+        passes.clear()

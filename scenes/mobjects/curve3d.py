@@ -277,11 +277,13 @@ class CurveView(PointsView):
         geo = self.geometry()
         sx, scale, offset = self.begin_drawing(ctx, camera)
         points = self.point_batch(ctx, geo.data_xy, geo.recon_xy, sx, scale, offset)
-        segs = (geo.segment_xy * scale + offset).reshape(-1, 4).tolist()
+        # Flat lists (segment i's values at i * width + k), not one list per segment: a frame then
+        # makes no garbage for the collector's full passes over the heap to trace.
+        segs = (geo.segment_xy * scale + offset).reshape(-1).tolist()  # 4 per segment
         a = self.alpha
         seg_a = (geo.segment_opacity * a).tolist()
         # Manim reads Cairo's ARGB32 buffer as RGBA bytes, so every colour is given to Cairo as (b, g, r).
-        seg_c = geo.segment_rgb[:, ::-1].tolist()
+        seg_c = geo.segment_rgb[:, ::-1].reshape(-1).tolist()  # 3 per segment
         seg_w = np.maximum(geo.segment_width * sx, 0.75).tolist()
         seg_style = geo.segment_style.tolist()
         ctx.set_antialias(cairo.ANTIALIAS_DEFAULT)
@@ -295,14 +297,14 @@ class CurveView(PointsView):
             if run_style < 0:
                 return
             if run_dir == 0:  # a single segment
-                q = segs[run_first]
-                ctx.move_to(q[0], q[1])
-                ctx.line_to(q[2], q[3])
+                q = 4 * run_first
+                ctx.move_to(segs[q], segs[q + 1])
+                ctx.line_to(segs[q + 2], segs[q + 3])
             sa = seg_a[run_first]
-            c = seg_c[run_first]
+            c = 3 * run_first
             # Round caps overlap where runs meet: fine when opaque, visible beads when not.
             ctx.set_line_cap(cap_round if sa >= 0.98 * a else cap_butt)
-            ctx.set_source_rgba(c[0], c[1], c[2], sa)
+            ctx.set_source_rgba(seg_c[c], seg_c[c + 1], seg_c[c + 2], sa)
             ctx.set_line_width(seg_w[run_first])
             ctx.stroke()
 
@@ -320,11 +322,12 @@ class CurveView(PointsView):
             if st == run_style and (step == run_dir or (run_dir == 0 and step in (1, -1))):
                 if run_dir == 0:
                     run_dir = step
-                    q = segs[run_first]
-                    ctx.move_to(*((q[0], q[1]) if step == 1 else (q[2], q[3])))
-                    ctx.line_to(*((q[2], q[3]) if step == 1 else (q[0], q[1])))
-                q = segs[i]
-                ctx.line_to(*((q[2], q[3]) if step == 1 else (q[0], q[1])))
+                    q = 4 * run_first
+                    a0, a1 = (q, q + 2) if step == 1 else (q + 2, q)
+                    ctx.move_to(segs[a0], segs[a0 + 1])
+                    ctx.line_to(segs[a1], segs[a1 + 1])
+                q = 4 * i + (2 if step == 1 else 0)
+                ctx.line_to(segs[q], segs[q + 1])
                 run_last = i
                 continue
             flush_run()

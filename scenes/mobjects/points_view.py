@@ -161,9 +161,8 @@ class PointsView(CairoDrawn):
         offset: np.ndarray,
     ) -> PointBatch:
         """A :class:`PointBatch` for this frame's projected data and reconstruction dots."""
-        return PointBatch(
-            self, ctx, (data_xy * scale + offset).tolist(), (recon_xy * scale + offset).tolist(), sx
-        )
+        data_px = (data_xy * scale + offset).reshape(-1).tolist()
+        return PointBatch(self, ctx, data_px, (recon_xy * scale + offset).reshape(-1).tolist(), sx)
 
 
 class PointBatch:
@@ -180,13 +179,15 @@ class PointBatch:
     ctx
         The Cairo context, in pixel coordinates.
     data_px, recon_px
-        Pixel coordinates of the data dots and the reconstruction dots.
+        Pixel coordinates of the data dots and the reconstruction dots, flat:
+        ``x, y`` of dot ``i`` at ``2 * i`` and ``2 * i + 1`` (one list, not one
+        per dot, so that a frame makes no garbage for the collector to trace).
     sx
         Pixels per scene unit.
     """
 
     def __init__(
-        self, view: PointsView, ctx: cairo.Context, data_px: list[Any], recon_px: list[Any], sx: float
+        self, view: PointsView, ctx: cairo.Context, data_px: list[float], recon_px: list[float], sx: float
     ) -> None:
         self.ctx, self.data_px, self.recon_px = ctx, data_px, recon_px
         a = view.alpha
@@ -194,7 +195,8 @@ class PointBatch:
         self.lw_res = max(view.residual_width * sx, 0.75)
         self.lw_hi = max(view.highlight_width * sx, 1.5)
         hi = view.highlight
-        self.hi = hi.tolist() if len(hi) == len(data_px) else [False] * len(data_px)
+        n = len(data_px) // 2
+        self.hi = hi.tolist() if len(hi) == n else [False] * n
         # Manim reads Cairo's ARGB32 buffer as RGBA bytes, so every colour is given to Cairo as (b, g, r).
         dc, rc, sc = view.colors["data"], view.colors["recon"], view.colors["residual"]
         bg = view.halo_rgb
@@ -218,17 +220,17 @@ class PointBatch:
             ctx.set_antialias(cairo.ANTIALIAS_DEFAULT)
             self.pending = kind
         if kind in (KIND_DATA, _HI_DATA):
-            p = self.data_px[i]
+            p = self.data_px
             ctx.new_sub_path()
-            ctx.arc(p[0], p[1], self.r * (1.35 if kind == _HI_DATA else 1.0), 0.0, 2.0 * np.pi)
+            ctx.arc(p[2 * i], p[2 * i + 1], self.r * (1.35 if kind == _HI_DATA else 1.0), 0.0, 2.0 * np.pi)
         elif kind == KIND_RECON:
-            p = self.recon_px[i]
+            p = self.recon_px
             ctx.new_sub_path()
-            ctx.arc(p[0], p[1], 0.9 * self.r, 0.0, 2.0 * np.pi)
+            ctx.arc(p[2 * i], p[2 * i + 1], 0.9 * self.r, 0.0, 2.0 * np.pi)
         else:
-            p, p2 = self.data_px[i], self.recon_px[i]
-            ctx.move_to(p[0], p[1])
-            ctx.line_to(p2[0], p2[1])
+            p, p2 = self.data_px, self.recon_px
+            ctx.move_to(p[2 * i], p[2 * i + 1])
+            ctx.line_to(p2[2 * i], p2[2 * i + 1])
 
     def flush(self) -> None:
         """Fill (dots) or stroke (residuals) the current path, if any."""
