@@ -50,10 +50,11 @@ def plan_jobs(
 
     With more than one job, chapters are scheduled longest first from their
     timelines (``timeline(todo)``: the end of each animation, from a cached
-    dry run), and silent ones are split across jobs where that keeps every
-    worker busy to the end (:func:`ae_explainer.schedule.plan`). Narrated
-    clips are not split: a part's sound would have to be cut from the voices
-    of captions begun in the part before.
+    dry run, timed with the staged narration of a narrated render), and split
+    across jobs where that keeps every worker busy to the end
+    (:func:`ae_explainer.schedule.plan`), narrated or silent: the job of a
+    chapter's last piece writes the chapter's whole sound track
+    (:class:`PartJoin`).
     """
     from scenes.frame import frame_spec
 
@@ -62,7 +63,7 @@ def plan_jobs(
     timelines = {t.info.name: timeline(t) for t in todo}
     by_name = {t.info.name: t for t in todo}
     fps = frame_spec(opts.aspect, opts.quality).frame_rate
-    pieces = plan(timelines, jobs, fps, STARTUP_SECONDS[opts.quality], split=opts.narration == "off")
+    pieces = plan(timelines, jobs, fps, STARTUP_SECONDS[opts.quality])
     out: list[tuple[Todo, Piece, int | None]] = []
     for piece in pieces:
         n = len(timelines[piece.name])
