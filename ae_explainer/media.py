@@ -9,7 +9,7 @@ so a file under its final name is whole. Subtitles are
 from __future__ import annotations
 
 import collections
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ __all__ = [
     "GIF_MAX_WIDTH",
     "clip_audio",
     "has_audio",
+    "join_pieces",
     "join_videos",
     "to_gif",
     "video_frames",
@@ -132,12 +133,70 @@ def join_videos(parts: Sequence[Path], dest: Path) -> None:
     chapter boundary, sound and picture start together. The list of parts
     lives in a work folder; ``dest`` is written beside itself and renamed.
     """
-    import av
-
     sound = [has_audio(p) for p in parts]
     track = np.concatenate([clip_audio(p, video_seconds(p)) for p in parts]) if any(sound) else None
+    _concat(parts, dest, lambda dst: _encode_audio(dst, track) if track is not None else [])
+
+
+def join_pieces(parts: Sequence[Path], dest: Path) -> None:
+    """Join the pieces of one chapter (ranges of its animations): video packets copied, the last one's sound.
+
+    The job that renders a chapter's last piece writes the whole chapter's
+    sound track, from the chapter's start and as long as the chapter, and
+    the pieces before it are silent (:class:`scenes.base.ChapterScene`). So
+    the last piece's sound packets are copied as they are: the joined clip
+    has, packet for packet, the picture and the sound of a whole render.
+    A silent chapter joins without sound, as :func:`join_videos` does.
+    """
+    import av
+
+    with av.open(str(parts[-1])) as last:
+
+        def sound(dst: Any) -> list[Any]:
+            if not last.streams.audio:
+                return []
+            s_in = last.streams.audio[0]
+            s_out = dst.add_stream_from_template(template=s_in)
+            packets = [p for p in last.demux(s_in) if p.dts is not None]
+            for packet in packets:
+                packet.stream = s_out
+            return packets
+
+        _concat(parts, dest, sound, picture_of_last=bool(last.streams.audio))
+
+
+def _copy_video(src: Path, dest: Path) -> None:
+    """The video stream of ``src`` alone, its packets and timestamps copied, into ``dest``."""
+    import av
+
+    with av.open(str(src)) as inp, av.open(str(dest), "w") as out:
+        s_in = inp.streams.video[0]
+        s_out = out.add_stream_from_template(template=s_in)
+        for packet in inp.demux(s_in):
+            if packet.dts is not None:
+                packet.stream = s_out
+                out.mux(packet)
+
+
+def _concat(
+    parts: Sequence[Path], dest: Path, sound: Callable[[Any], list[Any]], picture_of_last: bool = False
+) -> None:
+    """``parts``' video packets copied end to end into ``dest``, with ``sound(dst)``'s packets in step.
+
+    ``sound`` adds the audio stream to the output container ``dst`` (or
+    none) and returns its packets, which go in by time between the video's.
+    FFmpeg's concat demuxer takes its streams from the first part; with
+    ``picture_of_last``, the last part (a chapter's last piece, whose
+    sound the pieces before it lack) joins by its video stream alone.
+    """
+    import av
+
     try:
         with WorkDir(dest.parent) as work, atomic_path(dest, f".part{dest.suffix}") as tmp:
+            if picture_of_last:
+                picture = work / f"picture{parts[-1].suffix}"
+                _copy_video(parts[-1], picture)
+                parts = [*parts[:-1], picture]
             listing = work / "list.txt"
             listing.write_text("".join(f"file 'file:{Path(p).resolve().as_posix()}'\n" for p in parts))
             with (
@@ -146,7 +205,7 @@ def join_videos(parts: Sequence[Path], dest: Path) -> None:
             ):
                 s_in = src.streams.video[0]
                 s_out = dst.add_stream_from_template(template=s_in)
-                audio = collections.deque(_encode_audio(dst, track) if track is not None else [])
+                audio = collections.deque(sound(dst))
                 for packet in src.demux(s_in):
                     if packet.dts is None:
                         continue

@@ -54,10 +54,11 @@ def plan_jobs(
 
     With more than one job, chapters are scheduled longest first from their
     timelines (``timeline(todo)``: the end of each animation, from a cached
-    dry run), and silent ones are split across jobs where that keeps every
-    worker busy to the end (:func:`ae_explainer.schedule.plan`). Narrated
-    clips are not split: a part's sound would have to be cut from the voices
-    of captions begun in the part before. ``rates`` (by scene name, from
+    dry run, timed with the staged narration of a narrated render), and split
+    across jobs where that keeps every worker busy to the end
+    (:func:`ae_explainer.schedule.plan`), narrated or silent: the job of a
+    chapter's last piece writes the chapter's whole sound track
+    (:class:`PartJoin`). ``rates`` (by scene name, from
     :func:`ae_explainer.schedule.measured_rates`) say which chapters cost
     more per second than others.
     """
@@ -71,7 +72,7 @@ def plan_jobs(
     by_name = {t.info.name: t for t in todo}
     fps = frame_spec(opts.aspect, opts.quality).frame_rate
     startup = STARTUP_SECONDS[opts.quality]
-    pieces = plan(timelines, jobs, fps, startup, split=opts.narration == "off", rates=rates)
+    pieces = plan(timelines, jobs, fps, startup, rates=rates)
     out: list[tuple[Todo, Piece, int | None]] = []
     for piece in pieces:
         n = len(timelines[piece.name])
@@ -84,12 +85,14 @@ def plan_jobs(
 class PartJoin:
     """The parts of one chapter rendered by separate jobs: the last to finish joins and installs them.
 
-    The parts' videos are joined by copying packets (:func:`ae_explainer.media.join_videos`):
+    The parts' videos are joined by copying packets (:func:`ae_explainer.media.join_pieces`):
     Manim encodes every animation as its own partial movie, starting with a
     keyframe, and joins those the same way, so the joined clip has the frames
     of a whole render. The last part ran the chapter to its end, timing every
-    caption on the way (:class:`scenes.base.ChapterScene`): its subtitles are
-    the chapter's.
+    caption on the way and, in a narrated render, adding every caption's
+    voice at its time in the chapter, the skipped ones' too
+    (:class:`scenes.base.ChapterScene`): its subtitles and its sound track
+    are the chapter's, and the parts before it are silent.
     """
 
     def __init__(self, item: Todo, parts: int, finish: Finish, index: Index, work: Path, ext: str) -> None:
@@ -112,12 +115,12 @@ class PartJoin:
         return done
 
     def _install(self) -> None:
-        from ae_explainer.media import join_videos
+        from ae_explainer.media import join_pieces
 
         clips = [next(self._media[i].rglob(f"clip.{self.ext}")) for i in sorted(self._media)]
         self.folder.mkdir()
         joined = self.folder / f"clip.{self.ext}"
-        join_videos(clips, joined)
+        join_pieces(clips, joined)
         shutil.copyfile(clips[-1].with_suffix(".srt"), joined.with_suffix(".srt"))
         files = self.finish(self.folder, self.item.target)
         animations = sum(partial_movies(m) for m in self._media.values())

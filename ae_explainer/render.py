@@ -308,8 +308,8 @@ def _render_each(
     Manim's output named ``kind``. ``finish(media_dir, target)`` installs what
     it wrote and returns the files of the output. Outputs already in ``out``
     from the same inputs, and whole, are reused unless ``force``. With more
-    than one job, clips start longest first and long silent ones are split
-    across jobs (:func:`ae_explainer.pieces.plan_jobs`).
+    than one job, clips start longest first and long ones are split across
+    jobs (:func:`ae_explainer.pieces.plan_jobs`).
     """
     from aecore.cache import runs_dir
     from scenes.frame import frame_spec

@@ -19,7 +19,7 @@ from scenes.frame import platform_margins
 from scenes.layout import current_layout, is_landscape
 from scenes.settings import ENV, current_settings
 from scenes.skipping import draw_nothing_while_skipping
-from scenes.sound import BREATH_SECONDS, cue_wav, pad_track, start_track, track_lead, use_opus_for_webm
+from scenes.sound import BREATH_SECONDS, cue_wav, pad_track, sound_time, start_track, use_opus_for_webm
 from scenes.style import COLORS, ensure_fonts, fit_lines, text
 
 __all__ = ["ChapterScene", "caption_mobject"]
@@ -66,12 +66,21 @@ class ChapterScene(Scene):
     ``.srt`` file with the same name.
 
     With a narration folder (:attr:`scenes.settings.SceneSettings.narration_dir`),
-    each caption plays its cue's WAV (Manim's ``add_sound``) from the moment
+    each caption plays its cue's WAV (added to Manim's sound track) from the moment
     it starts to fade in (its subtitle starts there too), and stays up for
     at least the WAV's length plus :data:`scenes.sound.BREATH_SECONDS`; the
     animations under it keep their pacing, and the scene waits for the
     voice where it is longer. Without narration, a caption's time starts
     once it is fully shown, as it always has.
+
+    The job that renders a chapter's end writes the chapter's whole sound
+    track, once the chapter has run: a range of animations rendered on its
+    own to the end (``-n FIRST``, the last piece of a split chapter) also
+    adds the voices of the captions it played skipped, at their times in
+    the chapter, so its track is the whole render's, from time 0; a range
+    that stops before the end (``-n FIRST,LAST``) is silent. The pieces'
+    pictures joined, with the last piece's sound
+    (:func:`ae_explainer.media.join_pieces`), are the clip of a whole render.
 
     A chapter calls :meth:`key_frame` at its fullest moment: the frame a still
     of the chapter shows. With ``stop_at_key_frame`` set (or the environment
@@ -127,6 +136,10 @@ class ChapterScene(Scene):
         self.show_captions = settings.captions
         self.narration = Path(settings.narration_dir) if settings.narration_dir else None
         self._caption_voice = 0.0
+        # Each caption's voice and where it goes in the sound track, added once the chapter has run;
+        # None: this job writes no sound (a dry run skips from the start, a still saves one frame).
+        silent = self.narration is None or self.renderer.skip_animations or config.save_last_frame
+        self._voices: list[tuple[Path, float]] | None = None if silent else []
         if self.narration is not None:
             use_opus_for_webm()
         self.camera.background_color = COLORS["background"]  # type: ignore[union-attr]
@@ -231,9 +244,8 @@ class ChapterScene(Scene):
             wav, seconds = cue_wav(self.narration, cue)
         except ValueError as err:
             raise SystemExit(f"error: {ENV['narration_dir']}: {err}") from None
-        if not self.renderer.skip_animations:
-            start_track(self.renderer.file_writer)
-            self.add_sound(str(wav), time_offset=-min(track_lead(), self.now))
+        if self._voices is not None:  # skipped or not (Manim's Scene.add_sound drops a skipped one's)
+            self._voices.append((wav, sound_time(self.now)))
         return seconds + BREATH_SECONDS
 
     def caption(self, s: str | None, spoken: str | None = None) -> None:
@@ -339,13 +351,26 @@ class ChapterScene(Scene):
             self.play(OpacityFade(Group(*shown), fade_in=False), run_time=run_time)
             self.remove(*shown)
 
+    def _write_sound(self) -> None:
+        """Add every caption's voice to the file writer's sound track, then pad it to the video's length.
+
+        Done once the chapter has run to its end, so a range render (``-n
+        FIRST``) adds the voices of the captions it played skipped too: its
+        track is the whole chapter's, from time 0.
+        """
+        writer = self.renderer.file_writer
+        for wav, at in self._voices or ():
+            start_track(writer)
+            writer.add_sound(str(wav), at)
+        pad_track(writer, self.now)
+
     def tear_down(self) -> None:
         if self._ended_by_range():
-            return  # a part of the chapter: the job rendering its end writes the subtitles
+            return  # a part of the chapter: the job rendering its end writes the subtitles and sound
         if not self._stopped_early:
             self.outro()
-        if self.narration is not None and not self.renderer.skip_animations:
-            pad_track(self.renderer.file_writer, self.now)
+        if self._voices is not None:
+            self._write_sound()
         if config.write_to_movie and not config.dry_run:
             movie = getattr(self.renderer.file_writer, "movie_file_path", None)
             if movie:

@@ -3,10 +3,10 @@
 The application synthesizes or collects the narration (:mod:`ae_explainer.narration`)
 and hands the scenes a folder of WAVs named by cue id
 (:attr:`scenes.settings.SceneSettings.narration_dir`). A chapter adds each
-caption's WAV with Manim's own ``Scene.add_sound`` (its file writer mixes the
+caption's WAV with the ``add_sound`` of Manim's file writer (which mixes the
 sounds with pydub and muxes them into the movie with PyAV); this module finds
-the files, reads their length, keeps the track as long as the video, and
-makes Manim's WebM audio Opus.
+the files, reads their length, places them on whole frames, keeps the track
+as long as the video, and makes Manim's WebM audio Opus.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ __all__ = [
     "SAMPLE_RATE",
     "cue_wav",
     "pad_track",
+    "sound_time",
     "start_track",
     "track_lead",
     "use_opus_for_webm",
@@ -77,6 +78,21 @@ def track_lead() -> float:
     from manim import config
 
     return _AAC_FRAME / SAMPLE_RATE if config.movie_file_extension == ".mp4" else 0.0
+
+
+def sound_time(now: float) -> float:
+    """Where in the track (seconds) a sound goes that is heard from ``now`` (seconds of video).
+
+    ``now`` is on a frame, and is rounded to that whole frame first: a
+    render and a range render of the same chapter, whose clocks may differ
+    in their last bits, then place every sound at the same millisecond
+    (pydub's unit). The sound goes in :func:`track_lead` early, but not
+    before 0.
+    """
+    from manim import config
+
+    fps = config.frame_rate
+    return max(0.0, round(now * fps) / fps - track_lead())
 
 
 def pad_track(file_writer: Any, seconds: float) -> None:

@@ -57,7 +57,7 @@ def test_the_schedule_is_deterministic_longest_first_and_splits_to_keep_both_wor
     assert makespan(costs, 2) < makespan(whole, 2)
     assert makespan(costs, 2) <= 1.05 * sum(costs) / 2  # both workers busy to the end
     assert min(p.seconds for p in two if not p.whole) >= 4.0
-    # Without splitting (narrated clips), the chapters still start longest first.
+    # Without splitting, the chapters still start longest first.
     assert [p.name for p in plan(TIMELINES, workers=2, fps=15, startup=2.0, split=False)] == [
         "B",
         "C",
