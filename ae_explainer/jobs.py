@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ae_explainer.progress import JobProgress
 from ae_explainer.worker import WorkerPool
+from aecore.config import TrainConfig
 from aecore.errors import AecoreError
 
 __all__ = ["Job", "partial_movies", "run_jobs"]
@@ -125,14 +126,14 @@ def run_jobs(
     logs: Path,
     progress: JobProgress,
     workers: Path | None = None,
-    preload: Sequence[Path] = (),
+    preload: Sequence[TrainConfig] = (),
 ) -> None:
     """Run ``jobs``, ``parallel`` at a time, reporting to ``progress``.
 
     Jobs with ``manim_args`` run in ``min(parallel, len(jobs))`` render
     workers (:class:`ae_explainer.worker.WorkerPool`), which keep their
     start-up output in the folder ``workers`` (default: the first job's media
-    folder's parent) and load the run files ``preload`` once for all jobs.
+    folder's parent) and load the runs of ``preload`` once for all jobs.
     A job that fails (or an interrupt) stops the others; the first failure
     is raised as one :class:`AecoreError` line naming the job, with its
     Manim log copied into ``logs``.

@@ -132,8 +132,8 @@ def prepare_runs(
 
 def _prepare_runs(
     infos: Sequence[ChapterInfo], opts: RenderOptions, progress: ProgressFn | None = None, jobs: int = 2
-) -> tuple[dict[str, list[str]], list[Path]]:
-    """:func:`prepare_runs`, and the cache files of the runs (for the render workers to load once)."""
+) -> tuple[dict[str, list[str]], list[TrainConfig]]:
+    """:func:`prepare_runs`, and the configs of the runs trained (for the render workers to load once)."""
     from concurrent.futures import ThreadPoolExecutor
 
     from aecore.cache import ensure_run
@@ -163,7 +163,7 @@ def _prepare_runs(
         paths = dict(zip(configs, trained, strict=True))
     own = file_sha256(Path(opts.run["file"])) if replaced is not None else ""
     out = {name: [own if k is None else file_sha256(paths[k]) for k in keys] for name, keys in needs.items()}
-    return out, list(paths.values())
+    return out, list(configs.values())
 
 
 def _hash(*parts: object) -> str:
@@ -315,7 +315,7 @@ def _render_each(
     from scenes.frame import frame_spec
 
     prepare_out(out)
-    runs, run_files = _prepare_runs(infos, opts, progress.training, jobs)
+    runs, run_configs = _prepare_runs(infos, opts, progress.training, jobs)
     index = Index(out)
     spec = frame_spec(opts.aspect, opts.quality)
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **opts.env(), **(env_extra or {})}
@@ -375,7 +375,7 @@ def _render_each(
                 )
             )
         progress.planned(kind, len(todo), len(infos), jobs, out)
-        run_jobs(job_list, jobs, out / LOGS_NAME, progress, workers=work, preload=run_files)
+        run_jobs(job_list, jobs, out / LOGS_NAME, progress, workers=work, preload=run_configs)
         pieces = [piece for _, piece, _ in planned]
         timed = [(p, job.seconds, spec.frame_rate) for p, job in zip(pieces, job_list, strict=True)]
         rates = record_rates(rates_folder, opts.quality, timed)

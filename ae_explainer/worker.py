@@ -4,8 +4,8 @@ Starting a ``manim`` process costs about a second of importing (Manim, its
 dependencies, the project) before the scene is built, and a chapter's runs
 take time to load; a render of twelve chapters in pieces starts a dozen or
 more jobs. A worker pays that once: ``python -m ae_explainer.worker
-[RUN_FILE ...]`` imports Manim's command line and the chapters and loads the
-run files given, then reads one job per line on its standard input (JSON:
+[CONFIG_JSON ...]`` imports Manim's command line and the chapters and loads
+the cached runs of the configs given, then reads one job per line on its standard input (JSON:
 the arguments of ``manim`` and a log file), forks, and the child runs
 Manim's command line exactly as ``python -m manim`` would, with its output
 in the log. The worker answers each job with one line, its exit status. A
@@ -30,7 +30,10 @@ import threading
 import traceback
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from aecore.config import TrainConfig
 
 __all__ = ["WorkerPool", "main"]
 
@@ -41,11 +44,11 @@ _GC_THRESHOLDS = (100_000, 50, 100)
 
 
 class _Worker:
-    def __init__(self, env: Mapping[str, str], log: Path, preload: Sequence[Path]) -> None:
+    def __init__(self, env: Mapping[str, str], log: Path, preload: Sequence[TrainConfig]) -> None:
         self.log = log
         with open(log, "wb") as err:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "ae_explainer.worker", *map(str, preload)],
+                [sys.executable, "-m", "ae_explainer.worker", *(json.dumps(c.to_dict()) for c in preload)],
                 env=dict(env),
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
@@ -110,11 +113,13 @@ class WorkerPool:
         Where each worker keeps the output of its own start-up (copied into a
         job's log if the worker dies).
     preload
-        Run files every worker loads once, before its first job
-        (:func:`aecore.cache.keep_loaded`): no job loads them again.
+        Configs of cached runs every worker finds and loads once, before its
+        first job (:func:`aecore.cache.keep_loaded`): no job reads them again.
     """
 
-    def __init__(self, size: int, env: Mapping[str, str], folder: Path, preload: Sequence[Path] = ()) -> None:
+    def __init__(
+        self, size: int, env: Mapping[str, str], folder: Path, preload: Sequence[TrainConfig] = ()
+    ) -> None:
         self._env, self._folder = dict(env), folder
         self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
         self._all: list[_Worker] = []
@@ -180,12 +185,13 @@ def main() -> int:
     from manim.__main__ import main as manim_main
 
     from aecore.cache import keep_loaded
+    from aecore.config import TrainConfig
 
     try:
         import scenes.chapters  # noqa: F401  (every chapter and what it imports, once)
     except Exception:  # a chapter that does not import fails in its own job, with its own error
         traceback.print_exc()
-    keep_loaded([Path(p) for p in sys.argv[1:]])
+    keep_loaded([TrainConfig.from_dict(json.loads(arg)) for arg in sys.argv[1:]])
     # What is loaded now lives as long as the worker: out of the collector's sight (gc.freeze), and the
     # collector runs rarely. A chapter allocates millions of small objects (points, lists for Cairo);
     # Python's default full passes over the loaded heap took up to a third of a job.

@@ -103,6 +103,8 @@ def _trainer_digest() -> str:
 
 def run_path(cfg: TrainConfig, root: Path | None = None) -> Path:
     """Where the run of ``cfg`` lives in the cache (validates ``cfg`` and reads its data)."""
+    if _KEPT_PATHS and (kept := _KEPT_PATHS.get(_path_key(cfg, root))) is not None:
+        return kept
     data = load_data(cfg.data, cfg.n_points, cfg.noise, cfg.data_seed, cfg.image_shape)
     cfg.validate(data_dim=data.shape[1])
     stem = Path(cfg.data).stem if cfg.data.lower().endswith((".csv", ".npy")) else cfg.data
@@ -137,25 +139,37 @@ def _identity(path: Path) -> tuple[str, int, int, int] | None:
     return str(path.resolve()), st.st_ino, st.st_size, st.st_mtime_ns
 
 
-def keep_loaded(paths: Sequence[Path]) -> list[Path]:
-    """Load the cached runs at ``paths`` once and keep them for this process's later loads.
+_KEPT_PATHS: dict[tuple[str, str, tuple[str, int, int, int] | None], Path] = {}
+""":func:`run_path` of the configs kept (:func:`keep_loaded`), by config, cache folder and data file."""
+
+
+def _path_key(cfg: TrainConfig, root: Path | None) -> tuple[str, str, tuple[str, int, int, int] | None]:
+    named = not cfg.data.lower().endswith((".csv", ".npy"))
+    data = None if named else _identity(Path(cfg.data))
+    return json.dumps(cfg.to_dict(), sort_keys=True), str(root or runs_dir()), data
+
+
+def keep_loaded(configs: Sequence[TrainConfig], root: Path | None = None) -> list[Path]:
+    """Find and load the cached runs of ``configs`` once, and keep them for this process's later loads.
 
     A render worker calls this before it forks its jobs, so that no job
-    loads the same run again. A file replaced since (cache files are only
-    ever replaced by renaming, which gives a new inode and time) is loaded
-    afresh. Files that are missing or do not load are skipped (nothing is
-    trained here); returns the paths kept.
+    reads a run's data or file again. A run file replaced since (cache files
+    are only ever replaced by renaming, which gives a new inode and time),
+    or a data file changed since, is read afresh. Runs that are missing or
+    do not load are skipped (nothing is trained here); returns the paths kept.
     """
     kept = []
-    for path in paths:
-        ident = _identity(Path(path))
-        if ident is None:
-            continue
+    for cfg in configs:
         try:
-            _KEPT[ident] = load_run(Path(path))
+            path = run_path(cfg, root)
+            ident = _identity(path)
+            if ident is None:
+                continue
+            _KEPT[ident] = load_run(path)
         except AecoreError:
             continue
-        kept.append(Path(path))
+        _KEPT_PATHS[_path_key(cfg, root)] = path
+        kept.append(path)
     return kept
 
 

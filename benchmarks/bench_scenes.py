@@ -227,8 +227,8 @@ def _worker(classes: list[type[ChapterScene]], folder: Path) -> WorkerPool:
 
     infos = [i for i in chapter_infos() if i.number in {c.chapter for c in classes}]
     opts = RenderOptions(quality="low", narration="off")  # the runs and settings do not depend on quality
-    _, files = _prepare_runs(infos, opts)
-    return WorkerPool(1, {**os.environ, **opts.env()}, folder, files)
+    _, configs = _prepare_runs(infos, opts)
+    return WorkerPool(1, {**os.environ, **opts.env()}, folder, configs)
 
 
 def _fmt(v: float | None, spec: str) -> str:

@@ -12,7 +12,7 @@ a time
 * ``process`` -- as ``python -m manim render ...`` in a new process each
   (how every job ran before render workers), and
 * ``worker``  -- through one :class:`ae_explainer.worker.WorkerPool` worker,
-  started with the chapters' run files preloaded (how ``ae-explainer`` runs
+  started with the chapters' runs preloaded (how ``ae-explainer`` runs
   jobs now); the worker's own start-up is counted once, in its first job.
 
 The ratio ``process / worker`` is what a render of that many jobs saves per
@@ -48,7 +48,7 @@ def main() -> int:
 
     infos = [find_chapter(k) for k in a.chapters.split(",")]
     opts = RenderOptions(quality=a.quality, narration="off")
-    _, run_files = _prepare_runs(infos, opts)
+    _, run_configs = _prepare_runs(infos, opts)
     env = {**os.environ, **opts.env()}
     print(f"load average before: {os.getloadavg()}", flush=True)
     with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
@@ -70,7 +70,7 @@ def main() -> int:
                 if p.returncode:
                     sys.exit(f"bench_startup: ch{info.number} failed: {p.stderr[-1000:]}")
         t_pool = time.perf_counter()
-        pool = WorkerPool(1, env, Path(tmp), run_files)
+        pool = WorkerPool(1, env, Path(tmp), run_configs)
         try:
             for i in range(a.repeats):
                 for info in infos:

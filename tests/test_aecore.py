@@ -135,7 +135,9 @@ def test_a_kept_run_is_loaded_once_until_its_file_is_replaced(tmp_path: Path) ->
     cfg = TrainConfig(n_points=30, hidden=(8,), steps=30, n_snapshots=3, grid_size=11)
     first = cached_run(cfg, root=tmp_path, quiet=True)
     (path,) = tmp_path.glob("*.npz")
-    assert keep_loaded([path, tmp_path / "missing.npz"]) == [path]  # a missing file is skipped
+    untrained = TrainConfig(n_points=30, hidden=(8,), steps=31, n_snapshots=3, grid_size=11)
+    assert keep_loaded([cfg, untrained], root=tmp_path) == [path]  # nothing is trained here
+    assert list(tmp_path.glob("*.npz")) == [path]
     kept = cached_run(cfg, root=tmp_path, quiet=True)
     assert cached_run(cfg, root=tmp_path, quiet=True) is kept  # loaded once, not per call
     assert kept is not first
