@@ -39,6 +39,7 @@ __all__ = [
     "MIN_PIECE_SECONDS",
     "SECONDS_PER_SECOND",
     "STARTUP_SECONDS",
+    "TYPICAL_RATES",
     "Piece",
     "makespan",
     "measured_rates",
@@ -46,15 +47,28 @@ __all__ = [
     "record_rates",
 ]
 
-STARTUP_SECONDS: dict[str, float] = {"low": 6.0, "medium": 4.0, "high": 1.5, "4k": 0.5}
-"""What a job's start-up costs (Python, Manim, the project, building the scene), in seconds of video.
+STARTUP_SECONDS: dict[str, float] = {"low": 4.0, "medium": 1.6, "high": 0.4, "4k": 0.15}
+"""What a job's start-up costs (forking from a render worker, building the scene), in seconds of video.
 
-Measured on 2 cores: about 3 s of wall time per job; one second of a
-chapter costs about 2 s to render at 1080p60 and about 0.5 s at 480p15.
+Measured on 2 cores (``benchmarks/bench_startup.py``): about 0.8 s of wall
+time per job in a render worker (1.8 s as a new ``manim`` process), over
+:data:`SECONDS_PER_SECOND`.
 """
 
-SECONDS_PER_SECOND: dict[str, float] = {"low": 0.5, "medium": 0.75, "high": 2.0, "4k": 6.0}
-"""What one second of a chapter usually costs to render, in wall seconds on 2 cores (rate 1)."""
+SECONDS_PER_SECOND: dict[str, float] = {"low": 0.2, "medium": 0.5, "high": 2.0, "4k": 6.0}
+"""What one second of a chapter usually costs to render, in wall seconds on 2 cores (rate 1).
+
+Measured on 2 cores: the whole explainer in one job took 88.7 s for 301 s
+of video at 480p15 and about 2 s per second at 1080p60 (narrated).
+"""
+
+TYPICAL_RATES: dict[str, float] = {"LatentDimensionIsAPrior": 2.2, "SurfaceForms": 1.75}
+"""The chapters that cost far more per second than the others, until a render measures this machine's.
+
+From a fresh clone's ``make video`` (1080p60, narrated, 2 cores): the other
+chapters' rates were 0.75 to 1.15; at 480p15 these two were also the
+costliest. A render's own measurements (:func:`measured_rates`) replace these.
+"""
 
 MIN_PIECE_SECONDS = 4.0
 """No piece of a split chapter is shorter than this (seconds of video)."""
@@ -223,7 +237,14 @@ def _rates_path(folder: Path) -> Path:
 
 
 def measured_rates(folder: Path, quality: str) -> dict[str, float]:
-    """The chapters' rates at ``quality`` as the last renders measured them (kept in ``folder``)."""
+    """The chapters' rates at ``quality`` as the last renders measured them (kept in ``folder``).
+
+    Chapters not measured yet at ``quality`` take their :data:`TYPICAL_RATES`.
+    """
+    return {**TYPICAL_RATES, **_measured(folder, quality)}
+
+
+def _measured(folder: Path, quality: str) -> dict[str, float]:
     try:
         doc = json.loads(_rates_path(folder).read_text(encoding="utf-8"))
         found = doc.get(quality, {}) if isinstance(doc, dict) else {}

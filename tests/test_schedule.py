@@ -12,7 +12,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ae_explainer.schedule import SECONDS_PER_SECOND, Piece, makespan, measured_rates, plan, record_rates
+from ae_explainer.schedule import (
+    SECONDS_PER_SECOND,
+    STARTUP_SECONDS,
+    TYPICAL_RATES,
+    Piece,
+    makespan,
+    measured_rates,
+    plan,
+    record_rates,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -76,18 +85,19 @@ def test_a_chapter_measured_as_costly_starts_first_and_its_rate_is_kept(tmp_path
     assert makespan(costs, 2) <= 1.05 * sum(costs) / 2
     # A render's wall times become rates: D took 3x the usual, its pieces pooled; C took the usual.
     usual = SECONDS_PER_SECOND["low"]
-    start = 6.0 * usual  # the start-up every job pays at low (STARTUP_SECONDS, in seconds of video)
+    start = STARTUP_SECONDS["low"] * usual  # the start-up every job pays, in wall seconds
     d1, d2 = Piece("D", 0, 3, 0.0, 10.0, 1, 2), Piece("D", 4, None, 10.0, 10.0, 2, 2)
     done = [(d1, start + 3 * usual * 10.0, 15.0), (d2, start + 3 * usual * (10.0 + 4 / 15), 15.0)]
     done.append((Piece("C", 0, None, 0.0, 25.0), start + usual * 25.0, 15.0))
     rates = record_rates(tmp_path, "low", done)
     assert rates == pytest.approx({"D": 3.0, "C": 1.0})
-    assert measured_rates(tmp_path, "low") == pytest.approx(rates, abs=1e-4)
-    assert measured_rates(tmp_path, "high") == {}
+    assert measured_rates(tmp_path, "low") == pytest.approx({**TYPICAL_RATES, **rates}, abs=1e-4)
+    assert measured_rates(tmp_path, "high") == TYPICAL_RATES  # nothing measured: the typical costly ones
     record_rates(tmp_path, "low", [(Piece("A", 0, None, 0.0, 12.0), start + 2 * usual * 12.0, 15.0)])
-    assert measured_rates(tmp_path, "low") == pytest.approx({"D": 3.0, "C": 1.0, "A": 2.0}, abs=1e-4)
+    found = measured_rates(tmp_path, "low")
+    assert found == pytest.approx({**TYPICAL_RATES, "D": 3.0, "C": 1.0, "A": 2.0}, abs=1e-4)
     (tmp_path / "rates.json").write_text("{not json")
-    assert measured_rates(tmp_path, "low") == {}  # a broken file is no rates, not an error
+    assert measured_rates(tmp_path, "low") == TYPICAL_RATES  # a broken file is no measurement, not an error
 
 
 def test_a_piece_is_a_manim_animation_range() -> None:
