@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from manim import Animation, Circle, Line, VGroup, VMobject, smooth
 
 __all__ = ["CollapseOnto"]
@@ -32,12 +33,12 @@ class CollapseOnto(Animation):
         self.start, self.end = arrow.get_start(), arrow.get_end()
         self.parts = [m for m in group.get_family() if isinstance(m, (Line, Circle))]
         self.lines = [
-            (m, m.get_start(), m.get_end(), float(m.get_stroke_opacity()))
+            (m, m.get_start(), m.get_end(), float(m.get_stroke_opacity()), _fractions(m))
             for m in self.parts
             if isinstance(m, Line)
         ]
         self.dots = [
-            (m, m.get_center(), m.copy(), float(m.get_fill_opacity()), float(m.get_stroke_opacity()))
+            (m, m.get_center(), m.points.copy(), float(m.get_fill_opacity()), float(m.get_stroke_opacity()))
             for m in self.parts
             if isinstance(m, Circle)
         ]
@@ -61,12 +62,16 @@ class CollapseOnto(Animation):
     def interpolate_mobject(self, alpha: float) -> None:
         t = smooth(alpha)
         fade = 1.0 - smooth(min(1.0, 1.6 * alpha))
-        for line, a, b, opacity in self.lines:
-            line.put_start_and_end_on(a + t * (self.start - a), b + t * (self.end - b))
+        for line, a, b, opacity, along in self.lines:
+            start, end = a + t * (self.start - a), b + t * (self.end - b)
+            if along is None:
+                line.put_start_and_end_on(start, end)
+            else:  # its points stay where they were along it: the same line, without rotation matrices
+                line.points = start + along[:, None] * (end - start)
             line.set_stroke(opacity=opacity * fade)
         middle = 0.5 * (self.start + self.end)
-        for dot, centre, original, fill, stroke in self.dots:
-            dot.become(original).scale(max(1.0 - t, 0.05)).move_to(centre + t * (middle - centre))
+        for dot, centre, points, fill, stroke in self.dots:
+            dot.points = (points - centre) * max(1.0 - t, 0.05) + (centre + t * (middle - centre))
             dot.set_fill(opacity=fill * fade).set_stroke(opacity=stroke * fade)
         self._show_arrow(smooth(max(0.0, 2.0 * alpha - 1.0)))
 
@@ -74,3 +79,13 @@ class CollapseOnto(Animation):
         super().clean_up_from_scene(scene)
         self._show_arrow(1.0)
         scene.add(self.arrow)
+
+
+def _fractions(line: Line) -> np.ndarray | None:
+    """Where each point of the straight ``line`` lies from its start (0) to its end (1); ``None``: a point."""
+    a, b = line.get_start(), line.get_end()
+    d = b - a
+    n = float(d @ d)
+    if n == 0.0:
+        return None
+    return np.asarray((line.points - a) @ d / n, dtype=float)
