@@ -268,24 +268,10 @@ def _count_key(digest: str, runs: Sequence[str], scene: str, opts: RenderOptions
 
 
 def _manim_cmd(frame_cfg: Path, media: Path, name: str, info: ChapterInfo, extra: Sequence[str]) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "manim",
-        "render",
-        "--disable_caching",
-        "--progress_bar",
-        "none",
-        "--config_file",
-        str(frame_cfg),
-        "--media_dir",
-        str(media),
-        "-o",
-        name,
-        *extra,
-        str(info.file),
-        info.name,
-    ]
+    """``python -m manim render ...`` for one job (its part after ``manim`` is what a render worker runs)."""
+    flags = ["--disable_caching", "--progress_bar", "none", "--config_file", str(frame_cfg)]
+    flags += ["--media_dir", str(media), "-o", name, *extra]
+    return [sys.executable, "-m", "manim", "render", *flags, str(info.file), info.name]
 
 
 def _render_each(
