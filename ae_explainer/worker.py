@@ -12,8 +12,10 @@ in the log. The worker answers each job with one line, its exit status. A
 forked child starts from the loaded state and ends with ``os._exit``, so
 nothing one job changes (Manim's config, caches, fonts) reaches the next.
 
-:class:`WorkerPool` starts the workers (in their own process group, so
-stopping them stops their children too) and hands a job to an idle one.
+:class:`WorkerPool` starts the workers and hands a job to an idle one. A
+worker told to stop (SIGTERM) stops its job's child first. Workers and their
+children stay in the render's process group, so whatever stops the render's
+group (a terminal's Ctrl-C, a kill of the group) stops them too.
 """
 
 from __future__ import annotations
@@ -54,7 +56,6 @@ class _Worker:
                 stdout=subprocess.PIPE,
                 stderr=err,
                 text=True,
-                start_new_session=True,
             )
         self.ready = False
 
@@ -87,7 +88,7 @@ class _Worker:
 
     def stop(self) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.terminate()  # the worker stops its job's child, then itself
 
     def close(self) -> None:
         with contextlib.suppress(OSError, ValueError):
@@ -162,6 +163,7 @@ def _child(request: dict[str, Any], manim_main: Any) -> None:
         os.dup2(fd, 2)
         os.close(fd)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
         sys.argv = ["manim", *request["args"]]
         try:
             manim_main.main(args=list(request["args"]), prog_name="manim", standalone_mode=True)
@@ -199,16 +201,29 @@ def main() -> int:
     gc.freeze()
     gc.set_threshold(*_GC_THRESHOLDS)
 
+    running: list[int] = []
+
+    def stop(signum: int, frame: Any) -> None:
+        for pid in running:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        os._exit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
     answers.write(_READY + "\n")
     for line in sys.stdin:
         if not line.strip():
             continue
         request = json.loads(line)
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})  # no stop between fork and noting it
         pid = os.fork()
         if pid == 0:
             answers.close()
             _child(request, manim_main)
+        running.append(pid)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
         _, status = os.waitpid(pid, 0)
+        running.remove(pid)
         answers.write(json.dumps({"code": os.waitstatus_to_exitcode(status)}) + "\n")
     return 0
 
