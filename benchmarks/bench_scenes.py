@@ -95,9 +95,9 @@ from manim import Scene
 
 class EmptyBaseline(Scene):
     def setup(self) -> None:
-        from scenes.encoder import use_preview_preset
+        from scenes.encoder import tune_encoder
 
-        use_preview_preset()  # the chapters' encoder settings
+        tune_encoder()  # the chapters' encoder settings
 
     def construct(self) -> None:
         self.camera.background_color = {background!r}

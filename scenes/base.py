@@ -14,7 +14,7 @@ from manim.utils.exceptions import EndSceneEarlyException
 from aecore import Run, TrainConfig
 from scenes.animations.opacity import OpacityFade
 from scenes.captions import Caption, cue_id, write_srt
-from scenes.encoder import use_preview_preset
+from scenes.encoder import tune_encoder
 from scenes.frame import platform_margins
 from scenes.layout import current_layout, is_landscape
 from scenes.settings import ENV, current_settings
@@ -128,7 +128,7 @@ class ChapterScene(Scene):
 
     def setup(self) -> None:
         ensure_fonts()
-        use_preview_preset()
+        tune_encoder()
         if config.from_animation_number > 0 and config.write_to_movie and not config.save_last_frame:
             draw_nothing_while_skipping(self.renderer)  # a part of the chapter: skip to it without drawing
         settings = current_settings()

@@ -1,18 +1,32 @@
-"""How Manim's partial movies are encoded: a faster x264 preset for previews, at the same CRF.
+"""How Manim's partial movies are encoded: a bounded frame queue, and a faster preset for previews.
 
-Manim 0.21 encodes every animation with libx264 at CRF 23 and x264's default
-``medium`` preset. At 480p and 720p (the ``low`` and ``medium`` previews),
-``superfast`` at the same CRF costs about a quarter of the encoder's time
-per frame, with the same or a higher PSNR (a larger file): measured by
-``benchmarks/bench_encoder.py``. The delivered 1080p and 4K renders keep
-Manim's encoder settings.
+Manim 0.21 hands every frame to an encoder thread through a queue that is
+unbounded when partial movies are encoded one at a time (its default). When
+the scene draws frames faster than x264 encodes them (an empty or quiet
+stretch), the queue grows to hundreds of 8 MB frames at 1080p: a job's memory
+reaches gigabytes, and every new frame is a fresh allocation whose pages the
+kernel must map (about 9 ms per 1080p frame on our 2-core machines, a third of
+an empty scene's CPU time). :data:`ENCODER_QUEUE_FRAMES` bounds it: the
+scene waits for the encoder instead, and the frames' memory is reused.
+
+Manim encodes with libx264 at CRF 23 and x264's default ``medium`` preset.
+At 480p and 720p (the ``low`` and ``medium`` previews), ``superfast`` at the
+same CRF costs about a quarter of the encoder's time per frame, with the same
+or a higher PSNR (a larger file): measured by ``benchmarks/bench_encoder.py``.
+The delivered 1080p and 4K renders keep Manim's encoder settings.
+
+Neither changes a frame: the frames and the encoder's settings are the same
+whatever the queue's length.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["PREVIEW_PRESET", "PREVIEW_SHORT_SIDE", "use_preview_preset"]
+__all__ = ["ENCODER_QUEUE_FRAMES", "PREVIEW_PRESET", "PREVIEW_SHORT_SIDE", "tune_encoder"]
+
+ENCODER_QUEUE_FRAMES = 3
+"""Frames a partial movie's encoder thread may have waiting (Manim's default: no limit)."""
 
 PREVIEW_PRESET = "superfast"
 """The x264 preset of preview renders."""
@@ -29,21 +43,26 @@ def _preset() -> str | None:
     return None
 
 
-def use_preview_preset() -> None:
-    """Make Manim encode a preview's partial movies with :data:`PREVIEW_PRESET` (once per process)."""
+def tune_encoder() -> None:
+    """Bound Manim's frame queues, and encode previews with :data:`PREVIEW_PRESET` (once per process)."""
     from manim.scene.scene_file_writer import SceneFileWriter
 
-    if getattr(SceneFileWriter.open_partial_movie_stream, "_preview_preset", False):
+    if getattr(SceneFileWriter.open_partial_movie_stream, "_tuned", False):
         return
     original = SceneFileWriter.open_partial_movie_stream
 
     def open_partial_movie_stream(self: SceneFileWriter, *args: Any, **kwargs: Any) -> None:
         original(self, *args, **kwargs)
         job = getattr(self, "_current_encode_job", None)
+        if job is None:
+            return
+        # No frame is queued yet, so the new limit holds from the first put on.
+        if job.queue.maxsize <= 0 or job.queue.maxsize > ENCODER_QUEUE_FRAMES:
+            job.queue.maxsize = ENCODER_QUEUE_FRAMES
         preset = _preset()
-        if job is not None and preset and job.stream.codec_context.name == "libx264":
+        if preset and job.stream.codec_context.name == "libx264":
             # The codec opens with its first frame: options set here still apply.
             job.stream.codec_context.options = {**job.stream.codec_context.options, "preset": preset}
 
-    open_partial_movie_stream._preview_preset = True  # type: ignore[attr-defined]
+    open_partial_movie_stream._tuned = True  # type: ignore[attr-defined]
     SceneFileWriter.open_partial_movie_stream = open_partial_movie_stream  # type: ignore[method-assign]
