@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ae_explainer.forked import fill_in_forks
 from ae_explainer.jobs import Job, partial_movies, run_jobs
 from ae_explainer.options import RenderOptions
 from ae_explainer.outputs import Index, WorkDir, code_digest, install, prepare_out
@@ -240,6 +241,7 @@ def _narrate(
     runs: dict[str, list[str]],
     folder: Path,
     progress: RenderProgress,
+    jobs: int,
 ) -> dict[str, str]:
     """Stage every chapter's narration in ``folder``; returns each chapter's narration digest by scene.
 
@@ -248,6 +250,7 @@ def _narrate(
     """
     from ae_explainer.narration import narration_digest, recordings, stage, voice_cues
 
+    fill_in_forks(lambda i: chapter_cues(i, opts, runs[i.name]), infos, jobs)  # cold cache: both cores
     cues = {i.name: chapter_cues(i, opts, runs[i.name]) for i in infos}
     every = [c for i in infos for c in cues[i.name]]
     if opts.narration == "voice":
@@ -309,7 +312,7 @@ def _render_each(
     with WorkDir(out) as work:
         voices: dict[str, str] = {}
         if kind == "clip" and opts.narration != "off":
-            voices = _narrate(infos, opts, runs, work / "narration", progress)
+            voices = _narrate(infos, opts, runs, work / "narration", progress, jobs)
             env[ENV["narration_dir"]] = str(work / "narration")
         todo: list[Todo] = []
         for info, target in zip(infos, targets, strict=True):
@@ -323,14 +326,13 @@ def _render_each(
             count_key = _count_key(digest, made_of, info.name, opts) if kind == "clip" else None
             todo.append(Todo(info, target, key, count_key, made_of))
         folder = Path(env[ENV["narration_dir"]]) if env.get(ENV["narration_dir"]) else None
-        rates_folder = runs_dir() / "timelines"
-        planned = plan_jobs(
-            todo,
-            opts,
-            jobs if kind == "clip" else 1,
-            lambda t: chapter_timeline(t.info, opts, t.made_of, folder),
-            measured_rates(rates_folder, opts.quality),
-        )
+        rates_folder, parts = runs_dir() / "timelines", jobs if kind == "clip" else 1
+
+        def timeline(t: Todo) -> list[float]:
+            return chapter_timeline(t.info, opts, t.made_of, folder)
+
+        fill_in_forks(timeline, todo if parts > 1 else [], jobs)  # a cold cache's dry runs, on both cores
+        planned = plan_jobs(todo, opts, parts, timeline, measured_rates(rates_folder, opts.quality))
         frame_text = spec.cfg_text()
         joins: dict[str, PartJoin] = {}
         job_list: list[Job] = []
