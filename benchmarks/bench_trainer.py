@@ -225,8 +225,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except Exception as e:  # always exit 0: it is a benchmark, not a test
-        print(f"bench_trainer: error: {type(e).__name__}: {e}", file=sys.stderr)
-    sys.exit(0)
+    from _report import report_only
+
+    report_only(main)
