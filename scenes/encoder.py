@@ -25,8 +25,9 @@ from typing import Any
 
 __all__ = ["ENCODER_QUEUE_FRAMES", "PREVIEW_PRESET", "PREVIEW_SHORT_SIDE", "tune_encoder"]
 
-ENCODER_QUEUE_FRAMES = 3
-"""Frames a partial movie's encoder thread may have waiting (Manim's default: no limit)."""
+ENCODER_QUEUE_FRAMES = 8
+"""Frames a partial movie's encoder thread may have waiting: Manim's own bound when it encodes
+several partial movies at once (``encoder_queue_size``), none otherwise."""
 
 PREVIEW_PRESET = "superfast"
 """The x264 preset of preview renders."""
