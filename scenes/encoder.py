@@ -5,9 +5,9 @@ unbounded when partial movies are encoded one at a time (its default). When
 the scene draws frames faster than x264 encodes them (an empty or quiet
 stretch), the queue grows to hundreds of 8 MB frames at 1080p: a job's memory
 reaches gigabytes, and every new frame is a fresh allocation whose pages the
-kernel must map: a 20 s empty 1080p60 scene peaked at 4.5 GB and took 28 s of
-CPU, against 0.61 GB and 21 s with the bound. :data:`ENCODER_QUEUE_FRAMES` bounds it: the
-scene waits for the encoder instead, and the frames' memory is reused.
+kernel must map. :data:`ENCODER_QUEUE_FRAMES` bounds it: the scene waits for
+the encoder instead, and the frames' memory is reused. A 20 s empty 1080p60
+scene peaked at 4.5 GB and took 28 s of CPU; with the bound, 0.61 GB and 21 s.
 
 Manim encodes with libx264 at CRF 23 and x264's default ``medium`` preset.
 At 480p and 720p (the ``low`` and ``medium`` previews), ``superfast`` at the
