@@ -31,6 +31,7 @@ from manim import BackgroundRectangle, Mobject, Text, VMobject
 from scenes.mobjects.cairo_drawn import CairoDrawn
 from scenes.mobjects.clouds import DotCloud, SegmentBundle
 from scenes.style import FONT
+from scenes.text_cache import share_text_cache_safely
 
 __all__ = ["Box", "Finding", "audit_frame", "ink_points", "text_box", "text_height_px", "visible_texts"]
 
@@ -148,6 +149,7 @@ def text_height_px(t: Text, frame_short_side: float, short_side_px: float = 1080
     glyph box (not a background patch) says how far it was scaled.
     """
     if FONT not in _TG_PER_POINT:
+        share_text_cache_safely()
         ref = Text("Tg", font=FONT, font_size=100)
         _TG_PER_POINT[FONT] = float(ref.height) / 100.0
     box = text_box(t)

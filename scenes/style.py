@@ -15,6 +15,7 @@ import numpy as np
 from manim import Text, config
 
 from scenes.settings import current_settings
+from scenes.text_cache import share_text_cache_safely
 
 __all__ = [
     "COLORS",
@@ -211,6 +212,7 @@ def ensure_fonts() -> None:
 
 def text(s: str, kind: str = "label", color: str | None = None, mono: bool = False, **kwargs: object) -> Text:
     """A :class:`~manim.Text` in the project's font, sized by ``kind``."""
+    share_text_cache_safely()  # processes that share Manim's text folder read only whole files
     return Text(
         s,
         font=MONO_FONT if mono else FONT,
