@@ -92,6 +92,7 @@ def _child(fill: Callable[[T], object], items: Sequence[T], read: int) -> None:
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, 1)
         os.dup2(null, 2)
+        os.close(null)
         # The parent's streams may be a live progress display's proxies, and their locks held by its
         # refresh thread, which is not in this process: write to plain files instead.
         sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115

@@ -250,8 +250,11 @@ def _narrate(
     """
     from ae_explainer.narration import narration_digest, recordings, stage, voice_cues
 
-    fill_in_forks(lambda i: chapter_cues(i, opts, runs[i.name]), infos, jobs)  # cold cache: both cores
-    cues = {i.name: chapter_cues(i, opts, runs[i.name]) for i in infos}
+    def cues_of(i: ChapterInfo) -> list[Cue]:
+        return chapter_cues(i, opts, runs[i.name])
+
+    fill_in_forks(cues_of, infos, jobs)  # a cold cache's dry runs, on both cores
+    cues = {i.name: cues_of(i) for i in infos}
     every = [c for i in infos for c in cues[i.name]]
     if opts.narration == "voice":
         stage(voice_cues(every, progress), folder)

@@ -107,7 +107,7 @@ def run_path(cfg: TrainConfig, root: Path | None = None) -> Path:
         return kept
     data = load_data(cfg.data, cfg.n_points, cfg.noise, cfg.data_seed, cfg.image_shape)
     cfg.validate(data_dim=data.shape[1])
-    stem = Path(cfg.data).stem if cfg.data.lower().endswith((".csv", ".npy")) else cfg.data
+    stem = Path(cfg.data).stem if _from_file(cfg) else cfg.data
     key = hashlib.sha256(f"{cfg.key(data_hash(data))}:{_trainer_digest()}".encode()).hexdigest()[:16]
     return (root or runs_dir()) / f"{stem}-k{cfg.latent_dim}-{key}.npz"
 
@@ -139,14 +139,20 @@ def _identity(path: Path) -> tuple[str, int, int, int] | None:
     return str(path.resolve()), st.st_ino, st.st_size, st.st_mtime_ns
 
 
-_KEPT_PATHS: dict[tuple[str, str, tuple[str, int, int, int] | None], Path] = {}
+_KEPT_PATHS: dict[tuple[TrainConfig, str, tuple[str, int, int, int] | None], Path] = {}
 """:func:`run_path` of the configs kept (:func:`keep_loaded`), by config, cache folder and data file."""
 
 
-def _path_key(cfg: TrainConfig, root: Path | None) -> tuple[str, str, tuple[str, int, int, int] | None]:
-    named = not cfg.data.lower().endswith((".csv", ".npy"))
-    data = None if named else _identity(Path(cfg.data))
-    return json.dumps(cfg.to_dict(), sort_keys=True), str(root or runs_dir()), data
+def _from_file(cfg: TrainConfig) -> bool:
+    """Whether ``cfg``'s data is a file (a CSV or ``.npy``), not a named data set."""
+    return cfg.data.lower().endswith((".csv", ".npy"))
+
+
+def _path_key(
+    cfg: TrainConfig, root: Path | None
+) -> tuple[TrainConfig, str, tuple[str, int, int, int] | None]:
+    data = _identity(Path(cfg.data)) if _from_file(cfg) else None
+    return cfg, str(root or runs_dir()), data
 
 
 def keep_loaded(configs: Sequence[TrainConfig], root: Path | None = None) -> list[Path]:

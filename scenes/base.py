@@ -359,8 +359,9 @@ class ChapterScene(Scene):
         track is the whole chapter's, from time 0.
         """
         writer = self.renderer.file_writer
-        for wav, at in self._voices or ():
+        if self._voices:
             start_track(writer)
+        for wav, at in self._voices or ():
             writer.add_sound(str(wav), at)
         pad_track(writer, self.now)
 

@@ -15,8 +15,8 @@ same CRF costs about a quarter of the encoder's time per frame, with the same
 or a higher PSNR (a larger file): measured by ``benchmarks/bench_encoder.py``.
 The delivered 1080p and 4K renders keep Manim's encoder settings.
 
-Neither changes a frame: the frames and the encoder's settings are the same
-whatever the queue's length.
+The bound changes no frame: the frames and the encoder's settings are the
+same whatever the queue's length.
 """
 
 from __future__ import annotations
