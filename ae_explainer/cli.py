@@ -11,8 +11,11 @@ traceback.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -22,7 +25,7 @@ import numpy as np
 from ae_explainer.console import ConsoleProgress, logging_to_stderr
 from aecore.config import MAX_HIDDEN_LAYERS, MAX_PARAMS, MAX_SNAPSHOTS, MAX_STEPS, TrainConfig
 from aecore.datasets import DIGITS_COUNT, IMAGE_DATASETS, MAX_POINTS, MIN_POINTS
-from aecore.errors import AecoreError
+from aecore.errors import AecoreError, printable, shown_path
 
 __all__ = ["main"]
 
@@ -136,7 +139,7 @@ def _cmd_inspect(a: argparse.Namespace) -> int:
     rel = final.reliability
     n_points, n = run.data.shape
     rows = [
-        ("file", str(path)),
+        ("file", shown_path(path)),
         ("format", f"version {run.meta['format_version']}, written by aecore {_version_of(run)}"),
         (
             "data",
@@ -163,8 +166,8 @@ def _cmd_inspect(a: argparse.Namespace) -> int:
             4 if run.image_shape else 3, ("labels", f"{len(classes)} classes ({shown}), for colour only")
         )
     width = max(len(k) for k, _ in rows)
-    for key, value in rows:
-        print(f"{key.ljust(width)}  {value}")
+    for key, value in rows:  # the file's text is escaped: no control code reaches the terminal
+        print(f"{key.ljust(width)}  {printable(value)}")
     return 0
 
 
@@ -282,19 +285,54 @@ def _build_parser() -> argparse.ArgumentParser:
     return p
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so that it stops as it does on Ctrl-C (SIGINT).
+
+    A service manager, a CI runner or ``kill`` sends SIGTERM: every temporary
+    file is then removed and every render job stopped, exactly as for an
+    interrupt, and the exit status is 143 (128 + 15).
+    """
+
+
+def _terminated(signum: int, frame: Any) -> None:
+    raise Terminated
+
+
+def _os_error_line(e: OSError) -> str:
+    """An operating-system failure nobody foresaw, as one line naming the file (a full disk says so)."""
+    where = shown_path(e.filename) + ": " if e.filename else ""
+    if e.errno == errno.ENOSPC:
+        return f"{where}the disk is full (no space left on device); free some space and run again"
+    return f"{where}{e.strerror or e}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``ae-explainer``; returns the exit status."""
     parser = _build_parser()
     args = parser.parse_args(argv)
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminated) if main_thread else None
     try:
         with logging_to_stderr():
             return int(args.func(args))
     except AecoreError as e:
-        print(f"ae-explainer: error: {e}", file=sys.stderr)
+        print(f"ae-explainer: error: {printable(str(e))}", file=sys.stderr)
         return 2
+    except Terminated:
+        print("ae-explainer: terminated", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
         print("ae-explainer: interrupted", file=sys.stderr)
         return 130
+    except OSError as e:
+        print(f"ae-explainer: error: {printable(_os_error_line(e))}", file=sys.stderr)
+        return 2
+    except RecursionError:
+        print("ae-explainer: error: an input is nested too deeply to read", file=sys.stderr)
+        return 2
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from ae_explainer.console import ConsoleProgress
 from ae_explainer.userconfig import VIDEO_KEYS, CommandSettings, check_run_file
 from aecore.errors import AecoreError
+from aecore.files import checked_path
 from scenes.settings import PACE_RANGE, QUALITIES, OneOf, default_of, describe_error
 
 if TYPE_CHECKING:
@@ -143,11 +144,14 @@ def _settings(a: argparse.Namespace, command: Command) -> tuple[RenderOptions, l
     infos = _chapters([str(k) for k in settings.chapters or []], where("chapters"))
     if "file" in run:
         infos = _chapters_for_file(infos, run["file"], settings, command, where("chapters"))
-    if settings.narration not in ("voice", "off") and not Path(settings.narration).is_dir():
-        raise AecoreError(
-            f"{where('narration')}: no folder {settings.narration}; give voice, off, "
-            "or a folder of recordings (<cue id>.wav, see 'ae-explainer script')"
+    if settings.narration not in ("voice", "off"):
+        folder = checked_path(
+            settings.narration,
+            where("narration"),
+            "folder",
+            "give voice, off, or a folder of recordings (<cue id>.wav, see 'ae-explainer script')",
         )
+        settings = settings.model_copy(update={"narration": str(folder)})
     opts = settings.options()
     if opts.run:
         opts = opts.replace(run_id=main_run_id(opts))

@@ -85,9 +85,9 @@ def build_page(run: Run, theme: str = "dark", where: str = "run") -> str:
     AecoreError
         If the run cannot be shown (see :func:`ae_explainer.explore_data.page_data`).
     """
-    from ae_explainer.explore_data import page_data
+    from ae_explainer.explore_data import PAGE_BYTES, page_data
 
-    data = page_data(run, where)
+    data = page_data(run, where)  # sized to fit PAGE_BYTES, or refused
     title = f"What an autoencoder represents: {data['name']}, k = {data['k']}"
     page = _asset("page.html")
     for marker, value in (
@@ -101,6 +101,11 @@ def build_page(run: Run, theme: str = "dark", where: str = "run") -> str:
         if marker not in page:
             raise AecoreError(f"explore: the page template has no {marker}; reinstall ae-explainer")
         page = page.replace(marker, value, 1)
+    size = len(page.encode("utf-8"))
+    if size > PAGE_BYTES:  # page_data sizes the snapshots to fit: a guard, should the template grow
+        raise AecoreError(
+            f"{where}: the explorer page would be {size / 1e6:.1f} MB, over its {PAGE_BYTES:,} bytes"
+        )
     return page
 
 

@@ -30,7 +30,15 @@ import numpy as np
 from aecore.errors import AecoreError
 from aecore.snapshot import Run
 
-__all__ = ["MAX_DATA_DIM", "SNAPSHOT_BUDGET", "b64", "page_data", "snapshot_indices"]
+__all__ = [
+    "MAX_DATA_DIM",
+    "PAGE_BYTES",
+    "PAGE_FRAME_BYTES",
+    "SNAPSHOT_BUDGET",
+    "b64",
+    "page_data",
+    "snapshot_indices",
+]
 
 log = logging.getLogger(__name__)
 
@@ -106,12 +114,46 @@ def _digit_palettes() -> dict[str, list[str]]:
     return {theme: list(colors) for theme, colors in DIGIT_PALETTES.items()}
 
 
+PAGE_BYTES = 5_000_000
+"""The page's size at most, everything inlined (the README's promise)."""
+
+PAGE_FRAME_BYTES = 100_000
+"""Room kept for the page around its data: the HTML, the script and the styles (about 46 kB today)."""
+
+
 def snapshot_indices(count: int, each: int, budget: int = SNAPSHOT_BUDGET) -> list[int]:
     """Which of ``count`` snapshots of ``each`` bytes fit ``budget``: all, or evenly spaced (at least 2)."""
     fit = max(2, budget // max(each, 1))
     if fit >= count:
         return list(range(count))
     return sorted({round(i * (count - 1) / (fit - 1)) for i in range(fit)})
+
+
+def _room(run: Run, snaps: list[dict[str, Any]], each: int, where: str) -> int:
+    """Bytes left for snapshots under :data:`PAGE_BYTES`; one line if not even two snapshots fit.
+
+    The data, the labels and the ensemble go in whole; a run whose data alone
+    fills the page (many large images) cannot keep the promise, and is refused.
+    """
+    fixed = PAGE_FRAME_BYTES + 4 * (run.data.size * 8 + 2) // 3  # the data as base64 of float64
+    if run.labels is not None:
+        fixed += len(json.dumps([int(v) for v in run.labels]))
+    if run.ensemble is not None:
+        fixed += 4 * (run.ensemble.manifolds.size + run.ensemble.agreement.size) * 4 // 3
+    room = PAGE_BYTES - fixed
+    if room < 2 * each:
+        shape = run.image_shape
+        what = (
+            f"{len(run.data):,} images of {shape[0]} x {shape[1]} pixels"
+            if shape is not None
+            else f"{len(run.data):,} points in R^{run.data.shape[1]}"
+        )
+        raise AecoreError(
+            f"{where}: the explorer page would be {(fixed + 2 * each) / 1e6:.1f} MB with its {what} and"
+            f" two snapshots; a page holds at most {PAGE_BYTES / 1e6:.0f} MB: record fewer or smaller"
+            " images, or a smaller network"
+        )
+    return room
 
 
 def page_data(run: Run, where: str = "run") -> dict[str, Any]:
@@ -152,7 +194,7 @@ def page_data(run: Run, where: str = "run") -> dict[str, Any]:
             }
         )
     each = max(len(json.dumps(s)) for s in snaps)
-    keep = snapshot_indices(len(snaps), each)
+    keep = snapshot_indices(len(snaps), each, min(SNAPSHOT_BUDGET, _room(run, snaps, each, where)))
     if len(keep) < len(snaps):
         log.info("explore: %d of %d snapshots fit the page (%d kB each)", len(keep), len(snaps), each // 1000)
         snaps = [snaps[i] for i in keep]

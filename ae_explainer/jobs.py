@@ -23,12 +23,13 @@ from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ae_explainer.outputs import WORK_NAME
 from ae_explainer.progress import JobProgress
 from ae_explainer.worker import WorkerPool
 from aecore.config import TrainConfig
-from aecore.errors import AecoreError
+from aecore.errors import AecoreError, shown_path
 
-__all__ = ["Job", "partial_movies", "run_jobs"]
+__all__ = ["DISK_FULL_BYTES", "Job", "disk_full", "partial_movies", "run_jobs"]
 
 _POLL_SECONDS = 0.5
 
@@ -65,6 +66,34 @@ def partial_movies(media: Path) -> int:
     return sum(1 for p in media.glob("videos/**/partial_movie_files/*/*") if p.suffix != ".txt")
 
 
+DISK_FULL_BYTES = 4 * 2**20
+"""A failed job whose disk has less free space than this failed because the disk is full."""
+
+
+def disk_full(folder: Path, said: bool = False) -> str | None:
+    """``"the disk is full ..."`` naming ``folder``, if its disk has (nearly) no space left; else ``None``.
+
+    A render that fills the disk fails in a way its log cannot tell (the log
+    is on that disk too: empty, or cut mid-line), or crashes outright in a
+    library that does not check its writes; the free space can tell.
+    """
+    try:
+        usage = shutil.disk_usage(folder)
+    except OSError:
+        return None
+    if usage.free >= DISK_FULL_BYTES and not said:
+        return None
+    out = next((p.parent for p in (folder, *folder.parents) if p.name == WORK_NAME), folder)
+    return (
+        f"the disk is full: --out {shown_path(out)} has {_size(usage.free)} free of {_size(usage.total)};"
+        " free some space, or give --out on another disk, and run again"
+    )
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**30:.1f} GiB" if n >= 2**30 else f"{n / 2**20:.1f} MiB"
+
+
 def _failure_line(log: str) -> str:
     """The line of a manim log that says what went wrong (the last error line, else the last line)."""
     lines = [ln.strip(" │|") for ln in log.splitlines() if ln.strip(" │|\t")]
@@ -96,6 +125,9 @@ def _run_job(job: Job, logs: Path, progress: JobProgress, t0: float, pool: Worke
         if job.cancelled:
             raise AecoreError(f"{job.label}: stopped")
         text = log.read_text(encoding="utf-8", errors="replace")
+        full = disk_full(job.media, said="No space left on device" in text)
+        if full is not None:  # the log, on the same disk, may be empty or cut: say what happened
+            raise AecoreError(f"{job.label}: {full}")
         where = ""
         with contextlib.suppress(OSError):
             logs.mkdir(parents=True, exist_ok=True)

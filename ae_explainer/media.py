@@ -192,7 +192,7 @@ def _concat(
     import av
 
     try:
-        with WorkDir(dest.parent) as work, atomic_path(dest, f".part{dest.suffix}") as tmp:
+        with WorkDir(dest.parent) as work, atomic_path(dest, f".part{dest.suffix}", work) as tmp:
             if picture_of_last:
                 picture = work / f"picture{parts[-1].suffix}"
                 _copy_video(parts[-1], picture)

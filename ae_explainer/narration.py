@@ -22,6 +22,7 @@ Either way the chapters get a folder of 48 kHz mono WAVs named by cue id
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import json
@@ -37,9 +38,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from aecore.errors import AecoreError
-from aecore.files import atomic_write, file_sha256
-from scenes.sound import SAMPLE_RATE
+from aecore.errors import AecoreError, shown_path
+from aecore.files import atomic_write, checked_path, file_sha256, os_reason
+from scenes.sound import SAMPLE_RATE, read_wav
 
 if TYPE_CHECKING:
     from ae_explainer.cues import Cue
@@ -69,9 +70,6 @@ SENTENCE_PAUSE = 0.3
 
 _EDGE_SILENCE = 0.02
 """Seconds of silence kept before the first and after the last sound of a cue."""
-
-_MAX_RECORDING_SECONDS = 120.0
-"""A recording longer than this for one caption is refused (a wrong file, not a caption)."""
 
 _FORMAT_VERSION = "48k-mono-trimmed-1"
 """How a voice WAV is post-processed here; part of the cache key."""
@@ -227,56 +225,63 @@ def voice_cues(cues: Sequence[Cue], progress: JobProgress | None = None, jobs: i
 def read_recording(path: Path, cue: str) -> bytes:
     """A lecturer's recording of ``cue`` as a normalized WAV (:func:`normalized_wav`).
 
+    The file is read and checked by :func:`scenes.sound.read_wav`: 16-bit
+    PCM (plain or ``WAVE_FORMAT_EXTENSIBLE``), mono or stereo, 8-192 kHz,
+    whole (not cut short), with sound, at most two minutes.
+
     Raises
     ------
     AecoreError
-        One line naming the cue and the file: missing, empty, not a WAV,
-        not 16-bit PCM, or longer than two minutes.
+        One line naming the cue and the file: missing, unreadable, empty,
+        cut short, not a 16-bit PCM WAV, or of a length or rate refused.
     """
-    where = f"--narration {path.parent}: cue {cue}"
-    if not path.is_file():
-        raise AecoreError(f"{where}: no recording; expected {path.name} (see 'ae-explainer script')")
-    if path.stat().st_size == 0:
-        raise AecoreError(f"{where}: {path.name} is empty")
+    where = f"--narration {shown_path(path.parent)}: cue {cue}"
     try:
-        with wave.open(str(path), "rb") as w:
-            width, channels, rate, n = w.getsampwidth(), w.getnchannels(), w.getframerate(), w.getnframes()
-            if width != 2:
-                raise AecoreError(f"{where}: {path.name} has {8 * width}-bit samples; record 16-bit PCM WAV")
-            if not 8000 <= rate <= 192_000 or channels not in (1, 2):
-                raise AecoreError(
-                    f"{where}: {path.name} is {channels} channel(s) at {rate} Hz; use mono or stereo"
-                )
-            if n == 0 or n / rate > _MAX_RECORDING_SECONDS:
-                raise AecoreError(f"{where}: {path.name} lasts {n / rate:.1f} s; give 0-120 s of speech")
-            raw = w.readframes(n)
-    except (EOFError, wave.Error) as e:
-        raise AecoreError(f"{where}: {path.name} is not a 16-bit PCM WAV file ({e})") from None
-    samples = np.frombuffer(raw, dtype="<i2").reshape(-1, channels).mean(axis=1) / 32768.0
-    return normalized_wav(samples, rate)
+        os.stat(path)
+    except FileNotFoundError:
+        raise AecoreError(
+            f"{where}: no recording; expected {path.name} (see 'ae-explainer script')"
+        ) from None
+    except OSError as e:
+        raise AecoreError(f"{where}: {path.name} {os_reason(e)}") from None
+    try:
+        rate, frames = read_wav(path)
+    except ValueError as e:
+        raise AecoreError(f"{where}: {path.name} {e}") from None
+    return normalized_wav(frames.mean(axis=1) / 32768.0, rate)
 
 
 def recordings(folder: Path, cues: Sequence[Cue]) -> dict[str, bytes]:
     """Every cue's recording from ``folder``, checked and normalized: ``{cue id: WAV bytes}``."""
-    if not folder.is_dir():
-        raise AecoreError(
-            f"--narration {folder}: no such folder; give voice, off, or a folder of <cue id>.wav"
-        )
+    checked_path(folder, "--narration", "folder", "give voice, off, or a folder of <cue id>.wav")
     return {c.cue: read_recording(folder / f"{c.cue}.wav", c.cue) for c in cues}
 
 
 def stage(sources: Mapping[str, Path | bytes], dest: Path) -> Path:
-    """A folder ``dest`` of ``<cue id>.wav`` for the scenes, from cached files or WAV bytes."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for cue, src in sources.items():
-        target = dest / f"{cue}.wav"
-        if isinstance(src, bytes):
-            target.write_bytes(src)
-            continue
-        try:
-            os.link(src, target)
-        except OSError:
-            target.write_bytes(src.read_bytes())
+    """A folder ``dest`` of ``<cue id>.wav`` for the scenes, from cached files or WAV bytes.
+
+    Raises
+    ------
+    AecoreError
+        One line naming ``dest`` when it cannot be written (a full disk says so).
+    """
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+        for cue, src in sources.items():
+            target = dest / f"{cue}.wav"
+            if isinstance(src, bytes):
+                target.write_bytes(src)
+                continue
+            try:
+                os.link(src, target)
+            except OSError as e:
+                if e.errno == errno.ENOSPC:
+                    raise
+                target.write_bytes(src.read_bytes())
+    except OSError as e:
+        full = e.errno == errno.ENOSPC
+        why = "the disk is full (no space left on device)" if full else (e.strerror or str(e))
+        raise AecoreError(f"narration: cannot stage the cues in {shown_path(dest)}: {why}") from None
     return dest
 
 

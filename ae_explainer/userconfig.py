@@ -35,6 +35,7 @@ place.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -54,7 +55,8 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 
 from ae_explainer.options import RenderOptions
-from aecore.errors import AecoreError
+from aecore.errors import AecoreError, shown_path
+from aecore.files import checked_path
 from scenes.settings import Expect, RunOverrides, describe_error
 
 __all__ = ["VIDEO_KEYS", "CommandSettings", "UserConfig", "check_run_file", "load_user_config"]
@@ -70,7 +72,12 @@ Chapters = Annotated[
 ]
 """Chapter numbers or scene names (as strings)."""
 
-Jobs = Annotated[int, Strict(), Field(ge=1), Expect("a whole number", out_of_range="at least 1")]
+MAX_JOBS = 32
+"""The most chapters rendered at once: more than the explainer has, and each takes a core."""
+
+Jobs = Annotated[
+    int, Strict(), Field(ge=1, le=MAX_JOBS), Expect("a whole number", out_of_range=f"from 1 to {MAX_JOBS}")
+]
 """How many chapters render at once."""
 
 
@@ -109,6 +116,9 @@ _VideoTable: type[BaseModel] = create_model(  # [video]: the fields of CommandSe
 )
 _RUN = TypeAdapter(RunOverrides)
 
+_MAX_CONFIG_BYTES = 1 << 20
+"""A settings file is a few lines; a bigger one is refused before it is parsed."""
+
 
 @dataclass
 class UserConfig:
@@ -140,12 +150,11 @@ def _check_run(where: str, run: dict[str, Any], base: Path) -> dict[str, Any]:
         return {"file": check_run_file(out["file"], f"{where} [run] file", base, sorted(set(out) - {"file"}))}
     data = out.get("data")
     if data is not None and data not in DATASETS:
-        path = (base / data).resolve()
-        if not path.is_file():
-            raise _fail(
-                f"{where} [run] data",
-                f"no data set or file {data!r}; use one of {', '.join(DATASETS)}, or a file",
-            )
+        path = checked_path(
+            base / data,
+            f"{where} [run] data",
+            expect=f"use one of {', '.join(DATASETS)}, or a .csv or .npy file",
+        )
         out["data"] = str(path)
     if out.get("latent_dim", 1) != 1:
         raise _fail(f"{where} [run] latent_dim", "the 2-D chapters draw a 1-D latent axis; k must be 1")
@@ -188,9 +197,7 @@ def check_run_file(file: str, where: str, base: Path = Path(), others: Sequence[
             where,
             f"a run file is shown as it is; drop {', '.join(others)} (they configure a run to train)",
         )
-    path = (base / file).resolve()
-    if not path.is_file():
-        raise _fail(where, f"no such file {str(path)!r}; give a .npz run file")
+    path = checked_path(base / file, where, expect="give a .npz run file")
     try:
         run_file_kind(path)
     except AecoreError as e:
@@ -202,16 +209,21 @@ def load_user_config(path: str | Path) -> UserConfig:
     """Read and validate ``path``; :class:`AecoreError` names the file, section and key that are wrong."""
     from scenes.settings import RUN_KEYS
 
-    p = Path(path)
-    where = str(path)
-    if not p.is_file():
-        raise _fail(f"--config {where}", "no such file; give a .toml file")
+    p = checked_path(path, "--config", expect="give a .toml file")
+    where = shown_path(path)
+    base = Path(path).parent  # relative paths in the file are relative to it, as the user named it
+    if p.stat().st_size > _MAX_CONFIG_BYTES:
+        raise _fail(where, f"is {p.stat().st_size:,} bytes; a settings file is at most {_MAX_CONFIG_BYTES:,}")
     try:
         doc = tomllib.loads(p.read_text(encoding="utf-8-sig"))
     except tomllib.TOMLDecodeError as e:
         raise _fail(where, f"not valid TOML ({e})") from None
     except UnicodeDecodeError:
         raise _fail(where, "not a text file; give a .toml file") from None
+    except OSError as e:
+        raise _fail(where, f"cannot be read ({e.strerror or e})") from None
+    except RecursionError:
+        raise _fail(where, "nested too deeply to read; a settings file has two flat tables") from None
     unknown = sorted(set(doc) - {"video", "run"})
     if unknown:
         raise _fail(where, f"unknown section(s) {', '.join(unknown)}; use [video] and [run]")
@@ -222,11 +234,15 @@ def load_user_config(path: str | Path) -> UserConfig:
         video = _VideoTable.model_validate(doc.get("video", {})).model_dump(exclude_unset=True)
     except ValidationError as e:
         raise _section_error(where, "video", VIDEO_KEYS, e) from None
+    except RecursionError:
+        raise _fail(f"{where} [video]", "a value is nested too deeply; see the keys' examples") from None
     narration = video.get("narration")
     if narration is not None and narration not in ("voice", "off"):
-        video["narration"] = str((p.parent / narration).resolve())
+        video["narration"] = os.path.join(base, narration)  # checked with the flags (checked_path)
     try:
         run = dict(_RUN.validate_python(doc.get("run", {})))
     except ValidationError as e:
         raise _section_error(where, "run", RUN_KEYS, e) from None
-    return UserConfig(video=video, run=_check_run(where, run, p.parent))
+    except RecursionError:
+        raise _fail(f"{where} [run]", "a value is nested too deeply; see the keys' examples") from None
+    return UserConfig(video=video, run=_check_run(where, run, base))

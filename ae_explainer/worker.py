@@ -170,6 +170,8 @@ def _child(request: dict[str, Any], manim_main: Any) -> None:
             code = 0
         except SystemExit as e:
             code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+            if isinstance(e.code, str):  # a scene's one-line error, as a process exiting with it prints it
+                print(e.code, file=sys.stderr)
         except BaseException:
             traceback.print_exc()
             code = 1

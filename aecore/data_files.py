@@ -65,8 +65,16 @@ def npy_image_shape(p: Path, shape: tuple[int, ...], image_shape: tuple[int, ...
             )
         return (int(image_shape[0]), int(image_shape[1]))
     if shape[1] not in (2, 3):
-        raise AecoreError(bad)
+        raise AecoreError(dimension_error(f"--data: {p}", shape[0], shape[1]))
     return None
+
+
+def dimension_error(where: str, count: int, dim: int) -> str:
+    """Why ``count`` points in R^``dim`` are refused: the trainer takes R^2, R^3, or images."""
+    return (
+        f"{where} holds {count:,} points in R^{dim:,}; give points in R^2 or R^3 (N x 2 or N x 3),"
+        " or images in a .npy (N x H x W, or N x D with --image-shape H,W)"
+    )
 
 
 def read_npy(p: Path, image_shape: tuple[int, ...] = ()) -> tuple[np.ndarray, tuple[int, int] | None]:

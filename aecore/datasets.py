@@ -39,10 +39,12 @@ from aecore.data_files import (
     MAX_POINTS,
     MIN_POINTS,
     check_count,
+    dimension_error,
     read_csv,
     read_npy,
 )
 from aecore.errors import AecoreError
+from aecore.files import checked_path
 from aecore.generators import GENERATORS
 
 __all__ = [
@@ -208,10 +210,7 @@ def load_user_dataset(path: str | Path, image_shape: tuple[int, ...] = ()) -> Da
         One line naming the file and what is wrong with it.
     """
     p = Path(path)
-    if p.is_dir():
-        raise AecoreError(f"--data: {str(p)!r} is a folder; give a .csv or .npy file or a data set name")
-    if not p.is_file():
-        raise AecoreError(f"--data: no such file {str(p)!r}; give a .csv or .npy file or a data set name")
+    checked_path(p, "--data", expect="give a .csv or .npy file or a data set name")
     suffix = p.suffix.lower()
     shape: tuple[int, int] | None = None
     if suffix == ".npy":
@@ -260,6 +259,8 @@ def check_data(x: np.ndarray, where: str, images: bool = False) -> None:
     """
     dims_ok = 4 <= x.shape[1] <= MAX_DIM if images and x.ndim == 2 else x.ndim == 2 and x.shape[1] in (2, 3)
     if not dims_ok:
+        if x.ndim == 2 and not images:
+            raise AecoreError(dimension_error(where, x.shape[0], x.shape[1]))
         raise AecoreError(f"{where} has shape {x.shape}; it must be N x 2 or N x 3 (one point per row)")
     check_count(x.shape[0], where)
     finite = np.isfinite(x)

@@ -115,15 +115,37 @@ def as_labels(labels: Any, n_points: int) -> np.ndarray | None:
     return a.astype(np.int64)
 
 
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+"""The largest loss the snapshot file holds (as float32)."""
+
+
 def as_loss(loss: Any, where: str) -> float:
+    """``loss`` as a float the snapshot file can hold, or one line saying why not.
+
+    A Python or numpy real number, or a one-element tensor; not a string
+    (``"1.5"``) or a bool, which ``float()`` would take. It must be finite
+    and >= 0, and stay finite as float32 (the file's type): ``1e300`` would
+    be written as ``inf``, which every reader refuses.
+    """
     if hasattr(loss, "detach"):  # a tensor that may require grad
         loss = loss.detach()
+    if isinstance(loss, str | bytes | bool | np.bool_) or not (
+        isinstance(loss, int | float | np.number) or hasattr(loss, "item")
+    ):
+        raise AecoreError(f"{where}: loss {loss!r:.40} is a {type(loss).__name__}; give a number >= 0")
     try:
         value = float(loss)
-    except (TypeError, ValueError, RuntimeError):
-        raise AecoreError(f"{where}: loss {type(loss).__name__} is not a number") from None
+    except (TypeError, ValueError, RuntimeError, OverflowError):
+        raise AecoreError(f"{where}: loss {type(loss).__name__} is not one number") from None
+    if getattr(loss, "dtype", None) is not None and str(loss.dtype).endswith("bool"):
+        raise AecoreError(f"{where}: loss is a bool tensor; give a number >= 0")
     if not math.isfinite(value) or value < 0:
         raise AecoreError(f"{where}: loss {value!r} must be a finite number >= 0 (training diverged?)")
+    if value > _FLOAT32_MAX:
+        raise AecoreError(
+            f"{where}: loss {value!r} is too large for the snapshot file (float32, at most 3.4e38);"
+            " scale the loss down"
+        )
     return value
 
 

@@ -98,7 +98,7 @@ from typing import Any
 import numpy as np
 
 from aecore.errors import AecoreError
-from aecore.files import atomic_path
+from aecore.files import atomic_path, checked_path
 from aecore.snapshot_checks import FLOAT64 as _FLOAT64
 from aecore.snapshot_checks import FORMAT_VERSION, read_checked
 
@@ -356,8 +356,7 @@ def load_run(path: str | Path) -> Run:
         whatever the file's bytes.
     """
     p = Path(path)
-    if not p.is_file():
-        raise AecoreError(f"snapshot file {str(p)!r} does not exist; train one with 'ae-explainer train'")
+    checked_path(p, "snapshot file", expect="give a run file written by 'ae-explainer train'")
     where, meta, arrays = read_checked(p)
     return _assemble(meta, arrays, where)
 

@@ -11,13 +11,14 @@ import numpy as np
 from manim import Group, Mobject, Scene, VGroup, config
 from manim.utils.exceptions import EndSceneEarlyException
 
-from aecore import Run, TrainConfig
+from aecore import AecoreError, Run, TrainConfig
+from aecore.files import checked_path
 from scenes.animations.opacity import OpacityFade
 from scenes.captions import Caption, cue_id, write_srt
 from scenes.encoder import tune_encoder
 from scenes.frame import platform_margins
 from scenes.layout import current_layout, is_landscape
-from scenes.settings import ENV, current_settings
+from scenes.settings import ENV, current_settings, exit_with, run_error_line
 from scenes.skipping import draw_nothing_while_skipping
 from scenes.sound import BREATH_SECONDS, cue_wav, pad_track, sound_time, start_track, use_opus_for_webm
 from scenes.style import COLORS, ensure_fonts, fit_lines, text
@@ -126,6 +127,19 @@ class ChapterScene(Scene):
         """
         return ()
 
+    def render(self, preview: bool = False) -> Any:
+        """Manim's ``render``; a problem with the settings' run ends the process in one line.
+
+        Under the ``manim`` CLI the main run comes from ``AE_EXPLAINER_RUN``:
+        a data file that is missing, a run file that loops or holds a run the
+        chapter cannot show, is one line naming the variable and its key
+        (:func:`scenes.settings.run_error_line`), not Manim's traceback.
+        """
+        try:
+            return super().render(preview)
+        except AecoreError as e:
+            exit_with(run_error_line(str(e)))
+
     def setup(self) -> None:
         ensure_fonts()
         tune_encoder()
@@ -134,7 +148,13 @@ class ChapterScene(Scene):
         settings = current_settings()
         self.pace = settings.pace
         self.show_captions = settings.captions
-        self.narration = Path(settings.narration_dir) if settings.narration_dir else None
+        self.narration = (
+            checked_path(
+                settings.narration_dir, ENV["narration_dir"], "folder", "give a folder of <cue id>.wav"
+            )
+            if settings.narration_dir
+            else None
+        )
         self._caption_voice = 0.0
         # Each caption's voice and where it goes in the sound track, added once the chapter has run;
         # None: this job writes no sound (a dry run skips from the start, a still saves one frame).
@@ -243,7 +263,7 @@ class ChapterScene(Scene):
         try:
             wav, seconds = cue_wav(self.narration, cue)
         except ValueError as err:
-            raise SystemExit(f"error: {ENV['narration_dir']}: {err}") from None
+            exit_with(f"{ENV['narration_dir']}: {err}")
         if self._voices is not None:  # skipped or not (Manim's Scene.add_sound drops a skipped one's)
             self._voices.append((wav, sound_time(self.now)))
         return seconds + BREATH_SECONDS

@@ -39,6 +39,7 @@ from functools import cache
 from pathlib import Path
 
 from aecore import AecoreError, Run, TrainConfig, cached_run, load_run
+from aecore.files import checked_path
 from scenes.settings import current_settings
 
 __all__ = [
@@ -242,12 +243,9 @@ def _user_run(kind: str) -> Run | None:
 
 
 def _stat(path: str | Path) -> tuple[str, int, int]:
-    p = Path(path)
-    try:
-        st = p.stat()
-    except OSError:
-        raise AecoreError(f"run file {str(p)!r} does not exist; give a .npz run file") from None
-    return str(p), st.st_size, st.st_mtime_ns
+    p = checked_path(path, "run file", expect="give a .npz run file")
+    st = p.stat()
+    return str(path), st.st_size, st.st_mtime_ns
 
 
 @cache
@@ -260,6 +258,13 @@ def _kind(path: str, size: int, mtime_ns: int) -> tuple[str, Run]:
     if image is None and n == 2 and k == 1:
         return "2d", run
     if image is not None and k == 2:
+        classes = 0 if run.labels is None else len(set(run.labels.tolist()))
+        if classes < 2:
+            has = "no labels" if run.labels is None else f"one label ({int(run.labels[0])})"
+            raise AecoreError(
+                f"{path}: its images have {has}; the images chapter colours and walks between classes,"
+                " so record labels of at least two classes (SnapshotRecorder(labels=...))"
+            )
         return "images", run
     holds = f"images of {image[0]} x {image[1]} pixels" if image else f"points in R^{n}"
     raise AecoreError(

@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 from pydantic import (
     BaseModel,
@@ -61,6 +62,8 @@ __all__ = [
     "current_settings",
     "default_of",
     "describe_error",
+    "exit_with",
+    "run_error_line",
 ]
 
 ASPECTS: dict[str, tuple[int, int]] = {"16:9": (16, 9), "9:16": (9, 16), "1:1": (1, 1)}
@@ -244,7 +247,7 @@ class SceneSettings(BaseModel):
         if theme := environ.get(ENV["theme"]):
             given["theme"] = theme
         if captions := environ.get(ENV["captions"]):
-            given["captions"] = captions.lower() not in ("0", "false", "no", "off")
+            given["captions"] = _switch(captions)
         if pace := environ.get(ENV["pace"]):
             given["pace"] = _number(pace)
         if narration_dir := environ.get(ENV["narration_dir"]):
@@ -255,6 +258,11 @@ class SceneSettings(BaseModel):
             except json.JSONDecodeError as e:
                 raise ValueError(
                     f'{ENV["run"]}: not JSON ({e.msg}); give e.g. \'{{"data": "spiral"}}\''
+                ) from None
+            except RecursionError:
+                raise ValueError(
+                    f"{ENV['run']}: nested too deeply to read; give one flat object,"
+                    ' e.g. {"data": "spiral"}'
                 ) from None
         try:
             return cls.model_validate(given)
@@ -267,11 +275,67 @@ class SceneSettings(BaseModel):
             raise ValueError(f"{name}{' ' + inner if inner else ''}: {p.message}") from None
 
 
+_SWITCH_WORDS = {
+    "1": True,
+    "true": True,
+    "yes": True,
+    "on": True,
+    "0": False,
+    "false": False,
+    "no": False,
+    "off": False,
+}
+"""What a switch variable (``AE_EXPLAINER_CAPTIONS``) may say, in any case."""
+
+
+def _switch(text: str) -> bool | str:
+    """``text`` as a switch, or itself (which validation then refuses, naming the variable)."""
+    return _SWITCH_WORDS.get(text.strip().lower(), text)
+
+
 def _number(text: str) -> float | str:
     try:
         return float(text)
     except ValueError:
         return text  # validation names it
+
+
+_RUN_ERROR_PREFIXES = {"run file": "file", "snapshot file": "file"}
+"""How errors about a run file start (:func:`aecore.files.checked_path`), by the ``AE_EXPLAINER_RUN`` key."""
+
+
+def run_error_line(message: str) -> str:
+    """An error about the main run, told as the ``AE_EXPLAINER_RUN`` key that caused it.
+
+    The trainer's and loader's errors name the flag or the file
+    (``"--data: no such file ..."``, ``"run file: x.npz is a symbolic link
+    loop"``); a scene run by the ``manim`` CLI got them from the variable, so
+    the line names the variable and its key instead
+    (``"AE_EXPLAINER_RUN data: no such file ..."``).
+    """
+    head, sep, rest = message.partition(": ")
+    if head in ENV.values():  # already names its variable
+        return message
+    key = (
+        head.removeprefix("--").replace("-", "_") if head.startswith("--") else _RUN_ERROR_PREFIXES.get(head)
+    )
+    if sep and key in RUN_KEYS:
+        return f"{ENV['run']} {key}: {rest}"
+    if "file" in current_settings().run:
+        return f"{ENV['run']} file: {message}"
+    return f"{ENV['run']}: {message}"
+
+
+def exit_with(message: str) -> NoReturn:
+    """End the process as a bad input does: ``error: <message>`` on stderr in one line, exit status 2.
+
+    For scenes run by the ``manim`` CLI, where no caller turns an exception
+    into a line (Manim would print its traceback).
+    """
+    from aecore.errors import printable
+
+    print(f"error: {printable(message)}", file=sys.stderr, flush=True)
+    raise SystemExit(2)
 
 
 def current_settings() -> SceneSettings:
@@ -282,7 +346,7 @@ def current_settings() -> SceneSettings:
     try:
         return SceneSettings.from_env(os.environ)
     except ValueError as err:
-        raise SystemExit(f"error: {err}") from None
+        exit_with(str(err))
 
 
 # Errors as one line -------------------------------------------------------------------------------

@@ -17,14 +17,38 @@ timing and captions: it draws nothing at all.
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
 from collections.abc import Mapping
+from functools import cache
 from typing import Any, TypeVar
 
 from manim import Scene, tempconfig
 
-__all__ = ["draw_nothing_while_skipping", "dry_run"]
+__all__ = ["draw_nothing_while_skipping", "dry_run", "scratch_media_dir"]
 
 S = TypeVar("S", bound=Scene)
+
+
+@cache
+def scratch_media_dir() -> str:
+    """A media folder of this process for what dry runs typeset, removed when the process exits.
+
+    Forks of the process share it (Manim's text files are safe to share:
+    :mod:`scenes.text_cache`); they end without running exit handlers, so
+    only the process that made it removes it.
+    """
+    folder = tempfile.mkdtemp(prefix="ae-explainer-dry-run-")
+    owner = os.getpid()
+
+    def remove() -> None:
+        if os.getpid() == owner:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    atexit.register(remove)
+    return folder
 
 
 def draw_nothing_while_skipping(renderer: Any) -> None:
@@ -63,12 +87,15 @@ def dry_run(scene_cls: type[S], settings: Mapping[str, Any] | None = None) -> S:
     """Play every animation of ``scene_cls`` skipped, drawing nothing; return the played scene.
 
     ``settings`` are Manim config values for the run (the frame size and
-    rate, when the timing must be the render's); no file is written.
+    rate, when the timing must be the render's); no file is written where
+    the caller can see it: the texts Manim typesets go to a scratch folder
+    of this process (:func:`scratch_media_dir`), not to ``./media`` in the
+    working folder.
     """
     from manim.renderer.cairo_renderer import CairoRenderer
 
     quiet = {"dry_run": True, "disable_caching": True, "verbosity": "ERROR", "progress_bar": "none"}
-    with tempconfig({**(settings or {}), **quiet}):
+    with tempconfig({"media_dir": scratch_media_dir(), **(settings or {}), **quiet}):
         renderer = CairoRenderer(skip_animations=True)
         draw_nothing_while_skipping(renderer)
         scene = scene_cls(renderer=renderer)

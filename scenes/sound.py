@@ -11,15 +11,23 @@ as long as the video, and makes Manim's WebM audio Opus.
 
 from __future__ import annotations
 
-import wave
+import struct
+import warnings
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from aecore.files import os_reason
+
 __all__ = [
     "BREATH_SECONDS",
+    "MAX_CUE_SECONDS",
+    "RATE_RANGE",
     "SAMPLE_RATE",
     "cue_wav",
     "pad_track",
+    "read_wav",
     "sound_time",
     "start_track",
     "track_lead",
@@ -34,21 +42,93 @@ BREATH_SECONDS = 0.3
 """How long a caption stays up after its narration ends, before the next one."""
 
 
-def wav_seconds(path: Path) -> float:
-    """The length of the WAV file ``path`` in seconds.
+MAX_CUE_SECONDS = 120.0
+"""A recording longer than this for one caption is refused (a wrong file, not a caption)."""
+
+RATE_RANGE = (8_000, 192_000)
+"""The sample rates (Hz) a narration WAV may have."""
+
+_MAX_WAV_BYTES = int(MAX_CUE_SECONDS * RATE_RANGE[1] * 2 * 2) + (1 << 20)
+"""A bigger file cannot be a cue of at most :data:`MAX_CUE_SECONDS` (stereo at the top rate): not read."""
+
+_KINDS = {"u": "8-bit", "f": "floating-point"}
+
+
+def read_wav(path: Path) -> tuple[int, np.ndarray]:
+    """A narration WAV, read and checked: ``(rate, samples)``, ``samples`` int16 of shape ``(n, channels)``.
+
+    Reads 16-bit PCM in either form recorders write (``WAVE_FORMAT_PCM`` and
+    ``WAVE_FORMAT_EXTENSIBLE``), mono or stereo, at :data:`RATE_RANGE`, with
+    at least one sample and at most :data:`MAX_CUE_SECONDS`. A file cut
+    short (a recorder that died mid-write: its header promises more than
+    it holds, or it ends inside a sample or a frame) is refused, never
+    read in part. Nothing is allocated beyond the file's own size.
 
     Raises
     ------
     ValueError
-        One line naming the file, when it is not a readable 16-bit PCM WAV.
+        One line saying what is wrong, to follow the file's name
+        (e.g. ``"is cut short: ..."``).
     """
+    from scipy.io import wavfile
+
     try:
-        with wave.open(str(path), "rb") as w:
-            if w.getsampwidth() != 2:
-                raise ValueError(f"{path}: {8 * w.getsampwidth()}-bit samples; give 16-bit PCM WAV")
-            return w.getnframes() / float(w.getframerate())
-    except (OSError, EOFError, wave.Error) as e:
-        raise ValueError(f"{path}: not a readable WAV file ({e})") from None
+        size = path.stat().st_size
+    except OSError as e:
+        raise ValueError(os_reason(e)) from None
+    if size == 0:
+        raise ValueError("is empty")
+    if size > _MAX_WAV_BYTES:
+        raise ValueError(f"is {size / 1e6:.0f} MB, longer than a cue's {MAX_CUE_SECONDS:.0f} s can be")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", wavfile.WavFileWarning)  # "reached EOF prematurely": cut short
+            rate, data = wavfile.read(str(path))
+    except wavfile.WavFileWarning:
+        raise ValueError(
+            "is cut short: its header promises more sound than the file holds (record it again)"
+        ) from None
+    except OSError as e:
+        raise ValueError(os_reason(e)) from None
+    except (ValueError, EOFError, struct.error) as e:
+        if "reshape" in str(e):  # the sound ends inside a frame of a stereo file
+            raise ValueError("is cut short: it ends inside a frame (record it again)") from None
+        raise ValueError(f"is not a 16-bit PCM WAV file ({_reason(e)})") from None
+    if data.dtype != np.int16:
+        kind = _KINDS.get(data.dtype.kind, "wider than 16-bit")
+        raise ValueError(f"has {kind} samples; record 16-bit PCM WAV")
+    frames = data if data.ndim == 2 else data[:, None]
+    channels = frames.shape[1]
+    if channels not in (1, 2):
+        raise ValueError(f"has {channels} channels; use mono or stereo")
+    if not RATE_RANGE[0] <= rate <= RATE_RANGE[1]:
+        raise ValueError(f"is sampled at {rate:,} Hz; use {RATE_RANGE[0]:,} to {RATE_RANGE[1]:,} Hz")
+    if len(frames) == 0:
+        raise ValueError("holds no sound (0 samples); record the cue's words")
+    if len(frames) / rate > MAX_CUE_SECONDS:
+        raise ValueError(
+            f"lasts {len(frames) / rate:.1f} s; a cue's recording lasts at most {MAX_CUE_SECONDS:.0f} s"
+        )
+    return int(rate), frames
+
+
+def _reason(e: Exception) -> str:
+    text = str(e).strip()
+    if isinstance(e, struct.error | EOFError) or not text:
+        return "its header is cut short or damaged"
+    return text.rstrip(".")
+
+
+def wav_seconds(path: Path) -> float:
+    """The length of the WAV file ``path`` in seconds (read and checked by :func:`read_wav`).
+
+    Raises
+    ------
+    ValueError
+        One line naming the file, when it is not a whole, readable narration WAV.
+    """
+    rate, frames = read_wav(path)
+    return len(frames) / float(rate)
 
 
 def cue_wav(folder: Path, cue: str) -> tuple[Path, float]:
@@ -62,7 +142,10 @@ def cue_wav(folder: Path, cue: str) -> tuple[Path, float]:
     path = folder / f"{cue}.wav"
     if not path.is_file():
         raise ValueError(f"no narration for cue {cue}: expected {path}")
-    return path, wav_seconds(path)
+    try:
+        return path, wav_seconds(path)
+    except ValueError as e:
+        raise ValueError(f"cue {cue}: {path} {e}") from None
 
 
 _AAC_FRAME = 1024

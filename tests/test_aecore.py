@@ -171,7 +171,7 @@ def _bad_csv(tmp: Path, text: str) -> str:
 
 
 BAD_INPUTS = {
-    "missing file": (lambda t: ["--data", str(t / "nope.csv")], "no such file"),
+    "missing file": (lambda t: ["--data", str(t / "nope.csv")], "nope.csv does not exist"),
     "nan in csv": (lambda t: ["--data", _bad_csv(t, "1,2\n" * 20 + "nan,1\n")], "NaN"),
     "one column": (lambda t: ["--data", _bad_csv(t, "1\n" * 20)], "N x 2 or N x 3"),
     "too few points": (lambda t: ["--data", _bad_csv(t, "1,2\n2,3\n")], "at least"),

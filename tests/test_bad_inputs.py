@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 
 from aecore.datasets import MAX_POINTS
+from tests import catalogue_round2 as round2
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -329,13 +330,14 @@ def _as_train(setup: TrainSetup) -> Setup:
 CATALOGUE: list[tuple[str, Setup, tuple[str, ...]]] = [
     *((f"train-{name}", _as_train(setup), needles) for name, setup, needles in TRAIN_CASES),
     *((name, setup, (culprit,)) for name, setup, culprit in CASES),
+    *round2.CASES,
 ]
 
 
 def test_the_catalogue_is_large_and_its_names_are_unique() -> None:
-    assert len(CATALOGUE) >= 40 and len({c[0] for c in CATALOGUE}) == len(CATALOGUE)
+    assert len(CATALOGUE) >= 130 and len({c[0] for c in CATALOGUE}) == len(CATALOGUE)
     kinds = {name.split("-")[0] for name, _, _ in CATALOGUE}
-    assert {"train", "run", "config", "out", "chapters", "pace"} <= kinds
+    assert {"train", "run", "config", "out", "chapters", "pace", "narration", "inspect", "jobs"} <= kinds
 
 
 @pytest.mark.parametrize(("name", "setup", "culprits"), CATALOGUE, ids=[c[0] for c in CATALOGUE])
@@ -346,13 +348,17 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(
     work.mkdir()
     args = setup(work)
     before = _files(work)
+    prefix = round2.SETPRIV if args[0] == round2.UNPRIVILEGED else []
+    env = _env(tmp_path)
+    if name in round2.CACHED:  # the session's runs and cues: trained and dry-run once, not per case
+        env |= {k: os.environ[k] for k in ("AE_EXPLAINER_RUNS", "AE_EXPLAINER_VOICE_CACHE")}
     p = subprocess.run(
-        [sys.executable, "-m", "ae_explainer", *args],
+        [*prefix, sys.executable, "-m", "ae_explainer", *args[1 if prefix else 0 :]],
         cwd=work,
-        env=_env(tmp_path),
+        env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,  # a hang guard (a case takes a few seconds), not a speed check
         stdin=subprocess.DEVNULL,
     )
     lines = [ln for ln in p.stderr.splitlines() if ln.strip()]

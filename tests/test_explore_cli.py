@@ -25,7 +25,7 @@ def _explore(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=1200,  # a hang guard (about 20 s when quiet), not a speed check
         stdin=subprocess.DEVNULL,
     )
 

@@ -98,7 +98,7 @@ def test_recordings_are_checked_and_each_bad_file_names_its_cue(tmp_path: Path) 
     for blob, seconds in ((found["ch02-a-111111"], 1.0), (found["ch02-b-222222"], 0.5)):
         rate, channels, y = _read(blob)  # stereo 44.1 kHz and mono 16 kHz both become 48 kHz mono
         assert (rate, channels) == (AUDIO_RATE, 1) and y.size / rate == pytest.approx(seconds, abs=0.05)
-    with pytest.raises(AecoreError, match="no such folder"):
+    with pytest.raises(AecoreError, match="missing does not exist"):
         recordings(tmp_path / "missing", cues)
 
 
@@ -122,7 +122,9 @@ def _dry_run(cls: type, env: dict[str, str]) -> object:
     return scene
 
 
-def test_each_caption_stays_up_until_its_recording_is_spoken(tmp_path: Path) -> None:
+def test_each_caption_stays_up_until_its_recording_is_spoken(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A recording longer than the caption's own time holds it; the animations keep their pacing."""
     from scenes.chapters.ch02_round_trip import RoundTripView
 
@@ -138,8 +140,12 @@ def test_each_caption_stays_up_until_its_recording_is_spoken(tmp_path: Path) -> 
     grown = voiced.renderer.time - silent.renderer.time  # type: ignore[attr-defined]
     assert grown > 0.5 * len(silent.captions)  # type: ignore[attr-defined]
     (tmp_path / f"{silent.captions[-1].cue}.wav").unlink()  # type: ignore[attr-defined]
-    with pytest.raises(SystemExit, match=r"AE_EXPLAINER_NARRATION_DIR: no narration for cue ch02-"):
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exit_:
         _dry_run(RoundTripView, {"AE_EXPLAINER_NARRATION_DIR": str(tmp_path)})
+    err = capsys.readouterr().err.strip()
+    assert exit_.value.code == 2 and len(err.splitlines()) == 1, err
+    assert err.startswith("error: AE_EXPLAINER_NARRATION_DIR: no narration for cue ch02-"), err
 
 
 def _tone_samples(seconds: float) -> np.ndarray:
@@ -177,7 +183,7 @@ def test_a_bad_recordings_folder_is_one_line_exit_2_and_no_output(tmp_path: Path
     recs = tmp_path / "recs"
     p = _cli("render", "2", "--narration", str(recs), "--out", str(tmp_path / "out"))
     assert p.returncode == 2 and p.stderr.strip() == (
-        f"ae-explainer: error: --narration: no folder {recs}; give voice, off, "
+        f"ae-explainer: error: --narration: {recs} does not exist; give voice, off, "
         "or a folder of recordings (<cue id>.wav, see 'ae-explainer script')"
     )
     recs.mkdir()

@@ -219,7 +219,7 @@ def test_the_runs_a_render_needs_train_two_at_a_time(monkeypatch: pytest.MonkeyP
     from ae_explainer.render import chapter_runs, prepare_runs
     from scenes.chapters import find_chapter
 
-    both = threading.Barrier(2, timeout=20)  # two trainings at once meet here; one at a time never does
+    both = threading.Barrier(2, timeout=600)  # two trainings at once meet here; one at a time never does
     calls: list[str] = []
 
     def ensure_run(cfg: object, progress: object = None) -> Path:

@@ -143,7 +143,7 @@ def test_k2_run_loads_and_a_non_square_grid_is_refused(tmp_path: Path) -> None:
 def test_missing_file_and_a_directory(tmp_path: Path) -> None:
     with pytest.raises(AecoreError, match="does not exist"):
         load_run(tmp_path / "none.npz")
-    with pytest.raises(AecoreError, match="does not exist"):
+    with pytest.raises(AecoreError, match="is a folder"):
         load_run(tmp_path)
 
 

@@ -14,6 +14,8 @@ from scipy.interpolate import RegularGridInterpolator
 from aecore import Run
 
 __all__ = [
+    "MAX_WALK_CLASSES",
+    "class_labels",
     "class_medians",
     "example_indices",
     "mosaic_extent",
@@ -76,50 +78,76 @@ def reliability_at(run: Run, z: np.ndarray) -> np.ndarray:
     return reliability_interpolator(run)(z)
 
 
-def class_medians(run: Run) -> np.ndarray:
-    """``(10, 2)`` the median latent of each digit class (NaN for a class with no images)."""
+MAX_WALK_CLASSES = 20
+"""The walk between classes considers at most this many classes (the largest), so pairs stay few."""
+
+
+def class_labels(run: Run) -> np.ndarray:
+    """The run's classes: its distinct labels, in order (the digits 0-9, or whatever the run holds)."""
+    assert run.labels is not None
+    return np.unique(run.labels)
+
+
+def class_medians(run: Run) -> dict[int, np.ndarray]:
+    """The median latent ``(2,)`` of each class of the run, by label."""
     assert run.labels is not None
     z = np.asarray(run.final.latents, dtype=np.float64)
-    return np.array(
-        [
-            np.median(z[run.labels == d], axis=0) if np.any(run.labels == d) else [np.nan] * 2
-            for d in range(10)
-        ]
-    )
+    return {int(c): np.median(z[run.labels == c], axis=0) for c in class_labels(run)}
 
 
 def walk_ends(run: Run) -> tuple[int, int]:
-    """The two digit classes whose medians are reliable and whose straight path between them dips most.
+    """The two classes (labels) whose medians are reliable and whose straight path between them dips most.
 
     The dip is the smaller reliability at the two ends minus the least along
-    the middle three fifths of the path.
+    the middle three fifths of the path. Among the run's
+    :data:`MAX_WALK_CLASSES` largest classes; a run needs two classes.
     """
+    assert run.labels is not None
+    labels, counts = np.unique(run.labels, return_counts=True)
+    if len(labels) < 2:
+        raise ValueError("the walk between classes needs images of at least two labels")
+    keep = np.sort(labels[np.argsort(-counts, kind="stable")[:MAX_WALK_CLASSES]])
     med = class_medians(run)
     t = np.linspace(0.0, 1.0, 101)[:, None]
-    best, ends = -np.inf, (0, 1)
-    for a in range(10):
-        for b in range(a + 1, 10):
-            if np.isnan(med[a]).any() or np.isnan(med[b]).any():
-                continue
-            rel = reliability_at(run, med[a] + t * (med[b] - med[a]))
+    best, ends = -np.inf, (int(keep[0]), int(keep[1]))
+    for i, a in enumerate(keep):
+        for b in keep[i + 1 :]:
+            rel = reliability_at(run, med[int(a)] + t * (med[int(b)] - med[int(a)]))
             dip = min(rel[0], rel[-1]) - rel[20:81].min()
             if dip > best:
-                best, ends = dip, (a, b)
+                best, ends = dip, (int(a), int(b))
     return ends
 
 
-def sample_indices(run: Run) -> list[int]:
-    """One data image per digit 0-9: the first of each class."""
+def sample_indices(run: Run, count: int = 10) -> list[int]:
+    """One data image per class for the first ``count`` classes: the first of each."""
     assert run.labels is not None
-    return [int(np.flatnonzero(run.labels == d)[0]) for d in range(10) if np.any(run.labels == d)]
+    return [int(np.flatnonzero(run.labels == c)[0]) for c in class_labels(run)[:count]]
 
 
-def example_indices(run: Run, digits: tuple[int, ...] = (0, 3, 7)) -> list[int]:
-    """For each of ``digits``, the image of that class with the median reconstruction error."""
+def example_indices(run: Run, preferred: tuple[int, ...] = (0, 3, 7)) -> list[int]:
+    """Three images to show next to their reconstructions: one per class, with the median error.
+
+    The classes are ``preferred`` if the run has all of them (three digits
+    that look unalike), else three spread across the run's own classes; a
+    run with fewer classes shows more than one image of a class (at the
+    first and last third of its errors instead of the median).
+    """
     assert run.labels is not None
     err = np.linalg.norm(run.data - np.asarray(run.final.recon, dtype=np.float64), axis=1)
-    out = []
-    for d in digits:
-        idx = np.flatnonzero(run.labels == d)
-        out.append(int(idx[np.argsort(err[idx], kind="stable")[len(idx) // 2]]))
+    present = class_labels(run)
+    if set(preferred) <= set(present.tolist()):
+        chosen = list(preferred)
+    else:
+        spots = np.linspace(0, len(present) - 1, len(preferred)).round().astype(int)
+        chosen = [int(present[i]) for i in spots]
+    out: list[int] = []
+    for c in dict.fromkeys(chosen):
+        idx = np.flatnonzero(run.labels == c)
+        order = idx[np.argsort(err[idx], kind="stable")]
+        times = chosen.count(c)
+        for j in range(times):
+            pick = int(order[min(len(order) - 1, (j + 1) * len(order) // (times + 1))])
+            if pick not in out:
+                out.append(pick)
     return out
