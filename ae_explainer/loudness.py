@@ -56,8 +56,11 @@ _OVERLAP = 64
 
 _ATTACK_SECONDS = 0.002
 _RELEASE_SECONDS = 0.008
-_HOLD_SECONDS = 0.040
+_HOLD_SECONDS = 0.015
 _TRIES = 4
+_MAKEUP_TRIES = 8
+_MAKEUP_TOLERANCE = 0.05
+"""LU: how close the limited track's loudness must come to the target before make-up gain stops."""
 
 
 def integrated_loudness(samples: np.ndarray, rate: int) -> float:
@@ -83,12 +86,14 @@ def _peak_envelope(samples: np.ndarray) -> np.ndarray:
     env = np.zeros(n)
     for start in range(0, n, _CHUNK):
         lo, hi = max(0, start - _OVERLAP), min(n, start + _CHUNK + _OVERLAP)
-        up = np.abs(resample_poly(x[lo:hi], _OVERSAMPLE, 1, axis=0)).max(axis=1)
+        up = np.abs(resample_poly(x[lo:hi], _OVERSAMPLE, 1, axis=0))
+        up = up[:, 0] if up.shape[1] == 1 else up.max(axis=1)
         stop = min(n, start + _CHUNK)
         # oversampled points k*4 .. k*4+3 lie from sample k towards sample k+1
-        per_sample = up[: (hi - lo) * _OVERSAMPLE].reshape(hi - lo, _OVERSAMPLE).max(axis=1)
+        phases = [up[k : (hi - lo) * _OVERSAMPLE : _OVERSAMPLE] for k in range(_OVERSAMPLE)]
+        per_sample = np.maximum(np.maximum(phases[0], phases[1]), np.maximum(phases[2], phases[3]))
         env[start:stop] = per_sample[start - lo : stop - lo]
-    return np.maximum(env, np.abs(x).max(axis=1))
+    return np.maximum(env, np.abs(x[:, 0]) if x.shape[1] == 1 else np.abs(x).max(axis=1))
 
 
 def true_peak(samples: np.ndarray) -> float:
@@ -158,25 +163,41 @@ def master(
     if not math.isfinite(loudness):
         return x.copy()
     ceiling = 10 ** (ceiling_dbtp / 20)
-    gain = 10 ** ((target_lufs - loudness) / 20)
-    y = x * gain
-    env = _peak_envelope(y)
-    if env.max() <= ceiling:
-        return y
-    shape = (-1,) + (1,) * (x.ndim - 1)
+    gain_db = target_lufs - loudness
+    out = x
+    tried: list[tuple[float, float]] = []  # (gain, loudness reached) of each limited try
+    for _ in range(_MAKEUP_TRIES):
+        y = x * 10 ** (gain_db / 20)
+        env = _peak_envelope(y)
+        if env.max() <= ceiling:
+            return y
+        out = _limit(y, env, ceiling, rate)
+        reached = integrated_loudness(out, rate)
+        if not math.isfinite(reached) or abs(reached - target_lufs) <= _MAKEUP_TOLERANCE:
+            break
+        tried.append((gain_db, reached))
+        # the limiter took some loudness: give it back, by the slope the last two tries show
+        slope = 1.0
+        if len(tried) > 1 and tried[-1][1] != tried[-2][1]:
+            slope = (tried[-1][0] - tried[-2][0]) / (tried[-1][1] - tried[-2][1])
+        gain_db += min(max(slope, 1.0), 8.0) * (target_lufs - reached)
+    return out
+
+
+def _limit(y: np.ndarray, env: np.ndarray, ceiling: float, rate: int) -> np.ndarray:
+    """``y`` (true-peak envelope ``env``) through the limiter: its true peak ends at most ``ceiling``.
+
+    The gain is computed at the signal's rate from the oversampled
+    envelope; where the product's own true peak still overshoots (the gain
+    changes between samples), the limiter aims that much lower and tries
+    again, and as a last resort the whole result is scaled down.
+    """
+    shape = (-1,) + (1,) * (y.ndim - 1)
     goal = ceiling
     for _ in range(_TRIES):
-        limited = y * _limiter_gain(env, goal, rate).reshape(shape)
-        peak = float(_peak_envelope(limited).max())
-        if peak <= ceiling:
-            break
-        goal *= ceiling / peak  # the gain changes between samples; aim that much lower
-    made_up = integrated_loudness(limited, rate)
-    if math.isfinite(made_up) and abs(made_up - target_lufs) > 0.05:
-        y *= 10 ** ((target_lufs - made_up) / 20)  # the limiter took some loudness: give it back, once
-        env = _peak_envelope(y)
-        limited = y * _limiter_gain(env, goal, rate).reshape(shape)
-        peak = float(_peak_envelope(limited).max())
-        if peak > ceiling:
-            limited *= ceiling / peak
-    return limited
+        out = y * _limiter_gain(env, goal, rate).reshape(shape)
+        peak = float(_peak_envelope(out).max())
+        if peak <= ceiling * (1 + 1e-9):  # at the ceiling but for rounding
+            return out
+        goal *= ceiling / peak
+    return out * (ceiling / peak)

@@ -26,6 +26,7 @@ from aecore.files import atomic_path
 from scenes.sound import SAMPLE_RATE
 
 __all__ = [
+    "AAC_BIT_RATE",
     "AUDIO_RATE",
     "FASTSTART_SUFFIXES",
     "GIF_BUDGET_BYTES",
@@ -50,6 +51,9 @@ GIF_BUDGET_BYTES = 15 * 1024 * 1024
 
 GIF_MAX_WIDTH = 480
 """GIFs are at most 480 px wide (narrower and slower only when needed to fit the budget)."""
+
+AAC_BIT_RATE = 128_000
+"""Bits per second of the AAC-LC sound we encode (mono speech: transparent; FFmpeg's default is 64k)."""
 
 FASTSTART_SUFFIXES = (".mp4", ".mov")
 """The containers written with ``moov`` first (ISO BMFF: mp4 and QuickTime)."""
@@ -152,6 +156,8 @@ def _encode_audio(dst: Any, samples: np.ndarray) -> list[Any]:
 
     codec = {".mp4": "aac", ".webm": "libopus", ".mov": "pcm_s16le"}[Path(dst.name).suffix]
     stream = dst.add_stream(codec, rate=AUDIO_RATE, layout="mono")
+    if codec == "aac":
+        stream.bit_rate = AAC_BIT_RATE
     step = stream.codec_context.frame_size or 1024
     packets: list[Any] = []
     for start in range(0, samples.size, step):

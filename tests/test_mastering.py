@@ -8,7 +8,6 @@ One end-to-end test (``slow``) renders chapter 2 narrated at low quality.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import struct
@@ -20,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from ae_explainer.beats import split_clip
 from ae_explainer.loudness import (
     CEILING_DBTP,
     DEFAULT_LUFS,
@@ -164,7 +164,9 @@ def test_every_mp4_writer_puts_moov_before_mdat(tmp_path: Path) -> None:
     finish_clip(clip, finished, SOCIAL_LUFS)
     finish_clip(silent, tmp_path / "finished-silent.mp4", SOCIAL_LUFS)
     join_videos([finished, silent], joined, DEFAULT_LUFS)
-    for path in (finished, tmp_path / "finished-silent.mp4", joined):
+    beat = tmp_path / "beat.mp4"
+    split_clip(finished, [], [beat])  # a slide's beat: packets copied
+    for path in (finished, tmp_path / "finished-silent.mp4", joined, beat):
         atoms = _atoms(path)
         assert atoms.index("moov") < atoms.index("mdat"), (path.name, atoms)
     assert not list(tmp_path.glob(".*"))  # no temporary file left
@@ -297,3 +299,28 @@ def test_the_thumbnail_is_1280x720_the_frame_asked_for_and_the_title(tmp_path: P
     plain = thumbnail(clip, 1.0, tmp_path / "plain.png", title="")
     with Image.open(plain) as img:
         assert np.abs(np.asarray(img).astype(int)[:60, 300:980] - band).max() > 100  # the title drew
+
+
+# End to end --------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_narrated_clip_is_mastered_to_the_loudness_asked_for_with_moov_first(tmp_path: Path) -> None:
+    import av
+
+    args = ["render", "2", "--narration", "voice", "--quality", "low", "--loudness", "-14", "--out"]
+    p = subprocess.run(
+        [sys.executable, "-m", "ae_explainer", *args, str(tmp_path)], capture_output=True, text=True, cwd=ROOT
+    )
+    assert p.returncode == 0, p.stderr[-2000:]
+    clip = tmp_path / "ch02-RoundTripView-16x9-low-dark-voice-lufs-14.mp4"
+    atoms = _atoms(clip)
+    assert atoms.index("moov") < atoms.index("mdat"), atoms
+    with av.open(str(clip)) as c:
+        v, a = c.streams.video[0], c.streams.audio[0]
+        assert (v.codec_context.name, v.codec_context.pix_fmt, v.average_rate) == ("h264", "yuv420p", 15)
+        assert (a.codec_context.name, a.codec_context.profile, a.rate) == ("aac", "LC", AUDIO_RATE)
+    track = clip_audio(clip, video_seconds(clip)) / 32768
+    assert integrated_loudness(track, AUDIO_RATE) == pytest.approx(SOCIAL_LUFS, abs=0.5)
+    assert true_peak(track) <= CEILING_DBTP
+    assert not list(tmp_path.glob(".*.part*"))
