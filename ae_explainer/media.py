@@ -61,6 +61,12 @@ FASTSTART_SUFFIXES = (".mp4", ".mov")
 _CODEC_MARGIN_DB = 0.5
 """The limiter aims this far under the -1 dBTP ceiling: a lossy codec's decoded peaks overshoot a little."""
 
+_CODEC_TRIES = 4
+"""Encodings at most, each a little quieter, until the encoded track's true peak is under the ceiling."""
+
+_AUDIO_CODECS = {".mp4": "aac", ".webm": "libopus", ".mov": "pcm_s16le"}
+"""The sound codec of each container we write."""
+
 # GIF frame times are whole centiseconds: these rates play at exactly their speed.
 _GIF_LADDER = (
     (480, 25),
@@ -135,26 +141,63 @@ def open_output(path: Path, **kwargs: Any) -> Any:
     return av.open(str(path), "w", options=options, **kwargs)
 
 
-def master_track(samples: np.ndarray, loudness: float) -> np.ndarray:
-    """16-bit ``samples`` (48 kHz) mastered to ``loudness`` LUFS, true peaks at most -1 dBTP.
+def master_track(samples: np.ndarray, loudness: float, container: str = ".mp4") -> np.ndarray:
+    """16-bit ``samples`` (48 kHz) mastered to ``loudness`` LUFS, true peaks at most -1 dBTP once encoded.
 
     See :func:`ae_explainer.loudness.master`; silence and sound too short
-    to measure come back unchanged. Returns 16-bit samples.
+    to measure come back unchanged. A lossy codec's decoded peaks overshoot
+    the samples it was given (AAC by a few tenths of a dB, more at a sharp
+    onset), so the limiter aims :data:`_CODEC_MARGIN_DB` under the ceiling;
+    then the result is encoded as ``container`` carries sound (AAC in mp4,
+    Opus in WebM) and decoded again, and while its true peak is over the
+    ceiling the whole track is turned down by the excess (a codec is close
+    to linear, so its overshoot scales with it; the loudness drops by as
+    much, a tenth of a dB or two). Returns 16-bit samples.
     """
-    from ae_explainer.loudness import CEILING_DBTP, master
+    from ae_explainer.loudness import CEILING_DBTP, master, true_peak
 
     if not samples.size:
         return samples
     x = samples.astype(np.float64) / 32768.0
     y = master(x, AUDIO_RATE, loudness, CEILING_DBTP - _CODEC_MARGIN_DB)
-    return np.clip(np.round(y * 32768.0), -32768, 32767).astype(np.int16)
+    out = np.clip(np.round(y * 32768.0), -32768, 32767).astype(np.int16)
+    if _AUDIO_CODECS[container].startswith("pcm"):
+        return out
+    for _ in range(_CODEC_TRIES):
+        over = true_peak(_round_trip(out, container) / 32768.0) - CEILING_DBTP
+        if over <= 0:
+            break
+        y *= 10 ** (-(over + 0.02) / 20)
+        out = np.round(y * 32768.0).astype(np.int16)
+    return out
 
 
-def _encode_audio(dst: Any, samples: np.ndarray) -> list[Any]:
-    """``samples`` encoded into a new audio stream of ``dst`` (AAC, Opus or PCM by container)."""
+def _round_trip(samples: np.ndarray, container: str) -> np.ndarray:
+    """``samples`` encoded in memory as ``container`` carries sound, and decoded as a player hears them."""
+    import io
+
     import av
 
-    codec = {".mp4": "aac", ".webm": "libopus", ".mov": "pcm_s16le"}[Path(dst.name).suffix]
+    buf = io.BytesIO()
+    with av.open(buf, "w", format=container.lstrip(".")) as dst:
+        stream_packets = _encode_audio(dst, samples, _AUDIO_CODECS[container])
+        for packet in stream_packets:
+            dst.mux(packet)
+    buf.seek(0)
+    chunks: list[np.ndarray] = []
+    with av.open(buf) as c:
+        resampler = av.AudioResampler(format="s16", layout="mono", rate=AUDIO_RATE)
+        for frame in c.decode(c.streams.audio[0]):
+            chunks.extend(f.to_ndarray().reshape(-1) for f in resampler.resample(frame))
+        chunks.extend(f.to_ndarray().reshape(-1) for f in resampler.resample(None))
+    return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
+
+
+def _encode_audio(dst: Any, samples: np.ndarray, codec: str | None = None) -> list[Any]:
+    """``samples`` encoded into a new audio stream of ``dst`` (``codec``, else the container's)."""
+    import av
+
+    codec = codec or _AUDIO_CODECS[Path(dst.name).suffix]
     stream = dst.add_stream(codec, rate=AUDIO_RATE, layout="mono")
     if codec == "aac":
         stream.bit_rate = AAC_BIT_RATE
@@ -186,7 +229,7 @@ def join_videos(parts: Sequence[Path], dest: Path, loudness: float | None = None
     sound = [has_audio(p) for p in parts]
     track = np.concatenate([clip_audio(p, video_seconds(p)) for p in parts]) if any(sound) else None
     if track is not None and loudness is not None:
-        track = master_track(track, loudness)
+        track = master_track(track, loudness, dest.suffix)
     _concat(parts, dest, lambda dst: _encode_audio(dst, track) if track is not None else [])
 
 
