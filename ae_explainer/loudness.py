@@ -29,7 +29,9 @@ __all__ = [
     "LOUDNESS_RANGE",
     "SOCIAL_LUFS",
     "integrated_loudness",
+    "limiter_gain",
     "master",
+    "peak_envelope",
     "true_peak",
 ]
 
@@ -76,8 +78,11 @@ def integrated_loudness(samples: np.ndarray, rate: int) -> float:
     return float(pyloudnorm.Meter(rate).integrated_loudness(x))
 
 
-def _peak_envelope(samples: np.ndarray) -> np.ndarray:
-    """For each sample, the largest magnitude of the 4x oversampled signal around it (all channels)."""
+def peak_envelope(samples: np.ndarray) -> np.ndarray:
+    """For each sample, the largest magnitude of the 4x oversampled signal from it to the next (all channels).
+
+    Its largest value is the true peak (linear); :func:`limiter_gain` takes it.
+    """
     from scipy.signal import resample_poly
 
     x = np.asarray(samples, dtype=np.float64)
@@ -100,7 +105,7 @@ def true_peak(samples: np.ndarray) -> float:
     """The true peak of ``samples`` in dBTP (BS.1770 Annex 2: 4x oversampled); ``-inf`` for silence."""
     if np.asarray(samples).size == 0:
         return -math.inf
-    peak = float(_peak_envelope(samples).max())
+    peak = float(peak_envelope(samples).max())
     return 20 * math.log10(peak) if peak > 0 else -math.inf
 
 
@@ -115,8 +120,11 @@ def _window(fn: Any, x: np.ndarray, before: int, after: int) -> np.ndarray:
     return out[size // 2 : size // 2 + x.size]
 
 
-def _limiter_gain(env: np.ndarray, ceiling: float, rate: int) -> np.ndarray:
+def limiter_gain(env: np.ndarray, ceiling: float, rate: int) -> np.ndarray:
     """A smooth gain per sample that keeps ``env * gain`` at or under ``ceiling`` (linear).
+
+    ``env`` is a :func:`peak_envelope`; the gain is 1 away from where it
+    exceeds ``ceiling``.
 
     The gain each sample needs is held for a while after it and reached
     before it by a ramp (two moving averages: a smooth, S-shaped fade).
@@ -168,7 +176,7 @@ def master(
     tried: list[tuple[float, float]] = []  # (gain, loudness reached) of each limited try
     for _ in range(_MAKEUP_TRIES):
         y = x * 10 ** (gain_db / 20)
-        env = _peak_envelope(y)
+        env = peak_envelope(y)
         if env.max() <= ceiling:
             return y
         out = _limit(y, env, ceiling, rate)
@@ -195,8 +203,8 @@ def _limit(y: np.ndarray, env: np.ndarray, ceiling: float, rate: int) -> np.ndar
     shape = (-1,) + (1,) * (y.ndim - 1)
     goal = ceiling
     for _ in range(_TRIES):
-        out = y * _limiter_gain(env, goal, rate).reshape(shape)
-        peak = float(_peak_envelope(out).max())
+        out = y * limiter_gain(env, goal, rate).reshape(shape)
+        peak = float(peak_envelope(out).max())
         if peak <= ceiling * (1 + 1e-9):  # at the ceiling but for rounding
             return out
         goal *= ceiling / peak

@@ -146,15 +146,15 @@ def master_track(samples: np.ndarray, loudness: float, container: str = ".mp4") 
 
     See :func:`ae_explainer.loudness.master`; silence and sound too short
     to measure come back unchanged. A lossy codec's decoded peaks overshoot
-    the samples it was given (AAC by a few tenths of a dB, more at a sharp
-    onset), so the limiter aims :data:`_CODEC_MARGIN_DB` under the ceiling;
-    then the result is encoded as ``container`` carries sound (AAC in mp4,
-    Opus in WebM) and decoded again, and while its true peak is over the
-    ceiling the whole track is turned down by the excess (a codec is close
-    to linear, so its overshoot scales with it; the loudness drops by as
-    much, a tenth of a dB or two). Returns 16-bit samples.
+    the samples it was given (AAC by a few tenths of a dB, up to a dB or
+    more at a sharp onset), so the limiter aims :data:`_CODEC_MARGIN_DB`
+    under the ceiling; then the result is encoded as ``container`` carries
+    sound (AAC in mp4, Opus in WebM) and decoded again, and where a decoded
+    true peak is still over the ceiling the limiter lowers the sound around
+    it by as much (a local dip, the loudness keeps), and checks again; as a
+    last resort the whole track is turned down. Returns 16-bit samples.
     """
-    from ae_explainer.loudness import CEILING_DBTP, master, true_peak
+    from ae_explainer.loudness import CEILING_DBTP, limiter_gain, master, peak_envelope
 
     if not samples.size:
         return samples
@@ -163,11 +163,17 @@ def master_track(samples: np.ndarray, loudness: float, container: str = ".mp4") 
     out = np.clip(np.round(y * 32768.0), -32768, 32767).astype(np.int16)
     if _AUDIO_CODECS[container].startswith("pcm"):
         return out
-    for _ in range(_CODEC_TRIES):
-        over = true_peak(_round_trip(out, container) / 32768.0) - CEILING_DBTP
-        if over <= 0:
+    ceiling = 10 ** (CEILING_DBTP / 20)
+    for attempt in range(_CODEC_TRIES):
+        decoded = _round_trip(out, container)[: out.size] / 32768.0
+        env = peak_envelope(np.pad(decoded, (0, out.size - decoded.size)))
+        peak = float(env.max())
+        if peak <= ceiling:
             break
-        y *= 10 ** (-(over + 0.02) / 20)
+        if attempt < _CODEC_TRIES - 1:
+            y *= limiter_gain(env, ceiling * 10 ** (-0.05 / 20), AUDIO_RATE)  # where the codec overshoots
+        else:
+            y *= ceiling / peak * 10 ** (-0.05 / 20)
         out = np.round(y * 32768.0).astype(np.int16)
     return out
 
