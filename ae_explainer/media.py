@@ -191,7 +191,7 @@ def _round_trip(samples: np.ndarray, container: str) -> np.ndarray:
             dst.mux(packet)
     buf.seek(0)
     chunks: list[np.ndarray] = []
-    with av.open(buf) as c:
+    with av.open(buf, "r") as c:
         resampler = av.AudioResampler(format="s16", layout="mono", rate=AUDIO_RATE)
         for frame in c.decode(c.streams.audio[0]):
             chunks.extend(f.to_ndarray().reshape(-1) for f in resampler.resample(frame))
