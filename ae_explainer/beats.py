@@ -13,9 +13,9 @@ with a keyframe, and joins them by copying packets. So the clip has a
 keyframe exactly where each caption's fade-out begins. :func:`split_clip`
 finds the keyframe at each cut (one that is off by more than half a frame is
 an error, never a silent re-encode) and copies the packets of each beat into
-its own file, with timestamps shifted to start at 0. An audio stream
-(narration) is copied too: each audio packet goes to the beat in which it
-starts.
+its own file, with timestamps shifted to start at 0 (an mp4 with its index
+first, :func:`ae_explainer.media.open_output`). An audio stream (narration)
+is copied too: each audio packet goes to the beat in which it starts.
 """
 
 from __future__ import annotations
@@ -104,6 +104,8 @@ def split_clip(clip: Path, times: Sequence[float], dests: Sequence[Path]) -> lis
     """
     import av
 
+    from ae_explainer.media import open_output
+
     cuts, tb, end = _cut_pts(clip, times)
     if len(dests) < len(cuts) + 1:
         raise ValueError(f"{len(cuts) + 1} beats need as many destination paths, got {len(dests)}")
@@ -116,7 +118,7 @@ def split_clip(clip: Path, times: Sequence[float], dests: Sequence[Path]) -> lis
             a_in = src.streams.audio[0] if src.streams.audio else None
             for dest in dests[: len(spans)]:
                 tmp = stack.enter_context(atomic_path(dest, f".part{dest.suffix}"))
-                out = stack.enter_context(av.open(str(tmp), "w"))
+                out = stack.enter_context(open_output(tmp))
                 v_out = out.add_stream_from_template(template=v_in)
                 a_out = out.add_stream_from_template(template=a_in) if a_in is not None else None
                 outs.append((out, v_out, a_out))

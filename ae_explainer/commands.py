@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from ae_explainer.console import ConsoleProgress
+from ae_explainer.loudness import CEILING_DBTP, LOUDNESS_RANGE, SOCIAL_LUFS
 from ae_explainer.userconfig import VIDEO_KEYS, CommandSettings, check_run_file
 from aecore.errors import AecoreError
 from aecore.files import checked_path
@@ -237,6 +238,7 @@ def _cmd_render(a: argparse.Namespace) -> int:
 
 def _cmd_video(a: argparse.Namespace) -> int:
     from ae_explainer.lecture import join_explainer
+    from ae_explainer.publish import write_publishing_files
     from ae_explainer.render import render_chapters
 
     opts, infos, jobs, out = _settings(a, COMMANDS["video"])
@@ -244,10 +246,16 @@ def _cmd_video(a: argparse.Namespace) -> int:
     with ConsoleProgress() as progress:
         clips = render_chapters(infos, opts, out, jobs=jobs, force=a.force, progress=progress)
         progress.stage(f"joining {len(clips)} clip(s)")
-        video = join_explainer(clips, out / f"ae-explainer-{opts.tag()}.{opts.movie_ext}")
+        video = join_explainer(clips, out / f"ae-explainer-{opts.tag()}.{opts.movie_ext}", opts.loudness)
+        progress.stage("chapter list and thumbnail")
+        extras = write_publishing_files(video, [(i, c) for i, c in zip(infos, clips, strict=True)])
         if opts.format == "gif":
             _gif(progress, video, video.with_suffix(".gif"))
-    print(f"done in {time.monotonic() - t0:.0f} s: {video} (subtitles: {video.stem}.srt, .vtt)", flush=True)
+    names = ", ".join(p.name.removeprefix(video.stem) for p in extras)
+    print(
+        f"done in {time.monotonic() - t0:.0f} s: {video} (subtitles: {video.stem}.srt, .vtt; {names})",
+        flush=True,
+    )
     return 0
 
 
@@ -319,6 +327,14 @@ def _add_render_flags(p: argparse.ArgumentParser, command: Command) -> None:
         metavar="voice|off|DIR",
         help="voice: an offline neural voice speaks every caption; off: silent; DIR: your recordings, "
         f"one WAV per cue id (see 'ae-explainer script'); gif is always silent (default {command.narration})",
+    )
+    lo, hi = LOUDNESS_RANGE
+    p.add_argument(
+        "--loudness",
+        type=float,
+        metavar="LUFS",
+        help=f"master the narration to this integrated loudness, {lo:g} to {hi:g} LUFS, true peaks at most "
+        f"{CEILING_DBTP:g} dBTP; {SOCIAL_LUFS:g} for social posts (default {default('loudness'):g})",
     )
     p.add_argument("--config", metavar="FILE.toml", help="settings file ([video] and [run]); flags win")
     p.add_argument(

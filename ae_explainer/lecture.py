@@ -68,12 +68,16 @@ _REVEAL_FILES = (
 )
 
 
-def join_explainer(clips: Sequence[Path], dest: Path) -> Path:
-    """Join chapter clips into ``dest`` (packets copied) with joined ``.srt`` and ``.vtt`` beside it."""
+def join_explainer(clips: Sequence[Path], dest: Path, loudness: float | None = None) -> Path:
+    """Join chapter clips into ``dest`` (packets copied) with joined ``.srt`` and ``.vtt`` beside it.
+
+    With ``loudness`` (LUFS), the joined sound track is mastered to it as a
+    whole (:func:`ae_explainer.media.join_videos`).
+    """
     from ae_explainer.media import join_videos, video_seconds
     from scenes.captions import join_srt, vtt_text
 
-    join_videos(clips, dest)
+    join_videos(clips, dest, loudness)
     srt = join_srt([(c.with_suffix(".srt").read_text(encoding="utf-8"), video_seconds(c)) for c in clips])
     try:
         for path, text in ((dest.with_suffix(".srt"), srt), (dest.with_suffix(".vtt"), vtt_text(srt))):
@@ -336,7 +340,7 @@ def build_lecture(
     report.stage("lecture: chapter clips")
     clips = render_chapters(infos, opts, out / "clips", jobs=jobs, progress=report)
     report.stage("lecture: the whole explainer")
-    video = join_explainer(clips, out / "explainer.mp4")
+    video = join_explainer(clips, out / "explainer.mp4", opts.loudness)
     report.stage("lecture: 4K stills of the key frames")
     render_stills(infos, opts.replace(quality="4k"), out / "stills", jobs=jobs, progress=report)
     report.stage("lecture: contact sheet")

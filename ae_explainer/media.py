@@ -1,9 +1,13 @@
-"""Clips as files: frame counts, packet-copy joins and size-budgeted GIFs.
+"""Clips as files: frame counts, packet-copy joins, mastered sound and size-budgeted GIFs.
 
 Every function writes its result under a unique temporary name beside the
 destination and renames it when complete (:func:`aecore.files.atomic_path`),
-so a file under its final name is whole. Subtitles are
-:mod:`scenes.captions`'s.
+so a file under its final name is whole. Every mp4 (and mov) is written with
+its index (the ``moov`` atom) before its media data (``mdat``), so a
+browser or a platform can start playing it before the whole file is there
+(:func:`open_output`). The sound of every narrated clip and joined video is
+mastered to a loudness target (:func:`master_track`, :mod:`ae_explainer.loudness`).
+Subtitles are :mod:`scenes.captions`'s.
 """
 
 from __future__ import annotations
@@ -22,13 +26,18 @@ from aecore.files import atomic_path
 from scenes.sound import SAMPLE_RATE
 
 __all__ = [
+    "AAC_BIT_RATE",
     "AUDIO_RATE",
+    "FASTSTART_SUFFIXES",
     "GIF_BUDGET_BYTES",
     "GIF_MAX_WIDTH",
     "clip_audio",
+    "finish_clip",
     "has_audio",
     "join_pieces",
     "join_videos",
+    "master_track",
+    "open_output",
     "to_gif",
     "video_frames",
     "video_seconds",
@@ -42,6 +51,21 @@ GIF_BUDGET_BYTES = 15 * 1024 * 1024
 
 GIF_MAX_WIDTH = 480
 """GIFs are at most 480 px wide (narrower and slower only when needed to fit the budget)."""
+
+AAC_BIT_RATE = 128_000
+"""Bits per second of the AAC-LC sound we encode (mono speech: transparent; FFmpeg's default is 64k)."""
+
+FASTSTART_SUFFIXES = (".mp4", ".mov")
+"""The containers written with ``moov`` first (ISO BMFF: mp4 and QuickTime)."""
+
+_CODEC_MARGIN_DB = 0.5
+"""The limiter aims this far under the -1 dBTP ceiling: a lossy codec's decoded peaks overshoot a little."""
+
+_CODEC_TRIES = 4
+"""Encodings at most, each a little quieter, until the encoded track's true peak is under the ceiling."""
+
+_AUDIO_CODECS = {".mp4": "aac", ".webm": "libopus", ".mov": "pcm_s16le"}
+"""The sound codec of each container we write."""
 
 # GIF frame times are whole centiseconds: these rates play at exactly their speed.
 _GIF_LADDER = (
@@ -104,12 +128,85 @@ def clip_audio(path: Path, seconds: float | None = None) -> np.ndarray:
     return np.pad(samples[:n], (0, max(0, n - samples.size)))
 
 
-def _encode_audio(dst: Any, samples: np.ndarray) -> list[Any]:
-    """``samples`` encoded into a new audio stream of ``dst`` (AAC, Opus or PCM by container)."""
+def open_output(path: Path, **kwargs: Any) -> Any:
+    """``av.open(path, "w")``, for an mp4 or mov with ``movflags=+faststart``: ``moov`` before ``mdat``.
+
+    FFmpeg's muxer writes the media data first and then moves the index to
+    the front when it closes the file (a second pass over the file), so a
+    player can start at once, before the whole file has arrived.
+    """
     import av
 
-    codec = {".mp4": "aac", ".webm": "libopus", ".mov": "pcm_s16le"}[Path(dst.name).suffix]
+    options = {"movflags": "+faststart"} if Path(path).suffix in FASTSTART_SUFFIXES else {}
+    return av.open(str(path), "w", options=options, **kwargs)
+
+
+def master_track(samples: np.ndarray, loudness: float, container: str = ".mp4") -> np.ndarray:
+    """16-bit ``samples`` (48 kHz) mastered to ``loudness`` LUFS, true peaks at most -1 dBTP once encoded.
+
+    See :func:`ae_explainer.loudness.master`; silence and sound too short
+    to measure come back unchanged. A lossy codec's decoded peaks overshoot
+    the samples it was given (AAC by a few tenths of a dB, up to a dB or
+    more at a sharp onset), so the limiter aims :data:`_CODEC_MARGIN_DB`
+    under the ceiling; then the result is encoded as ``container`` carries
+    sound (AAC in mp4, Opus in WebM) and decoded again, and where a decoded
+    true peak is still over the ceiling the limiter lowers the sound around
+    it by as much (a local dip, the loudness keeps), and checks again; as a
+    last resort the whole track is turned down. Returns 16-bit samples.
+    """
+    from ae_explainer.loudness import CEILING_DBTP, limiter_gain, master, peak_envelope
+
+    if not samples.size:
+        return samples
+    x = samples.astype(np.float64) / 32768.0
+    y = master(x, AUDIO_RATE, loudness, CEILING_DBTP - _CODEC_MARGIN_DB)
+    out = np.clip(np.round(y * 32768.0), -32768, 32767).astype(np.int16)
+    if _AUDIO_CODECS[container].startswith("pcm"):
+        return out
+    ceiling = 10 ** (CEILING_DBTP / 20)
+    for attempt in range(_CODEC_TRIES):
+        decoded = _round_trip(out, container)[: out.size] / 32768.0
+        env = peak_envelope(np.pad(decoded, (0, out.size - decoded.size)))
+        peak = float(env.max())
+        if peak <= ceiling:
+            break
+        if attempt < _CODEC_TRIES - 1:
+            y *= limiter_gain(env, ceiling * 10 ** (-0.05 / 20), AUDIO_RATE)  # where the codec overshoots
+        else:
+            y *= ceiling / peak * 10 ** (-0.05 / 20)
+        out = np.round(y * 32768.0).astype(np.int16)
+    return out
+
+
+def _round_trip(samples: np.ndarray, container: str) -> np.ndarray:
+    """``samples`` encoded in memory as ``container`` carries sound, and decoded as a player hears them."""
+    import io
+
+    import av
+
+    buf = io.BytesIO()
+    with av.open(buf, "w", format=container.lstrip(".")) as dst:
+        stream_packets = _encode_audio(dst, samples, _AUDIO_CODECS[container])
+        for packet in stream_packets:
+            dst.mux(packet)
+    buf.seek(0)
+    chunks: list[np.ndarray] = []
+    with av.open(buf, "r") as c:
+        resampler = av.AudioResampler(format="s16", layout="mono", rate=AUDIO_RATE)
+        for frame in c.decode(c.streams.audio[0]):
+            chunks.extend(f.to_ndarray().reshape(-1) for f in resampler.resample(frame))
+        chunks.extend(f.to_ndarray().reshape(-1) for f in resampler.resample(None))
+    return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
+
+
+def _encode_audio(dst: Any, samples: np.ndarray, codec: str | None = None) -> list[Any]:
+    """``samples`` encoded into a new audio stream of ``dst`` (``codec``, else the container's)."""
+    import av
+
+    codec = codec or _AUDIO_CODECS[Path(dst.name).suffix]
     stream = dst.add_stream(codec, rate=AUDIO_RATE, layout="mono")
+    if codec == "aac":
+        stream.bit_rate = AAC_BIT_RATE
     step = stream.codec_context.frame_size or 1024
     packets: list[Any] = []
     for start in range(0, samples.size, step):
@@ -121,7 +218,7 @@ def _encode_audio(dst: Any, samples: np.ndarray) -> list[Any]:
     return packets
 
 
-def join_videos(parts: Sequence[Path], dest: Path) -> None:
+def join_videos(parts: Sequence[Path], dest: Path, loudness: float | None = None) -> None:
     """Join clips of one format end to end: video packets copied, sound kept in step with them.
 
     The clips must share codec, size and frame rate (chapters rendered with
@@ -130,12 +227,28 @@ def join_videos(parts: Sequence[Path], dest: Path) -> None:
     length, the tracks are laid end to end, and the result is encoded once
     (AAC frames do not end where chapters end, so copying their packets
     would shift every later chapter's sound by up to a frame): at every
-    chapter boundary, sound and picture start together. The list of parts
-    lives in a work folder; ``dest`` is written beside itself and renamed.
+    chapter boundary, sound and picture start together. With ``loudness``
+    (LUFS) the joined track is mastered to it (:func:`master_track`). The
+    list of parts lives in a work folder; ``dest`` is written beside itself
+    and renamed.
     """
     sound = [has_audio(p) for p in parts]
     track = np.concatenate([clip_audio(p, video_seconds(p)) for p in parts]) if any(sound) else None
+    if track is not None and loudness is not None:
+        track = master_track(track, loudness, dest.suffix)
     _concat(parts, dest, lambda dst: _encode_audio(dst, track) if track is not None else [])
+
+
+def finish_clip(src: Path, dest: Path, loudness: float) -> None:
+    """A rendered clip made ready to publish: its sound mastered, its mp4 index at the front.
+
+    The video packets are copied as they are; the sound track (if any) is
+    decoded as a player hears it, cut or padded to the video's length,
+    mastered to ``loudness`` LUFS (:func:`master_track`) and encoded again
+    (AAC-LC, Opus or PCM at 48 kHz by container), with its timing unchanged.
+    Like :func:`join_videos` with one part, and as deterministic.
+    """
+    join_videos([src], dest, loudness)
 
 
 def join_pieces(parts: Sequence[Path], dest: Path) -> None:
@@ -169,7 +282,7 @@ def _copy_video(src: Path, dest: Path) -> None:
     """The video stream of ``src`` alone, its packets and timestamps copied, into ``dest``."""
     import av
 
-    with av.open(str(src)) as inp, av.open(str(dest), "w") as out:
+    with av.open(str(src)) as inp, open_output(dest) as out:
         s_in = inp.streams.video[0]
         s_out = out.add_stream_from_template(template=s_in)
         for packet in inp.demux(s_in):
@@ -201,7 +314,7 @@ def _concat(
             listing.write_text("".join(f"file 'file:{Path(p).resolve().as_posix()}'\n" for p in parts))
             with (
                 av.open(str(listing), format="concat", options={"safe": "0"}) as src,
-                av.open(str(tmp), "w") as dst,
+                open_output(tmp) as dst,
             ):
                 s_in = src.streams.video[0]
                 s_out = dst.add_stream_from_template(template=s_in)

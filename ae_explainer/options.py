@@ -16,9 +16,19 @@ from typing import Annotated, Any, Self
 from pydantic import Field, Strict, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from ae_explainer.loudness import DEFAULT_LUFS, LOUDNESS_RANGE
 from scenes.settings import ASPECTS, QUALITIES, Expect, Flag, OneOf, SceneSettings, default_of
 
-__all__ = ["ALPHA_FORMATS", "FORMATS", "Aspect", "Format", "Narration", "QualityName", "RenderOptions"]
+__all__ = [
+    "ALPHA_FORMATS",
+    "FORMATS",
+    "Aspect",
+    "Format",
+    "Loudness",
+    "Narration",
+    "QualityName",
+    "RenderOptions",
+]
 
 FORMATS = ("mp4", "webm", "gif", "mov")
 """``--format`` choices: the video container (gif is made from an mp4 render)."""
@@ -40,6 +50,16 @@ Narration = Annotated[
 ]
 """``voice``, ``off`` or a folder of the lecturer's recordings (:mod:`ae_explainer.narration`)."""
 
+Loudness = Annotated[
+    float,
+    Strict(),
+    Field(ge=LOUDNESS_RANGE[0], le=LOUDNESS_RANGE[1]),
+    Expect(
+        f"a loudness in LUFS from {LOUDNESS_RANGE[0]:g} to {LOUDNESS_RANGE[1]:g}, e.g. -14 for social posts"
+    ),
+]
+"""The loudness (LUFS) a narrated output is mastered to: in :data:`ae_explainer.loudness.LOUDNESS_RANGE`."""
+
 
 class RenderOptions(SceneSettings):
     """How the chapters are rendered; every field is a flag of ``ae-explainer render``.
@@ -58,6 +78,11 @@ class RenderOptions(SceneSettings):
         ``voice`` (an offline neural voice speaks every caption), ``off``
         (silent), or a folder of the lecturer's recordings, one WAV per cue.
         A GIF has no sound: it is always made from a silent render.
+    loudness
+        The integrated loudness (LUFS, ITU-R BS.1770) every narrated clip
+        and joined video is mastered to, with true peaks at most -1 dBTP
+        (:mod:`ae_explainer.loudness`): -16 by default, -14 for the social
+        platforms' normalisation.
     theme, captions, pace, run
         See :class:`scenes.settings.SceneSettings`.
     run_id
@@ -71,6 +96,7 @@ class RenderOptions(SceneSettings):
     format: Format = "mp4"
     transparent: Flag = False
     narration: Narration = "off"
+    loudness: Loudness = DEFAULT_LUFS
     run_id: str = ""
 
     @field_validator("narration")
@@ -107,6 +133,8 @@ class RenderOptions(SceneSettings):
             parts.append("nocaptions")
         if self.narration != "off":
             parts.append("voice" if self.narration == "voice" else "recorded")
+            if self.loudness != DEFAULT_LUFS:
+                parts.append(f"lufs{self.loudness:g}")
         if self.pace != default_of(SceneSettings, "pace"):
             parts.append(f"pace{self.pace:g}")
         if self.run:
@@ -117,9 +145,16 @@ class RenderOptions(SceneSettings):
     def index_text(self) -> str:
         """The options as the render index keys a movie on them (a GIF shares its mp4's).
 
-        The text is the one the index has always used, so renders made before
-        stay reusable. A run file (``run["file"]``) enters by its content
-        (``run_id``, a digest of its bytes), never by its path.
+        A run file (``run["file"]``) enters by its content (``run_id``, a
+        digest of its bytes), never by its path. The narration enters by the
+        bytes of its cues (keyed separately), so a voice and recordings of
+        the same bytes key alike; its mastering enters here: a narrated
+        movie's text names its ``loudness`` (texts from before mastering
+        existed have none), so a clip whose sound was not mastered, or was
+        mastered to another target, is never reused. Every movie container
+        but WebM names ``moov='front'`` (its index written first,
+        :func:`ae_explainer.media.open_output`), so a clip written before
+        that is rendered again once.
         """
         fields = {
             "aspect": self.aspect,
@@ -132,4 +167,8 @@ class RenderOptions(SceneSettings):
             "run": tuple(sorted((k, v) for k, v in self.run.items() if k != "file")),  # file: by run_id
             "run_id": self.run_id,
         }
+        if self.movie_ext != "webm":
+            fields["moov"] = "front"
+        if self.narration != "off":
+            fields["loudness"] = self.loudness
         return f"RenderOptions({', '.join(f'{k}={v!r}' for k, v in fields.items())})"

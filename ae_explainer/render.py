@@ -405,12 +405,18 @@ def render_chapters(
     the same inputs, and whole (the movie and both subtitle files), are
     reused unless ``force``. ``progress`` hears about training, reuse and
     jobs (default: a few log records, :class:`~ae_explainer.progress.LogProgress`).
+    Each clip Manim writes is finished before it is installed
+    (:func:`ae_explainer.media.finish_clip`): a narrated clip's sound is
+    mastered to ``opts.loudness``, and an mp4's index goes to the front.
     """
+    from ae_explainer.media import finish_clip
     from scenes.captions import vtt_text
 
     def finish(media: Path, target: Path) -> list[Path]:
-        (video,) = media.rglob(f"clip.{opts.movie_ext}")
-        srt = video.with_suffix(".srt")
+        (rendered,) = media.rglob(f"clip.{opts.movie_ext}")
+        video = rendered.with_name(f"finished.{opts.movie_ext}")
+        finish_clip(rendered, video, opts.loudness)
+        srt = rendered.with_suffix(".srt")
         vtt = media / "clip.vtt"
         try:
             vtt.write_text(vtt_text(srt.read_text(encoding="utf-8")), encoding="utf-8")

@@ -259,6 +259,8 @@ CASES: list[tuple[str, Setup, str]] = [
     ("transparent-mp4", _render("--transparent"), "--transparent"),
     ("aspect", _render("--aspect", "4:3"), "--aspect"),
     ("quality", _render("--quality", "ultra"), "--quality"),
+    ("loudness", _render("--loudness", "5"), "--loudness"),
+    ("loudness-words", _render("--loudness", "loud"), "--loudness"),
     # Config files -------------------------------------------------------------------------
     (
         "config-missing",
@@ -277,6 +279,7 @@ CASES: list[tuple[str, Setup, str]] = [
     ("config-ensemble-own-seed", _config("[run]\nensemble_seeds = [0]\n"), "[run] ensemble_seeds"),
     ("config-ensemble-text", _config('[run]\nensemble_seeds = "1,2"\n'), "[run] ensemble_seeds"),
     ("config-jobs-bool", _config("[video]\njobs = true\n"), "[video] jobs: True must be a whole number"),
+    ("config-loudness", _config("[video]\nloudness = -40\n"), "[video] loudness: -40 must be a loudness"),
     ("config-transparent-mp4", _config("[video]\ntransparent = true\n"), "[video] transparent: mp4"),
     # Snapshot files (ae-explainer inspect) ----------------------------------------------
     ("run-missing", lambda d: ["inspect", str(d / "none.npz")], "none.npz"),
