@@ -54,6 +54,7 @@ from collections.abc import Callable
 import numpy as np
 from manim import (
     DOWN,
+    BackgroundRectangle,
     Create,
     DrawBorderThenFill,
     FadeIn,
@@ -77,13 +78,15 @@ from scenes.pictures.picture2d import Picture2D, PictureState
 from scenes.pictures.roundtrip import RoundTrip
 from scenes.runs import GAP_2D, main_config_2d, main_run_2d, run_file_kind, user_run_file
 from scenes.safe_areas import safe_rect
-from scenes.style import fit_lines, text
+from scenes.style import COLORS, fit_lines, text
 
 __all__ = [
     "CAPTIONS",
     "CAPTION_GAP",
     "MAX_CAPTION_LINES",
     "SocialShort",
+    "clear_of_ticks",
+    "data_bounds",
     "feed_caption",
     "finished_picture",
     "picture_area",
@@ -162,19 +165,19 @@ def _span(left: float, right: float, top: float, bottom: float) -> Rect:
 def short_layout(area: Rect) -> Layout:
     """The panels of the representation picture in ``area`` (no loss inset).
 
-    Wide areas put the data panel left and the latent line right; tall and
+    Wide areas (16:9) put the data panel left and the latent line right; tall and
     square ones stack the latent line on top of the data panel, with the
     arrows f and g between them.
     """
-    if area.width >= 1.2 * area.height:
+    if area.width >= 1.5 * area.height:
         split = area.left + 0.62 * area.width
         data = _span(area.left, split, area.top, area.bottom)
         lh = min(2.6, area.height)
         latent = _span(split + 0.11 * area.width, area.right, area.cy + lh / 2, area.cy - lh / 2)
         return Layout(data, latent, latent, caption_y=area.bottom, portrait=False)
-    row = min(0.27 * area.height, 2.0)
+    row = min(0.245 * area.height, 1.9)
     latent = _span(area.left, area.right, area.top, area.top - row)
-    data = _span(area.left, area.right, latent.bottom - min(0.13 * area.height, 0.9), area.bottom)
+    data = _span(area.left, area.right, latent.bottom - min(0.11 * area.height, 0.8), area.bottom)
     return Layout(data, latent, latent, caption_y=area.bottom, portrait=True, stacked=True)
 
 
@@ -198,12 +201,34 @@ def short_run() -> Run:
     return run
 
 
+def data_bounds(run: Run) -> tuple[float, float, float, float]:
+    """The data's box widened by a quarter on every side: the part of data space the short shows.
+
+    M past that is clipped: it has faded long before (a phone's small
+    panel spends its pixels on the data, not on M's far ends).
+    """
+    lo, hi = run.data.min(axis=0), run.data.max(axis=0)
+    pad = 0.25 * (hi - lo)
+    return float(lo[0] - pad[0]), float(hi[0] + pad[0]), float(lo[1] - pad[1]), float(hi[1] + pad[1])
+
+
+def clear_of_ticks(pic: Picture2D) -> None:
+    """Shrink the ring around z, if need be, to keep it between the latent line and its tick labels."""
+    axis = pic.latent_axis
+    labels = [m for m in axis.ticks if m.height > 0 and m.get_top()[1] < axis.y - 0.05]
+    if not labels:
+        return
+    room = axis.y - max(float(m.get_top()[1]) for m in labels) - 0.02
+    if pic.z_ring.height / 2 > room > 0:
+        pic.z_ring.scale(room / (pic.z_ring.height / 2))
+
+
 def finished_picture(run: Run, layout: Layout) -> Picture2D:
     """The trained picture: the data, M faded by its reliability, the latents and their density.
 
     The short's first and last frame: it opens on it and comes back to it.
     """
-    pic = Picture2D(run, layout=layout)
+    pic = Picture2D(run, layout=layout, bounds=data_bounds(run))
     pic.set_state(PictureState.of(run.final))
     pic.remove(pic.loss_inset, pic.x_ring, pic.x_label, pic.z_ring, pic.z_label)
     pic.add(pic.density, density_label(pic), pic.m_label)
@@ -299,7 +324,11 @@ class SocialShort(ChapterScene):
         self.wait(0.5)
 
         # The nodes become points in the two spaces; every x_j and z_j appears.
-        pic = Picture2D(run, layout=layout)
+        pic = Picture2D(run, layout=layout, bounds=data_bounds(run))
+        clear_of_ticks(pic)
+        for label in (pic.x_label, pic.xhat_label):  # the dots are packed close in a phone's panel
+            if not any(isinstance(m, BackgroundRectangle) for m in label.get_family()):
+                label.add_background_rectangle(color=COLORS["background"], opacity=0.85, buff=0.04)
         pic.set_state(PictureState.of(run.snapshots[0]), recon_fraction=0.0)
         pic.remove(pic.loss_inset, pic.manifold)
         pic.add(pic.xhat_dot, pic.xhat_label)
