@@ -19,8 +19,9 @@ trip    9-14 s     The network collapses into x -> z -> x̂ (f and g become
 panels  14-19 s    The three nodes become points: x in the data plane, z on
                    the latent line, x̂ back in the plane; every x_j and z_j
                    appears.
-forms   19-29 s    M = g(R^1) is drawn as the untrained decoder's image; the
-                   training snapshots play and M unfolds onto the data.
+m       19-23 s    M = g(R^1) is drawn as the untrained decoder's image, a
+                   short curve that a ring points out.
+forms   23-29 s    The training snapshots play and M unfolds onto the data.
 snap    29-34 s    Every x̂ leaves its x and lands on M; x stays off M.
 thin    34-42 s    The latents' density rises on the latent line; M fades
                    where it is low, past the sparse end of the data.
@@ -53,8 +54,13 @@ from collections.abc import Callable
 
 import numpy as np
 from manim import (
+    DL,
     DOWN,
+    DR,
+    UL,
+    UR,
     BackgroundRectangle,
+    Circle,
     Create,
     DrawBorderThenFill,
     FadeIn,
@@ -92,6 +98,7 @@ __all__ = [
     "picture_area",
     "short_layout",
     "short_run",
+    "untrained_ring",
 ]
 
 CAPTIONS: dict[str, tuple[str, str | None]] = {
@@ -221,6 +228,25 @@ def clear_of_ticks(pic: Picture2D) -> None:
     room = axis.y - max(float(m.get_top()[1]) for m in labels) - 0.02
     if pic.z_ring.height / 2 > room > 0:
         pic.z_ring.scale(room / (pic.z_ring.height / 2))
+
+
+def untrained_ring(pic: Picture2D) -> Circle:
+    """A ring around ``pic``'s M as it is now (untrained, a short curve), kept inside the data panel.
+
+    The ring also encloses x̂'s label (x̂ lies on M, so its label is near),
+    rather than running through it.
+    """
+    verts = pic.manifold.vertices
+    panel = pic.data_panel.rect
+    centre = verts.mean(axis=0)
+    label = pic.xhat_label
+    corners = np.array([label.get_corner(c) for c in (UL, UR, DL, DR)])
+    reach = float(np.linalg.norm(corners[:, :2] - centre[:2], axis=1).max()) + 0.08
+    most = 0.45 * min(panel.width, panel.height)
+    radius = min(max(0.3, 0.6 * float(np.ptp(verts[:, :2], axis=0).max()), reach), most)
+    centre[0] = np.clip(centre[0], panel.left + radius + 0.05, panel.right - radius - 0.05)
+    centre[1] = np.clip(centre[1], panel.bottom + radius + 0.05, panel.top - radius - 0.05)
+    return Circle(radius=radius, color=COLORS["manifold"]).move_to(centre)
 
 
 def finished_picture(run: Run, layout: Layout) -> Picture2D:
@@ -362,8 +388,12 @@ class SocialShort(ChapterScene):
         self.play(Create(pic.manifold), FadeIn(pic.m_label), run_time=1.2)
         self.adopt(pic, pic.manifold, pic.m_label)
         self.bring_to_front(pic.x_ring, pic.x_label, pic.xhat_dot, pic.xhat_label)
+        ring = untrained_ring(pic)  # untrained, M is a short curve: a ring shows where it is
+        self.play(Create(ring), run_time=0.6)
+        self.beat("m")
         self.wait(0.5)
         self.say_beat("forms")
+        self.play(OpacityFade(ring, fade_in=False), run_time=0.3)
         self.play(SnapshotTimeline(pic, seconds_per_snapshot=self.seconds_per_snapshot))
         self.beat("forms")
 

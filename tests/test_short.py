@@ -43,7 +43,7 @@ from scenes.short import CAPTIONS, MAX_CAPTION_LINES, SocialShort, feed_caption
 from scenes.skipping import dry_run
 from scenes.style import text
 
-BEATS = ("hook", "network", "trip", "panels", "forms", "snap", "thin", "gap", "bridge", "close")
+BEATS = ("hook", "network", "trip", "panels", "m", "forms", "snap", "thin", "gap", "bridge", "close")
 """The short's beats in play order (the storyboard in :mod:`scenes.short`)."""
 
 VOICE_WORDS_PER_SECOND = 2.6
