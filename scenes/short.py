@@ -427,7 +427,7 @@ class SocialShort(ChapterScene):
         # Two clusters with a gap: M bridges it, and the bridge fades.
         gap = gap_picture(layout)
         self.say_beat("gap")
-        self.play(OpacityFade(pic, fade_in=False), OpacityFade(gap), run_time=1.2)
+        self.play(LaggedStart(OpacityFade(pic, fade_in=False), OpacityFade(gap), lag_ratio=0.6), run_time=1.4)
         note = bridge_note(gap)
         self.play(FadeIn(note), run_time=0.6)
         self.adopt(gap, note)
@@ -439,6 +439,8 @@ class SocialShort(ChapterScene):
         # Back on the first frame's picture: the loop closes.
         close = finished_picture(run, layout)
         self.say_beat("close")
-        self.play(OpacityFade(gap, fade_in=False), OpacityFade(close), run_time=1.2)
+        self.play(
+            LaggedStart(OpacityFade(gap, fade_in=False), OpacityFade(close), lag_ratio=0.6), run_time=1.4
+        )
         self.beat("close")
         self.wait(1.5)
