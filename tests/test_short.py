@@ -197,8 +197,8 @@ def _dry_run(aspect: str, theme: str) -> tuple[SocialShort, _Frames]:
     saved = os.environ.get("AE_EXPLAINER_THEME")
     os.environ["AE_EXPLAINER_THEME"] = theme
     try:
-        cls = type("ProbedShort", (SocialShort,), {"beat_probe": staticmethod(probe)})
-        scene = dry_run(cls, frame_spec(aspect, "low").manim_config())
+        cls: type[SocialShort] = type("ProbedShort", (SocialShort,), {"beat_probe": staticmethod(probe)})
+        scene: SocialShort = dry_run(cls, frame_spec(aspect, "low").manim_config())
     finally:
         if saved is None:
             del os.environ["AE_EXPLAINER_THEME"]
