@@ -2,32 +2,32 @@
 
 Not a cut of the lecture: its own storyboard, built from the same pictures
 and the same real runs. Times are at the default pace with the narration
-voice (about 2.6 words a second); ``tests/test_short.py`` holds the whole to
-45-60 s.
+voice (about 2.6 words a second): about 52 s (about 40 s silent, where the
+captions' reading time sets the pace); ``tests/test_short.py`` holds it to 45-60 s.
 
 ======  =========  ============================================================
 beat    about      what is on screen (the caption makes the point in words)
 ======  =========  ============================================================
-hook    0-5 s      Frame 0 already shows the finished picture: the data, M
+hook    0-4 s      Frame 0 already shows the finished picture: the data, M
                    bright along the data and fading away from it, the
                    latents with their density. The first words make the
                    claim: past its data, an autoencoder is guessing.
-network 5-9 s      The picture gives way to the usual diagram: the trained
+network 4-8 s      The picture gives way to the usual diagram: the trained
                    network, drawn from its real weights.
-trip    9-14 s     The network collapses into x -> z -> x̂ (f and g become
+trip    8-13 s     The network collapses into x -> z -> x̂ (f and g become
                    two arrows).
-panels  14-19 s    The three nodes become points: x in the data plane, z on
+panels  13-18 s    The three nodes become points: x in the data plane, z on
                    the latent line, x̂ back in the plane; every x_j and z_j
                    appears.
-m       19-23 s    M = g(R^1) is drawn as the untrained decoder's image, a
+m       18-22 s    M = g(R^1) is drawn as the untrained decoder's image, a
                    short curve that a ring points out.
-forms   23-29 s    The training snapshots play and M unfolds onto the data.
-snap    29-34 s    Every x̂ leaves its x and lands on M; x stays off M.
-thin    34-42 s    The latents' density rises on the latent line; M fades
+forms   22-30 s    The training snapshots play and M unfolds onto the data.
+snap    30-33 s    Every x̂ leaves its x and lands on M; x stays off M.
+thin    33-40 s    The latents' density rises on the latent line; M fades
                    where it is low, past the sparse end of the data.
-bridge  42-52 s    Two clusters with a gap (the run chapter 6 shows): M has
+bridge  40-47 s    Two clusters with a gap (the run chapter 6 shows): M has
                    to cross the gap, and the bridge fades.
-close   52-57 s    Back on the first frame's picture: trust M only where
+close   47-52 s    Back on the first frame's picture: trust M only where
                    your data is. The last frame is the first one without its
                    caption, so the loop starts again without a cut.
 ======  =========  ============================================================
