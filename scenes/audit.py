@@ -16,6 +16,11 @@ curves it strokes or fills (sampled along its Bézier segments; a
 * anything, text or ink, outside the title-safe margins (5% of every side
   by default).
 
+:func:`audit_ui_bands` checks a frame against a platform's own interface
+instead: any text or ink in the bands its buttons and captions cover
+(:mod:`scenes.safe_areas`), whose sides differ (a vertical feed covers a
+third of the bottom and little of the top).
+
 Everything is in scene units; ``tolerance`` (a fraction of the frame's short
 side) lets boxes touch.
 """
@@ -33,7 +38,16 @@ from scenes.mobjects.clouds import DotCloud, SegmentBundle
 from scenes.style import FONT
 from scenes.text_cache import share_text_cache_safely
 
-__all__ = ["Box", "Finding", "audit_frame", "ink_points", "text_box", "text_height_px", "visible_texts"]
+__all__ = [
+    "Box",
+    "Finding",
+    "audit_frame",
+    "audit_ui_bands",
+    "ink_points",
+    "text_box",
+    "text_height_px",
+    "visible_texts",
+]
 
 _HIDDEN_BY_PATCH = (DotCloud, SegmentBundle)
 """What a text on an opaque background patch may cover: scattered dots and residual segments."""
@@ -72,7 +86,7 @@ class Box:
 class Finding:
     """One thing the audit found: its ``kind`` and a sentence saying what and where."""
 
-    kind: str  # "text overlap", "text on ink", "small text", "margin"
+    kind: str  # "text overlap", "text on ink", "small text", "margin", "ui band"
     message: str
 
     def __str__(self) -> str:
@@ -270,6 +284,54 @@ def audit_frame(
                 Finding(
                     "margin",
                     f"{type(m).__name__} draws {int(out.sum())} point(s) outside the title-safe area",
+                )
+            )
+    return findings
+
+
+def audit_ui_bands(
+    mobjects: Iterable[Mobject], safe: Box, frame_short_side: float, tolerance: float = 0.002
+) -> list[Finding]:
+    """Visible texts and ink of ``mobjects`` that reach into a platform's UI bands.
+
+    Parameters
+    ----------
+    mobjects
+        The scene's top-level mobjects (``scene.mobjects``).
+    safe
+        The part of the frame the bands leave free, in scene units (e.g. a
+        :func:`scenes.safe_areas.safe_rect` as a :class:`Box`).
+    frame_short_side
+        The frame's shorter side in scene units (``tolerance`` is a fraction of it).
+    tolerance
+        How far anything may reach past ``safe``.
+
+    Returns
+    -------
+    list of Finding
+        One ``"ui band"`` finding per text whose glyph box, or per drawn
+        mobject any of whose sampled points, lies outside ``safe``; empty
+        when the frame keeps clear of the bands.
+    """
+    mobjects = list(mobjects)
+    free = safe.shrunk(-tolerance * frame_short_side)
+    findings: list[Finding] = []
+    for t in visible_texts(mobjects):
+        box = text_box(t)
+        if box.left < free.left or box.right > free.right or box.bottom < free.bottom or box.top > free.top:
+            findings.append(Finding("ui band", f"{_name(t)} reaches into the platform's UI bands"))
+    for m, pts in ink_points(mobjects):
+        out = (
+            (pts[:, 0] < free.left)
+            | (pts[:, 0] > free.right)
+            | (pts[:, 1] < free.bottom)
+            | (pts[:, 1] > free.top)
+        )
+        if out.any():
+            findings.append(
+                Finding(
+                    "ui band",
+                    f"{type(m).__name__} draws {int(out.sum())} point(s) in the platform's UI bands",
                 )
             )
     return findings

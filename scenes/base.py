@@ -268,13 +268,19 @@ class ChapterScene(Scene):
             self._voices.append((wav, sound_time(self.now)))
         return seconds + BREATH_SECONDS
 
-    def caption(self, s: str | None, spoken: str | None = None) -> None:
+    def make_caption(self, s: str) -> Mobject:
+        """The caption mobject for ``s``: :func:`caption_mobject` (a scene made for a feed places its own)."""
+        return caption_mobject(s)
+
+    def caption(self, s: str | None, spoken: str | None = None, fade_in: bool = True) -> None:
         """Replace the bottom caption by ``s`` (``None`` clears it): old out, then new in.
 
         The old caption first stays up for at least its :meth:`reading_time`
         and, when narrated, until its voice and a breath are over.
         ``spoken`` is how ``s`` reads aloud where its symbols would read badly
         ("x hat" for "x̂"); it must be :func:`~scenes.captions.speakable`.
+        ``fade_in=False`` shows the caption at once, without a fade (the first
+        caption of a clip whose first frame must already show it).
         """
         if self._caption_text:
             shown = self.now - self._caption_start
@@ -304,10 +310,13 @@ class ChapterScene(Scene):
         self._caption_voice = self._speak(s) if s else 0.0  # the voice starts as the caption fades in
         if s:
             if self.show_captions:
-                cap = caption_mobject(s)
-                self.play(OpacityFade(cap), run_time=0.35)  # FadeIn's look, without copying every glyph
+                cap = self.make_caption(s)
+                if fade_in:
+                    self.play(OpacityFade(cap), run_time=0.35)  # FadeIn's look, without copying every glyph
+                else:
+                    self.add(cap)
                 self._caption = cap
-            else:
+            elif fade_in:
                 super().wait(0.35)
         self._caption_start = begins if self.narration is not None else self.now
 

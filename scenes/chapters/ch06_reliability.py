@@ -18,6 +18,7 @@ from aecore import Run, TrainConfig
 from scenes.animations.fade import FadeToReliability
 from scenes.animations.opacity import OpacityFade
 from scenes.base import ChapterScene
+from scenes.layout import Layout
 from scenes.mobjects.curve import FadingCurve
 from scenes.pictures.picture2d import Picture2D, PictureState
 from scenes.runs import GAP_2D, gap_run_2d, main_config_2d
@@ -98,10 +99,13 @@ def _gap_bounds(run: Run) -> tuple[float, float, float, float]:
     return float(lo[0] - pad[0]), float(hi[0] + pad[0]), float(lo[1] - pad[1]), float(hi[1] + pad[1])
 
 
-def gap_picture() -> Picture2D:
-    """The trained picture of :data:`scenes.runs.GAP_2D`: data, latents with their density, M, no loss."""
+def gap_picture(layout: Layout | None = None) -> Picture2D:
+    """The trained picture of :data:`scenes.runs.GAP_2D`: data, latents with their density, M, no loss.
+
+    ``layout`` places its panels (default: the current frame's layout).
+    """
     run = gap_run_2d()
-    pic = Picture2D(run, bounds=_gap_bounds(run))
+    pic = Picture2D(run, layout=layout, bounds=_gap_bounds(run))
     pic.set_state(PictureState.of(run.final))
     pic.remove(pic.loss_inset, pic.x_ring, pic.x_label, pic.z_ring, pic.z_label)
     pic.add(pic.density, density_label(pic), pic.m_label)
