@@ -401,13 +401,10 @@ def render_chapters(
 ) -> list[Path]:
     """Render each chapter's clip (with ``.srt`` and ``.vtt`` beside it) into ``out``.
 
-    Returns the movie files in chapter order. Clips already in ``out`` with
-    the same inputs, and whole (the movie and both subtitle files), are
-    reused unless ``force``. ``progress`` hears about training, reuse and
-    jobs (default: a few log records, :class:`~ae_explainer.progress.LogProgress`).
-    Each clip Manim writes is finished before it is installed
-    (:func:`ae_explainer.media.finish_clip`): a narrated clip's sound is
-    mastered to ``opts.loudness``, and an mp4's index goes to the front.
+    Returns the movie files in chapter order. Clips already in ``out`` with the same inputs, and whole
+    (movie and both subtitle files), are reused unless ``force``. ``progress`` hears about training,
+    reuse and jobs (default: log records). A clip is finished before it is installed
+    (:func:`ae_explainer.media.finish_clip`: sound mastered, index first).
     """
     from ae_explainer.media import finish_clip
     from scenes.captions import vtt_text
