@@ -48,6 +48,10 @@ class Command:
     """Whether it takes ``--format``, ``--transparent`` and ``--force``."""
     narration: str = "voice"
     """The default ``--narration``."""
+    loudness: float | None = None
+    """The default ``--loudness`` (``None``: the settings' own, -16 LUFS)."""
+    chapters: bool = True
+    """Whether it renders chapters (``--chapters``, ``--aspect``, ``--jobs``); not ``social``."""
 
 
 COMMANDS: dict[str, Command] = {
@@ -70,6 +74,15 @@ COMMANDS: dict[str, Command] = {
             "medium",
             "renders/lecture",
             False,
+        ),
+        Command(
+            "social",
+            "the short for the feed: a ready folder per platform (post.mp4, cover.png, post.txt, subtitles)",
+            "high",
+            "renders/social",
+            False,
+            loudness=SOCIAL_LUFS,
+            chapters=False,
         ),
     )
 }
@@ -112,8 +125,14 @@ def _chapters(keys: list[str], where: str) -> list[ChapterInfo]:
     return list(unique.values())
 
 
-def _settings(a: argparse.Namespace, command: Command) -> tuple[RenderOptions, list[ChapterInfo], int, Path]:
-    """Merge defaults < ``--config`` file < flags; returns (options, chapters, jobs, out folder)."""
+def settings_of(
+    a: argparse.Namespace, command: Command, chapters: bool = True
+) -> tuple[RenderOptions, list[ChapterInfo], int, Path]:
+    """Merge defaults < ``--config`` file < flags; returns (options, chapters, jobs, out folder).
+
+    Without ``chapters`` (``social``), the chapters to render are not looked
+    up: the list returned is empty, and the file's ``chapters`` is ignored.
+    """
     from ae_explainer.outputs import prepare_out
     from ae_explainer.render import main_run_id
     from ae_explainer.userconfig import load_user_config
@@ -137,13 +156,15 @@ def _settings(a: argparse.Namespace, command: Command) -> tuple[RenderOptions, l
         return f"--{key}" if key in given or not a.config else f"{a.config} [video] {key}"
 
     try:
-        defaults = {"quality": command.quality, "narration": command.narration}
+        defaults: dict[str, Any] = {"quality": command.quality, "narration": command.narration}
+        if command.loudness is not None:
+            defaults["loudness"] = command.loudness
         settings = CommandSettings.model_validate({**defaults, **video, **given, "run": run})
     except ValidationError as e:
         p = describe_error(e)
         raise AecoreError(f"{where(str(p.loc[0]) if p.loc else 'config')}: {p.message}") from None
-    infos = _chapters([str(k) for k in settings.chapters or []], where("chapters"))
-    if "file" in run:
+    infos = _chapters([str(k) for k in settings.chapters or []], where("chapters")) if chapters else []
+    if "file" in run and chapters:
         infos = _chapters_for_file(infos, run["file"], settings, command, where("chapters"))
     if settings.narration not in ("voice", "off"):
         folder = checked_path(
@@ -211,7 +232,7 @@ def _gif(progress: ConsoleProgress, clip: Path, gif: Path) -> None:
 def _cmd_render(a: argparse.Namespace) -> int:
     from ae_explainer.render import chapter_path, render_chapters
 
-    opts, infos, jobs, out = _settings(a, COMMANDS["render"])
+    opts, infos, jobs, out = settings_of(a, COMMANDS["render"])
     t0 = time.monotonic()
     if not infos:  # --run-file without chapters, and no chapter shows that kind of run
         from scenes.runs import RUN_FILE_KINDS, run_file_kind
@@ -241,7 +262,7 @@ def _cmd_video(a: argparse.Namespace) -> int:
     from ae_explainer.publish import write_publishing_files
     from ae_explainer.render import render_chapters
 
-    opts, infos, jobs, out = _settings(a, COMMANDS["video"])
+    opts, infos, jobs, out = settings_of(a, COMMANDS["video"])
     t0 = time.monotonic()
     with ConsoleProgress() as progress:
         clips = render_chapters(infos, opts, out, jobs=jobs, force=a.force, progress=progress)
@@ -262,7 +283,7 @@ def _cmd_video(a: argparse.Namespace) -> int:
 def _cmd_lecture(a: argparse.Namespace) -> int:
     from ae_explainer.lecture import build_lecture
 
-    opts, infos, jobs, out = _settings(a, COMMANDS["lecture"])
+    opts, infos, jobs, out = settings_of(a, COMMANDS["lecture"])
     if opts.format != "mp4" or opts.transparent:
         raise AecoreError(
             f"--config {a.config}: a lecture pack is made of mp4 clips; drop format and transparent"
@@ -293,9 +314,10 @@ def _add_render_flags(p: argparse.ArgumentParser, command: Command) -> None:
         return default_of(CommandSettings, name)
 
     qualities = ", ".join(f"{q.name}={q}" for q in QUALITIES.values())
-    p.add_argument(
-        "--aspect", choices=OneOf.of(fields["aspect"]), help=f"frame shape (default {default('aspect')})"
-    )
+    if command.chapters:
+        p.add_argument(
+            "--aspect", choices=OneOf.of(fields["aspect"]), help=f"frame shape (default {default('aspect')})"
+        )
     p.add_argument(
         "--quality", choices=OneOf.of(fields["quality"]), help=f"{qualities} (default {command.quality})"
     )
@@ -304,14 +326,17 @@ def _add_render_flags(p: argparse.ArgumentParser, command: Command) -> None:
         choices=OneOf.of(fields["theme"]),
         help=f"dark, or light for a white background (default {default('theme')})",
     )
-    p.add_argument(
-        "--chapters", type=_chapter_list, help="comma-separated chapter numbers or scene names (default: all)"
-    )
-    p.add_argument(
-        "--jobs",
-        type=int,
-        help=f"chapters rendered at once in parallel processes (default {default('jobs')})",
-    )
+    if command.chapters:
+        p.add_argument(
+            "--chapters",
+            type=_chapter_list,
+            help="comma-separated chapter numbers or scene names (default: all)",
+        )
+        p.add_argument(
+            "--jobs",
+            type=int,
+            help=f"chapters rendered at once in parallel processes (default {default('jobs')})",
+        )
     lo, hi = PACE_RANGE
     p.add_argument(
         "--pace", type=float, help=f"scales every pause, {lo:g}-{hi:g} (default {default('pace')})"
@@ -329,12 +354,13 @@ def _add_render_flags(p: argparse.ArgumentParser, command: Command) -> None:
         f"one WAV per cue id (see 'ae-explainer script'); gif is always silent (default {command.narration})",
     )
     lo, hi = LOUDNESS_RANGE
+    lufs = default("loudness") if command.loudness is None else command.loudness
     p.add_argument(
         "--loudness",
         type=float,
         metavar="LUFS",
         help=f"master the narration to this integrated loudness, {lo:g} to {hi:g} LUFS, true peaks at most "
-        f"{CEILING_DBTP:g} dBTP; {SOCIAL_LUFS:g} for social posts (default {default('loudness'):g})",
+        f"{CEILING_DBTP:g} dBTP (default {lufs:g})",
     )
     p.add_argument("--config", metavar="FILE.toml", help="settings file ([video] and [run]); flags win")
     p.add_argument(
@@ -357,7 +383,7 @@ def _add_render_flags(p: argparse.ArgumentParser, command: Command) -> None:
 
 
 def add_commands(sub: Any) -> None:
-    """Add ``list``, ``render``, ``video`` and ``lecture`` to the ``ae-explainer`` parser."""
+    """Add ``list``, ``render``, ``video``, ``lecture`` and ``social`` to the ``ae-explainer`` parser."""
     from aecore.cache import runs_dir
 
     ls = sub.add_parser("list", help="list the chapters: number, scene, title, duration")
@@ -366,7 +392,9 @@ def add_commands(sub: Any) -> None:
         f"Trained runs are cached in {runs_dir()} (set AE_EXPLAINER_RUNS to keep them elsewhere);"
         " they are trained once, before any chapter renders."
     )
-    actions = {"render": _cmd_render, "video": _cmd_video, "lecture": _cmd_lecture}
+    from ae_explainer.social import add_social_flags, cmd_social
+
+    actions = {"render": _cmd_render, "video": _cmd_video, "lecture": _cmd_lecture, "social": cmd_social}
     for command in COMMANDS.values():
         p = sub.add_parser(command.name, help=command.help, epilog=runs)
         if command.name == "render":
@@ -386,4 +414,6 @@ def add_commands(sub: Any) -> None:
             p.add_argument(
                 "--cdn", action="store_true", help="slides load reveal.js from a CDN (default: offline)"
             )
+        if command.name == "social":
+            add_social_flags(p)
         p.set_defaults(func=actions[command.name])

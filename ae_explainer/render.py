@@ -58,8 +58,7 @@ __all__ = [
 
 _log = logging.getLogger(__name__)
 
-LOGS_NAME = ".ae-explainer-logs"
-"""The folder, inside an output folder, where the Manim log of a failed job is kept."""
+LOGS_NAME = ".ae-explainer-logs"  # inside an output folder: the Manim log of a failed job
 
 _Finish = Callable[[Path, Path], list[Path]]
 """``finish(media_dir, target)``: install what a job wrote for ``target``; returns the output's files."""
@@ -83,10 +82,11 @@ def _scene_env(opts: RenderOptions) -> Iterator[None]:
 
 
 def scene_class(info: ChapterInfo) -> type[ChapterScene]:
-    """The scene class of chapter ``info``."""
+    """The scene class of chapter ``info`` (or of the short, :class:`scenes.short.SocialShort`)."""
     from scenes.chapters import SCENES_IN_ORDER
+    from scenes.short import SocialShort
 
-    return next(c for c in SCENES_IN_ORDER if c.__name__ == info.name)
+    return next(c for c in (*SCENES_IN_ORDER, SocialShort) if c.__name__ == info.name)
 
 
 def chapter_runs(info: ChapterInfo, opts: RenderOptions) -> list[TrainConfig]:

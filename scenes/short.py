@@ -1,9 +1,9 @@
 """The short: one idea in under a minute, for a vertical feed.
 
 Not a cut of the lecture: its own storyboard, built from the same pictures
-and the same real runs. Times are at the default pace with the narration
-voice (about 2.6 words a second): about 52 s (about 40 s silent, where the
-captions' reading time sets the pace); ``tests/test_short.py`` holds it to 45-60 s.
+and the same real runs. At the default pace it lasts about 49 s with the
+narration voice (about 46 s silent, where the captions' reading time sets the
+pace); ``tests/test_short.py`` holds it to 45-60 s with the real voice.
 
 ======  =========  ============================================================
 beat    about      what is on screen (the caption makes the point in words)
@@ -70,7 +70,7 @@ from manim import (
     VGroup,
 )
 
-from aecore import AecoreError, Run, TrainConfig
+from aecore import AecoreError, Run, TrainConfig, load_run
 from scenes.animations.collapse import CollapseOnto
 from scenes.animations.fade import FadeToReliability
 from scenes.animations.opacity import OpacityFade
@@ -198,8 +198,10 @@ def short_run() -> Run:
         points in R^2 with k = 1, or it has no MLP weights for the network.
     """
     path = user_run_file()
-    if path is not None and run_file_kind(path) != "2d":
+    if path is not None and load_run(path).image_shape is not None:
         raise AecoreError(f"{path}: holds images; the short shows points in R^2 with k = 1")
+    if path is not None:
+        run_file_kind(path)  # points of another kind: one line naming what it holds
     run = main_run_2d()
     n, k = run.data.shape[1], run.final.latents.shape[1]
     if n != 2 or k != 1:
@@ -277,7 +279,7 @@ class SocialShort(ChapterScene):
     title = "The short"
     draws_network = True
     fades_out = False  # feeds loop: the last frame leads back into the first
-    seconds_per_snapshot = 0.12
+    seconds_per_snapshot = 0.22
     beat_probe: Callable[[SocialShort, str], None] | None = None
 
     @classmethod
@@ -316,7 +318,7 @@ class SocialShort(ChapterScene):
         self.add(hook)
         self.say_beat("hook", fade_in=False)
         self.beat("hook")
-        self.wait(2.0)
+        self.wait(3.0)
 
         # The usual picture: the network, from its real weights.
         net_rect = Rect(area.cx, area.cy, area.width - 1.6, min(area.height - 1.4, 0.7 * (area.width - 1.6)))
@@ -433,8 +435,9 @@ class SocialShort(ChapterScene):
         self.adopt(gap, note)
         self.beat("gap")
         self.say_beat("bridge")
-        self.play(FadeToReliability(gap, run_time=2.0))
+        self.play(FadeToReliability(gap, run_time=3.0))
         self.beat("bridge")
+        self.wait(1.0)
 
         # Back on the first frame's picture: the loop closes.
         close = finished_picture(run, layout)
@@ -443,4 +446,4 @@ class SocialShort(ChapterScene):
             LaggedStart(OpacityFade(gap, fade_in=False), OpacityFade(close), lag_ratio=0.6), run_time=1.4
         )
         self.beat("close")
-        self.wait(1.5)
+        self.wait(2.0)

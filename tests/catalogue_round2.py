@@ -144,6 +144,25 @@ def _k2_run_in_r3(d: Path) -> Path:
     return path
 
 
+def _image_run(d: Path) -> Path:
+    """An image run (8 x 8 digits, k = 2, an MLP): a kind the images chapter shows and the short does not."""
+    import torch
+
+    from aecore import SnapshotRecorder
+    from aecore.datasets import DIGITS_COUNT, load_dataset
+
+    digits = load_dataset("digits", DIGITS_COUNT, 0.0, 0)
+    torch.manual_seed(0)
+    enc = torch.nn.Sequential(torch.nn.Linear(64, 8), torch.nn.Tanh(), torch.nn.Linear(8, 2))
+    dec = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.Tanh(), torch.nn.Linear(8, 64))
+    path = d / "digits.npz"
+    labels = np.asarray(digits.labels)[:200]
+    with SnapshotRecorder(enc, dec, digits.x[:200], path, labels=labels, image_shape=(8, 8)) as rec:
+        rec.record(0, 1.0)
+        rec.record(1, 0.5)
+    return path
+
+
 CASES: list[tuple[str, Setup, tuple[str, ...]]] = [
     # Recordings (--narration DIR) ------------------------------------------------------------------
     ("narration-cut-mid-sample", _recording(lambda: wav()[:-1001]), ("--narration", "cut short")),
@@ -230,6 +249,28 @@ CASES: list[tuple[str, Setup, tuple[str, ...]]] = [
         "config-jobs-huge",
         _toml("[video]\njobs = 1000000000000000000\n"),
         ("talk.toml [video] jobs", "1 to 32"),
+    ),
+    # The short for social media (ae-explainer social) -----------------------------------------------
+    (
+        "social-platform-unknown",
+        lambda d: ["social", "--platforms", "tiktok,snapchat", "--out", str(d / "out")],
+        ("--platforms", "'snapchat'", "shorts, reels, tiktok, x, linkedin"),
+    ),
+    ("social-loudness", lambda d: ["social", "--loudness", "-40", "--out", str(d / "out")], ("--loudness",)),
+    (
+        "social-out-proc",
+        lambda d: ["social", "--out", "/proc/ae-explainer-out"],
+        ("--out /proc/ae-explainer-out",),
+    ),
+    (
+        "social-run-file-3d",
+        lambda d: ["social", "--run-file", str(_k2_run_in_r3(d)), "--out", str(d / "out")],
+        ("--run-file", "sheet_k2.npz", "R^3"),
+    ),
+    (
+        "social-run-file-images",
+        lambda d: ["social", "--run-file", str(_image_run(d)), "--out", str(d / "out")],
+        ("digits.npz", "holds images", "the short shows points in R^2 with k = 1"),
     ),
     (
         "config-chapters-nested",
