@@ -298,6 +298,20 @@ def _cmd_lecture(a: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_social(a: argparse.Namespace) -> int:
+    """``ae-explainer social``: the short, one ready folder per platform (:mod:`ae_explainer.social`)."""
+    from ae_explainer.social import make_posts, parse_platforms
+
+    platforms = parse_platforms(a.platforms)
+    opts, _, _, out = settings_of(a, COMMANDS["social"], chapters=False)
+    t0 = time.monotonic()
+    with ConsoleProgress() as progress:
+        folders = make_posts(platforms, opts, out, force=a.force, progress=progress)
+    sizes = ", ".join(f"{n} {(f / 'post.mp4').stat().st_size / 2**20:.1f} MiB" for n, f in folders.items())
+    print(f"{len(folders)} post(s) in {time.monotonic() - t0:.0f} s into {out}/: {sizes}", flush=True)
+    return 0
+
+
 def _chapter_list(text: str) -> list[str]:
     """``--chapters 4,5,6``: the chapter keys."""
     keys = [k.strip() for k in text.split(",") if k.strip()]
@@ -392,9 +406,9 @@ def add_commands(sub: Any) -> None:
         f"Trained runs are cached in {runs_dir()} (set AE_EXPLAINER_RUNS to keep them elsewhere);"
         " they are trained once, before any chapter renders."
     )
-    from ae_explainer.social import add_social_flags, cmd_social
+    from ae_explainer.social import add_social_flags
 
-    actions = {"render": _cmd_render, "video": _cmd_video, "lecture": _cmd_lecture, "social": cmd_social}
+    actions = {"render": _cmd_render, "video": _cmd_video, "lecture": _cmd_lecture, "social": _cmd_social}
     for command in COMMANDS.values():
         p = sub.add_parser(command.name, help=command.help, epilog=runs)
         if command.name == "render":

@@ -27,10 +27,8 @@ re-renders nothing.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import shutil
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,6 +46,7 @@ __all__ = [
     "POSTS",
     "RENDERS_NAME",
     "Post",
+    "add_social_flags",
     "make_posts",
     "parse_platforms",
     "post_text",
@@ -238,24 +237,6 @@ def make_posts(
             raise AecoreError(f"--out {out}: cannot write {name}/ ({e.strerror or e})") from None
         folders[name] = folder
     return folders
-
-
-def cmd_social(a: argparse.Namespace) -> int:
-    """``ae-explainer social``: see the module docstring."""
-    from ae_explainer.commands import COMMANDS, settings_of
-    from ae_explainer.console import ConsoleProgress
-
-    platforms = parse_platforms(a.platforms)
-    opts, _, _, out = settings_of(a, COMMANDS["social"], chapters=False)
-    t0 = time.monotonic()
-    with ConsoleProgress() as progress:
-        folders = make_posts(platforms, opts, out, force=a.force, progress=progress)
-    with contextlib.suppress(OSError):
-        sizes = ", ".join(
-            f"{n} {(f / 'post.mp4').stat().st_size / 2**20:.1f} MiB" for n, f in folders.items()
-        )
-        print(f"{len(folders)} post(s) in {time.monotonic() - t0:.0f} s into {out}/: {sizes}", flush=True)
-    return 0
 
 
 def add_social_flags(p: argparse.ArgumentParser) -> None:
