@@ -150,12 +150,10 @@ def _check_run(where: str, run: dict[str, Any], base: Path) -> dict[str, Any]:
         return {"file": check_run_file(out["file"], f"{where} [run] file", base, sorted(set(out) - {"file"}))}
     data = out.get("data")
     if data is not None and data not in DATASETS:
-        path = checked_path(
-            base / data,
-            f"{where} [run] data",
-            expect=f"use one of {', '.join(DATASETS)}, or a .csv or .npy file",
-        )
-        out["data"] = str(path)
+        expect = f"use one of {', '.join(DATASETS)}, or a .csv or .npy file"
+        if not os.path.lexists(base / data):  # a misspelt name as likely as a missing file
+            raise _fail(f"{where} [run] data", f"no data set or file {data!r}; {expect}")
+        out["data"] = str(checked_path(base / data, f"{where} [run] data", expect=expect))
     if out.get("latent_dim", 1) != 1:
         raise _fail(f"{where} [run] latent_dim", "the 2-D chapters draw a 1-D latent axis; k must be 1")
     data = out.get("data", TrainConfig().data)

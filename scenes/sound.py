@@ -90,7 +90,8 @@ def read_wav(path: Path) -> tuple[int, np.ndarray]:
         ) from None
     except OSError as e:
         raise ValueError(os_reason(e)) from None
-    except (ValueError, EOFError, struct.error) as e:
+    except (ValueError, EOFError, struct.error, UnboundLocalError, KeyError, IndexError, TypeError) as e:
+        # scipy reports a damaged header in many ways (an UnboundLocalError when there is no fmt chunk)
         if "reshape" in str(e):  # the sound ends inside a frame of a stereo file
             raise ValueError("is cut short: it ends inside a frame (record it again)") from None
         raise ValueError(f"is not a 16-bit PCM WAV file ({_reason(e)})") from None
@@ -114,7 +115,7 @@ def read_wav(path: Path) -> tuple[int, np.ndarray]:
 
 def _reason(e: Exception) -> str:
     text = str(e).strip()
-    if isinstance(e, struct.error | EOFError) or not text:
+    if not isinstance(e, ValueError) or not text:
         return "its header is cut short or damaged"
     return text.rstrip(".")
 

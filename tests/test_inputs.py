@@ -380,15 +380,17 @@ def test_output_names_tell_options_apart() -> None:
 
 def test_flags_take_their_choices_and_defaults_from_the_models(tmp_path: Path) -> None:
     from ae_explainer.cli import _build_parser
-    from ae_explainer.commands import COMMANDS, _settings
+    from ae_explainer.commands import COMMANDS, settings_of
 
     parser = _build_parser()
     for name, command in COMMANDS.items():
         a = parser.parse_args([name, "--out", str(tmp_path / name)])
         assert all(getattr(a, k, None) is None for k in VIDEO_KEYS)  # unset: the model decides
-        opts, infos, jobs, _ = _settings(a, command)
-        assert opts == RenderOptions(quality=command.quality, narration=command.narration)
-        assert len(infos) == len(SCENES_IN_ORDER) and jobs == default_of(CommandSettings, "jobs")
+        opts, infos, jobs, _ = settings_of(a, command, chapters=command.chapters)
+        own = {} if command.loudness is None else {"loudness": command.loudness}  # social: -14 LUFS
+        assert opts == RenderOptions(quality=command.quality, narration=command.narration, **own)
+        assert len(infos) == (len(SCENES_IN_ORDER) if command.chapters else 0)
+        assert jobs == default_of(CommandSettings, "jobs")
     actions = {a.dest: a for a in parser._subparsers._group_actions[0].choices["render"]._actions}  # type: ignore[union-attr]
     assert tuple(actions["aspect"].choices) == tuple(ASPECTS)
     assert tuple(actions["quality"].choices) == tuple(QUALITIES)
@@ -398,14 +400,14 @@ def test_flags_take_their_choices_and_defaults_from_the_models(tmp_path: Path) -
 
 def test_flags_win_over_the_file_which_wins_over_the_defaults(tmp_path: Path) -> None:
     from ae_explainer.cli import _build_parser
-    from ae_explainer.commands import COMMANDS, _settings
+    from ae_explainer.commands import COMMANDS, settings_of
 
     talk = tmp_path / "talk.toml"
     talk.write_text('[video]\naspect = "9:16"\ntheme = "light"\nchapters = [4, 5]\njobs = 2\n')
     a = _build_parser().parse_args(
         ["video", "--config", str(talk), "--aspect", "1:1", "--chapters", "2", "--out", str(tmp_path / "o")]
     )
-    opts, infos, jobs, _ = _settings(a, COMMANDS["video"])
+    opts, infos, jobs, _ = settings_of(a, COMMANDS["video"])
     assert (opts.aspect, opts.theme, opts.quality, jobs) == ("1:1", "light", "high", 2)
     assert [i.number for i in infos] == [2]
 
