@@ -174,33 +174,34 @@ def _font(size: int) -> Any:
 def thumbnail(video: Path, seconds: float, dest: Path, title: str = TITLE) -> Path:
     """A :data:`THUMBNAIL_SIZE` PNG of ``video``'s frame at ``seconds``, with ``title`` across the top.
 
-    The frame is scaled to fit and padded with its own background colour
-    (its top-left pixel), so a portrait or square video is not cropped.
-    The title is set in DejaVu Sans Bold on a band of the background's
-    colour, in the theme's text colour (light on dark, dark on light).
+    The title is set in DejaVu Sans Bold on a band across the top, in the
+    theme's text colour (light on dark, dark on light); the frame is scaled
+    to fit below the band (nothing of it hidden under the title) and padded
+    with its own background colour (its top-left pixel), so a portrait or
+    square video is not cropped either.
     """
     from PIL import Image, ImageDraw
 
     frame = _frame_at(video, seconds)
     w, h = THUMBNAIL_SIZE
     background = frame.getpixel((0, 0))
-    scale = min(w / frame.width, h / frame.height)
-    size = (max(1, round(frame.width * scale)), max(1, round(frame.height * scale)))
-    canvas = Image.new("RGB", (w, h), background)
-    canvas.paste(frame.resize(size, Image.Resampling.LANCZOS), ((w - size[0]) // 2, (h - size[1]) // 2))
     dark = sum(background[:3]) < 3 * 128
-    ink, band = ((255, 255, 255), (0, 0, 0, 170)) if dark else ((20, 20, 20), (255, 255, 255, 200))
-    font_size = 72
+    ink = (255, 255, 255) if dark else (20, 20, 20)
+    canvas = Image.new("RGB", (w, h), background)
     draw = ImageDraw.Draw(canvas)
+    font_size = 72
     while font_size > 24 and draw.textlength(title, font=_font(font_size)) > w - 80:
         font_size -= 4
     font = _font(font_size)
     left, top, right, bottom = draw.textbbox((0, 0), title, font=font)
     pad = font_size // 3
-    overlay = Image.new("RGBA", (w, h), (0, 0, 0, 0))
-    ImageDraw.Draw(overlay).rectangle((0, 0, w, bottom - top + 2 * pad + 16), fill=band)
-    canvas = Image.alpha_composite(canvas.convert("RGBA"), overlay).convert("RGB")
-    ImageDraw.Draw(canvas).text(((w - (right - left)) // 2 - left, 8 + pad - top), title, fill=ink, font=font)
+    band = bottom - top + 2 * pad
+    scale = min(w / frame.width, (h - band) / frame.height)
+    size = (max(1, round(frame.width * scale)), max(1, round(frame.height * scale)))
+    canvas.paste(
+        frame.resize(size, Image.Resampling.LANCZOS), ((w - size[0]) // 2, band + (h - band - size[1]) // 2)
+    )
+    draw.text(((w - (right - left)) // 2 - left, pad - top), title, fill=ink, font=font)
     with atomic_path(dest, ".part.png") as tmp:
         canvas.save(tmp, format="PNG")
     return dest
