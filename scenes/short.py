@@ -71,7 +71,6 @@ from manim import (
 )
 
 from aecore import AecoreError, Run, TrainConfig, load_run
-from scenes.animations.collapse import CollapseOnto
 from scenes.animations.fade import FadeToReliability
 from scenes.animations.opacity import OpacityFade
 from scenes.animations.snap import SnapToManifold
@@ -332,21 +331,12 @@ class SocialShort(ChapterScene):
 
         # It collapses into x -> z -> x̂.
         line = RoundTrip(imp, bent=False)
-        bn = imp.bottleneck
-        encoder = VGroup(*net.edges[:bn], *net.layers[1:bn])
-        decoder = VGroup(*net.edges[bn:], *net.layers[bn + 1 : -1])
         self.say_beat("trip")
-        self.play(
-            CollapseOnto(encoder, line.f_arrow),
-            CollapseOnto(decoder, line.g_arrow),
-            ReplacementTransform(net.layers[0], line.x_node),
-            ReplacementTransform(net.layers[bn], line.z_node),
-            ReplacementTransform(net.layers[-1], line.xhat_node),
-            run_time=1.6,
-        )
+        collapse, halves = line.collapse(imp)
+        self.play(*collapse, run_time=1.6)
         labels = (line.f_label, line.g_label, line.x_label, line.z_label, line.xhat_label)
         self.play(*(FadeIn(m) for m in labels), run_time=0.6)
-        self.remove(encoder, decoder)
+        self.remove(*halves)
         self.add(line)
         self.beat("trip")
         self.wait(0.5)

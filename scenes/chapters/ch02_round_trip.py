@@ -6,10 +6,9 @@ bends into a loop: the output is compared with the input itself.
 
 from __future__ import annotations
 
-from manim import FadeIn, FadeOut, ReplacementTransform, Transform, VGroup
+from manim import FadeIn, FadeOut, Transform
 
 from aecore import TrainConfig
-from scenes.animations.collapse import CollapseOnto
 from scenes.base import ChapterScene
 from scenes.pictures.implementation import ImplementationPicture
 from scenes.pictures.roundtrip import RoundTrip
@@ -43,26 +42,17 @@ class RoundTripView(ChapterScene):
 
         # Strip the network to its idea.
         line = RoundTrip(imp, bent=False)
-        bn = imp.bottleneck
-        encoder = VGroup(*net.edges[:bn], *net.layers[1:bn])
-        decoder = VGroup(*net.edges[bn:], *net.layers[bn + 1 : -1])
         self.caption(
             "Strip it to its idea: x goes in, z sits in the middle, x̂ comes out",
             spoken="Strip it to its idea: x goes in, z sits in the middle, x hat comes out",
         )
         self.play(FadeOut(extras), run_time=0.8)
-        self.play(
-            CollapseOnto(encoder, line.f_arrow),
-            CollapseOnto(decoder, line.g_arrow),
-            ReplacementTransform(net.layers[0], line.x_node),
-            ReplacementTransform(net.layers[bn], line.z_node),
-            ReplacementTransform(net.layers[-1], line.xhat_node),
-            run_time=2.0,
-        )
+        collapse, halves = line.collapse(imp)
+        self.play(*collapse, run_time=2.0)
         self.play(
             *(FadeIn(m) for m in (line.f_label, line.g_label, line.x_label, line.z_label, line.xhat_label))
         )
-        self.remove(encoder, decoder)
+        self.remove(*halves)
         self.add(line)
         self.wait(2.0)
 

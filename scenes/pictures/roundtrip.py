@@ -12,8 +12,21 @@ the free part of the frame as it can.
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Arrow, CurvedArrow, VGroup, VMobject, config
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Animation,
+    Arrow,
+    CurvedArrow,
+    ReplacementTransform,
+    VGroup,
+    VMobject,
+    config,
+)
 
+from scenes.animations.collapse import CollapseOnto
 from scenes.layout import content_area, current_layout, is_landscape
 from scenes.pictures.implementation import ImplementationPicture
 from scenes.style import COLORS, text
@@ -187,6 +200,25 @@ class RoundTrip(VGroup):
         self._loop(upright, side, np.zeros(3), radius)
         parts = self._loop_parts()
         parts.shift(area.center - parts.get_center())
+
+    def collapse(self, imp: ImplementationPicture) -> tuple[list[Animation], VGroup]:
+        """The network of ``imp`` collapsing onto this line: layers into x, z and x̂, halves into f and g.
+
+        Returns the animations, to play together, and the network's collapsed
+        halves (the encoder's and decoder's edges and hidden layers), which
+        the scene removes once they have played: the line stands in for them.
+        """
+        net, bn = imp.network, imp.bottleneck
+        encoder = VGroup(*net.edges[:bn], *net.layers[1:bn])
+        decoder = VGroup(*net.edges[bn:], *net.layers[bn + 1 : -1])
+        animations: list[Animation] = [
+            CollapseOnto(encoder, self.f_arrow),
+            CollapseOnto(decoder, self.g_arrow),
+            ReplacementTransform(net.layers[0], self.x_node),
+            ReplacementTransform(net.layers[bn], self.z_node),
+            ReplacementTransform(net.layers[-1], self.xhat_node),
+        ]
+        return animations, VGroup(encoder, decoder)
 
     def node_centres(self) -> dict[str, np.ndarray]:
         """Centres of the x, z and x̂ nodes."""
