@@ -18,6 +18,7 @@ import wave
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -102,7 +103,11 @@ def _unreadable_recordings_folder(d: Path) -> list[str]:
 # Paths -------------------------------------------------------------------------------------------
 
 
-def _loop(d: Path, name: str) -> Path:
+def _digits_run(d: Path) -> Path:
+    return image_run(d / "digits.npz", np.asarray(digits().labels)[:300])
+
+
+def loop(d: Path, name: str) -> Path:
     """A symbolic link that points at itself: ``ln -s NAME NAME``."""
     link = d / name
     link.symlink_to(name)
@@ -128,36 +133,37 @@ def _unreadable_config(d: Path) -> list[str]:
     return [UNPRIVILEGED, *args]
 
 
-def _k2_run_in_r3(d: Path) -> Path:
-    """A 3-D run with k = 2: a kind no chapter takes as the viewer's own run (recorded, tiny)."""
+def k2_run_in_r3(path: Path) -> Path:
+    """A 3-D run with k = 2 at ``path``: a kind no chapter (nor the short) takes as the viewer's own run."""
     import torch
 
     from aecore import SnapshotRecorder
 
     torch.manual_seed(0)
     x = np.random.default_rng(0).standard_normal((40, 3))
-    enc, dec = torch.nn.Linear(3, 2), torch.nn.Linear(2, 3)
-    path = d / "sheet_k2.npz"
-    with SnapshotRecorder(enc, dec, x, path) as rec:
+    with SnapshotRecorder(torch.nn.Linear(3, 2), torch.nn.Linear(2, 3), x, path) as rec:
         rec.record(0, 1.0)
         rec.record(1, 0.5)
     return path
 
 
-def _image_run(d: Path) -> Path:
-    """An image run (8 x 8 digits, k = 2, an MLP): a kind the images chapter shows and the short does not."""
+def digits() -> Any:
+    """The 1,797 8 x 8 digit images and their labels (aecore's built-in data set)."""
+    from aecore.datasets import DIGITS_COUNT, load_dataset
+
+    return load_dataset("digits", DIGITS_COUNT, 0.0, 0)
+
+
+def image_run(path: Path, labels: np.ndarray | None, count: int = 300) -> Path:
+    """An image run at ``path``: the first ``count`` digits with ``labels``, k = 2, a small MLP."""
     import torch
 
     from aecore import SnapshotRecorder
-    from aecore.datasets import DIGITS_COUNT, load_dataset
 
-    digits = load_dataset("digits", DIGITS_COUNT, 0.0, 0)
     torch.manual_seed(0)
-    enc = torch.nn.Sequential(torch.nn.Linear(64, 8), torch.nn.Tanh(), torch.nn.Linear(8, 2))
-    dec = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.Tanh(), torch.nn.Linear(8, 64))
-    path = d / "digits.npz"
-    labels = np.asarray(digits.labels)[:200]
-    with SnapshotRecorder(enc, dec, digits.x[:200], path, labels=labels, image_shape=(8, 8)) as rec:
+    enc = torch.nn.Sequential(torch.nn.Linear(64, 16), torch.nn.Tanh(), torch.nn.Linear(16, 2))
+    dec = torch.nn.Sequential(torch.nn.Linear(2, 16), torch.nn.Tanh(), torch.nn.Linear(16, 64))
+    with SnapshotRecorder(enc, dec, digits().x[:count], path, labels=labels, image_shape=(8, 8)) as rec:
         rec.record(0, 1.0)
         rec.record(1, 0.5)
     return path
@@ -177,7 +183,7 @@ CASES: list[tuple[str, Setup, tuple[str, ...]]] = [
     ("narration-unreadable-folder", _unreadable_recordings_folder, ("--narration", "permission denied")),
     (
         "narration-loop",
-        lambda d: ["render", "2", "--narration", str(_loop(d, "recs")), "--out", str(d / "out")],
+        lambda d: ["render", "2", "--narration", str(loop(d, "recs")), "--out", str(d / "out")],
         ("--narration", "symbolic link loop"),
     ),
     (
@@ -187,7 +193,7 @@ CASES: list[tuple[str, Setup, tuple[str, ...]]] = [
     ),
     (
         "config-narration-loop",
-        _toml(lambda d: f'[video]\nnarration = "{_loop(d, "recs").name}"\n'),
+        _toml(lambda d: f'[video]\nnarration = "{loop(d, "recs").name}"\n'),
         ("talk.toml [video] narration", "symbolic link loop"),
     ),
     (
@@ -200,7 +206,7 @@ CASES: list[tuple[str, Setup, tuple[str, ...]]] = [
     # Run files and data files ---------------------------------------------------------------------
     (
         "run-file-loop",
-        lambda d: ["render", "4", "--run-file", str(_loop(d, "loop.npz")), "--out", str(d / "out")],
+        lambda d: ["render", "4", "--run-file", str(loop(d, "loop.npz")), "--out", str(d / "out")],
         ("--run-file", "symbolic link loop"),
     ),
     (
@@ -210,15 +216,15 @@ CASES: list[tuple[str, Setup, tuple[str, ...]]] = [
     ),
     (
         "config-run-file-loop",
-        _toml(lambda d: f'[run]\nfile = "{_loop(d, "loop.npz").name}"\n'),
+        _toml(lambda d: f'[run]\nfile = "{loop(d, "loop.npz").name}"\n'),
         ("talk.toml [run] file", "symbolic link loop"),
     ),
     (
         "config-run-data-loop",
-        _toml(lambda d: f'[run]\ndata = "{_loop(d, "loop.csv").name}"\n'),
+        _toml(lambda d: f'[run]\ndata = "{loop(d, "loop.csv").name}"\n'),
         ("talk.toml [run] data", "symbolic link loop"),
     ),
-    ("inspect-loop", lambda d: ["inspect", str(_loop(d, "loop.npz"))], ("loop.npz", "symbolic link loop")),
+    ("inspect-loop", lambda d: ["inspect", str(loop(d, "loop.npz"))], ("loop.npz", "symbolic link loop")),
     ("inspect-name-too-long", lambda d: ["inspect", str(d / f"{LONG}.npz")], ("snapshot file", "too long")),
     (
         "train-data-name-too-long",
@@ -227,7 +233,7 @@ CASES: list[tuple[str, Setup, tuple[str, ...]]] = [
     ),
     (
         "train-data-loop",
-        lambda d: ["train", "--data", str(_loop(d, "x.csv")), "--latent-dim", "1", "--out", str(d / "r.npz")],
+        lambda d: ["train", "--data", str(loop(d, "x.csv")), "--latent-dim", "1", "--out", str(d / "r.npz")],
         ("--data", "symbolic link loop"),
     ),
     (
@@ -264,12 +270,12 @@ CASES: list[tuple[str, Setup, tuple[str, ...]]] = [
     ),
     (
         "social-run-file-3d",
-        lambda d: ["social", "--run-file", str(_k2_run_in_r3(d)), "--out", str(d / "out")],
+        lambda d: ["social", "--run-file", str(k2_run_in_r3(d / "sheet_k2.npz")), "--out", str(d / "out")],
         ("--run-file", "sheet_k2.npz", "R^3"),
     ),
     (
         "social-run-file-images",
-        lambda d: ["social", "--run-file", str(_image_run(d)), "--out", str(d / "out")],
+        lambda d: ["social", "--run-file", str(_digits_run(d)), "--out", str(d / "out")],
         ("digits.npz", "holds images", "the short shows points in R^2 with k = 1"),
     ),
     (
@@ -288,4 +294,16 @@ def _npy_file(d: Path, name: str, a: np.ndarray) -> str:
 CACHED = {name for name, _, _ in CASES if name.startswith("narration-") and "loop" not in name}
 """Cases that share the session's run and voice caches (chapter 2's runs and cues)."""
 
-__all__ = ["CACHED", "CASES", "SETPRIV", "UNPRIVILEGED", "ch02_first_cue", "raw_wav", "wav"]
+__all__ = [
+    "CACHED",
+    "CASES",
+    "SETPRIV",
+    "UNPRIVILEGED",
+    "ch02_first_cue",
+    "digits",
+    "image_run",
+    "k2_run_in_r3",
+    "loop",
+    "raw_wav",
+    "wav",
+]

@@ -18,13 +18,12 @@ import sys
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
 
 from aecore import AecoreError, SnapshotRecorder, load_run
-from tests.catalogue_round2 import raw_wav, wav
+from tests.catalogue_round2 import digits, image_run, k2_run_in_r3, loop, raw_wav, wav
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "run_v1.npz"
@@ -142,34 +141,15 @@ def test_the_recorder_refuses_a_loss_the_file_cannot_hold(tmp_path: Path, loss: 
 # Image runs with labels other than the digits --------------------------------------------------------
 
 
-def _digits() -> Any:
-    from aecore.datasets import DIGITS_COUNT, load_dataset
-
-    return load_dataset("digits", DIGITS_COUNT, 0.0, 0)
-
-
-def _image_run(path: Path, labels: np.ndarray | None) -> Path:
-    import torch
-
-    data = _digits().x[:300]
-    torch.manual_seed(0)
-    enc = torch.nn.Sequential(torch.nn.Linear(64, 16), torch.nn.Tanh(), torch.nn.Linear(16, 2))
-    dec = torch.nn.Sequential(torch.nn.Linear(2, 16), torch.nn.Tanh(), torch.nn.Linear(16, 64))
-    with SnapshotRecorder(enc, dec, data, path, labels=labels, image_shape=(8, 8)) as rec:
-        rec.record(0, 1.0)
-        rec.record(1, 0.5)
-    return path
-
-
 @pytest.mark.parametrize("relabel", ["parity", "hundreds"])
 def test_an_image_run_with_any_labels_picks_its_examples_and_walk_from_them(
     tmp_path: Path, relabel: str
 ) -> None:
     from scenes.pictures.image_run import example_indices, sample_indices, walk_ends
 
-    y = np.asarray(_digits().labels)[:300]
+    y = np.asarray(digits().labels)[:300]
     labels = y % 2 if relabel == "parity" else y + 100
-    run = load_run(_image_run(tmp_path / "img.npz", labels))
+    run = load_run(image_run(tmp_path / "img.npz", labels))
     present = set(labels.tolist())
     idx = example_indices(run)
     assert len(idx) == 3 and len(set(idx)) == 3 and {int(labels[i]) for i in idx} <= present
@@ -181,7 +161,7 @@ def test_an_image_run_with_any_labels_picks_its_examples_and_walk_from_them(
 def test_an_image_run_of_one_label_is_refused_up_front(tmp_path: Path) -> None:
     from scenes.runs import run_file_kind
 
-    path = _image_run(tmp_path / "one.npz", np.full(300, 5))
+    path = image_run(tmp_path / "one.npz", np.full(300, 5))
     with pytest.raises(AecoreError, match=r"one label \(5\).*at least two classes"):
         run_file_kind(path)
 
@@ -191,8 +171,8 @@ def test_chapter_8_plays_an_image_run_labelled_100_to_109(tmp_path: Path) -> Non
     from scenes.chapters import find_chapter
     from tests.test_narration import _dry_run
 
-    y = np.asarray(_digits().labels)[:300]
-    path = _image_run(tmp_path / "img.npz", y + 100)
+    y = np.asarray(digits().labels)[:300]
+    path = image_run(tmp_path / "img.npz", y + 100)
     cls = __import__("ae_explainer.render", fromlist=["scene_class"]).scene_class(find_chapter("8"))
     scene = _dry_run(cls, {"AE_EXPLAINER_RUN": json.dumps({"file": str(path)})})
     assert scene.key_frame_time is not None  # type: ignore[attr-defined]
@@ -201,7 +181,7 @@ def test_chapter_8_plays_an_image_run_labelled_100_to_109(tmp_path: Path) -> Non
 # The explorer's size -------------------------------------------------------------------------------
 
 
-def _big_image_run(path: Path, count: int) -> Path:
+def _bigimage_run(path: Path, count: int) -> Path:
     import torch
 
     rng = np.random.default_rng(0)
@@ -220,12 +200,12 @@ def test_an_explorer_page_keeps_to_5_mb_or_is_refused_in_one_line(tmp_path: Path
     from ae_explainer.explore import build_page
     from ae_explainer.explore_data import PAGE_BYTES
 
-    big = load_run(_big_image_run(tmp_path / "big.npz", 500))
+    big = load_run(_bigimage_run(tmp_path / "big.npz", 500))
     with pytest.raises(AecoreError, match=r"would be \d+\.\d MB .* at most 5 MB"):
         build_page(big)
     p = _cli("explore", str(tmp_path / "big.npz"), "--out", str(tmp_path / "page"), cwd=tmp_path)
     assert "big.npz" in _one_line(p) and not (tmp_path / "page" / "index.html").exists()
-    fits = load_run(_big_image_run(tmp_path / "fits.npz", 60))
+    fits = load_run(_bigimage_run(tmp_path / "fits.npz", 60))
     assert len(build_page(fits).encode("utf-8")) <= PAGE_BYTES
 
 
@@ -269,17 +249,6 @@ def _manim(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[s
     )
 
 
-def _k2_run_in_r3(path: Path) -> Path:
-    import torch
-
-    torch.manual_seed(0)
-    x = np.random.default_rng(0).standard_normal((40, 3))
-    with SnapshotRecorder(torch.nn.Linear(3, 2), torch.nn.Linear(2, 3), x, path) as rec:
-        rec.record(0, 1.0)
-        rec.record(1, 0.5)
-    return path
-
-
 @pytest.mark.parametrize(
     ("name", "needles"),
     [
@@ -296,9 +265,9 @@ def test_a_bad_variable_under_the_manim_cli_is_one_line_naming_it(
 ) -> None:
     env = {
         "data-missing": lambda: {"AE_EXPLAINER_RUN": json.dumps({"data": str(tmp_path / "missing.csv")})},
-        "file-loop": lambda: {"AE_EXPLAINER_RUN": json.dumps({"file": str(_loop(tmp_path / "loop.npz"))})},
+        "file-loop": lambda: {"AE_EXPLAINER_RUN": json.dumps({"file": str(loop(tmp_path, "loop.npz"))})},
         "file-k2-in-r3": lambda: {
-            "AE_EXPLAINER_RUN": json.dumps({"file": str(_k2_run_in_r3(tmp_path / "s.npz"))})
+            "AE_EXPLAINER_RUN": json.dumps({"file": str(k2_run_in_r3(tmp_path / "s.npz"))})
         },
         "run-nested": lambda: {"AE_EXPLAINER_RUN": "[" * 30_000 + "]" * 30_000},
         "captions-maybe": lambda: {"AE_EXPLAINER_CAPTIONS": "maybe"},
@@ -310,11 +279,6 @@ def test_a_bad_variable_under_the_manim_cli_is_one_line_naming_it(
     errors = [ln for ln in p.stderr.splitlines() if ln.startswith("error: ")]
     assert len(errors) == 1 and all(n in errors[0] for n in needles), p.stderr[-3000:]
     assert "--data" not in errors[0]
-
-
-def _loop(path: Path) -> Path:
-    path.symlink_to(path.name)
-    return path
 
 
 def _cut_recordings(tmp_path: Path) -> Path:
