@@ -24,7 +24,7 @@ lecture: $(STAMP) $(REVEAL)
 	$(VENV)/bin/ae-explainer lecture --jobs $(JOBS) --out renders/lecture
 
 stills: $(STAMP)
-	$(PY) -m ae_explainer.stills --jobs $(JOBS) --out renders/stills
+	$(VENV)/bin/ae-explainer stills --jobs $(JOBS) --out renders/stills
 
 test: $(DEV_STAMP) $(REVEAL)
 	$(VENV)/bin/ruff check aecore scenes ae_explainer tests benchmarks examples
@@ -72,8 +72,8 @@ endef
 
 # reveal.js for the lecture pack's offline slides, fetched once from the npm registry (SHA-512 checked)
 # into the venv, so lectures and tests never need the network.
-$(REVEAL): $(STAMP) ae_explainer/lecture.py
-	$(PY) -m ae_explainer.lecture fetch-reveal
+$(REVEAL): $(STAMP) ae_explainer/deliver/lecture.py
+	$(PY) -m ae_explainer.deliver.lecture fetch-reveal
 	touch $(REVEAL)
 
 clean:

@@ -4,6 +4,6 @@ from __future__ import annotations
 
 import sys
 
-from ae_explainer.cli import main
+from ae_explainer.cli.app import main
 
 sys.exit(main())

@@ -3,8 +3,8 @@
 The fields, their choices and their defaults are defined once, on the models:
 :class:`scenes.settings.SceneSettings` (theme, captions, pace, run) and
 :class:`RenderOptions` (aspect, quality, format, transparent). The settings
-file and the command line (:mod:`ae_explainer.userconfig`,
-:mod:`ae_explainer.commands`) read them from here.
+file and the command line (:mod:`ae_explainer.cli.userconfig`,
+:mod:`ae_explainer.cli.commands`) read them from here.
 """
 
 from __future__ import annotations
@@ -16,12 +16,13 @@ from typing import Annotated, Any, Self
 from pydantic import Field, Strict, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from ae_explainer.loudness import DEFAULT_LUFS, LOUDNESS_RANGE
 from scenes.settings import ASPECTS, QUALITIES, Expect, Flag, OneOf, SceneSettings, default_of
 
 __all__ = [
     "ALPHA_FORMATS",
+    "DEFAULT_LUFS",
     "FORMATS",
+    "LOUDNESS_RANGE",
     "Aspect",
     "Format",
     "Loudness",
@@ -48,7 +49,13 @@ Format = Annotated[str, OneOf(FORMATS)]
 Narration = Annotated[
     str, Strict(), Field(min_length=1), Expect("voice, off, or a folder of recordings (<cue id>.wav)")
 ]
-"""``voice``, ``off`` or a folder of the lecturer's recordings (:mod:`ae_explainer.narration`)."""
+"""``voice``, ``off`` or a folder of the lecturer's recordings (:mod:`ae_explainer.media.narration`)."""
+
+DEFAULT_LUFS = -16.0
+"""The loudness every narrated output is mastered to unless told otherwise (``--loudness``), in LUFS."""
+
+LOUDNESS_RANGE = (-30.0, -9.0)
+"""The quietest and loudest target a user may ask for (``--loudness``), in LUFS."""
 
 Loudness = Annotated[
     float,
@@ -58,7 +65,7 @@ Loudness = Annotated[
         f"a loudness in LUFS from {LOUDNESS_RANGE[0]:g} to {LOUDNESS_RANGE[1]:g}, e.g. -14 for social posts"
     ),
 ]
-"""The loudness (LUFS) a narrated output is mastered to: in :data:`ae_explainer.loudness.LOUDNESS_RANGE`."""
+"""The loudness (LUFS) a narrated output is mastered to: in :data:`LOUDNESS_RANGE`."""
 
 
 class RenderOptions(SceneSettings):
@@ -69,7 +76,7 @@ class RenderOptions(SceneSettings):
     aspect, quality
         See :data:`scenes.settings.ASPECTS` and :data:`scenes.settings.QUALITIES`.
         ``quality`` has no default here: each command has its own
-        (:data:`ae_explainer.commands.COMMANDS`).
+        (:data:`ae_explainer.cli.commands.COMMANDS`).
     format
         ``mp4``, ``webm``, ``mov`` or ``gif`` (a GIF is made from an mp4 render).
     transparent
@@ -81,12 +88,12 @@ class RenderOptions(SceneSettings):
     loudness
         The integrated loudness (LUFS, ITU-R BS.1770) every narrated clip
         and joined video is mastered to, with true peaks at most -1 dBTP
-        (:mod:`ae_explainer.loudness`): -16 by default, -14 for the social
+        (:mod:`ae_explainer.media.loudness`): -16 by default, -14 for the social
         platforms' normalisation.
     theme, captions, pace, run
         See :class:`scenes.settings.SceneSettings`.
     run_id
-        A short id of the main run's content (:func:`ae_explainer.render.main_run_id`),
+        A short id of the main run's content (:func:`ae_explainer.render.chapters.main_run_id`),
         which names the files when ``run`` changes the main run (for a run
         file: a digest of its bytes).
     """
@@ -153,7 +160,7 @@ class RenderOptions(SceneSettings):
         existed have none), so a clip whose sound was not mastered, or was
         mastered to another target, is never reused. Every movie container
         but WebM names ``moov='front'`` (its index written first,
-        :func:`ae_explainer.media.open_output`), so a clip written before
+        :func:`ae_explainer.media.clips.open_output`), so a clip written before
         that is rendered again once.
         """
         fields = {

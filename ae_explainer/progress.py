@@ -1,7 +1,7 @@
 """What long work reports while it runs: training steps, render jobs, stages.
 
 The library calls a :class:`RenderProgress`; it never prints. The command
-line passes one that draws progress bars (:mod:`ae_explainer.console`); the
+line passes one that draws progress bars (:mod:`ae_explainer.cli.console`); the
 default, :class:`LogProgress`, writes a few log records instead, for callers
 that use the library from Python.
 """
@@ -18,7 +18,7 @@ _log = logging.getLogger(__name__)
 
 
 class JobProgress(Protocol):
-    """Progress of render jobs (:func:`ae_explainer.jobs.run_jobs`), called from worker threads."""
+    """Progress of render jobs (:func:`ae_explainer.render.jobs.run_jobs`), called from worker threads."""
 
     def job_started(self, label: str, total: int | None, unit: str = "animations") -> None:
         """Job ``label`` started; it will make ``total`` of ``unit`` (``None``: not known)."""

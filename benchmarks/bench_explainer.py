@@ -55,13 +55,14 @@ def main() -> int:
     os.chdir(ROOT)
     from bench_scenes import EMPTY_SCENE  # the empty baseline every chapter is measured against
 
-    from ae_explainer.lecture import join_explainer
-    from ae_explainer.media import video_frames
+    from ae_explainer.deliver.lecture import join_explainer
+    from ae_explainer.media.clips import video_frames
     from ae_explainer.options import RenderOptions
-    from ae_explainer.render import chapter_timeline, prepare_runs
+    from ae_explainer.render.runs import prepare_runs
+    from ae_explainer.render.timelines import chapter_timeline
     from scenes.chapters import chapter_infos, find_chapter
-    from scenes.frame import frame_spec
-    from scenes.style import COLORS
+    from scenes.look.frame import frame_spec
+    from scenes.look.style import COLORS
 
     infos = [find_chapter(k) for k in a.chapters.split(",")] if a.chapters else chapter_infos()
     opts = RenderOptions(quality=a.quality, aspect=a.aspect, narration=a.narration)

@@ -28,7 +28,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ae_explainer.explore import write_page  # noqa: E402
+from ae_explainer.deliver.explore import write_page  # noqa: E402
 from aecore import TrainConfig, cached_run  # noqa: E402
 from scenes.runs import MAIN_3D  # noqa: E402
 from tests.browser import chromium, set_viewport  # noqa: E402

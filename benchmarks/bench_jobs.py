@@ -38,7 +38,7 @@ def _render(jobs: int, out: Path, a: argparse.Namespace) -> float:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--chapters", default="1,2,3,4", help="chapters to render (default 1,2,3,4)")
-    from ae_explainer.commands import COMMANDS
+    from ae_explainer.cli.commands import COMMANDS
     from ae_explainer.options import RenderOptions
     from scenes.settings import ASPECTS, QUALITIES, default_of
 
@@ -46,7 +46,7 @@ def main() -> int:
     ap.add_argument("--quality", default=quality, choices=list(QUALITIES), help=f"default {quality}")
     ap.add_argument("--aspect", default=aspect, choices=list(ASPECTS), help=f"default {aspect}")
     a = ap.parse_args()
-    from ae_explainer.media import video_frames
+    from ae_explainer.media.clips import video_frames
 
     with tempfile.TemporaryDirectory(prefix="bench-jobs-") as tmp:
         # Warm the training cache so neither side pays for training.

@@ -54,17 +54,18 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-narration-") as tmp:
         env = {**os.environ, "AE_EXPLAINER_VOICE_CACHE": str(Path(tmp) / "voice")}
         os.environ.update(env)
-        from ae_explainer.media import video_seconds
-        from ae_explainer.narration import voice_cues
+        from ae_explainer.media.clips import video_seconds
+        from ae_explainer.media.narration import voice_cues
         from ae_explainer.options import RenderOptions
-        from ae_explainer.render import chapter_cues, prepare_runs
+        from ae_explainer.render.runs import prepare_runs
+        from ae_explainer.render.timelines import cached_cues
         from scenes.chapters import find_chapter
 
         # The cue lists (one dry run per chapter) go into the narration cache as `video` keeps them.
         infos = [find_chapter(k) for k in a.chapters.split(",")]
         opts = RenderOptions(quality=a.quality, narration="voice")
         runs = prepare_runs(infos, opts)
-        cues = [c for info in infos for c in chapter_cues(info, opts, runs[info.name])]
+        cues = [c for info in infos for c in cached_cues(info, opts, runs[info.name])]
         t0 = time.perf_counter()
         paths = voice_cues(cues)
         cold = time.perf_counter() - t0

@@ -5,7 +5,7 @@ those given with ``--chapters``) and each quality of ``--qualities`` (default
 ``low high``, i.e. 480p15 and 1080p60):
 
 * ``duration s`` -- seconds of video the chapter plays
-  (:func:`ae_explainer.commands.chapter_duration`, run in this process).
+  (:func:`ae_explainer.cli.commands.chapter_duration`, run in this process).
 * ``video s``    -- length of the chapter's rendered video at that quality: a
   little longer than ``duration s``, as manim rounds every ``play`` up to whole
   frames. The empty scene is generated with this length, so both sides write
@@ -13,7 +13,7 @@ those given with ``--chapters``) and each quality of ``--qualities`` (default
   be read).
 * ``chapter s``  -- wall time of ``manim render -q<q> --disable_caching
   --progress_bar none --media_dir <tmp> <chapter file> <Scene>`` as a job of
-  one render worker (:mod:`ae_explainer.worker`: Manim imported and the
+  one render worker (:mod:`ae_explainer.render.worker`: Manim imported and the
   chapters' runs loaded once, each job a forked child), exactly how
   ``ae-explainer render`` renders a chapter; with ``--process``, as
   ``python -m manim ...`` in a new process each (interpreter start-up,
@@ -71,7 +71,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ae_explainer.worker import WorkerPool
+    from ae_explainer.render.worker import WorkerPool
     from scenes.base import ChapterScene
 
 REPO = Path(__file__).resolve().parent.parent
@@ -95,7 +95,7 @@ from manim import Scene
 
 class EmptyBaseline(Scene):
     def setup(self) -> None:
-        from scenes.encoder import tune_encoder
+        from scenes.patches.encoder import tune_encoder
 
         tune_encoder()  # the chapters' encoder settings
 
@@ -221,13 +221,13 @@ def best_of(
 def _worker(classes: list[type[ChapterScene]], folder: Path) -> WorkerPool:
     """One render worker, with the runs of the chapters ``classes`` loaded (as ``ae-explainer`` has)."""
     from ae_explainer.options import RenderOptions
-    from ae_explainer.render import _prepare_runs
-    from ae_explainer.worker import WorkerPool
+    from ae_explainer.render.runs import train_runs
+    from ae_explainer.render.worker import WorkerPool
     from scenes.chapters import chapter_infos
 
     infos = [i for i in chapter_infos() if i.number in {c.chapter for c in classes}]
     opts = RenderOptions(quality="low", narration="off")  # the runs and settings do not depend on quality
-    _, configs = _prepare_runs(infos, opts)
+    _, configs = train_runs(infos, opts)
     return WorkerPool(1, {**os.environ, **opts.env()}, folder, configs)
 
 
@@ -299,9 +299,9 @@ def main(argv: list[str] | None = None) -> int:
     if str(REPO) not in sys.path:
         sys.path.insert(0, str(REPO))
     os.chdir(REPO)
-    from ae_explainer.commands import chapter_duration
+    from ae_explainer.cli.commands import chapter_duration
     from scenes.chapters import SCENES_IN_ORDER, chapter_infos
-    from scenes.style import COLORS
+    from scenes.look.style import COLORS
 
     infos = {info.number: info for info in chapter_infos()}
     classes = [c for c in SCENES_IN_ORDER if a.chapters is None or c.chapter in a.chapters]

@@ -11,7 +11,7 @@ a time
 
 * ``process`` -- as ``python -m manim render ...`` in a new process each
   (how every job ran before render workers), and
-* ``worker``  -- through one :class:`ae_explainer.worker.WorkerPool` worker,
+* ``worker``  -- through one :class:`ae_explainer.render.worker.WorkerPool` worker,
   started with the chapters' runs preloaded (how ``ae-explainer`` runs
   jobs now); the worker's own start-up is counted once, in its first job.
 
@@ -41,14 +41,14 @@ def main() -> int:
     a = ap.parse_args()
     sys.path.insert(0, str(ROOT))
     from ae_explainer.options import RenderOptions
-    from ae_explainer.render import _prepare_runs
-    from ae_explainer.worker import WorkerPool
+    from ae_explainer.render.runs import train_runs
+    from ae_explainer.render.worker import WorkerPool
     from scenes.chapters import find_chapter
-    from scenes.frame import frame_spec
+    from scenes.look.frame import frame_spec
 
     infos = [find_chapter(k) for k in a.chapters.split(",")]
     opts = RenderOptions(quality=a.quality, narration="off")
-    _, run_configs = _prepare_runs(infos, opts)
+    _, run_configs = train_runs(infos, opts)
     env = {**os.environ, **opts.env()}
     print(f"load average before: {os.getloadavg()}", flush=True)
     with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:

@@ -45,10 +45,10 @@ import numpy as np
 from manim import ManimColor, Surface
 
 from scenes.chapters.ch07_surface import SurfaceForms
+from scenes.look.projection import OrbitCamera
+from scenes.look.style import COLORS
 from scenes.mobjects.clouds import DotCloud, SegmentBundle
 from scenes.mobjects.surface_view import SurfaceView
-from scenes.projection import OrbitCamera
-from scenes.style import COLORS
 
 __all__ = ["ManimSurfaceForms", "ManimSurfaceView", "main", "render"]
 
@@ -224,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
 
     os.chdir(REPO)
     # The CLI layer, imported only to run the benchmark: the scene classes above need none of it.
-    from ae_explainer.commands import chapter_duration
+    from ae_explainer.cli.commands import chapter_duration
 
     print("warming up: the chapter's run and length ...", flush=True)
     duration = chapter_duration(SurfaceForms)

@@ -15,13 +15,20 @@ from aecore import AecoreError, Run, TrainConfig
 from aecore.files import checked_path
 from scenes.animations.opacity import OpacityFade
 from scenes.captions import Caption, cue_id, write_srt
-from scenes.encoder import tune_encoder
-from scenes.frame import platform_margins
-from scenes.layout import current_layout, is_landscape
+from scenes.look.frame import platform_margins
+from scenes.look.layout import current_layout, is_landscape
+from scenes.look.style import COLORS, ensure_fonts, fit_lines, text
+from scenes.patches.encoder import tune_encoder
+from scenes.patches.skipping import draw_nothing_while_skipping
+from scenes.patches.sound import (
+    BREATH_SECONDS,
+    cue_wav,
+    pad_track,
+    sound_time,
+    start_track,
+    use_opus_for_webm,
+)
 from scenes.settings import ENV, current_settings, exit_with, run_error_line
-from scenes.skipping import draw_nothing_while_skipping
-from scenes.sound import BREATH_SECONDS, cue_wav, pad_track, sound_time, start_track, use_opus_for_webm
-from scenes.style import COLORS, ensure_fonts, fit_lines, text
 
 __all__ = ["ChapterScene", "caption_mobject"]
 
@@ -69,7 +76,7 @@ class ChapterScene(Scene):
     With a narration folder (:attr:`scenes.settings.SceneSettings.narration_dir`),
     each caption plays its cue's WAV (added to Manim's sound track) from the moment
     it starts to fade in (its subtitle starts there too), and stays up for
-    at least the WAV's length plus :data:`scenes.sound.BREATH_SECONDS`; the
+    at least the WAV's length plus :data:`scenes.patches.sound.BREATH_SECONDS`; the
     animations under it keep their pacing, and the scene waits for the
     voice where it is longer. Without narration, a caption's time starts
     once it is fully shown, as it always has.
@@ -81,7 +88,7 @@ class ChapterScene(Scene):
     the chapter, so its track is the whole render's, from time 0; a range
     that stops before the end (``-n FIRST,LAST``) is silent. The pieces'
     pictures joined, with the last piece's sound
-    (:func:`ae_explainer.media.join_pieces`), are the clip of a whole render.
+    (:func:`ae_explainer.media.clips.join_pieces`), are the clip of a whole render.
 
     A chapter calls :meth:`key_frame` at its fullest moment: the frame a still
     of the chapter shows. With ``stop_at_key_frame`` set (or the environment

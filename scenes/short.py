@@ -41,7 +41,7 @@ replace, so a viewer's own run of points in R^2 with k = 1 plays here too.
 
 Layout: the pictures and the burned-in captions (two lines at most, at the
 caption size, "Tg" about 53 px high at 1080 px) stay inside
-:func:`scenes.safe_areas.safe_rect` of the frame: in 9:16 the middle band left
+:func:`scenes.look.safe_areas.safe_rect` of the frame: in 9:16 the middle band left
 free by every vertical feed's buttons and captions, in 1:1 inside X's and
 LinkedIn's margins, in 16:9 inside the title-safe margins. Tall and square
 areas stack the latent line above the data panel; wide ones put them side by
@@ -77,13 +77,13 @@ from scenes.animations.snap import SnapToManifold
 from scenes.animations.timeline import SnapshotTimeline
 from scenes.base import ChapterScene
 from scenes.chapters.ch06_reliability import bridge_note, density_label, gap_picture
-from scenes.layout import Layout, Rect
+from scenes.look.layout import Layout, Rect
+from scenes.look.safe_areas import safe_rect
+from scenes.look.style import COLORS, fit_lines, text
 from scenes.pictures.implementation import ImplementationPicture
 from scenes.pictures.picture2d import Picture2D, PictureState
 from scenes.pictures.roundtrip import RoundTrip
 from scenes.runs import GAP_2D, main_config_2d, main_run_2d, run_file_kind, user_run_file
-from scenes.safe_areas import safe_rect
-from scenes.style import COLORS, fit_lines, text
 
 __all__ = [
     "CAPTIONS",

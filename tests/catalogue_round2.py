@@ -70,7 +70,7 @@ def raw_wav(rate: int, channels: int = 1, frames: int = 1600, extensible: bool =
 @cache
 def ch02_first_cue() -> str:
     """The cue id of chapter 2's first caption (a dry run of the chapter, once per test process)."""
-    from ae_explainer.cues import chapter_cues
+    from ae_explainer.media.cues import chapter_cues
     from scenes.chapters.ch02_round_trip import RoundTripView
 
     return chapter_cues(RoundTripView)[0].cue

@@ -184,7 +184,7 @@ BAD_INPUTS = {
 
 @pytest.mark.parametrize("case", sorted(BAD_INPUTS))
 def test_bad_input_one_line_error(case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from ae_explainer.cli import main
+    from ae_explainer.cli.app import main
 
     make_args, expected = BAD_INPUTS[case]
     args = make_args(tmp_path)

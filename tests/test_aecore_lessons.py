@@ -172,7 +172,7 @@ BAD_FLAGS = {
 
 @pytest.mark.parametrize("case", sorted(BAD_FLAGS))
 def test_bad_vae_flags_one_line_error(case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from ae_explainer.cli import main
+    from ae_explainer.cli.app import main
 
     flags, expected = BAD_FLAGS[case]
     out = tmp_path / "out.npz"
@@ -202,7 +202,7 @@ def test_bad_vae_flags_one_line_error(case: str, tmp_path: Path, capsys: pytest.
 
 
 def test_cli_trains_a_vae(tmp_path: Path) -> None:
-    from ae_explainer.cli import main
+    from ae_explainer.cli.app import main
 
     out = tmp_path / "v.npz"
     argv = [

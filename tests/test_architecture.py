@@ -129,7 +129,8 @@ def test_the_graph_is_read_from_every_layer() -> None:
     assert "aecore.snapshot" in _imports("aecore.cache")
     assert "scenes.base" in _imports("scenes.chapters.ch01_implementation")
     assert any(
-        m.startswith("scenes.") for m in _imports("ae_explainer.cli") | _imports("ae_explainer.commands")
+        m.startswith("scenes.")
+        for m in _imports("ae_explainer.cli.app") | _imports("ae_explainer.cli.commands")
     )
 
 
@@ -177,3 +178,39 @@ def test_no_source_file_is_over_the_limit() -> None:
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
     assert not long, f"files over {MAX_LINES} lines: {long}"
+
+
+SHARED_ROOT = ("options", "outputs", "progress")
+"""The application's modules that stay at ``ae_explainer/``'s root: every room uses them."""
+
+ROOMS = ("media", "render", "deliver", "cli")
+"""The rooms by job, lowest first: a room imports the shared root, its own room and the rooms before it."""
+
+
+def _room(module: str) -> int:
+    """``module``'s rank: -1 for the shared root, else its room's index (``__main__`` sits on top)."""
+    parts = module.split(".")
+    if len(parts) == 1 or parts[1] in SHARED_ROOT:
+        return -1
+    return len(ROOMS) if parts[1] == "__main__" else ROOMS.index(parts[1])
+
+
+def test_the_application_is_in_rooms() -> None:
+    app = [m for m in _modules() if m.startswith("ae_explainer.")]
+    loose = [
+        m for m in app if m.count(".") == 1 and m.split(".")[1] not in (*SHARED_ROOT, "__main__", *ROOMS)
+    ]
+    assert not loose, f"modules at ae_explainer/'s root that belong in a room {ROOMS}: {loose}"
+    assert {m.split(".")[1] for m in app if m.count(".") >= 2} == set(ROOMS)
+
+
+def test_rooms_import_down_only() -> None:
+    app = [m for m in sorted(_modules()) if m.startswith("ae_explainer")]
+    upward = [
+        f"{m} -> {t}"
+        for m in app
+        for t in sorted(_imports(m))
+        if t.startswith("ae_explainer") and _room(t) > _room(m)
+    ]
+    assert not upward, f"imports that point up the rooms {ROOMS}:\n" + "\n".join(upward)
+    assert _room("ae_explainer.cli.app") > _room("ae_explainer.render.jobs") > _room("ae_explainer.options")

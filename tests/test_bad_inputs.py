@@ -375,7 +375,7 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(
 
 
 def test_a_bom_in_a_config_file_is_read_as_utf8(tmp_path: Path) -> None:
-    from ae_explainer.userconfig import load_user_config
+    from ae_explainer.cli.userconfig import load_user_config
 
     (tmp_path / "talk.toml").write_bytes('\ufeff[video]\naspect = "9:16"\n'.encode())
     assert load_user_config(tmp_path / "talk.toml").video == {"aspect": "9:16"}

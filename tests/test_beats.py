@@ -20,8 +20,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ae_explainer.beats import Beat, split_beats
-from ae_explainer.media import video_frames
+from ae_explainer.media.beats import Beat, split_beats
+from ae_explainer.media.clips import video_frames
 from aecore.errors import AecoreError
 
 _SCENE = """
@@ -125,7 +125,7 @@ def test_beats_of_a_clip_with_sound_keep_every_frame_and_every_audio_packet(beep
 
 
 def test_the_deck_of_a_clip_with_sound_mutes_none_of_its_beats(beeps: Path, tmp_path: Path) -> None:
-    from ae_explainer.lecture import write_slides
+    from ae_explainer.deliver.lecture import write_slides
 
     clip = tmp_path / "clips" / "ch99-Beeps.mp4"
     clip.parent.mkdir()

@@ -37,7 +37,7 @@ from scenes.chapters.ch04_manifold_forms import ManifoldForms
 from scenes.chapters.ch05_recon_on_manifold import ReconstructionsOnManifold
 from scenes.chapters.ch06_reliability import ReliableWhereDense
 from scenes.chapters.ch12_both_pictures import BothPictures
-from scenes.frame import outside_safe_area
+from scenes.look.frame import outside_safe_area
 from scenes.mobjects.readout import Readout
 from scenes.mobjects.zoom import ZoomView
 

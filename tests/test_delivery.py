@@ -21,15 +21,15 @@ import numpy as np
 import pytest
 from manim import Dot, ManimColor, tempconfig
 
-from ae_explainer.media import to_gif, video_frames
+from ae_explainer.media.clips import to_gif, video_frames
 from ae_explainer.options import RenderOptions
 from aecore.errors import AecoreError
 from scenes.base import caption_mobject
 from scenes.captions import join_srt, vtt_text
 from scenes.chapters import SCENES_IN_ORDER, ChapterInfo, chapter_infos, find_chapter
-from scenes.frame import frame_spec, outside_safe_area, platform_margins
+from scenes.look.frame import frame_spec, outside_safe_area, platform_margins
+from scenes.look.style import PALETTES
 from scenes.settings import ASPECTS, QUALITIES
-from scenes.style import PALETTES
 from tests.conftest import RENDERED_CHAPTERS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -113,7 +113,7 @@ def test_a_wrapped_caption_never_ends_on_a_lone_word(aspect: str) -> None:
 
 
 def test_theme_reaches_a_scene_through_the_environment() -> None:
-    code = "from scenes.style import COLORS; print(COLORS['background'], COLORS['manifold'])"
+    code = "from scenes.look.style import COLORS; print(COLORS['background'], COLORS['manifold'])"
     env = {**os.environ, "AE_EXPLAINER_THEME": "light"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT)
     assert out.stdout.split() == [PALETTES["light"]["background"], PALETTES["light"]["manifold"]]
@@ -258,7 +258,7 @@ def test_beats_of_a_real_clip_are_its_frames_cut_where_its_captions_end(
     import av
     import srt
 
-    from ae_explainer.beats import split_beats
+    from ae_explainer.media.beats import split_beats
 
     clip = renders["jobs2"] / f"{_stem(find_chapter('2'))}.mp4"
     ends = [c.end.total_seconds() for c in srt.parse(clip.with_suffix(".srt").read_text(encoding="utf-8"))]
@@ -290,7 +290,7 @@ def test_lecture_pack_has_every_file_and_its_html_stays_inside_the_folder(render
     import srt
     from PIL import Image
 
-    from ae_explainer.lecture import build_lecture
+    from ae_explainer.deliver.lecture import build_lecture
 
     out = renders["root"] / "lecture"
     infos = [find_chapter(k) for k in CHAPTERS]
@@ -353,7 +353,7 @@ def test_every_chapter_is_listed_once() -> None:
 def test_latent_tick_labels_never_overlap_on_a_short_axis() -> None:
     from manim import Text
 
-    from scenes.layout import Rect
+    from scenes.look.layout import Rect
     from scenes.mobjects.panels import LatentAxis
 
     for width, z_range in ((2.4, (-45.0, 15.0)), (4.8, (-4.2, 3.6)), (1.6, (-0.8, 0.9))):
@@ -369,7 +369,7 @@ def test_stills_draw_key_frames_and_a_contact_sheet(tmp_path: Path) -> None:
     from PIL import Image
 
     out = tmp_path / "stills"
-    cmd = [sys.executable, "-m", "ae_explainer.stills", "--out", str(out), "--aspects", "1:1,9:16"]
+    cmd = [sys.executable, "-m", "ae_explainer", "stills", "--out", str(out), "--aspects", "1:1,9:16"]
     cmd += ["--themes", "light", "--chapters", "2", "--quality", "low"]
     p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     assert p.returncode == 0, p.stderr[-2000:]
@@ -382,5 +382,5 @@ def test_stills_draw_key_frames_and_a_contact_sheet(tmp_path: Path) -> None:
     sheet = Image.open(out / "ch02-RoundTripView.png")
     assert sheet.height == 360 and sheet.width > 360 + 12  # both stills, side by side
     assert not list(out.rglob("*.tmp.png"))
-    bad = subprocess.run([*cmd[:3], "--themes", "sepia"], capture_output=True, text=True, cwd=ROOT)
+    bad = subprocess.run([*cmd[:4], "--themes", "sepia"], capture_output=True, text=True, cwd=ROOT)
     assert bad.returncode == 2 and "sepia" in bad.stderr and "Traceback" not in bad.stderr

@@ -1,4 +1,4 @@
-"""Partial movies through :func:`scenes.encoder.tune_encoder`: a bounded frame queue, the same frames."""
+"""Partial movies through :func:`scenes.patches.encoder.tune_encoder`: a bounded queue, the same frames."""
 
 from __future__ import annotations
 
@@ -10,15 +10,15 @@ from pathlib import Path
 
 import numpy as np
 
-from scenes.encoder import ENCODER_QUEUE_FRAMES
+from scenes.patches.encoder import ENCODER_QUEUE_FRAMES
 
 _SCENE = """
 import json, os
 from manim import *
 from manim.scene.scene_file_writer import _PartialMovieEncodeJob
-import scenes.encoder
+import scenes.patches.encoder
 
-scenes.encoder.ENCODER_QUEUE_FRAMES = int(os.environ["QUEUE_FRAMES"])
+scenes.patches.encoder.ENCODER_QUEUE_FRAMES = int(os.environ["QUEUE_FRAMES"])
 seen = []
 _put = _PartialMovieEncodeJob.put
 
@@ -33,7 +33,7 @@ _PartialMovieEncodeJob.put = put
 
 class Quiet(Scene):
     def setup(self):
-        scenes.encoder.tune_encoder()
+        scenes.patches.encoder.tune_encoder()
 
     def construct(self):
         dot = Dot(color=BLUE)

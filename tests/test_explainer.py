@@ -12,12 +12,12 @@ from manim.renderer.cairo_renderer import CairoRenderer
 from scenes.animations.flow import FlowThrough, reveal_levels
 from scenes.captions import join_srt, srt_text
 from scenes.chapters import SCENES_IN_ORDER
+from scenes.look.style import COLORS
 from scenes.mobjects.clouds import DotCloud
 from scenes.mobjects.network import edge_style
 from scenes.pictures.implementation import ImplementationPicture
 from scenes.pictures.picture2d import Picture2D
 from scenes.runs import main_run_2d
-from scenes.style import COLORS
 
 pytestmark = pytest.mark.usefixtures("low_res")
 

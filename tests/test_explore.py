@@ -23,8 +23,8 @@ import pytest
 
 from aecore import Run, TrainConfig, cached_run, decode, encode
 from aecore.forward import ACTIVATIONS_NP
+from scenes.look.style import PALETTES
 from scenes.runs import MAIN_2D, MAIN_3D, PRIOR_VAE, SHEET_K1
-from scenes.style import PALETTES
 from tests.browser import chromium, set_viewport
 from tests.conftest import dist_to_polyline
 
@@ -66,7 +66,7 @@ def runs() -> dict[str, Run]:
 
 @pytest.fixture(scope="module")
 def pages(runs: dict[str, Run], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    from ae_explainer.explore import write_page
+    from ae_explainer.deliver.explore import write_page
 
     root = tmp_path_factory.mktemp("explore")
     return {name: write_page(run, root / name) for name, run in runs.items()}
@@ -261,7 +261,7 @@ def test_hovering_a_data_point_lights_its_z_and_its_reconstruction(
 
 
 def test_the_default_runs_pages_stay_under_5_mb(pages: dict[str, Path]) -> None:
-    from ae_explainer.explore_data import SNAPSHOT_BUDGET, snapshot_indices
+    from ae_explainer.deliver.explore_data import SNAPSHOT_BUDGET, snapshot_indices
 
     for name, page in pages.items():
         assert page.stat().st_size < 5e6, name
@@ -328,7 +328,7 @@ def test_screenshots_show_every_panel_and_are_not_blank(
 
 
 def test_data_in_r64_without_an_image_shape_is_refused_in_one_line(runs: dict[str, Run]) -> None:
-    from ae_explainer.explore import build_page
+    from ae_explainer.deliver.explore import build_page
     from aecore import AecoreError
 
     points = dataclasses.replace(runs["main"], data=np.zeros((10, 64)))  # R^64, but not images

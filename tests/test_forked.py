@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ae_explainer.forked import fill_in_forks
+from ae_explainer.render.forked import fill_in_forks
 
 
 def _fill_into(folder: Path, wait_for: int = 1):

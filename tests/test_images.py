@@ -20,6 +20,7 @@ from aecore.forward import decode
 from scenes.animations.timeline import SnapshotTimeline
 from scenes.animations.timeline3d import FadeSurfaceToReliability
 from scenes.animations.walk import LatentWalk
+from scenes.look.style import COLORS
 from scenes.mobjects.cairo_drawn import color_rgb, install_cairo_drawing, pixel_transform
 from scenes.mobjects.mosaic import ImageMosaic, cell_pixels
 from scenes.mobjects.pixel_images import ink_rgb
@@ -27,7 +28,6 @@ from scenes.pictures.image_run import example_indices, reliability_at, tile_wind
 from scenes.pictures.images import VALUES, ImagesPicture
 from scenes.pictures.picture2d import PictureState
 from scenes.runs import digits_run
-from scenes.style import COLORS
 
 pytestmark = pytest.mark.usefixtures("low_res")
 
@@ -242,9 +242,9 @@ def test_a_rendered_frame_shows_the_decoders_pixels_in_every_tile(trained, run) 
 def test_chapter_dry_runs_with_every_beat_inside_the_safe_area_and_passing_the_audit(
     aspect: str, run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from scenes.audit import audit_frame
     from scenes.chapters.ch08_images import ImagesOnM
-    from scenes.frame import frame_spec, outside_safe_area, platform_margins
+    from scenes.look.audit import audit_frame
+    from scenes.look.frame import frame_spec, outside_safe_area, platform_margins
 
     problems: list[str] = []
 
@@ -288,7 +288,7 @@ def test_a_mosaic_of_one_tile_draws_its_image_exactly() -> None:
 
 @pytest.mark.parametrize("theme", ["dark", "light"])
 def test_the_digit_colours_stand_out_from_the_background_and_from_each_other(theme: str) -> None:
-    from scenes.style import DIGIT_PALETTES, PALETTES
+    from scenes.look.style import DIGIT_PALETTES, PALETTES
 
     def luminance(h: str) -> float:
         c = np.array([int(h[k : k + 2], 16) / 255.0 for k in (1, 3, 5)])

@@ -25,8 +25,8 @@ import pytest
 from pydantic import ValidationError
 from scipy.spatial.distance import cdist
 
+from ae_explainer.cli.userconfig import VIDEO_KEYS, CommandSettings, load_user_config
 from ae_explainer.options import FORMATS, RenderOptions
-from ae_explainer.userconfig import VIDEO_KEYS, CommandSettings, load_user_config
 from aecore import AecoreError, TrainConfig, load_run, make_dataset, write_run
 from aecore.datasets import load_user_data
 from aecore.forward import forward_layers
@@ -208,7 +208,7 @@ def test_a_20000_point_run_is_quick_and_small(tmp_path: Path) -> None:
         "p = subprocess.run(sys.argv[1:]); "
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(p.returncode)"
     )
-    train_cmd = [sys.executable, "-m", "ae_explainer.cli", "train", "--data", "arc", "--latent-dim", "1"]
+    train_cmd = [sys.executable, "-m", "ae_explainer.cli.app", "train", "--data", "arc", "--latent-dim", "1"]
     flags = ["--n-points", "20000", "--steps", "40", "--snapshots", "4", "--hidden", "16,16", "--quiet"]
     p = subprocess.run(
         [sys.executable, "-c", probe, *train_cmd, *flags, "--out", str(out)],
@@ -379,8 +379,8 @@ def test_output_names_tell_options_apart() -> None:
 
 
 def test_flags_take_their_choices_and_defaults_from_the_models(tmp_path: Path) -> None:
-    from ae_explainer.cli import _build_parser
-    from ae_explainer.commands import COMMANDS, settings_of
+    from ae_explainer.cli.app import _build_parser
+    from ae_explainer.cli.commands import COMMANDS, settings_of
 
     parser = _build_parser()
     for name, command in COMMANDS.items():
@@ -399,8 +399,8 @@ def test_flags_take_their_choices_and_defaults_from_the_models(tmp_path: Path) -
 
 
 def test_flags_win_over_the_file_which_wins_over_the_defaults(tmp_path: Path) -> None:
-    from ae_explainer.cli import _build_parser
-    from ae_explainer.commands import COMMANDS, settings_of
+    from ae_explainer.cli.app import _build_parser
+    from ae_explainer.cli.commands import COMMANDS, settings_of
 
     talk = tmp_path / "talk.toml"
     talk.write_text('[video]\naspect = "9:16"\ntheme = "light"\nchapters = [4, 5]\njobs = 2\n')

@@ -1,6 +1,6 @@
 """The look, checked at every chapter's key frame: no overlaps, readable text, inside the safe area.
 
-:func:`scenes.audit.audit_frame` measures the mobjects on screen without
+:func:`scenes.look.audit.audit_frame` measures the mobjects on screen without
 drawing them. The first tests plant each kind of defect and check the audit
 finds it; the last stops every chapter at its key frame in every aspect and
 both themes and checks the audit finds nothing there.
@@ -13,12 +13,12 @@ import pytest
 from manim import Circle, Line, tempconfig
 from manim.renderer.cairo_renderer import CairoRenderer
 
-from scenes.audit import audit_frame, text_height_px
 from scenes.chapters import SCENES_IN_ORDER
-from scenes.frame import frame_spec, outside_safe_area, platform_margins
+from scenes.look.audit import audit_frame, text_height_px
+from scenes.look.frame import frame_spec, outside_safe_area, platform_margins
+from scenes.look.style import text
 from scenes.mobjects.clouds import DotCloud
 from scenes.settings import ASPECTS, THEMES
-from scenes.style import text
 
 W, H = 14.222, 8.0  # a 16:9 frame in scene units
 
@@ -144,7 +144,7 @@ def test_a_pycairo_layer_drawn_after_a_text_leaves_the_text_whole() -> None:
 def test_the_latent_ramp_runs_dark_to_light_in_about_equal_steps_of_lightness(
     theme: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from scenes.style import COLORS, latent_ramp
+    from scenes.look.style import COLORS, latent_ramp
 
     monkeypatch.setenv("AE_EXPLAINER_THEME", theme)
 

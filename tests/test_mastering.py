@@ -2,7 +2,7 @@
 
 Fast: the movies here are a few seconds of synthetic picture and sound
 written with PyAV, passed through the same writers a render uses
-(:func:`ae_explainer.media.finish_clip`, :func:`ae_explainer.media.join_videos`).
+(:func:`ae_explainer.media.clips.finish_clip`, :func:`ae_explainer.media.clips.join_videos`).
 One end-to-end test (``slow``) renders chapter 2 narrated at low quality.
 """
 
@@ -19,23 +19,22 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ae_explainer.beats import split_clip
-from ae_explainer.loudness import (
-    CEILING_DBTP,
-    DEFAULT_LUFS,
-    SOCIAL_LUFS,
-    integrated_loudness,
-    master,
-    true_peak,
-)
-from ae_explainer.media import AUDIO_RATE, clip_audio, finish_clip, join_videos, video_seconds
-from ae_explainer.options import RenderOptions
-from ae_explainer.publish import (
+from ae_explainer.deliver.publish import (
     chapter_list_text,
     chapters_vtt_text,
     thumbnail,
     youtube_chapters,
 )
+from ae_explainer.media.beats import split_clip
+from ae_explainer.media.clips import AUDIO_RATE, clip_audio, finish_clip, join_videos, video_seconds
+from ae_explainer.media.loudness import (
+    CEILING_DBTP,
+    SOCIAL_LUFS,
+    integrated_loudness,
+    master,
+    true_peak,
+)
+from ae_explainer.options import DEFAULT_LUFS, RenderOptions
 from aecore.errors import AecoreError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -236,7 +235,7 @@ def test_the_loudness_target_names_and_keys_a_narrated_render_only() -> None:
 
 
 def test_the_loudness_key_of_a_settings_file_is_checked(tmp_path: Path) -> None:
-    from ae_explainer.userconfig import load_user_config
+    from ae_explainer.cli.userconfig import load_user_config
 
     talk = tmp_path / "talk.toml"
     talk.write_text("[video]\nloudness = -14\n")

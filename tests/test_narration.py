@@ -21,12 +21,12 @@ import numpy as np
 import pytest
 import srt
 
-from ae_explainer.cues import Cue
-from ae_explainer.media import AUDIO_RATE, clip_audio, has_audio, video_frames, video_seconds
-from ae_explainer.narration import normalized_wav, recordings, synthesize, voice_cues
+from ae_explainer.media.clips import AUDIO_RATE, clip_audio, has_audio, video_frames, video_seconds
+from ae_explainer.media.cues import Cue
+from ae_explainer.media.narration import normalized_wav, recordings, synthesize, voice_cues
 from ae_explainer.options import RenderOptions
 from aecore.errors import AecoreError
-from scenes.sound import BREATH_SECONDS
+from scenes.patches.sound import BREATH_SECONDS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -160,7 +160,7 @@ def test_narration_settings_name_their_files_and_a_gif_is_silent(tmp_path: Path)
     assert base.replace(format="gif", narration="voice").narration == "off"
     voice, recorded = base.replace(narration="voice"), base.replace(narration=str(tmp_path))
     assert voice.index_text() == recorded.index_text()  # the sound keys on its bytes, not on its source
-    from ae_explainer.userconfig import load_user_config
+    from ae_explainer.cli.userconfig import load_user_config
 
     talk = tmp_path / "talk.toml"
     talk.write_text('[video]\nnarration = "recordings"\n')
@@ -177,7 +177,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_a_bad_recordings_folder_is_one_line_exit_2_and_no_output(tmp_path: Path) -> None:
-    from ae_explainer.cues import chapter_cues
+    from ae_explainer.media.cues import chapter_cues
     from scenes.chapters.ch02_round_trip import RoundTripView
 
     cues = chapter_cues(RoundTripView)

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from ae_explainer.console import ConsoleProgress
-from ae_explainer.jobs import Job, partial_movies, run_jobs
+from ae_explainer.cli.console import ConsoleProgress
 from ae_explainer.outputs import INDEX_NAME, WORK_NAME, Index, WorkDir, code_digest, prepare_out, sweep_stale
+from ae_explainer.render.jobs import Job, partial_movies, run_jobs
 from aecore import TrainConfig
 from aecore.cache import cached_run, ensure_run, run_path, runs_dir
 from aecore.errors import AecoreError
@@ -256,10 +256,10 @@ def _plain_progress(
     monkeypatch: pytest.MonkeyPatch, seconds_per_call: float
 ) -> tuple[ConsoleProgress, io.StringIO]:
     """A progress on a pipe whose clock advances ``seconds_per_call`` each time it is read."""
-    import ae_explainer.console
+    import ae_explainer.cli.console
 
     clock = iter(itertools.count(0.0, seconds_per_call))
-    monkeypatch.setattr(ae_explainer.console.time, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(ae_explainer.cli.console.time, "monotonic", lambda: next(clock))
     out = io.StringIO()
     return ConsoleProgress(out), out
 
@@ -363,7 +363,7 @@ def test_two_processes_missing_the_cache_at_once_train_once(tmp_path: Path) -> N
 
 
 def test_chapters_named_twice_render_once_and_positional_lists_split() -> None:
-    from ae_explainer.commands import _chapters
+    from ae_explainer.cli.commands import _chapters
 
     infos = _chapters(["6", "ReliableWhereDense", "4", "6"], "--chapters")
     assert [i.number for i in infos] == [6, 4]  # once each, in the order first named

@@ -35,7 +35,7 @@ def _record_points(out: Path, dim: int = 2, weights: bool = False) -> Path:
 
 
 def _cli(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
-    from ae_explainer.cli import main
+    from ae_explainer.cli.app import main
 
     capsys.readouterr()  # what came before is not the command's
     code = main([str(a) for a in args])
@@ -44,7 +44,7 @@ def _cli(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, s
 
 
 def test_a_run_file_in_the_settings_is_found_next_to_the_settings(tmp_path: Path) -> None:
-    from ae_explainer.userconfig import load_user_config
+    from ae_explainer.cli.userconfig import load_user_config
 
     (tmp_path / "sub").mkdir()
     run = _record_points(tmp_path / "sub" / "mine.npz")
@@ -100,7 +100,7 @@ def test_the_render_index_keys_a_run_file_on_its_bytes(
 ) -> None:
     import aecore.cache
     from ae_explainer.options import RenderOptions
-    from ae_explainer.render import main_run_id, prepare_runs
+    from ae_explainer.render.runs import main_run_id, prepare_runs
     from aecore.files import file_sha256
     from scenes.chapters import find_chapter
 
@@ -146,7 +146,7 @@ def test_the_example_records_inspects_and_renders_as_written(tmp_path: Path) -> 
     import sys
 
     from ae_explainer.options import RenderOptions
-    from ae_explainer.render import chapter_runs
+    from ae_explainer.render.runs import chapter_runs
     from scenes.chapters import chapter_infos
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("AE_EXPLAINER_")}

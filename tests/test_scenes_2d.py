@@ -14,11 +14,11 @@ from scenes.animations.fade import FadeToReliability
 from scenes.animations.snap import SnapToManifold
 from scenes.animations.timeline import SnapshotTimeline
 from scenes.chapters import SCENES_IN_ORDER
+from scenes.look.style import COLORS
 from scenes.mobjects.clouds import DotCloud, SegmentBundle
 from scenes.mobjects.curve import FadingCurve, segment_opacity
 from scenes.pictures.picture2d import Picture2D, PictureState
 from scenes.runs import main_run_2d
-from scenes.style import COLORS
 from tests.conftest import to_pixel
 
 pytestmark = pytest.mark.usefixtures("low_res")
@@ -250,6 +250,6 @@ def test_zoom_clips_m_exactly_to_its_square() -> None:
 
 
 def test_the_videos_fonts_are_installed() -> None:
-    from scenes.style import ensure_fonts
+    from scenes.look.style import ensure_fonts
 
     ensure_fonts()  # raises with the apt command when missing: never a silent fallback

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ae_explainer.schedule import (
+from ae_explainer.render.schedule import (
     SECONDS_PER_SECOND,
     STARTUP_SECONDS,
     TYPICAL_RATES,
@@ -123,9 +123,10 @@ def test_a_split_chapter_joins_to_exactly_the_frames_and_subtitles_of_the_whole_
     """Chapter 2 rendered whole (one job) and in two parts (two jobs, ``-n`` ranges) joined by packet copy."""
     import av
 
-    from ae_explainer.media import video_frames
+    from ae_explainer.media.clips import video_frames
     from ae_explainer.options import RenderOptions
-    from ae_explainer.render import chapter_runs, chapter_timeline
+    from ae_explainer.render.runs import chapter_runs
+    from ae_explainer.render.timelines import chapter_timeline
     from aecore.cache import ensure_run
     from aecore.files import file_sha256
     from scenes.chapters import find_chapter
@@ -200,7 +201,8 @@ def _env() -> dict[str, str]:
 def test_a_theme_change_renders_every_chapter_again_and_trains_nothing() -> None:
     """The theme is in every clip's key, and in no run's config (nor in the timelines' keys)."""
     from ae_explainer.options import RenderOptions
-    from ae_explainer.render import _key, chapter_runs
+    from ae_explainer.render.chapters import _key
+    from ae_explainer.render.runs import chapter_runs
     from scenes.chapters import chapter_infos
 
     dark, light = RenderOptions(quality="low"), RenderOptions(quality="low", theme="light")
@@ -216,7 +218,7 @@ def test_the_runs_a_render_needs_train_two_at_a_time(monkeypatch: pytest.MonkeyP
 
     import aecore.cache
     from ae_explainer.options import RenderOptions
-    from ae_explainer.render import chapter_runs, prepare_runs
+    from ae_explainer.render.runs import chapter_runs, prepare_runs
     from scenes.chapters import find_chapter
 
     both = threading.Barrier(2, timeout=600)  # two trainings at once meet here; one at a time never does
@@ -248,7 +250,7 @@ def test_a_dry_run_draws_nothing_and_times_the_chapter_as_a_drawing_run(
     from manim.renderer.cairo_renderer import CairoRenderer
 
     from scenes.chapters.ch03_morph import MorphToRepresentation
-    from scenes.skipping import dry_run
+    from scenes.patches.skipping import dry_run
 
     settings = {"pixel_width": 480, "pixel_height": 270, "frame_rate": 15}
     drawn: list[int] = []

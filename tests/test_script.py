@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ae_explainer.cli import main
-from ae_explainer.script import COLUMNS, Cue, chapter_cues, script_csv, script_markdown
+from ae_explainer.cli.app import main
+from ae_explainer.cli.script import COLUMNS, Cue, chapter_cues, script_csv, script_markdown
 from scenes.captions import cue_id, speakable
 
 CUES = [

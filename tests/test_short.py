@@ -3,7 +3,7 @@
 The scene is dry-run (no frame drawn) in every aspect and both themes; at
 each beat's key frame (:meth:`scenes.short.SocialShort.beat`) the frame is
 audited: no text overlap, no small text, no text on drawn content, nothing
-in the platforms' UI bands (:func:`scenes.audit.audit_ui_bands`). The first
+in the platforms' UI bands (:func:`scenes.look.audit.audit_ui_bands`). The first
 frame shows the picture, the last frame shows the same picture (feeds loop),
 the captions are large and at most two lines, and the short lasts 45-60 s
 with narration.
@@ -21,13 +21,19 @@ import pytest
 from manim import Line, Mobject, tempconfig
 
 from scenes import runs
-from scenes.audit import Box, audit_frame, audit_ui_bands, ink_points, text_box, text_height_px, visible_texts
 from scenes.captions import speakable
 from scenes.chapters import SCENES_IN_ORDER
-from scenes.frame import frame_spec
-from scenes.mobjects.clouds import DotCloud
-from scenes.mobjects.curve import FadingCurve
-from scenes.safe_areas import (
+from scenes.look.audit import (
+    audit_frame,
+    audit_ui_bands,
+    ink_points,
+    text_box,
+    text_height_px,
+    visible_texts,
+)
+from scenes.look.frame import frame_spec
+from scenes.look.layout import Box
+from scenes.look.safe_areas import (
     PLATFORMS,
     SQUARE,
     VERTICAL,
@@ -36,10 +42,12 @@ from scenes.safe_areas import (
     safe_rect,
     union,
 )
+from scenes.look.style import text
+from scenes.mobjects.clouds import DotCloud
+from scenes.mobjects.curve import FadingCurve
+from scenes.patches.skipping import dry_run
 from scenes.settings import ASPECTS, THEMES
 from scenes.short import CAPTIONS, MAX_CAPTION_LINES, SocialShort, feed_caption
-from scenes.skipping import dry_run
-from scenes.style import text
 
 BEATS = ("hook", "network", "trip", "panels", "m", "forms", "snap", "thin", "gap", "bridge", "close")
 """The short's beats in play order (the storyboard in :mod:`scenes.short`)."""
@@ -252,8 +260,8 @@ def test_the_short_lasts_45_to_60_seconds_with_the_voice(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With the real voice (Piper, as ``social`` narrates it) the short lasts 45-60 s; silent, less."""
-    from ae_explainer.cues import chapter_cues
-    from ae_explainer.narration import stage, voice_cues
+    from ae_explainer.media.cues import chapter_cues
+    from ae_explainer.media.narration import stage, voice_cues
 
     spec = frame_spec("9:16", "low").manim_config()
     silent = dry_run(SocialShort, spec).renderer.time

@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ae_explainer.social import CREDIT, POSTS, parse_platforms, post_text
+from ae_explainer.deliver.social import CREDIT, POSTS, parse_platforms, post_text
 from aecore import AecoreError
-from scenes.safe_areas import PLATFORMS
+from scenes.look.safe_areas import PLATFORMS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -66,8 +66,8 @@ def test_social_makes_ready_folders_for_a_vertical_and_a_square_platform(tmp_pat
     import av
     from PIL import Image
 
-    from ae_explainer.loudness import integrated_loudness, true_peak
-    from ae_explainer.media import GIF_BUDGET_BYTES, clip_audio, video_seconds
+    from ae_explainer.media.clips import GIF_BUDGET_BYTES, clip_audio, video_seconds
+    from ae_explainer.media.loudness import integrated_loudness, true_peak
 
     out = tmp_path / "posts"
     cmd = [sys.executable, "-m", "ae_explainer", "social", "--platforms", "tiktok,x", "--quality", "low"]

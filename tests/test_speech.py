@@ -20,9 +20,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ae_explainer.cues import Cue
-from ae_explainer.narration import stage, voice_cues
-from scenes.sound import BREATH_SECONDS
+from ae_explainer.media.cues import Cue
+from ae_explainer.media.narration import stage, voice_cues
+from scenes.patches.sound import BREATH_SECONDS
 
 _STOP = frozenset(
     re.findall(
@@ -128,7 +128,7 @@ def test_narrated_every_caption_waits_for_its_voice_and_the_explainer_stays_unde
     from manim import tempconfig
     from manim.renderer.cairo_renderer import CairoRenderer
 
-    from scenes.sound import wav_seconds
+    from scenes.patches.sound import wav_seconds
     from tests.conftest import LOW_RES
 
     _, folder = voiced

@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 import srt
 
-from ae_explainer.media import AUDIO_RATE, clip_audio, video_frames
+from ae_explainer.media.clips import AUDIO_RATE, clip_audio, video_frames
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "ch02-RoundTripView-1x1-low-dark-voice"

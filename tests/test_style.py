@@ -7,7 +7,7 @@ import colorsys
 import numpy as np
 import pytest
 
-from scenes.style import PALETTES
+from scenes.look.style import PALETTES
 
 _GRAPHICS = 3.0
 """WCAG's minimum contrast for graphics and large text."""

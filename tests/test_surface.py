@@ -14,14 +14,14 @@ from benchmarks.bench_surface import ManimSurfaceForms, ManimSurfaceView
 from scenes.animations.timeline import SnapshotTimeline
 from scenes.animations.timeline3d import FadeSurfaceToReliability, SnapOntoSurface
 from scenes.chapters.ch07_surface import SurfaceForms
+from scenes.look.projection import OrbitCamera, orbit_angles
+from scenes.look.style import COLORS
 from scenes.mesh_math import face_average, face_centers, latent_cells, mesh_point
 from scenes.mobjects.cairo_drawn import install_cairo_drawing
 from scenes.mobjects.surface_view import KIND_FACE, SurfaceView
 from scenes.pictures.picture2d import PictureState
 from scenes.pictures.picture3d import Picture3D
-from scenes.projection import OrbitCamera, orbit_angles
 from scenes.runs import main_run_3d
-from scenes.style import COLORS
 from tests.conftest import to_pixel
 
 pytestmark = pytest.mark.usefixtures("low_res")

@@ -9,8 +9,8 @@ import manimpango
 import pytest
 from manim import tempconfig
 
-from scenes.style import FONT, text
-from scenes.text_cache import share_text_cache_safely
+from scenes.look.style import FONT, text
+from scenes.patches.text_cache import share_text_cache_safely
 
 
 def test_a_new_text_appears_whole_and_an_old_one_is_not_rewritten(tmp_path: Path) -> None:

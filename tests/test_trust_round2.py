@@ -54,8 +54,8 @@ def _one_line(p: subprocess.CompletedProcess[str]) -> str:
 
 
 def test_a_16_bit_wav_in_extensible_form_reads_as_its_plain_twin(tmp_path: Path) -> None:
-    from ae_explainer.narration import read_recording
-    from scenes.sound import read_wav
+    from ae_explainer.media.narration import read_recording
+    from scenes.patches.sound import read_wav
 
     plain, extensible = tmp_path / "plain.wav", tmp_path / "ext.wav"
     plain.write_bytes(raw_wav(16_000, 2))
@@ -80,7 +80,7 @@ def test_a_16_bit_wav_in_extensible_form_reads_as_its_plain_twin(tmp_path: Path)
     ],
 )
 def test_a_damaged_recording_says_what_is_wrong_in_words(tmp_path: Path, blob: bytes, needle: str) -> None:
-    from ae_explainer.narration import read_recording
+    from ae_explainer.media.narration import read_recording
 
     path = tmp_path / "ch02-a.wav"
     path.write_bytes(blob)
@@ -94,7 +94,7 @@ def test_a_damaged_recording_says_what_is_wrong_in_words(tmp_path: Path, blob: b
 def test_a_full_disk_while_the_cues_are_staged_is_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ae_explainer.narration import stage
+    from ae_explainer.media.narration import stage
 
     def full(self: Path, data: bytes) -> int:
         raise OSError(errno.ENOSPC, "No space left on device", str(self))
@@ -173,7 +173,7 @@ def test_chapter_8_plays_an_image_run_labelled_100_to_109(tmp_path: Path) -> Non
 
     y = np.asarray(digits().labels)[:300]
     path = image_run(tmp_path / "img.npz", y + 100)
-    cls = __import__("ae_explainer.render", fromlist=["scene_class"]).scene_class(find_chapter("8"))
+    cls = __import__("ae_explainer.render.runs", fromlist=["scene_class"]).scene_class(find_chapter("8"))
     scene = _dry_run(cls, {"AE_EXPLAINER_RUN": json.dumps({"file": str(path)})})
     assert scene.key_frame_time is not None  # type: ignore[attr-defined]
 
@@ -197,8 +197,8 @@ def _bigimage_run(path: Path, count: int) -> Path:
 
 
 def test_an_explorer_page_keeps_to_5_mb_or_is_refused_in_one_line(tmp_path: Path) -> None:
-    from ae_explainer.explore import build_page
-    from ae_explainer.explore_data import PAGE_BYTES
+    from ae_explainer.deliver.explore import build_page
+    from ae_explainer.deliver.explore_data import PAGE_BYTES
 
     big = load_run(_bigimage_run(tmp_path / "big.npz", 500))
     with pytest.raises(AecoreError, match=r"would be \d+\.\d MB .* at most 5 MB"):
@@ -283,7 +283,7 @@ def test_a_bad_variable_under_the_manim_cli_is_one_line_naming_it(
 
 def _cut_recordings(tmp_path: Path) -> Path:
     """A folder in which chapter 4's every cue is a WAV cut short (a recorder that died mid-write)."""
-    from ae_explainer.cues import chapter_cues
+    from ae_explainer.media.cues import chapter_cues
     from scenes.chapters.ch04_manifold_forms import ManifoldForms
 
     folder = tmp_path / "recs"
@@ -309,7 +309,7 @@ def test_sigterm_during_the_join_leaves_nothing_and_a_rerun_is_whole(
     sent from inside ``av.open``: no race with a join that takes a fraction of a second)."""
     import av
 
-    from ae_explainer.cli import main
+    from ae_explainer.cli.app import main
 
     out = tmp_path / "out"
     args = ["video", "--chapters", "2,3", "--quality", "low", "--narration", "off", "--out", str(out)]

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ae_explainer.jobs import Job, run_jobs
 from ae_explainer.progress import LogProgress
-from ae_explainer.worker import WorkerPool
+from ae_explainer.render.jobs import Job, run_jobs
+from ae_explainer.render.worker import WorkerPool
 
 _SCENES = """
 import builtins
@@ -161,7 +161,7 @@ def test_a_failed_job_stops_the_worker_running_another_and_its_child(tmp_path: P
         time.sleep(0.1)
     assert not _alive(long_pid)
     ps = subprocess.run(["ps", "-o", "args", "--ppid", str(os.getpid())], capture_output=True, text=True)
-    assert "ae_explainer.worker" not in ps.stdout  # the workers were reaped
+    assert "ae_explainer.render.worker" not in ps.stdout  # the workers were reaped
 
 
 def _alive(pid: int) -> bool:

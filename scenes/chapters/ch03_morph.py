@@ -15,6 +15,7 @@ from manim import FadeIn, FadeOut, LaggedStart, ReplacementTransform
 from aecore import TrainConfig
 from scenes.animations.opacity import OpacityFade
 from scenes.base import ChapterScene
+from scenes.look.style import COLORS, latent_ramp
 from scenes.mobjects.cairo_drawn import color_rgb, install_cairo_drawing
 from scenes.mobjects.palette_dots import PaletteDots
 from scenes.pictures.implementation import ImplementationPicture
@@ -22,7 +23,6 @@ from scenes.pictures.picture2d import Picture2D
 from scenes.pictures.roundtrip import RoundTrip
 from scenes.runs import main_config_2d, main_run_2d
 from scenes.story import representation_start
-from scenes.style import COLORS, latent_ramp
 
 __all__ = ["MorphToRepresentation", "latent_coloured"]
 

@@ -14,9 +14,9 @@ from manim import Circle, Create, FadeIn, FadeOut
 from aecore import TrainConfig
 from scenes.animations.timeline import SnapshotTimeline
 from scenes.base import ChapterScene
+from scenes.look.style import COLORS
 from scenes.runs import main_config_2d, main_run_2d
 from scenes.story import representation_start
-from scenes.style import COLORS
 
 __all__ = ["ManifoldForms"]
 

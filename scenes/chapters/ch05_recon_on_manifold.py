@@ -12,9 +12,9 @@ from manim import FadeIn, Indicate
 from aecore import TrainConfig
 from scenes.animations.snap import SnapToManifold
 from scenes.base import ChapterScene
+from scenes.look.style import COLORS
 from scenes.runs import main_config_2d
 from scenes.story import trained_picture
-from scenes.style import COLORS
 
 __all__ = ["ReconstructionsOnManifold"]
 

@@ -18,12 +18,12 @@ from aecore import Run, TrainConfig
 from scenes.animations.fade import FadeToReliability
 from scenes.animations.opacity import OpacityFade
 from scenes.base import ChapterScene
-from scenes.layout import Layout
+from scenes.look.layout import Layout
+from scenes.look.style import COLORS, text
 from scenes.mobjects.curve import FadingCurve
 from scenes.pictures.picture2d import Picture2D, PictureState
 from scenes.runs import GAP_2D, gap_run_2d, main_config_2d
 from scenes.story import snapped_picture
-from scenes.style import COLORS, text
 
 __all__ = [
     "ReliableWhereDense",

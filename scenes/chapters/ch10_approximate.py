@@ -13,10 +13,10 @@ from manim import Create, FadeIn
 from aecore import Run, TrainConfig, cached_run
 from aecore.residuals import residuals
 from scenes.base import ChapterScene
+from scenes.look.style import COLORS
 from scenes.mobjects.clouds import SegmentBundle
 from scenes.pictures.columns import RunColumn, column_rects
 from scenes.runs import OVERFIT, WELL_FIT
-from scenes.style import COLORS
 
 __all__ = ["OVERFIT_RATIO", "ApproximateNotInterpolate", "residual_note", "verdict_color"]
 

@@ -16,10 +16,10 @@ from manim import DOWN, LEFT, RIGHT, UP, UR, FadeIn, LaggedStart, ReplacementTra
 from aecore import Run, TrainConfig, cached_run
 from aecore.priors import RELIABLE_THRESHOLD, PriorDraw, draw_prior
 from scenes.base import ChapterScene
+from scenes.look.style import COLORS, text
 from scenes.mobjects.density import DensityProfile
 from scenes.pictures.columns import RunColumn, column_rects
 from scenes.runs import PRIOR_AE, PRIOR_VAE
-from scenes.style import COLORS, text
 
 __all__ = ["NewSamplesNeedAPrior", "prior_draws", "prior_profile"]
 

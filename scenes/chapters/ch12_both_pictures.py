@@ -18,12 +18,12 @@ from manim import DOWN, LEFT, RIGHT, UP, FadeIn, Line, VGroup, config
 from aecore import TrainConfig
 from scenes.animations.opacity import OpacityFade
 from scenes.base import ChapterScene, caption_mobject
-from scenes.frame import platform_margins
-from scenes.layout import Layout, Rect, is_landscape, is_portrait
+from scenes.look.frame import platform_margins
+from scenes.look.layout import Layout, Rect, is_landscape, is_portrait
+from scenes.look.style import COLORS, fit_lines, text
 from scenes.pictures.implementation import ImplementationPicture
 from scenes.pictures.picture2d import Picture2D, PictureState
 from scenes.runs import main_config_2d, main_run_2d
-from scenes.style import COLORS, fit_lines, text
 
 __all__ = ["CAPTIONS", "BothPictures", "closing_frame"]
 

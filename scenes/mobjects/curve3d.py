@@ -26,8 +26,8 @@ import cairo
 import numpy as np
 from manim import ParsableManimColor
 
+from scenes.look.projection import OrbitCamera
 from scenes.mobjects.points_view import KIND_DATA, KIND_RECON, KIND_RESIDUAL, PointsView
-from scenes.projection import OrbitCamera
 
 __all__ = [
     "KIND_DATA",

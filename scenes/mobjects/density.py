@@ -7,8 +7,8 @@ from typing import Any
 import numpy as np
 from manim import VMobject
 
+from scenes.look.style import COLORS
 from scenes.mobjects.panels import LatentAxis
-from scenes.style import COLORS
 
 __all__ = ["DensityProfile"]
 

@@ -14,9 +14,9 @@ import cairo
 import numpy as np
 from manim import ParsableManimColor
 
+from scenes.look.style import COLORS
 from scenes.mesh_math import grid_extent
 from scenes.mobjects.cairo_drawn import CairoDrawn, color_rgb, pixel_transform
-from scenes.style import COLORS
 
 __all__ = ["LatentHeatMap"]
 

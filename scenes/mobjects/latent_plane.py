@@ -7,9 +7,9 @@ from typing import Any
 import numpy as np
 from manim import RIGHT, UP, Line, ManimColor, ParsableManimColor, VGroup
 
-from scenes.layout import Rect
+from scenes.look.layout import Rect
+from scenes.look.style import COLORS, text
 from scenes.mobjects.panels import panel_frame
-from scenes.style import COLORS, text
 
 __all__ = ["LatentPlane"]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 from manim import RIGHT, Dot, Line, VGroup, VMobject
 
-from scenes.layout import Rect
+from scenes.look.layout import Rect
+from scenes.look.style import COLORS, text
 from scenes.mobjects.panels import panel_frame
 from scenes.mobjects.readout import Readout
-from scenes.style import COLORS, text
 
 __all__ = ["LossInset"]
 

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 import numpy as np
 from manim import Circle, Line, VGroup
 
-from scenes.layout import Rect
-from scenes.style import COLORS
+from scenes.look.layout import Rect
+from scenes.look.style import COLORS
 
 __all__ = ["NetworkDiagram", "edge_style"]
 

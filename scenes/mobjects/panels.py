@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from manim import DOWN, UL, UP, Line, Mobject, RoundedRectangle, Text, VGroup
 
-from scenes.layout import Rect
-from scenes.style import COLORS, text
+from scenes.look.layout import Rect
+from scenes.look.style import COLORS, text
 
 __all__ = ["DataPanel", "LatentAxis", "nice_ticks", "panel_frame"]
 

@@ -15,9 +15,9 @@ import cairo
 import numpy as np
 from manim import ParsableManimColor
 
+from scenes.look.projection import OrbitCamera
+from scenes.look.style import COLORS
 from scenes.mobjects.cairo_drawn import CairoDrawn, color_rgb, pixel_transform
-from scenes.projection import OrbitCamera
-from scenes.style import COLORS
 
 __all__ = ["KIND_DATA", "KIND_RECON", "KIND_RESIDUAL", "PointBatch", "PointsView"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from manim import LEFT, Text, VGroup, VMobject
 
-from scenes.style import text
+from scenes.look.style import text
 
 __all__ = ["Readout"]
 

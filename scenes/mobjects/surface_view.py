@@ -6,7 +6,7 @@ frame, and cannot interleave other objects between faces. :class:`SurfaceView`
 instead keeps the surface and the points as numpy arrays, and when the camera
 draws it, it
 
-1. projects every vertex and point with an :class:`~scenes.projection.OrbitCamera`,
+1. projects every vertex and point with an :class:`~scenes.look.projection.OrbitCamera`,
 2. shades each face by a smooth normal (the mean of its corners' normals),
    and outlines M's border and silhouette (where it folds away from the
    viewer) with a darker line,
@@ -42,6 +42,7 @@ import cairo
 import numpy as np
 from manim import ParsableManimColor
 
+from scenes.look.projection import OrbitCamera
 from scenes.mesh_math import (
     face_average,
     face_centers,
@@ -51,7 +52,6 @@ from scenes.mesh_math import (
     vertex_normals,
 )
 from scenes.mobjects.points_view import KIND_DATA, KIND_RECON, KIND_RESIDUAL, PointsView
-from scenes.projection import OrbitCamera
 
 __all__ = ["KIND_FACE", "FrameGeometry", "SurfaceView"]
 

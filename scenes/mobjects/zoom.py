@@ -7,11 +7,11 @@ import itertools
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Line, Square, VGroup
 
-from scenes.layout import Rect
+from scenes.look.layout import Rect
+from scenes.look.style import COLORS, text
 from scenes.mobjects.clouds import DotCloud, SegmentBundle
 from scenes.mobjects.curve import FadingCurve
 from scenes.mobjects.panels import DataPanel
-from scenes.style import COLORS, text
 
 __all__ = ["ZoomView", "clip_polyline"]
 

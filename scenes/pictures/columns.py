@@ -15,12 +15,12 @@ import numpy as np
 from manim import DOWN, VGroup
 
 from aecore import Run
-from scenes.layout import Rect, content_area, is_portrait
+from scenes.look.layout import Rect, content_area, is_portrait
+from scenes.look.style import COLORS, fit_lines, text
 from scenes.mobjects.clouds import DotCloud, SegmentBundle
 from scenes.mobjects.curve import FadingCurve
 from scenes.mobjects.density import DensityProfile
 from scenes.mobjects.panels import DataPanel, LatentAxis
-from scenes.style import COLORS, fit_lines, text
 
 __all__ = [
     "RunColumn",
@@ -87,7 +87,7 @@ def column_rects(with_latent: bool, note: str = "") -> list[tuple[Rect, Rect | N
     """Data (and latent) panel rectangles of the first and second columns.
 
     Side by side in a landscape frame and a square one, stacked in a portrait
-    frame, inside :func:`~scenes.layout.content_area`. Each column keeps room
+    frame, inside :func:`~scenes.look.layout.content_area`. Each column keeps room
     under its data panel for a note like ``note`` (see :meth:`RunColumn.note`).
     """
     out: list[tuple[Rect, Rect | None]] = []

@@ -22,7 +22,8 @@ from manim import DOWN, LEFT, RIGHT, UP, Circle, Dot, Line, VGroup, VMobject
 
 from aecore import Run
 from aecore.forward import decode
-from scenes.layout import Rect, content_area, is_landscape, is_portrait
+from scenes.look.layout import Rect, content_area, is_landscape, is_portrait
+from scenes.look.style import COLORS, digit_rgb, fit_lines, text
 from scenes.mobjects.cairo_drawn import color_rgb
 from scenes.mobjects.latent_plane import LatentPlane
 from scenes.mobjects.loss_inset import LossInset
@@ -41,7 +42,6 @@ from scenes.pictures.image_run import (
     walk_ends,
 )
 from scenes.pictures.picture2d import PictureState
-from scenes.style import COLORS, digit_rgb, fit_lines, text
 
 __all__ = ["VALUES", "ImagesLayout", "ImagesPicture", "images_layout", "pixel_range"]
 
@@ -65,7 +65,7 @@ class ImagesLayout:
 
 
 def images_layout() -> ImagesLayout:
-    """The latent plane and the side panel in the current frame, inside :func:`~scenes.layout.content_area`.
+    """The latent plane and the side panel in the current frame, in :func:`~scenes.look.layout.content_area`.
 
     Landscape: the plane left, the side panel right. Portrait: the plane
     on top, as wide as the frame, the side panel under it. Square: the plane

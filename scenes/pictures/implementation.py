@@ -15,10 +15,10 @@ from manim import DOWN, LEFT, RIGHT, UL, UP, Brace, CurvedArrow, VGroup, config
 
 from aecore import Run
 from aecore.forward import layer_weights
-from scenes.layout import Rect, content_area, is_landscape
+from scenes.look.layout import Rect, content_area, is_landscape
+from scenes.look.style import COLORS, text
 from scenes.mobjects.network import NetworkDiagram
 from scenes.pictures.picture2d import focus_index
-from scenes.style import COLORS, text
 
 __all__ = ["ImplementationPicture"]
 
@@ -43,7 +43,7 @@ class ImplementationPicture(VGroup):
     focus
         Index of the data point that flows through (default :func:`focus_index`).
     label_kind
-        Text size of the labels (see :func:`scenes.style.text_size`).
+        Text size of the labels (see :func:`scenes.look.style.text_size`).
     vertical
         Whether the network flows top to bottom; by default it does when
         ``rect`` is taller than wide.

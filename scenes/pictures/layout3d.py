@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from scenes.layout import Rect, content_area, current_layout, is_landscape, is_portrait
+from scenes.look.layout import Rect, content_area, current_layout, is_landscape, is_portrait
 
 __all__ = ["PanelRects", "SurfaceLayout", "surface_layout"]
 
 
 class PanelRects(Protocol):
-    """Where the 3-D picture's panels go: a :class:`SurfaceLayout` or a :class:`~scenes.layout.Layout`."""
+    """Where the 3-D picture's panels go: a :class:`SurfaceLayout` or :class:`~scenes.look.layout.Layout`."""
 
     @property
     def data(self) -> Rect: ...
@@ -35,14 +35,14 @@ class SurfaceLayout:
 def surface_layout() -> SurfaceLayout:
     """The panels of the 3-D picture in the current frame.
 
-    Landscape: the frame's layout (:func:`scenes.layout.current_layout`),
+    Landscape: the frame's layout (:func:`scenes.look.layout.current_layout`),
     the data panel left, the loss inset and the latent plane right. Portrait
     puts the latent plane and the loss inset in a row on top and gives the
     data panel (the main picture) the remaining two thirds of the height.
     Square: the loss inset is a strip along the top (as wide as the frame,
     so its readouts stay clear of the curve); under it the data panel left
     of the latent plane. Outside a landscape frame the
-    panels keep to :func:`~scenes.layout.content_area`.
+    panels keep to :func:`~scenes.look.layout.content_area`.
     """
     if is_landscape():
         lay = current_layout()

@@ -14,15 +14,14 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, UR, Arrow, Circle, Dot, Mobject, VGroup
 
 from aecore import Run, Snapshot
-from scenes.audit import Box
-from scenes.layout import Layout, Rect, current_layout
+from scenes.look.layout import Box, Layout, Rect, current_layout
+from scenes.look.style import COLORS, text
 from scenes.mobjects.clouds import DotCloud, SegmentBundle
 from scenes.mobjects.curve import FadingCurve
 from scenes.mobjects.density import DensityProfile
 from scenes.mobjects.loss_inset import LossInset
 from scenes.mobjects.panels import DataPanel, LatentAxis
 from scenes.mobjects.zoom import ZoomView
-from scenes.style import COLORS, text
 
 __all__ = ["Picture2D", "PictureState", "focus_index", "interpolate_states", "state_at", "zoom_half_width"]
 
@@ -131,7 +130,7 @@ class Picture2D(VGroup):
         ``(xmin, xmax, ymin, ymax)`` of data space the data panel shows
         (default: the data and the trained M).
     m_label_kind
-        Text size of M's label (see :func:`scenes.style.text_size`).
+        Text size of M's label (see :func:`scenes.look.style.text_size`).
     """
 
     def __init__(

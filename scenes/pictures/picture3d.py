@@ -14,8 +14,9 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, UR, Circle, VGroup
 
 from aecore import Run
-from scenes.animations.orbit import OrbitClock
-from scenes.layout import Rect
+from scenes.look.layout import Rect
+from scenes.look.projection import OrbitCamera, OrbitClock, orbit_angles
+from scenes.look.style import COLORS, text
 from scenes.mesh_math import face_average, face_centers
 from scenes.mobjects.heat_map import LatentHeatMap
 from scenes.mobjects.latent_plane import LatentPlane
@@ -24,8 +25,6 @@ from scenes.mobjects.panels import panel_frame
 from scenes.mobjects.surface_view import SurfaceView
 from scenes.pictures.layout3d import PanelRects, surface_layout
 from scenes.pictures.picture2d import PictureState
-from scenes.projection import OrbitCamera, orbit_angles
-from scenes.style import COLORS, text
 
 __all__ = ["Picture3D", "highlight_subset", "view_box", "view_points"]
 

@@ -13,15 +13,14 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, Circle, Mobject, VGroup
 
 from aecore import Run
-from scenes.animations.orbit import OrbitClock
-from scenes.layout import Rect, content_area
+from scenes.look.layout import Rect, content_area
+from scenes.look.projection import OrbitCamera, OrbitClock, orbit_angles
+from scenes.look.style import COLORS, fit_lines, text
 from scenes.mesh_math import face_average, face_centers
 from scenes.mobjects.curve3d import CurveView
 from scenes.mobjects.panels import panel_frame
 from scenes.mobjects.surface_view import SurfaceView
 from scenes.pictures.columns import line_block, two_cells
-from scenes.projection import OrbitCamera, orbit_angles
-from scenes.style import COLORS, fit_lines, text
 
 __all__ = [
     "HELIX_VERDICT",
@@ -64,7 +63,7 @@ def verdict_block(parts: Sequence[str], width: float) -> VGroup:
 def prior_rects(verdicts: Sequence[Sequence[str]] = (SHEET_VERDICT, HELIX_VERDICT)) -> tuple[Rect, Rect]:
     """The two panels: side by side in a landscape or square frame, stacked in a portrait one.
 
-    The panels keep to :func:`~scenes.layout.content_area` and leave room
+    The panels keep to :func:`~scenes.look.layout.content_area` and leave room
     under each for its verdict (``verdicts``, first panel's first).
     """
     cells = two_cells(content_area(caption_gap=0.35), gap=0.3)

@@ -1,7 +1,7 @@
 """The network reduced to its idea: x -> f -> z -> g -> x̂, as a line or a loop.
 
 The loop is laid out like the representation picture it turns into in
-chapter 3 (:func:`scenes.layout.current_layout`): where that picture puts
+chapter 3 (:func:`scenes.look.layout.current_layout`): where that picture puts
 the latent panel beside the data panel, x and x̂ sit on the left and z on the
 right; where it stacks the latent panel above the data panel (portrait), z
 sits on top and x, x̂ at the bottom, with f and g on the sides where that
@@ -27,9 +27,9 @@ from manim import (
 )
 
 from scenes.animations.collapse import CollapseOnto
-from scenes.layout import content_area, current_layout, is_landscape
+from scenes.look.layout import content_area, current_layout, is_landscape
+from scenes.look.style import COLORS, text
 from scenes.pictures.implementation import ImplementationPicture
-from scenes.style import COLORS, text
 
 __all__ = ["RoundTrip"]
 

@@ -1,0 +1,7 @@
+"""Where we change Manim's own behaviour, each patch in one module.
+
+:mod:`~scenes.patches.encoder` (the video encoder), :mod:`~scenes.patches.text_cache`
+(a text cache safe across processes), :mod:`~scenes.patches.sound` (reading
+and adding narration) and :mod:`~scenes.patches.skipping` (rendering a time
+range of a chapter).
+"""
