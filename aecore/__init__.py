@@ -4,8 +4,9 @@ The public API needs only numpy; torch is imported when a run is trained or
 recorded (:class:`SnapshotRecorder`, snapshots from your own PyTorch model).
 
 >>> import aecore
->>> run = aecore.load_run("assets/fixtures/tiny_run.npz")    # doctest: +SKIP
->>> run.snapshots[-1].manifold.shape                         # doctest: +SKIP
+>>> run = aecore.load_run("tests/fixtures/run_v2.npz")
+>>> run.snapshots[-1].manifold.shape  # M at the last snapshot: g on a grid of 21 latents, in R^2
+(21, 2)
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from aecore.errors import AecoreError
 from aecore.forward import decode, encode
 from aecore.priors import PRIORS, RELIABLE_THRESHOLD, PriorDraw, draw_prior, prior_samples, reliable_fraction
 from aecore.recorder import SnapshotRecorder
-from aecore.reliability import latent_reliability
 from aecore.residuals import Residuals, residuals
 from aecore.snapshot import FORMAT_VERSION, Run, Snapshot, load_run, write_run
 
@@ -38,7 +38,6 @@ __all__ = [
     "decode",
     "draw_prior",
     "encode",
-    "latent_reliability",
     "load_data",
     "load_run",
     "make_dataset",

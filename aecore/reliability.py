@@ -1,18 +1,16 @@
-"""Latent density and the reliability of the decoder, as smooth functions.
+"""The latent density and the map from a density to a reliability: the pieces of M's fade.
 
 The decoder g is trustworthy only where it was trained, that is near the
-latents z_j = f(x_j). We measure "near" with a Gaussian kernel density
-estimate (KDE) of the z_j and turn it into a reliability in [0, 1]:
+latents z_j = f(x_j). "Near" is a Gaussian kernel density estimate (KDE) of
+the z_j, and a density becomes a reliability in [0, 1]:
 
     density(u)     = 1/M sum_j  N(u; c_j, h^2 I)          (Gaussian KDE)
-    h              = bandwidth_scale * sigma * N^(-1/(k+4))  (Scott's rule)
-    reliability(u) = 1 - exp(-density(u) / (scale * d_ref))
+    reliability    = 1 - exp(-density / (scale * reference))
 
-where sigma is the mean standard deviation of the latents per axis and
-d_ref is the median of the density at the latents themselves (the typical
-density where the data lives). Both functions are smooth and positive
-everywhere; no threshold is applied anywhere. Reliability is close to 1 among
-the latents (at d_ref it is 1 - exp(-1/scale)) and decays to 0 far from them.
+:mod:`aecore.manifold_density` builds the stored reliability from these
+pieces: the latent density divided by g's stretch (density per unit of M),
+relative to its median at the data. Both functions are smooth and positive
+everywhere; no threshold is applied anywhere.
 
 Cost is linear in the number of latents N (up to one sort). The kernel
 centres c_1..c_M are the latents themselves when N <= :data:`MAX_CENTRES`
@@ -25,10 +23,8 @@ centre stands for N / M latents that lie next to it, so the subsample
 follows the latents' distribution far more closely than a random one (for
 k=1 the density is within a fraction of a percent of the exact KDE's). The
 choice uses no random numbers and depends on nothing but the latents (ties
-in the order are broken by index), so runs stay deterministic. The bandwidth
-h and sigma are those of all N latents, as in the exact KDE, and d_ref is the
-median density at the centres (at every latent when N <= MAX_CENTRES). The
-density is evaluated in blocks of points, so no array larger than about
+in the order are broken by index), so runs stay deterministic. The density
+is evaluated in blocks of points, so no array larger than about
 :data:`_BLOCK` numbers is ever built.
 """
 
@@ -39,10 +35,8 @@ from scipy.spatial.distance import cdist
 
 __all__ = [
     "MAX_CENTRES",
-    "kde_bandwidth",
     "kde_centres",
     "latent_density",
-    "latent_reliability",
     "reliability_from_density",
 ]
 
@@ -51,15 +45,6 @@ MAX_CENTRES = 2000
 
 _BLOCK = 2**21
 """Most entries of one block of squared distances (points x centres): 16 MiB of float64."""
-
-
-def kde_bandwidth(latents: np.ndarray, bandwidth_scale: float = 1.0) -> float:
-    """Scott's-rule bandwidth of a Gaussian KDE of ``latents`` ``(N, k)``."""
-    z = np.asarray(latents, dtype=np.float64)
-    n, k = z.shape
-    sigma = float(np.mean(np.std(z, axis=0)))
-    sigma = max(sigma, 1e-6)
-    return bandwidth_scale * sigma * n ** (-1.0 / (k + 4))
 
 
 def kde_centres(latents: np.ndarray, max_centres: int = MAX_CENTRES) -> np.ndarray:
@@ -122,38 +107,3 @@ def latent_density(points: np.ndarray, latents: np.ndarray, bandwidth: float) ->
 def reliability_from_density(density: np.ndarray, reference: float, scale: float = 0.25) -> np.ndarray:
     """Map a density to [0, 1] with ``1 - exp(-density / (scale * reference))``."""
     return -np.expm1(-np.asarray(density, dtype=np.float64) / (scale * reference))
-
-
-def latent_reliability(
-    points: np.ndarray,
-    latents: np.ndarray,
-    bandwidth_scale: float = 1.0,
-    scale: float = 0.25,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Density and reliability of the decoder at latent ``points``.
-
-    Linear in the number of latents (up to one sort): the KDE has at most
-    :data:`MAX_CENTRES` kernel centres (:func:`kde_centres`), and d_ref is the
-    median density at those centres.
-
-    Parameters
-    ----------
-    points
-        ``(..., k)`` latent points (for example a grid).
-    latents
-        ``(N, k)`` encoder outputs of the data.
-    bandwidth_scale
-        Multiplies Scott's bandwidth.
-    scale
-        Reliability is ``1 - exp(-density / (scale * d_ref))``.
-
-    Returns
-    -------
-    (density, reliability)
-        Both of the shape of ``points`` without its last axis.
-    """
-    h = kde_bandwidth(latents, bandwidth_scale)
-    centres = kde_centres(latents)
-    dens = latent_density(points, centres, h)
-    ref = float(np.median(latent_density(centres, centres, h)))
-    return dens, reliability_from_density(dens, ref, scale)

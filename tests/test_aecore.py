@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 
 from aecore import AecoreError, TrainConfig, cached_run, load_run, make_dataset, write_run
-from aecore.reliability import latent_reliability
 from aecore.snapshot import FORMAT_VERSION
 from aecore.train import snapshot_steps, train, train_to_file
 from tests.conftest import dist_to_polyline
+from tests.kde_v1 import latent_reliability
 
 FIXTURE = Path(__file__).parent / "fixtures" / "run_v1.npz"
 SMALL = TrainConfig(n_points=120, hidden=(32, 32), steps=600, n_snapshots=12)
@@ -278,3 +278,15 @@ def test_the_run_cache_key_covers_every_module_the_trainer_runs() -> None:
             if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("aecore."):
                 todo.append(node.module.split(".")[1])
     assert seen - {"errors", "files"} <= set(_TRAINER_MODULES), sorted(seen - set(_TRAINER_MODULES))
+
+
+def test_the_package_docstring_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``aecore``'s own example loads a real file and prints what it says (no ``+SKIP``)."""
+    import doctest
+
+    import aecore
+
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    assert "+SKIP" not in (aecore.__doc__ or "")
+    result = doctest.testmod(aecore, verbose=False)
+    assert result.attempted >= 3 and result.failed == 0

@@ -91,8 +91,8 @@ def test_the_plane_and_the_mosaic_agree_on_where_each_latent_is(trained, run) ->
     np.testing.assert_allclose(trained.plane.to_scene(grid), trained.mosaic.tile_center(i, j), atol=1e-6)
     # Every latent z_j lies on the mosaic (the window holds every tile with data).
     z = trained.plane.to_scene(run.final.latents)
-    l, b, r, t = trained.mosaic.rect  # noqa: E741
-    assert np.all((z[:, 0] > l) & (z[:, 0] < r) & (z[:, 1] > b) & (z[:, 1] < t))
+    left, bottom, right, top = trained.mosaic.rect
+    assert np.all((z[:, 0] > left) & (z[:, 0] < right) & (z[:, 1] > bottom) & (z[:, 1] < top))
 
 
 def test_tile_opacity_follows_reliability(trained, run) -> None:
@@ -196,8 +196,8 @@ def test_a_rendered_frame_shows_the_decoders_pixels_in_every_tile(trained, run) 
     cam.capture_mobjects([trained.mosaic])
     frame = cam.pixel_array[..., :3].astype(float)
     sx, sy, ox, oy = pixel_transform(cam)
-    l, b, r, t = trained.mosaic.rect  # noqa: E741
-    x0, y0, x1, y1 = l * sx + ox, t * sy + oy, r * sx + ox, b * sy + oy
+    left, bottom, right, top = trained.mosaic.rect
+    x0, y0, x1, y1 = left * sx + ox, top * sy + oy, right * sx + ox, bottom * sy + oy
     img_h, img_w = trained.mosaic.image().shape[:2]
     kx, ky = img_w / (x1 - x0), img_h / (y1 - y0)
     ch, cw = trained.mosaic.cell_pixels()

@@ -30,10 +30,11 @@ from ae_explainer.options import FORMATS, RenderOptions
 from aecore import AecoreError, TrainConfig, load_run, make_dataset, write_run
 from aecore.datasets import load_user_data
 from aecore.forward import forward_layers
-from aecore.reliability import MAX_CENTRES, kde_bandwidth, kde_centres, latent_reliability
+from aecore.reliability import MAX_CENTRES, kde_centres
 from aecore.train import snapshot_steps, train
 from scenes.chapters import SCENES_IN_ORDER
 from scenes.settings import ASPECTS, QUALITIES, SceneSettings, default_of
+from tests.kde_v1 import kde_bandwidth, latent_reliability
 from tests.test_bad_inputs import _csv, _npy_header_only
 
 ROOT = Path(__file__).resolve().parents[1]

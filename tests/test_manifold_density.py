@@ -19,8 +19,8 @@ from scipy.stats import spearmanr
 from aecore import Run, TrainConfig, cached_run, decode
 from aecore.ensemble import ensemble_agreement
 from aecore.manifold_density import local_bandwidth, manifold_reliability
-from aecore.reliability import kde_bandwidth
 from aecore.stretch import decoder_jacobian, stretch_from_jacobian
+from tests.kde_v1 import kde_bandwidth
 
 SEEDS = (0, 1, 2)
 GAP = 2.0

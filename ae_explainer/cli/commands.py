@@ -98,18 +98,23 @@ def chapter_duration(scene_cls: type[ChapterScene]) -> float:
 
 
 def _cmd_list(a: argparse.Namespace) -> int:
+    """The chapters and how long each clip ``render`` makes with its defaults lasts, to the frame."""
     from ae_explainer.options import RenderOptions
     from ae_explainer.render.runs import prepare_runs
-    from scenes.chapters import SCENES_IN_ORDER, chapter_infos
+    from ae_explainer.render.timelines import chapter_timeline
+    from scenes.chapters import chapter_infos
 
+    opts = RenderOptions(quality=COMMANDS["render"].quality, narration=COMMANDS["render"].narration)
     with ConsoleProgress(sys.stderr) as bars:  # the runs the chapters show, trained first; stdout: the table
-        prepare_runs(chapter_infos(), RenderOptions(quality=COMMANDS["render"].quality), bars.training)
+        runs = prepare_runs(chapter_infos(), opts, bars.training)
     rows = [("ch", "scene", "title", "duration")]
-    for info, cls in zip(chapter_infos(), SCENES_IN_ORDER, strict=True):
-        rows.append((str(info.number), info.name, info.title, f"{chapter_duration(cls):5.1f} s"))
+    for info in chapter_infos():
+        seconds = chapter_timeline(info, opts, runs[info.name])[-1]
+        rows.append((str(info.number), info.name, info.title, f"{seconds:6.2f} s"))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     for r in rows:
         print("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip())
+    print(f"(as 'ae-explainer render' makes them: {opts.aspect}, {opts.quality}, narration {opts.narration})")
     return 0
 
 
@@ -402,7 +407,9 @@ def add_commands(sub: Any) -> None:
     """Add ``list``, ``render``, ``video``, ``lecture`` and ``social`` to the ``ae-explainer`` parser."""
     from aecore.cache import runs_dir
 
-    ls = sub.add_parser("list", help="list the chapters: number, scene, title, duration")
+    ls = sub.add_parser(
+        "list", help="list the chapters: number, scene, title, duration of the clip render makes"
+    )
     ls.set_defaults(func=_cmd_list)
     runs = (
         f"Trained runs are cached in {runs_dir()} (set AE_EXPLAINER_RUNS to keep them elsewhere);"

@@ -51,7 +51,7 @@ _ROLES = (
 
 
 def _asset(name: str) -> str:
-    return (resources.files("ae_explainer") / _ASSETS / name).read_text(encoding="utf-8")
+    return (resources.files("ae_explainer.deliver") / _ASSETS / name).read_text(encoding="utf-8")
 
 
 def _palettes() -> dict[str, dict[str, str]]:

@@ -95,9 +95,9 @@ class ImageMosaic(CairoDrawn):
 
     def cell(self) -> tuple[float, float]:
         """Width and height of one cell, in scene units."""
-        l, b, r, t = self.rect  # noqa: E741
+        left, bottom, right, top = self.rect
         gi, gj = self.grid_shape
-        return (r - l) / gi, (t - b) / gj
+        return (right - left) / gi, (top - bottom) / gj
 
     def tile_center(self, i: int | np.ndarray, j: int | np.ndarray) -> np.ndarray:
         """Scene points ``(..., 3)`` of the centres of tiles ``(i, j)``."""
@@ -155,6 +155,6 @@ class ImageMosaic(CairoDrawn):
             return
         sx, sy, ox, oy = pixel_transform(camera)
         ctx.identity_matrix()
-        l, b, r, t = self.rect  # noqa: E741
+        left, bottom, right, top = self.rect
         img = np.ascontiguousarray(self.image())
-        paint_nearest(ctx, img, (l * sx + ox, t * sy + oy, r * sx + ox, b * sy + oy))
+        paint_nearest(ctx, img, (left * sx + ox, top * sy + oy, right * sx + ox, bottom * sy + oy))

@@ -131,9 +131,9 @@ class PixelImages(CairoDrawn):
             return
         sx, sy, ox, oy = pixel_transform(camera)
         ctx.identity_matrix()
-        for k, (l, b, r, t) in enumerate(self.boxes.tolist()):  # noqa: E741
+        for k, (left, bottom, right, top) in enumerate(self.boxes.tolist()):
             img = np.ascontiguousarray(self.bytes_of(k))
-            box = (l * sx + ox, t * sy + oy, r * sx + ox, b * sy + oy)
+            box = (left * sx + ox, top * sy + oy, right * sx + ox, bottom * sy + oy)
             paint_nearest(ctx, img, box)
             if self.outline is not None:
                 c = self.outline  # Manim reads Cairo's buffer as RGBA bytes: colours go in as (b, g, r)

@@ -153,8 +153,10 @@ class ImagesPicture(VGroup):
         self.window = tile_window(run)
         u0, u1, v0, v1 = mosaic_extent(final.latent_grid[self.window])
         self.plane = LatentPlane(lay.plane, (u0, u1, v0, v1), "latent plane ℝ²")
-        (l, b, _), (r, t, _) = self.plane.to_scene(np.array([[u0, v0], [u1, v1]]))  # noqa: E741
-        self.mosaic = ImageMosaic((l, b, r, t), self.image_shape, self.paper, self.ink, self.values)
+        (left, bottom, _), (right, top, _) = self.plane.to_scene(np.array([[u0, v0], [u1, v1]]))
+        self.mosaic = ImageMosaic(
+            (left, bottom, right, top), self.image_shape, self.paper, self.ink, self.values
+        )
         self.mosaic.alpha = 0.0
         self.dot_radius = 0.0075 * min(lay.plane.width, lay.plane.height)
         self.dots = PaletteDots(

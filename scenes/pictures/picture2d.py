@@ -73,8 +73,8 @@ def _data_bounds(run: Run) -> tuple[float, float, float, float]:
 
 def _box(m: Mobject) -> Box:
     """The bounding box of ``m``."""
-    (l, b, _), (r, t, _) = m.get_corner(DOWN + LEFT), m.get_corner(UP + RIGHT)  # noqa: E741
-    return Box(float(l), float(b), float(r), float(t))
+    (left, bottom, _), (right, top, _) = m.get_corner(DOWN + LEFT), m.get_corner(UP + RIGHT)
+    return Box(float(left), float(bottom), float(right), float(top))
 
 
 def zoom_half_width(view_half: float, magnification: float, residual: np.ndarray) -> float:
