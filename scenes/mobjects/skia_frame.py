@@ -50,8 +50,13 @@ def argb_int(rgb: np.ndarray, alpha: float) -> int:
 
 
 def points(xy: np.ndarray) -> list[skia.Point]:
-    """Skia points of pixel coordinates ``(N, 2)``."""
-    return [skia.Point(x, y) for x, y in np.asarray(xy, dtype=np.float64).reshape(-1, 2).tolist()]
+    """Skia points of pixel coordinates ``(N, 2)``.
+
+    Read from one flat list: a list per point would be thousands of objects
+    for the garbage collector to trace, and would set it off mid-frame.
+    """
+    flat = np.asarray(xy, dtype=np.float64).reshape(-1).tolist()
+    return [skia.Point(flat[k], flat[k + 1]) for k in range(0, len(flat), 2)]
 
 
 def _paint(

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from scenes.mesh_math import face_average
 from scenes.mobjects.skia_frame import SkiaFrame, argb, points
 
 if TYPE_CHECKING:
@@ -83,8 +84,11 @@ def draw_surface(
     line_ranks = np.flatnonzero(has_lines).tolist()
     grid_l, outline_l = grid.reshape(-1).tolist(), outline.reshape(-1).tolist()
     face_rgb = geo.face_rgb[order]
-    grid_c = argb(face_rgb * 0.55, face_a[order]).tolist()
-    outline_c = argb(face_rgb * 0.4, face_a[order]).tolist()
+    # A face's lines are as opaque as the face (depth cue included), times the gain.
+    cue = np.broadcast_to(view.depth_factor(), view.vertices.shape[:2])
+    line_a = np.minimum((face_a * face_average(cue).reshape(-1))[order] * view.line_gain, 1.0)
+    grid_c = argb(face_rgb * 0.55, line_a).tolist()
+    outline_c = argb(face_rgb * 0.4, line_a).tolist()
     lw_grid = max(view.grid_line_width * sx, 0.6)
     lw_outline = max(2.5 * view.grid_line_width * sx, 1.2)
 

@@ -128,6 +128,14 @@ class SurfaceView(PointsView):
     vertices, face_opacity, grid
         The mesh ``(G, G, 3)``, its face opacities ``(G-1, G-1)`` and its
         latent grid ``(G, G, 2)`` (see :meth:`set_surface`).
+    depth_cue
+        How much fainter the back of M is drawn than its front, in [0, 1]
+        (0, the default: not at all): each vertex's opacity is multiplied by
+        ``1 - depth_cue * d``, ``d`` its depth from M's nearest vertex (0) to
+        its furthest (1), so folds behind read as behind.
+    line_gain
+        The grid lines and the outline are drawn at ``line_gain`` times their
+        face's opacity (at most 1): above 1, they stay legible on a faint M.
     """
 
     def __init__(
@@ -143,6 +151,8 @@ class SurfaceView(PointsView):
         super().__init__(camera, bounds, dot_radius, color=color, **kwargs)
         self.line_every = line_every
         self.grid_line_width = 0.12 * dot_radius
+        self.depth_cue = 0.0
+        self.line_gain = 1.0
         self.vertices = np.zeros((2, 2, 3))
         self.face_opacity = np.zeros((1, 1))
         self.grid = np.zeros((2, 2, 2))
@@ -259,11 +269,20 @@ class SurfaceView(PointsView):
         v = self.vertices
         g = v.shape[0] - 1
         rgb = self._shade(vertex_normals(v), v)[..., None] * self.colors["manifold"]
-        opacity = vertex_average(self.face_opacity) * self.alpha
+        opacity = vertex_average(self.face_opacity) * self.alpha * self.depth_factor()
         fi, fj = np.divmod(np.arange(g * g), g)
         ci = np.stack([fi, fi + 1, fi + 1, fi], axis=1)  # the corners of FrameGeometry.face_xy
         cj = np.stack([fj, fj, fj + 1, fj + 1], axis=1)
         return rgb[ci, cj], opacity[ci, cj]
+
+    def depth_factor(self) -> np.ndarray | float:
+        """``(G, G)`` factors of the vertices' opacities for :attr:`depth_cue` (1.0 without a cue)."""
+        if self.depth_cue <= 0.0:
+            return 1.0
+        _, depth = self.camera3d.project(self.vertices)
+        near, far = float(depth.min()), float(depth.max())
+        d = (depth - near) / max(far - near, 1e-12)
+        return np.asarray(1.0 - self.depth_cue * d)
 
     @staticmethod
     def outline_edges(face_front: np.ndarray) -> np.ndarray:
