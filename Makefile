@@ -7,7 +7,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 REVEAL := $(VENV)/.reveal-fetched
-APT_PACKAGES := python3 python3-venv python3-dev gcc pkg-config libcairo2-dev libpango1.0-dev fonts-dejavu-core
+# libegl1 and libgl1: the libEGL.so.1 and libGL.so.1 that skia-python's wheel links against.
+APT_PACKAGES := python3 python3-venv python3-dev gcc pkg-config libcairo2-dev libpango1.0-dev fonts-dejavu-core \
+	libegl1 libgl1
 APT_TEST_PACKAGES := chromium chromium-driver
 QUALITY ?= high
 JOBS ?= 2
@@ -40,7 +42,7 @@ $(STAMP): pyproject.toml constraints.txt
 	@missing=""; for p in $(APT_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
 	done; \
-	if [ -n "$$missing" ] && ! { command -v python3 >/dev/null && python3 -c 'import venv, ensurepip, sysconfig, os; assert os.path.exists(sysconfig.get_paths()["include"] + "/Python.h")' 2>/dev/null && pkg-config --exists cairo pangocairo 2>/dev/null && fc-list | grep -q "DejaVu Sans"; }; then \
+	if [ -n "$$missing" ] && ! { command -v python3 >/dev/null && python3 -c 'import venv, ensurepip, sysconfig, os; assert os.path.exists(sysconfig.get_paths()["include"] + "/Python.h")' 2>/dev/null && pkg-config --exists cairo pangocairo 2>/dev/null && fc-list | grep -q "DejaVu Sans" && ldconfig -p | grep -q "libEGL.so.1 " && ldconfig -p | grep -q "libGL.so.1 "; }; then \
 	  $(call apt_install,$$missing); \
 	fi
 	test -x $(PY) || python3 -m venv $(VENV)

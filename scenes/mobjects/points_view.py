@@ -18,8 +18,9 @@ from manim import ParsableManimColor
 from scenes.look.projection import OrbitCamera
 from scenes.look.style import COLORS
 from scenes.mobjects.cairo_drawn import CairoDrawn, color_rgb, pixel_transform
+from scenes.mobjects.skia_frame import SkiaFrame, argb_int, points
 
-__all__ = ["KIND_DATA", "KIND_RECON", "KIND_RESIDUAL", "PointBatch", "PointsView"]
+__all__ = ["KIND_DATA", "KIND_RECON", "KIND_RESIDUAL", "PointBatch", "PointsView", "SkiaPointBatch"]
 
 KIND_RESIDUAL, KIND_DATA, KIND_RECON = 1, 2, 3
 """Kinds of point primitive in a view's draw order (kind 0 is M's own: a face, or a curve segment)."""
@@ -151,6 +152,13 @@ class PointsView(CairoDrawn):
         ctx.clip()
         return sx, np.array([sx, sy]), np.array([ox, oy])
 
+    def pixel_clip(self, scale: np.ndarray, offset: np.ndarray) -> tuple[float, float, float, float]:
+        """The bounds as a pixel rectangle ``(x0, y0, x1, y1)`` (what :meth:`begin_drawing` clips to)."""
+        left, bottom, right, top = self.clip_bounds
+        x0, y0 = left * scale[0] + offset[0], top * scale[1] + offset[1]
+        x1, y1 = right * scale[0] + offset[0], bottom * scale[1] + offset[1]
+        return float(min(x0, x1)), float(min(y0, y1)), float(max(x0, x1)), float(max(y0, y1))
+
     def point_batch(
         self,
         ctx: cairo.Context,
@@ -249,4 +257,80 @@ class PointBatch:
             ctx.stroke()
         else:
             ctx.fill()
+        self.pending = -1
+
+
+class SkiaPointBatch:
+    """:class:`PointBatch`'s dots and residuals, drawn with Skia into a :class:`SkiaFrame`.
+
+    The same interface and the same look: consecutive primitives of one kind
+    are drawn by one call (discs as round points, residuals as segments),
+    highlighted residuals over a halo of the background colour.
+
+    Parameters
+    ----------
+    view
+        The view whose dots these are (their radius, colours and alpha).
+    frame
+        The Skia canvas over the camera's frame.
+    data_xy, recon_xy
+        ``(N, 2)`` pixel coordinates of the data dots and the reconstruction dots.
+    sx
+        Pixels per scene unit.
+    """
+
+    def __init__(
+        self, view: PointsView, frame: SkiaFrame, data_xy: np.ndarray, recon_xy: np.ndarray, sx: float
+    ) -> None:
+        self.frame = frame
+        self.data_pts, self.recon_pts = points(data_xy), points(recon_xy)
+        a = view.alpha
+        self.r = view.dot_radius * sx
+        self.lw_res = max(view.residual_width * sx, 0.75)
+        self.lw_hi = max(view.highlight_width * sx, 1.5)
+        hi = view.highlight
+        n = len(self.data_pts)
+        self.hi = hi.tolist() if len(hi) == n else [False] * n
+        c = view.colors
+        self.color = {
+            KIND_DATA: argb_int(c["data"], view.data_opacity * a),
+            KIND_RECON: argb_int(c["recon"], a),
+            KIND_RESIDUAL: argb_int(c["residual"], 0.7 * a),
+            _HI_RESIDUAL: argb_int(c["residual"], a),
+            _HI_DATA: argb_int(c["data"], a),
+        }
+        self.halo = argb_int(view.halo_rgb, 0.8 * a)
+        self.pending = -1  # kind of the batch not yet drawn
+        self.batch: list[Any] = []
+
+    def add(self, kind: int, i: int) -> None:
+        """Add point ``i`` of ``kind`` to the current batch (starting a new one for a new kind)."""
+        if self.hi[i] and kind in (KIND_DATA, KIND_RESIDUAL):
+            kind = _HI_DATA if kind == KIND_DATA else _HI_RESIDUAL
+        if kind != self.pending:
+            self.flush()
+            self.pending = kind
+        if kind in (KIND_DATA, _HI_DATA):
+            self.batch.append(self.data_pts[i])
+        elif kind == KIND_RECON:
+            self.batch.append(self.recon_pts[i])
+        else:
+            self.batch.append(self.data_pts[i])
+            self.batch.append(self.recon_pts[i])
+
+    def flush(self) -> None:
+        """Draw the current batch, if any."""
+        k = self.pending
+        if k < 0:
+            return
+        f, batch = self.frame, self.batch
+        if k == _HI_RESIDUAL:  # a halo first, so the segment reads on M's own colour
+            f.lines(batch, self.halo, 2.6 * self.lw_hi)
+        if k in (KIND_RESIDUAL, _HI_RESIDUAL):
+            f.lines(batch, self.color[k], self.lw_res if k == KIND_RESIDUAL else self.lw_hi)
+        else:
+            f.dots(
+                batch, self.color[k], self.r * (1.35 if k == _HI_DATA else 0.9 if k == KIND_RECON else 1.0)
+            )
+        self.batch = []
         self.pending = -1

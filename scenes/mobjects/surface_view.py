@@ -12,15 +12,16 @@ draws it, it
    viewer) with a darker line,
 3. sorts faces, data dots, reconstruction dots and residual segments together
    by depth (painter's algorithm, back to front), and
-4. fills and strokes them straight into the camera's Cairo context.
+4. paints them with Skia straight into the pixels of the camera's Cairo frame
+   (:mod:`scenes.mobjects.surface_draw`).
 
 Colour and opacity are interpolated across each face from its corners
-(Gouraud shading, a Cairo mesh-pattern patch per face): a vertex takes the
-Lambert shade of its own normal and the mean opacity of the faces that meet
-there, so a fade has no steps from face to face. A run of faces between two
-points of the draw order is painted into a group with the SOURCE operator
-and then composited once, so neighbouring faces neither leave seams nor
-blend twice where they meet.
+(Gouraud shading; a run of faces between two points of the draw order is one
+Skia triangle mesh): a vertex takes the Lambert shade of its own normal and
+the mean opacity of the faces that meet there, so a fade has no steps from
+face to face. Faces are filled without anti-aliasing, so neighbouring faces
+neither leave seams nor blend twice where they meet; the outline stroked over
+them is anti-aliased.
 
 It is drawn through the camera hook of
 :func:`~scenes.mobjects.cairo_drawn.install_cairo_drawing`.
@@ -52,6 +53,8 @@ from scenes.mesh_math import (
     vertex_normals,
 )
 from scenes.mobjects.points_view import KIND_DATA, KIND_RECON, KIND_RESIDUAL, PointsView
+from scenes.mobjects.skia_frame import SkiaFrame
+from scenes.mobjects.surface_draw import draw_surface
 
 __all__ = ["KIND_FACE", "FrameGeometry", "SurfaceView"]
 
@@ -125,6 +128,14 @@ class SurfaceView(PointsView):
     vertices, face_opacity, grid
         The mesh ``(G, G, 3)``, its face opacities ``(G-1, G-1)`` and its
         latent grid ``(G, G, 2)`` (see :meth:`set_surface`).
+    depth_cue
+        How much fainter the back of M is drawn than its front, in [0, 1]
+        (0, the default: not at all): each vertex's opacity is multiplied by
+        ``1 - depth_cue * d``, ``d`` its depth from M's nearest vertex (0) to
+        its furthest (1), so folds behind read as behind.
+    line_gain
+        The grid lines and the outline are drawn at ``line_gain`` times their
+        face's opacity (at most 1): above 1, they stay legible on a faint M.
     """
 
     def __init__(
@@ -140,6 +151,8 @@ class SurfaceView(PointsView):
         super().__init__(camera, bounds, dot_radius, color=color, **kwargs)
         self.line_every = line_every
         self.grid_line_width = 0.12 * dot_radius
+        self.depth_cue = 0.0
+        self.line_gain = 1.0
         self.vertices = np.zeros((2, 2, 3))
         self.face_opacity = np.zeros((1, 1))
         self.grid = np.zeros((2, 2, 2))
@@ -256,11 +269,20 @@ class SurfaceView(PointsView):
         v = self.vertices
         g = v.shape[0] - 1
         rgb = self._shade(vertex_normals(v), v)[..., None] * self.colors["manifold"]
-        opacity = vertex_average(self.face_opacity) * self.alpha
+        opacity = vertex_average(self.face_opacity) * self.alpha * self.depth_factor()
         fi, fj = np.divmod(np.arange(g * g), g)
         ci = np.stack([fi, fi + 1, fi + 1, fi], axis=1)  # the corners of FrameGeometry.face_xy
         cj = np.stack([fj, fj, fj + 1, fj + 1], axis=1)
         return rgb[ci, cj], opacity[ci, cj]
+
+    def depth_factor(self) -> np.ndarray | float:
+        """``(G, G)`` factors of the vertices' opacities for :attr:`depth_cue` (1.0 without a cue)."""
+        if self.depth_cue <= 0.0:
+            return 1.0
+        _, depth = self.camera3d.project(self.vertices)
+        near, far = float(depth.min()), float(depth.max())
+        d = (depth - near) / max(far - near, 1e-12)
+        return np.asarray(1.0 - self.depth_cue * d)
 
     @staticmethod
     def outline_edges(face_front: np.ndarray) -> np.ndarray:
@@ -305,127 +327,17 @@ class SurfaceView(PointsView):
     # Drawing.
 
     def draw(self, ctx: cairo.Context, camera: Any) -> None:
-        """Draw every primitive of :meth:`geometry` back to front.
+        """Draw every primitive of :meth:`geometry` back to front, with Skia.
 
-        Each run of consecutive faces is painted into a group: every face is
-        filled without anti-aliasing with the SOURCE operator and a mesh
-        pattern of its corner colours (:meth:`corner_shading`), so faces meet
-        without seams, and the group is composited once. Grid lines are drawn
-        over their run; dots and residuals are anti-aliased, and consecutive
-        dots (or residuals) share one path and one fill.
+        Each run of consecutive faces is one Gouraud triangle mesh, filled
+        without anti-aliasing so that faces meet without seams, with its grid
+        lines and M's outline stroked over it anti-aliased; dots and residuals
+        are anti-aliased, and consecutive dots (or residuals) are drawn by one
+        call (see :mod:`scenes.mobjects.surface_draw`).
         """
         if self.alpha <= 0.0:
             return
         geo = self.geometry()
         sx, scale, offset = self.begin_drawing(ctx, camera)
-        points = self.point_batch(ctx, geo.data_xy, geo.recon_xy, sx, scale, offset)
-        # Every per-face array is handed to the loop below as one flat list (face i's values at
-        # i * width + k): nested lists would make tens of thousands of Python lists per frame, and
-        # each batch of them sets off the garbage collector's full passes over the whole heap.
-        quads_xy = (geo.face_xy * scale + offset).reshape(-1, 4, 2)
-        quads = quads_xy.reshape(-1).tolist()  # 8 per face
-        # Each face's pixel box, a pixel wider: a run's group is only as large as its faces.
-        low = (np.floor(quads_xy.min(axis=1)) - 1).reshape(-1).tolist()  # 2 per face
-        high = (np.ceil(quads_xy.max(axis=1)) + 1).reshape(-1).tolist()
-        rgb, opacity = self.corner_shading()
-        # Manim reads Cairo's ARGB32 buffer as RGBA bytes, so every colour is given to Cairo as (b, g, r).
-        corner_c = rgb[..., ::-1].reshape(-1).tolist()  # 12 per face
-        corner_a = opacity.reshape(-1).tolist()  # 4 per face
-        shown = (np.maximum(opacity.max(axis=1), geo.face_opacity * self.alpha) >= 0.004).tolist()
-        line_c = (geo.face_rgb[:, ::-1] * 0.55).reshape(-1).tolist()  # 3 per face
-        line_a = (geo.face_opacity * self.alpha).tolist()
-        edges = self._grid_edges().reshape(-1).tolist()  # 4 per face
-        outline = self.outline_edges(geo.face_front).reshape(-1).tolist()
-        outline_c = (geo.face_rgb[:, ::-1] * 0.4).reshape(-1).tolist()
-        lw_grid = max(self.grid_line_width * sx, 0.6)
-        lw_outline = max(2.5 * self.grid_line_width * sx, 1.2)
-        ctx.set_line_join(cairo.LINE_JOIN_ROUND)
-        ctx.set_line_cap(cairo.LINE_CAP_ROUND)
-        run: list[int] = []
-
-        def paint_run() -> None:
-            if not run:
-                return
-            x0, y0 = min(low[2 * i] for i in run), min(low[2 * i + 1] for i in run)
-            x1, y1 = max(high[2 * i] for i in run), max(high[2 * i + 1] for i in run)
-            ctx.save()
-            ctx.rectangle(x0, y0, x1 - x0, y1 - y0)
-            ctx.clip()  # the group and its compositing cover the run's faces, not the whole frame
-            ctx.push_group()
-            ctx.set_operator(cairo.OPERATOR_SOURCE)
-            ctx.set_antialias(cairo.ANTIALIAS_NONE)
-            for i in run:
-                q, c, a = 8 * i, 12 * i, 4 * i
-                patch = cairo.MeshPattern()
-                patch.begin_patch()
-                patch.move_to(quads[q], quads[q + 1])
-                patch.line_to(quads[q + 2], quads[q + 3])
-                patch.line_to(quads[q + 4], quads[q + 5])
-                patch.line_to(quads[q + 6], quads[q + 7])
-                for k in range(4):
-                    ck = c + 3 * k
-                    patch.set_corner_color_rgba(
-                        k, corner_c[ck], corner_c[ck + 1], corner_c[ck + 2], corner_a[a + k]
-                    )
-                patch.end_patch()
-                ctx.move_to(quads[q], quads[q + 1])
-                ctx.line_to(quads[q + 2], quads[q + 3])
-                ctx.line_to(quads[q + 4], quads[q + 5])
-                ctx.line_to(quads[q + 6], quads[q + 7])
-                ctx.close_path()
-                ctx.set_source(patch)
-                ctx.fill()
-            ctx.pop_group_to_source()
-            ctx.set_operator(cairo.OPERATOR_OVER)
-            ctx.paint()
-            ctx.restore()
-            ctx.set_operator(cairo.OPERATOR_OVER)
-            ctx.set_antialias(cairo.ANTIALIAS_DEFAULT)
-            _stroke_edges(ctx, run, quads, edges, line_a, line_c, lw_grid)
-            _stroke_edges(ctx, run, quads, outline, line_a, outline_c, lw_outline)
-            run.clear()
-
-        for kind, i in zip(geo.kinds.tolist(), geo.indices.tolist(), strict=True):
-            if kind != KIND_FACE:
-                paint_run()
-                points.add(kind, i)
-                continue
-            if shown[i]:
-                points.flush()
-                run.append(i)
-        paint_run()
-        points.flush()
-
-
-_EDGE_ENDS = ((6, 0), (2, 4), (0, 2), (6, 4))
-"""The corners (offsets into a face's 8 flat pixel coordinates) that each of its 4 edges joins."""
-
-
-def _stroke_edges(
-    ctx: cairo.Context,
-    run: list[int],
-    quads: list[float],
-    edges: list[bool],
-    alpha: list[float],
-    colors: list[float],
-    width: float,
-) -> None:
-    """Stroke the chosen edges of the faces in ``run``, one stroke per face.
-
-    ``quads`` holds 8 pixel coordinates per face, ``edges`` 4 flags per face
-    (in :meth:`SurfaceView._grid_edges`' order), ``colors`` 3 values per face
-    (b, g, r) and ``alpha`` one; faces at opacity 0.1 or less draw no edge.
-    """
-    ctx.set_line_width(width)
-    for i in run:
-        e = 4 * i
-        if alpha[i] <= 0.1 or not (edges[e] or edges[e + 1] or edges[e + 2] or edges[e + 3]):
-            continue
-        q = 8 * i
-        for k, (a, b) in enumerate(_EDGE_ENDS):
-            if edges[e + k]:
-                ctx.move_to(quads[q + a], quads[q + a + 1])
-                ctx.line_to(quads[q + b], quads[q + b + 1])
-        c = 3 * i
-        ctx.set_source_rgba(colors[c], colors[c + 1], colors[c + 2], alpha[i])
-        ctx.stroke()
+        with SkiaFrame(ctx, self.pixel_clip(scale, offset)) as frame:
+            draw_surface(self, frame, geo, sx, scale, offset)

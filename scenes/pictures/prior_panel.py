@@ -108,12 +108,26 @@ class PriorPanel(VGroup):
     curve_opacity = 1.0
     """Opacity of a curve M inside the data's box."""
 
-    surface_opacity = (0.25, 0.72)
+    surface_opacity = (0.12, 0.78)
     """Opacity of a surface M inside the data's box where the decoder's reliability is 0 and 1.
 
     Translucent, so that the points behind it show through; brighter where the
     latents are dense, so the part of M the data pins down stands out.
     """
+
+    surface_reach = (0.12, 0.4)
+    """A surface M fades out between these latent distances from the nearest z_j.
+
+    As fractions of the largest such distance in the data's box: M stays
+    where it holds the data, and does not fill the panel with folds the
+    decoder only guesses.
+    """
+
+    surface_depth_cue = 0.65
+    """How much fainter the back of a surface M is than its front (see :class:`SurfaceView`)."""
+
+    surface_line_gain = 3.0
+    """A surface M's grid and outline are this many times as opaque as its faces (at most 1)."""
 
     clip_margin = 0.35
     """M fades out over this fraction of the data box's largest half-size past the box."""
@@ -169,15 +183,20 @@ class PriorPanel(VGroup):
             self.view = curve
         else:
             surface = SurfaceView(cam, bounds, dot_radius=self.dot_radius)
+            surface.depth_cue, surface.line_gain = self.surface_depth_cue, self.surface_line_gain
+            surface.grid_line_width = 0.25 * self.dot_radius  # the grid reads at a panel's scale
             # Faces grow out of the latents: each face's latent distance to the nearest z_j, in [0, 1].
             centres = face_average(s.latent_grid)
             d = np.linalg.norm(centres[..., None, :] - s.latents[None, None, :, :], axis=-1).min(axis=-1)
             o0, o1 = self.surface_opacity
             rel = np.clip(face_average(s.reliability), 0.0, 1.0)
             base = (o0 + (o1 - o0) * rel) * self.window(face_centers(s.manifold))
-            self._face_base = base
-            self._face_reach = d / max(float(d[base > 0.01].max(initial=0.0)), 1e-12)
-            surface.set_surface(s.manifold, base, s.latent_grid)
+            reach = d / max(float(d[base > 0.01].max(initial=0.0)), 1e-12)
+            r0, r1 = self.surface_reach
+            x = np.clip((r1 - reach) / (r1 - r0), 0.0, 1.0)
+            self._face_base = base * x * x * (3.0 - 2.0 * x)
+            self._face_reach = reach
+            surface.set_surface(s.manifold, self._face_base, s.latent_grid)
             self.view = surface
         self.view.set_data_points(run.data, s.latents, s.recon, 0.0)
         self._growth = 1.0

@@ -1,0 +1,129 @@
+"""How a :class:`~scenes.mobjects.surface_view.SurfaceView` paints one frame with Skia.
+
+Every primitive of the frame's :class:`~scenes.mobjects.surface_view.FrameGeometry`
+is drawn back to front into a :class:`~scenes.mobjects.skia_frame.SkiaFrame`:
+
+* a run of consecutive faces (between two points of the draw order) is one
+  Skia triangle mesh (:meth:`~scenes.mobjects.skia_frame.SkiaFrame.mesh`), two
+  triangles a face, its colour and opacity interpolated from the corners
+  (Gouraud), filled without anti-aliasing: faces that share an edge cover
+  each of its pixels once, so they meet without seams or double blending;
+* the run's grid lines and M's outline (border and silhouette) are then
+  stroked over it, anti-aliased, so the silhouette's edge is smooth;
+* dots and residuals go through a :class:`~scenes.mobjects.points_view.SkiaPointBatch`.
+
+Nothing here makes a Python object per face and frame except the corners'
+Skia points: the per-face values are flat lists, read by index.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from scenes.mesh_math import face_average
+from scenes.mobjects.skia_frame import SkiaFrame, argb, points
+
+if TYPE_CHECKING:
+    from scenes.mobjects.surface_view import FrameGeometry, SurfaceView
+
+__all__ = ["EDGE_CORNERS", "draw_surface"]
+
+EDGE_CORNERS = ((3, 0), (1, 2), (0, 1), (3, 2))
+"""The corners each of a face's 4 edges joins, in :meth:`SurfaceView._grid_edges`' order."""
+
+MIN_SHOWN = 0.004
+"""Faces whose corners and centre are all fainter than this are not drawn."""
+
+MIN_LINED = 0.1
+"""Faces at this opacity or less draw no grid line or outline."""
+
+
+def draw_surface(
+    view: SurfaceView,
+    frame: SkiaFrame,
+    geo: FrameGeometry,
+    sx: float,
+    scale: np.ndarray,
+    offset: np.ndarray,
+) -> None:
+    """Paint ``geo`` (the view's geometry for this frame) back to front into ``frame``.
+
+    Parameters
+    ----------
+    view
+        The surface view (its colours, alpha, grid and line widths).
+    frame
+        The Skia canvas over the camera's frame, clipped to the view.
+    geo
+        :meth:`SurfaceView.geometry` for the current camera.
+    sx, scale, offset
+        Pixels per scene unit; a scene point ``p`` is at pixel ``p * scale + offset``.
+    """
+    from scenes.mobjects.points_view import SkiaPointBatch
+    from scenes.mobjects.surface_view import KIND_FACE
+
+    alpha = view.alpha
+    rgb, opacity = view.corner_shading()
+    face_a = geo.face_opacity * alpha
+    shown = np.maximum(opacity.max(axis=1), face_a) >= MIN_SHOWN
+    order = geo.face_order[shown[geo.face_order]]  # the faces drawn, back to front
+    rank = np.full(len(shown), -1, dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    quads = geo.face_xy[order] * scale + offset  # (S, 4, 2), in drawing order
+    corners = points(quads)
+    colors = argb(rgb[order], opacity[order]).reshape(-1).tolist()
+
+    # Lines: per drawn face (by rank), which edges are grid lines and which are outline.
+    grid = view._grid_edges()[order]
+    outline = view.outline_edges(geo.face_front)[order]
+    lined = face_a[order] > MIN_LINED
+    has_lines = lined & (grid.any(axis=1) | outline.any(axis=1))
+    line_ranks = np.flatnonzero(has_lines).tolist()
+    grid_l, outline_l = grid.reshape(-1).tolist(), outline.reshape(-1).tolist()
+    face_rgb = geo.face_rgb[order]
+    # A face's lines are as opaque as the face (depth cue included), times the gain.
+    cue = np.broadcast_to(view.depth_factor(), view.vertices.shape[:2])
+    line_a = np.minimum((face_a * face_average(cue).reshape(-1))[order] * view.line_gain, 1.0)
+    grid_c = argb(face_rgb * 0.55, line_a).tolist()
+    outline_c = argb(face_rgb * 0.4, line_a).tolist()
+    lw_grid = max(view.grid_line_width * sx, 0.6)
+    lw_outline = max(2.5 * view.grid_line_width * sx, 1.2)
+
+    def stroke(r: int, flags: list[bool], color: int, width: float) -> None:
+        e = 4 * r
+        if flags[e] or flags[e + 1] or flags[e + 2] or flags[e + 3]:
+            ends = []
+            for k, (a, b) in enumerate(EDGE_CORNERS):
+                if flags[e + k]:
+                    ends.append(corners[e + a])
+                    ends.append(corners[e + b])
+            frame.lines(ends, color, width)
+
+    def paint_run(start: int, stop: int) -> None:
+        frame.mesh(corners, colors, start, stop)
+        for r in line_ranks[bisect_left(line_ranks, start) : bisect_left(line_ranks, stop)]:
+            stroke(r, grid_l, grid_c[r], lw_grid)
+            stroke(r, outline_l, outline_c[r], lw_outline)
+
+    batch = SkiaPointBatch(view, frame, geo.data_xy * scale + offset, geo.recon_xy * scale + offset, sx)
+    rank_l = rank.tolist()
+    start = stop = 0
+    for kind, i in zip(geo.kinds.tolist(), geo.indices.tolist(), strict=True):
+        if kind != KIND_FACE:
+            if stop > start:
+                paint_run(start, stop)
+                start = stop
+            batch.add(kind, i)
+            continue
+        r = rank_l[i]
+        if r >= 0:
+            if stop == start:
+                batch.flush()
+                start = r
+            stop = r + 1
+    if stop > start:
+        paint_run(start, stop)
+    batch.flush()
