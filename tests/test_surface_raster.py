@@ -171,3 +171,20 @@ def test_no_garbage_collection_during_a_frame(trained) -> None:
     finally:
         gc.callbacks.remove(count)
     assert passes == []
+
+
+def test_a_cairo_drawn_mobject_must_say_how_it_draws() -> None:
+    """``CairoDrawn.draw`` is abstract: a subclass without it is refused (it would draw nothing)."""
+    from scenes.mobjects.cairo_drawn import CairoDrawn
+
+    class Forgot(CairoDrawn):
+        pass
+
+    class Draws(CairoDrawn):
+        def draw(self, ctx: object, camera: object) -> None:
+            del ctx, camera
+
+    with pytest.raises(TypeError, match="draw"):
+        Forgot((0.0, 0.0, 1.0, 1.0))  # type: ignore[abstract]
+    box = Draws((-1.0, -2.0, 3.0, 4.0))
+    assert box.get_left()[0] == -1.0 and box.get_top()[1] == 4.0

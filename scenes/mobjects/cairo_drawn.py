@@ -10,6 +10,7 @@ for it (its points are only a bounding box, without fill or stroke).
 
 from __future__ import annotations
 
+from abc import ABCMeta, abstractmethod
 from typing import Any
 
 import cairo
@@ -82,7 +83,7 @@ def color_rgb(color: ParsableManimColor) -> np.ndarray:
     return np.asarray(ManimColor(color).to_rgb(), dtype=np.float64)
 
 
-class CairoDrawn(VMobject):
+class CairoDrawn(VMobject, metaclass=ABCMeta):
     """A mobject that draws itself with pycairo (see :func:`install_cairo_drawing`).
 
     Its Manim points are only the corners of ``bounds``, so that the camera
@@ -105,12 +106,17 @@ class CairoDrawn(VMobject):
     def __init__(self, bounds: tuple[float, float, float, float], **kwargs: Any) -> None:
         super().__init__(fill_opacity=0.0, stroke_width=0.0, stroke_opacity=0.0, **kwargs)
         self.alpha = 1.0
-        l, b, r, t = bounds  # noqa: E741
-        self.set_points_as_corners(np.array([[l, b, 0], [r, b, 0], [r, t, 0], [l, t, 0], [l, b, 0]], float))
+        self.set_bounds(bounds)
 
+    def set_bounds(self, bounds: tuple[float, float, float, float]) -> None:
+        """Make ``(left, bottom, right, top)`` (scene units) the box Manim measures and keeps in view."""
+        left, bottom, right, top = bounds
+        corners = [[left, bottom], [right, bottom], [right, top], [left, top], [left, bottom]]
+        self.set_points_as_corners(np.array([[x, y, 0.0] for x, y in corners]))
+
+    @abstractmethod
     def draw(self, ctx: cairo.Context, camera: Any) -> None:
         """Draw into ``ctx``, whose user space is the scene's (the camera's matrix is set)."""
-        raise NotImplementedError
 
     def ink_points(self) -> np.ndarray:
         """Scene points ``(M, 2)`` of what :meth:`draw` would make visible now (for layout checks).

@@ -70,8 +70,7 @@ class PaletteDots(CairoDrawn):
         self._layer = None
         lo = c.min(axis=0) - self.radius if len(c) else np.zeros(3)
         hi = c.max(axis=0) + self.radius if len(c) else np.zeros(3)
-        l, b, r, t = float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])  # noqa: E741
-        self.set_points_as_corners(np.array([[l, b, 0], [r, b, 0], [r, t, 0], [l, t, 0], [l, b, 0]], float))
+        self.set_bounds((float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])))
         return self
 
     def ink_points(self) -> np.ndarray:

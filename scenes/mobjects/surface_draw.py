@@ -29,7 +29,10 @@ from scenes.mobjects.skia_frame import SkiaFrame, argb, points
 if TYPE_CHECKING:
     from scenes.mobjects.surface_view import FrameGeometry, SurfaceView
 
-__all__ = ["EDGE_CORNERS", "draw_surface"]
+__all__ = ["EDGE_CORNERS", "KIND_FACE", "draw_surface"]
+
+KIND_FACE = 0
+"""The kind of M's faces in a frame's draw order (the others are the points')."""
 
 EDGE_CORNERS = ((3, 0), (1, 2), (0, 1), (3, 2))
 """The corners each of a face's 4 edges joins, in :meth:`SurfaceView._grid_edges`' order."""
@@ -63,7 +66,6 @@ def draw_surface(
         Pixels per scene unit; a scene point ``p`` is at pixel ``p * scale + offset``.
     """
     from scenes.mobjects.points_view import SkiaPointBatch
-    from scenes.mobjects.surface_view import KIND_FACE
 
     alpha = view.alpha
     rgb, opacity = view.corner_shading()

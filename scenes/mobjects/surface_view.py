@@ -54,12 +54,9 @@ from scenes.mesh_math import (
 )
 from scenes.mobjects.points_view import KIND_DATA, KIND_RECON, KIND_RESIDUAL, PointsView
 from scenes.mobjects.skia_frame import SkiaFrame
-from scenes.mobjects.surface_draw import draw_surface
+from scenes.mobjects.surface_draw import KIND_FACE, draw_surface
 
 __all__ = ["KIND_FACE", "FrameGeometry", "SurfaceView"]
-
-KIND_FACE = 0
-"""The kind of M's faces in a :class:`FrameGeometry`'s draw order (the others are the points')."""
 
 
 @dataclass(frozen=True)
