@@ -19,14 +19,10 @@ The deck works offline: reveal.js is fetched once from the npm registry
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import io
 import os
 import re
 import sys
 import tarfile
-import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -54,8 +50,12 @@ __all__ = [
 REVEAL_VERSION = "6.0.1"
 """The reveal.js release manim-slides 5.7.0's template is written for."""
 
-_REVEAL_SHA512 = "9eacArNIgqO2HGWOK+93gJNn+gvdGDVbSq+i2u3Ja9kjiHps0XNLpgYTZTYjKRH91uXy3clGimeGiw4umHG/tg=="
-_REVEAL_URL = f"https://registry.npmjs.org/reveal.js/-/reveal.js-{REVEAL_VERSION}.tgz"
+_REVEAL_SHA512 = (  # the registry's published ``dist.integrity``, in hex
+    "f5e69c02b34882a3b61c658e2bef77809367fa0bdd18355b4aafa2daedc96bd9"
+    "23887a6cd1734ba606136536232911fdd6e5f2ddc9468a67868b0e2e9871bfb6"
+)
+_REVEAL_TARBALL = f"reveal.js-{REVEAL_VERSION}.tgz"
+_REVEAL_URL = f"https://registry.npmjs.org/reveal.js/-/{_REVEAL_TARBALL}"
 _REVEAL_FILES = (
     "LICENSE",
     "dist/reveal.css",
@@ -87,58 +87,56 @@ def join_explainer(clips: Sequence[Path], dest: Path, loudness: float | None = N
     return dest
 
 
-def _reveal_tarball() -> str:
-    return f"reveal.js-{REVEAL_VERSION}.tgz"
-
-
 def reveal_cache_paths() -> list[Path]:
     """Where the reveal.js tarball is looked for, in order.
 
     ``<venv>/share/ae-explainer/`` (``make`` fetches it there during set-up,
     so tests and lectures never need the network), then the user's cache
-    folder (``$XDG_CACHE_HOME/ae-explainer``, ``~/.cache/ae-explainer``).
+    folder (:func:`pooch.os_cache`: ``$XDG_CACHE_HOME/ae-explainer``, ``~/.cache/ae-explainer``).
     """
-    user = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ae-explainer"
-    return [Path(sys.prefix) / "share" / "ae-explainer" / _reveal_tarball(), user / _reveal_tarball()]
+    import pooch
+
+    return [
+        Path(sys.prefix) / "share" / "ae-explainer" / _REVEAL_TARBALL,
+        pooch.os_cache("ae-explainer") / _REVEAL_TARBALL,
+    ]
 
 
-def _checked(blob: bytes) -> bytes:
-    if base64.b64encode(hashlib.sha512(blob).digest()).decode() != _REVEAL_SHA512:
-        raise AecoreError(f"slides: reveal.js {REVEAL_VERSION} failed its SHA-512 check; fetch it again")
-    return blob
-
-
-def fetch_reveal(dest: Path | None = None) -> Path:
+def fetch_reveal() -> Path:
     """Make sure a checked reveal.js tarball is on disk (fetched from the npm registry if missing).
 
-    ``dest`` defaults to the first of :func:`reveal_cache_paths` that can be
+    It is fetched (:func:`pooch.retrieve`, written under a temporary name and
+    renamed) into the first of :func:`reveal_cache_paths` that can be
     written. With ``AE_EXPLAINER_OFFLINE=1`` the network is never used.
     """
-    for path in reveal_cache_paths() if dest is None else [dest]:
-        if path.is_file():
-            try:
-                _checked(path.read_bytes())
-                return path
-            except AecoreError:
-                path.unlink(missing_ok=True)
+    import pooch
+    import requests
+
+    places = reveal_cache_paths()
+    for path in places:
+        if path.is_file() and pooch.file_hash(str(path), alg="sha512") == _REVEAL_SHA512:
+            return path
     if os.environ.get("AE_EXPLAINER_OFFLINE") == "1":
         raise AecoreError(
-            f"slides: reveal.js {REVEAL_VERSION} is not cached ({', '.join(map(str, reveal_cache_paths()))}) "
+            f"slides: reveal.js {REVEAL_VERSION} is not cached ({', '.join(map(str, places))}) "
             "and AE_EXPLAINER_OFFLINE=1; run 'make setup' or use --cdn"
         )
-    try:
-        with urllib.request.urlopen(_REVEAL_URL, timeout=60) as resp:
-            blob = _checked(resp.read())
-    except OSError as e:
-        raise AecoreError(
-            f"slides: could not fetch reveal.js {REVEAL_VERSION} from the npm registry ({e}); "
-            "connect once, or use --cdn"
-        ) from None
+    pooch.get_logger().setLevel("WARNING")
     last: OSError | None = None
-    for path in reveal_cache_paths() if dest is None else [dest]:
+    for path in places:
         try:
-            return atomic_write(path, blob)
-        except OSError as e:
+            got = pooch.retrieve(_REVEAL_URL, f"sha512:{_REVEAL_SHA512}", path.name, path.parent)
+            return Path(got)
+        except ValueError:  # pooch removed the download
+            raise AecoreError(
+                f"slides: reveal.js {REVEAL_VERSION} from the npm registry failed its SHA-512 check (not kept)"
+            ) from None
+        except requests.RequestException as e:
+            raise AecoreError(
+                f"slides: could not fetch reveal.js {REVEAL_VERSION} from the npm registry ({e}); "
+                "connect once, or use --cdn"
+            ) from None
+        except OSError as e:  # this place cannot be written: the next one
             last = e
     raise AecoreError(f"slides: cannot cache reveal.js ({last})")
 
@@ -150,8 +148,7 @@ def reveal_assets(dest: Path) -> Path:
     :data:`REVEAL_VERSION`; a mismatch or no network (and no cache) is an
     error naming what to do.
     """
-    blob = fetch_reveal().read_bytes()
-    with tarfile.open(fileobj=io.BytesIO(blob), mode="r:gz") as tar:
+    with tarfile.open(fetch_reveal(), mode="r:gz") as tar:
         for name in _REVEAL_FILES:
             member = tar.extractfile(f"package/{name}")
             if member is None:
