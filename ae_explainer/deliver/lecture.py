@@ -129,7 +129,7 @@ def fetch_reveal() -> Path:
             return Path(got)
         except ValueError:  # pooch removed the download
             raise AecoreError(
-                f"slides: reveal.js {REVEAL_VERSION} from the npm registry failed its SHA-512 check (not kept)"
+                f"slides: reveal.js {REVEAL_VERSION} from the npm registry failed its SHA-512 check"
             ) from None
         except requests.RequestException as e:
             raise AecoreError(
@@ -171,10 +171,15 @@ def write_slides(
     once, with its sound, and stops on the beat's caption; the caption is the
     slide's speaker note (the chapter's title too, in bold, on its first beat;
     press ``S`` in the browser). Right arrow plays the next beat. Slides of
-    silent beats are muted videos, so they never wait for a click to play.
+    silent beats are muted videos, so they never wait for a click to play;
+    beats with sound keep it, the first one too (the deck's template,
+    ``revealjs.html`` beside this module, says why).
     """
     from manim_slides.config import PresentationConfig, SlideConfig
     from manim_slides.convert import RevealJS
+
+    class Deck(RevealJS):  # manim-slides' converter, with the names of the beats to mute for its template
+        muted: list[str]
 
     from ae_explainer.media.beats import split_beats
     from scenes.look.style import PALETTES
@@ -197,12 +202,13 @@ def write_slides(
         "title": "What an autoencoder represents",
         "reveal_theme": "white" if theme == "light" else "black",
         "background_color": background,
+        "template": Path(__file__).with_name("revealjs.html"),
+        "muted": sorted(s.file.name for s in slides if not _has_audio(s.file)),
     }
     if offline:
         reveal_assets(dest.parent / "reveal.js")
         options["cdn_url"] = "reveal.js"
-    RevealJS(**options).convert_to(dest)
-    _mute_silent_beats(dest, {s.file.name for s in slides if not _has_audio(s.file)})
+    Deck(**options).convert_to(dest)
     return dest
 
 
@@ -216,23 +222,6 @@ def _has_audio(video: Path) -> bool:
 
     with av.open(str(video)) as c:
         return bool(c.streams.audio)
-
-
-def _mute_silent_beats(deck: Path, silent: set[str]) -> None:
-    """Mark exactly the slides whose beat file (by name) is in ``silent`` as muted videos.
-
-    manim-slides' template mutes the first slide only, so that it may
-    autoplay. A muted video always may; one with sound plays only after the
-    viewer has clicked or pressed a key in the page (until then reveal.js
-    plays it muted and shows an "Unmute video" button). So silent beats never
-    ask to be unmuted, and beats with narration keep it, the first one too.
-    """
-    html = re.sub(r"\s+data-background-video-muted\b", "", deck.read_text(encoding="utf-8"))
-
-    def mark(m: re.Match[str]) -> str:
-        return m[0] + (" data-background-video-muted" if Path(m[1]).name in silent else "")
-
-    atomic_write(deck, re.sub(r'data-background-video="([^"]+)"', mark, html))
 
 
 _README = """# {title}: lecture pack
