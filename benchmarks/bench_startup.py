@@ -1,4 +1,4 @@
-"""Render jobs three ways side by side: a new process each, our render worker, multiprocessing's forkserver.
+"""Render jobs side by side: a new process each, our render worker, multiprocessing's forkserver, a fork.
 
 Usage::
 
@@ -15,17 +15,19 @@ The same jobs run one at a time on each side:
 * ``forkserver`` -- a :mod:`multiprocessing` process per job, forked from a
   ``forkserver`` context's server that preloaded the same things
   (``benchmarks/_forkserver_worker.py``: Manim, the chapters, the runs, the
-  frozen heap), running the very same job code.
+  frozen heap), running the very same job code;
+* ``fork``       -- a fork of this very process (Manim and the chapters
+  imported), as :func:`ae_explainer.render.forked.fill_in_forks` starts its
+  processes (latency only).
 
-Three measures, each side's fork server started once (counted in its first
-job where said):
+Three measures, each fork server started once:
 
-1. job latency: ``manim --version`` (no scene), ``--noops`` times on each
-   side, both servers warm: what dispatching one job costs;
+1. job latency: ``manim --version`` (no scene): a) the first job, which
+   starts the server (its imports, the runs loaded); b) ``--noops`` more
+   jobs on each side, servers warm: what dispatching one job costs;
 2. first animation: each chapter of ``--chapters`` rendered up to its first
    animation only (``-n 0,0``), ``--repeats`` times: mostly start-up
-   (importing, loading the runs, building the scene); the servers' own start
-   is in their first job;
+   (importing, loading the runs, building the scene);
 3. a chapter's render: chapter ``--render`` rendered whole, ``--renders``
    times, the two servers alternating.
 
@@ -110,7 +112,18 @@ def main() -> int:
                 pools.append(WorkerPool(1, env, Path(tmp), run_configs))
             return pools[0].run(argv, log)
 
+        def fork(argv: list[str]) -> int:  # as fill_in_forks does: a fork of this very process
+            from manim.__main__ import main as manim_main
+
+            from ae_explainer.render.worker import _child
+
+            pid = os.fork()
+            if pid == 0:
+                _child({"args": argv, "log": str(log)}, manim_main)
+            return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+
         sides: dict[str, Callable[[list[str]], int]] = {
+            "fork": fork,
             "process": process,
             "worker": worker,
             "forkserver": forkserver,
@@ -126,16 +139,17 @@ def main() -> int:
             return time.perf_counter() - t0
 
         try:
-            first: dict[str, list[float]] = {s: [] for s in sides}
-            for side in sides:
+            cold: dict[str, list[float]] = {s: [] for s in ("fork", "worker", "forkserver")}
+            noop: dict[str, list[float]] = {s: [] for s in ("fork", "worker", "forkserver")}
+            for k in range(a.noops + 1):
+                for side in noop:
+                    (cold if k == 0 else noop)[side].append(timed(side, ["--version"], "manim --version"))
+            first: dict[str, list[float]] = {s: [] for s in ("process", "worker", "forkserver")}
+            for side in first:
                 for i in range(a.repeats):
                     for info in infos:
                         media = Path(tmp) / f"{side}-{i}-{info.number}"
                         first[side].append(timed(side, args(info, media), f"ch{info.number}"))
-            noop: dict[str, list[float]] = {"worker": [], "forkserver": []}
-            for _ in range(a.noops):
-                for side in noop:
-                    noop[side].append(timed(side, ["--version"], "manim --version"))
             render: dict[str, list[float]] = {"worker": [], "forkserver": []}
             for i in range(a.renders if whole else 0):
                 for side in render if i % 2 == 0 else reversed(render):
@@ -145,7 +159,8 @@ def main() -> int:
             for pool in pools:
                 pool.close()
     print(f"load average after: {os.getloadavg()}\n")
-    _table(f"1. job latency: {a.noops} x 'manim --version' per side, servers warm (ms per job)", noop, 1000)
+    _table("1a. a server's cold start and its first job, 'manim --version' (ms)", cold, 1000)
+    _table(f"1b. job latency: {a.noops} x 'manim --version' per side, servers warm (ms per job)", noop, 1000)
     _table(f"2. first animation: chapters {a.chapters} x {a.repeats} at {a.quality} (s per job)", first, 1)
     if whole:
         _table(f"3. chapter {a.render} rendered whole at {a.quality}, {a.renders} x per side (s)", render, 1)
@@ -162,8 +177,9 @@ def _table(title: str, times: dict[str, list[float]], scale: float) -> None:
     f, w = times["forkserver"], times["worker"]
     medians = statistics.median(f) / statistics.median(w)
     print(f"  forkserver / worker: {sum(f) / sum(w):.2f}x (means), {medians:.2f}x (medians)")
-    if "process" in times:
-        print(f"  process / worker: {sum(times['process']) / sum(w):.2f}x")
+    for other in ("process", "fork"):
+        if other in times:
+            print(f"  {other} / worker: {sum(times[other]) / sum(w):.2f}x")
     print()
 
 
