@@ -11,6 +11,7 @@ checked in ``test_delivery.py`` (they reuse its renders).
 from __future__ import annotations
 
 import math
+import re
 import struct
 import subprocess
 import sys
@@ -137,6 +138,31 @@ def test_the_deck_of_a_clip_with_sound_mutes_none_of_its_beats(beeps: Path, tmp_
     assert "**99. Beeps**\n\nfirst beat</aside>" in html and ">second beat</aside>" in html
     videos = sorted((deck.parent / "index_assets").iterdir())
     assert [v.name for v in videos] == [f"ch99-Beeps-b0{k}.mp4" for k in (1, 2, 3)]
+
+
+def test_in_a_deck_exactly_the_slides_of_silent_beats_are_muted(beeps: Path, tmp_path: Path) -> None:
+    import av
+
+    from ae_explainer.deliver.lecture import write_slides
+
+    clips = tmp_path / "clips"
+    clips.mkdir()
+    loud, quiet = clips / "ch98-Loud.mp4", clips / "ch99-Quiet.mp4"
+    loud.write_bytes(beeps.read_bytes())
+    with av.open(str(beeps)) as src, av.open(str(quiet), "w") as dst:  # the clip's pictures, no sound
+        out = dst.add_stream_from_template(src.streams.video[0])
+        for packet in src.demux(src.streams.video[0]):
+            if packet.dts is not None:
+                packet.stream = out
+                dst.mux(packet)
+    for clip in (loud, quiet):
+        clip.with_suffix(".srt").write_bytes(beeps.with_suffix(".srt").read_bytes())
+    deck = write_slides(
+        [loud, quiet], ["98. Loud", "99. Quiet"], tmp_path / "deck.html", "light", (854, 480), True
+    )
+    slides = re.findall(r"<section\s(.*?)>", deck.read_text(encoding="utf-8"), flags=re.S)
+    muted = [m[1] for s in slides if "-muted" in s and (m := re.search(r"_assets/(ch\d+)", s))]
+    assert len(slides) == 6 and muted == ["ch99"] * 3
 
 
 def test_a_clip_without_subtitles_is_one_beat(beeps: Path, tmp_path: Path) -> None:

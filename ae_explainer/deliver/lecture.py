@@ -19,14 +19,10 @@ The deck works offline: reveal.js is fetched once from the npm registry
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import io
 import os
 import re
 import sys
 import tarfile
-import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -54,8 +50,12 @@ __all__ = [
 REVEAL_VERSION = "6.0.1"
 """The reveal.js release manim-slides 5.7.0's template is written for."""
 
-_REVEAL_SHA512 = "9eacArNIgqO2HGWOK+93gJNn+gvdGDVbSq+i2u3Ja9kjiHps0XNLpgYTZTYjKRH91uXy3clGimeGiw4umHG/tg=="
-_REVEAL_URL = f"https://registry.npmjs.org/reveal.js/-/reveal.js-{REVEAL_VERSION}.tgz"
+_REVEAL_SHA512 = (  # the registry's published ``dist.integrity``, in hex
+    "f5e69c02b34882a3b61c658e2bef77809367fa0bdd18355b4aafa2daedc96bd9"
+    "23887a6cd1734ba606136536232911fdd6e5f2ddc9468a67868b0e2e9871bfb6"
+)
+_REVEAL_TARBALL = f"reveal.js-{REVEAL_VERSION}.tgz"
+_REVEAL_URL = f"https://registry.npmjs.org/reveal.js/-/{_REVEAL_TARBALL}"
 _REVEAL_FILES = (
     "LICENSE",
     "dist/reveal.css",
@@ -87,58 +87,56 @@ def join_explainer(clips: Sequence[Path], dest: Path, loudness: float | None = N
     return dest
 
 
-def _reveal_tarball() -> str:
-    return f"reveal.js-{REVEAL_VERSION}.tgz"
-
-
 def reveal_cache_paths() -> list[Path]:
     """Where the reveal.js tarball is looked for, in order.
 
     ``<venv>/share/ae-explainer/`` (``make`` fetches it there during set-up,
     so tests and lectures never need the network), then the user's cache
-    folder (``$XDG_CACHE_HOME/ae-explainer``, ``~/.cache/ae-explainer``).
+    folder (:func:`pooch.os_cache`: ``$XDG_CACHE_HOME/ae-explainer``, ``~/.cache/ae-explainer``).
     """
-    user = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ae-explainer"
-    return [Path(sys.prefix) / "share" / "ae-explainer" / _reveal_tarball(), user / _reveal_tarball()]
+    import pooch
+
+    return [
+        Path(sys.prefix) / "share" / "ae-explainer" / _REVEAL_TARBALL,
+        pooch.os_cache("ae-explainer") / _REVEAL_TARBALL,
+    ]
 
 
-def _checked(blob: bytes) -> bytes:
-    if base64.b64encode(hashlib.sha512(blob).digest()).decode() != _REVEAL_SHA512:
-        raise AecoreError(f"slides: reveal.js {REVEAL_VERSION} failed its SHA-512 check; fetch it again")
-    return blob
-
-
-def fetch_reveal(dest: Path | None = None) -> Path:
+def fetch_reveal() -> Path:
     """Make sure a checked reveal.js tarball is on disk (fetched from the npm registry if missing).
 
-    ``dest`` defaults to the first of :func:`reveal_cache_paths` that can be
+    It is fetched (:func:`pooch.retrieve`, written under a temporary name and
+    renamed) into the first of :func:`reveal_cache_paths` that can be
     written. With ``AE_EXPLAINER_OFFLINE=1`` the network is never used.
     """
-    for path in reveal_cache_paths() if dest is None else [dest]:
-        if path.is_file():
-            try:
-                _checked(path.read_bytes())
-                return path
-            except AecoreError:
-                path.unlink(missing_ok=True)
+    import pooch
+    import requests
+
+    places = reveal_cache_paths()
+    for path in places:
+        if path.is_file() and pooch.file_hash(str(path), alg="sha512") == _REVEAL_SHA512:
+            return path
     if os.environ.get("AE_EXPLAINER_OFFLINE") == "1":
         raise AecoreError(
-            f"slides: reveal.js {REVEAL_VERSION} is not cached ({', '.join(map(str, reveal_cache_paths()))}) "
+            f"slides: reveal.js {REVEAL_VERSION} is not cached ({', '.join(map(str, places))}) "
             "and AE_EXPLAINER_OFFLINE=1; run 'make setup' or use --cdn"
         )
-    try:
-        with urllib.request.urlopen(_REVEAL_URL, timeout=60) as resp:
-            blob = _checked(resp.read())
-    except OSError as e:
-        raise AecoreError(
-            f"slides: could not fetch reveal.js {REVEAL_VERSION} from the npm registry ({e}); "
-            "connect once, or use --cdn"
-        ) from None
+    pooch.get_logger().setLevel("WARNING")
     last: OSError | None = None
-    for path in reveal_cache_paths() if dest is None else [dest]:
+    for path in places:
         try:
-            return atomic_write(path, blob)
-        except OSError as e:
+            got = pooch.retrieve(_REVEAL_URL, f"sha512:{_REVEAL_SHA512}", path.name, path.parent)
+            return Path(got)
+        except ValueError:  # pooch removed the download
+            raise AecoreError(
+                f"slides: reveal.js {REVEAL_VERSION} from the npm registry failed its SHA-512 check"
+            ) from None
+        except requests.RequestException as e:
+            raise AecoreError(
+                f"slides: could not fetch reveal.js {REVEAL_VERSION} from the npm registry ({e}); "
+                "connect once, or use --cdn"
+            ) from None
+        except OSError as e:  # this place cannot be written: the next one
             last = e
     raise AecoreError(f"slides: cannot cache reveal.js ({last})")
 
@@ -150,8 +148,7 @@ def reveal_assets(dest: Path) -> Path:
     :data:`REVEAL_VERSION`; a mismatch or no network (and no cache) is an
     error naming what to do.
     """
-    blob = fetch_reveal().read_bytes()
-    with tarfile.open(fileobj=io.BytesIO(blob), mode="r:gz") as tar:
+    with tarfile.open(fetch_reveal(), mode="r:gz") as tar:
         for name in _REVEAL_FILES:
             member = tar.extractfile(f"package/{name}")
             if member is None:
@@ -174,10 +171,15 @@ def write_slides(
     once, with its sound, and stops on the beat's caption; the caption is the
     slide's speaker note (the chapter's title too, in bold, on its first beat;
     press ``S`` in the browser). Right arrow plays the next beat. Slides of
-    silent beats are muted videos, so they never wait for a click to play.
+    silent beats are muted videos, so they never wait for a click to play;
+    beats with sound keep it, the first one too (the deck's template,
+    ``revealjs.html`` beside this module, says why).
     """
     from manim_slides.config import PresentationConfig, SlideConfig
     from manim_slides.convert import RevealJS
+
+    class Deck(RevealJS):  # manim-slides' converter, with the names of the beats to mute for its template
+        muted: list[str]
 
     from ae_explainer.media.beats import split_beats
     from scenes.look.style import PALETTES
@@ -200,12 +202,13 @@ def write_slides(
         "title": "What an autoencoder represents",
         "reveal_theme": "white" if theme == "light" else "black",
         "background_color": background,
+        "template": Path(__file__).with_name("revealjs.html"),
+        "muted": sorted(s.file.name for s in slides if not _has_audio(s.file)),
     }
     if offline:
         reveal_assets(dest.parent / "reveal.js")
         options["cdn_url"] = "reveal.js"
-    RevealJS(**options).convert_to(dest)
-    _mute_silent_beats(dest, {s.file.name for s in slides if not _has_audio(s.file)})
+    Deck(**options).convert_to(dest)
     return dest
 
 
@@ -219,23 +222,6 @@ def _has_audio(video: Path) -> bool:
 
     with av.open(str(video)) as c:
         return bool(c.streams.audio)
-
-
-def _mute_silent_beats(deck: Path, silent: set[str]) -> None:
-    """Mark exactly the slides whose beat file (by name) is in ``silent`` as muted videos.
-
-    manim-slides' template mutes the first slide only, so that it may
-    autoplay. A muted video always may; one with sound plays only after the
-    viewer has clicked or pressed a key in the page (until then reveal.js
-    plays it muted and shows an "Unmute video" button). So silent beats never
-    ask to be unmuted, and beats with narration keep it, the first one too.
-    """
-    html = re.sub(r"\s+data-background-video-muted\b", "", deck.read_text(encoding="utf-8"))
-
-    def mark(m: re.Match[str]) -> str:
-        return m[0] + (" data-background-video-muted" if Path(m[1]).name in silent else "")
-
-    atomic_write(deck, re.sub(r'data-background-video="([^"]+)"', mark, html))
 
 
 _README = """# {title}: lecture pack

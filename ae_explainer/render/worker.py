@@ -16,6 +16,22 @@ nothing one job changes (Manim's config, caches, fonts) reaches the next.
 worker told to stop (SIGTERM) stops its job's child first. Workers and their
 children stay in the render's process group, so whatever stops the render's
 group (a terminal's Ctrl-C, a kill of the group) stops them too.
+
+Why not :mod:`multiprocessing`'s ``forkserver`` with
+:func:`~multiprocessing.set_forkserver_preload`: ``benchmarks/bench_startup.py``
+runs the same jobs through both, the fork server preloaded like a worker
+(Manim, the chapters, the runs, the frozen heap). Measured side by side in
+one run (2 cores, load average 17): dispatching a job, servers warm, 104 ms
+here against 122 ms (medians of 20; 1.17x); a server's cold start with its
+first job 5.7 s against 5.9 s; a chapter's first animation 1.87 s against
+1.81 s (medians of 8) and chapter 4 whole at low quality 23.9 s against
+23.3 s: equal. So ours is faster only in dispatch, by about 15 ms a job. It
+stays because a worker is started per render with that render's
+environment and runs, while the fork server is one per process, started
+with the environment and preloads of its first use and kept (a lecture
+renders 4K stills after its clips; a test session renders many); Python
+3.11's server also ignores the caller's ``sys.path`` and drops a preload
+that fails to import without a word.
 """
 
 from __future__ import annotations
