@@ -161,10 +161,10 @@ def test_a_chapter_digest_follows_its_own_imports_only(tmp_path: Path) -> None:
 
     chapter = "scenes/chapters/ch02_round_trip.py"
     before = digest(chapter)
-    (pkg / "ae_explainer" / "render.py").write_text("# edited\n", encoding="utf-8")
+    (pkg / "ae_explainer" / "render" / "chapters.py").write_text("# edited\n", encoding="utf-8")
     (pkg / "aecore" / "train.py").write_text("# edited\n", encoding="utf-8")
     assert digest(chapter) == before  # the render pipeline and the trainer are not the chapter's code
-    with open(pkg / "scenes" / "style.py", "a", encoding="utf-8") as fh:
+    with open(pkg / "scenes" / "look" / "style.py", "a", encoding="utf-8") as fh:
         fh.write("\n# edited\n")
     assert digest(chapter) != before  # a module the chapter imports is
     ch02, ch06 = digest(chapter), digest("scenes/chapters/ch06_reliability.py")
@@ -363,9 +363,9 @@ def test_two_processes_missing_the_cache_at_once_train_once(tmp_path: Path) -> N
 
 
 def test_chapters_named_twice_render_once_and_positional_lists_split() -> None:
-    from ae_explainer.cli.commands import _chapters
+    from ae_explainer.cli.commands import chapters_of
 
-    infos = _chapters(["6", "ReliableWhereDense", "4", "6"], "--chapters")
+    infos = chapters_of(["6", "ReliableWhereDense", "4", "6"], "--chapters")
     assert [i.number for i in infos] == [6, 4]  # once each, in the order first named
     p = subprocess.run(
         [sys.executable, "-m", "ae_explainer", "render", "4,5", "99", "--out", "unused"],

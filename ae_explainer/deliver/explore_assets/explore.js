@@ -62,7 +62,7 @@
   const X = f64(D.data);
   // An image run (e.g. digits in R^64): M is drawn as a mosaic of decoded images over the latent plane.
   const IMG = D.image, LABELS = D.labels;
-  const digits = () => D.digitPalettes[st.theme];  // the video's digit colours (scenes/style.py)
+  const digits = () => D.digitPalettes[st.theme];  // the video's digit colours (scenes/look/style.py)
   const CLS = (r) => (LABELS ? digits()[LABELS[r] % 10] : C.latent);
 
   function model(i) {
