@@ -46,10 +46,11 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal, TypeVar
 
+from filelock import FileLock, Timeout
 from pydantic import BaseModel, ConfigDict, Field, OnErrorOmit, RootModel, ValidationError
 
 from aecore.errors import AecoreError
-from aecore.files import atomic_write, file_sha256, flocked
+from aecore.files import atomic_write, file_sha256
 
 __all__ = [
     "INDEX_NAME",
@@ -127,7 +128,7 @@ class WorkDir:
             self.parent.mkdir(parents=True, exist_ok=True)
             sweep_stale(self.parent.parent)
             self.path.mkdir()
-            self._lock.enter_context(flocked(self.path / "lock"))  # held until __exit__
+            self._lock.enter_context(FileLock(self.path / "lock"))  # held until __exit__
         except OSError as e:
             self._lock.close()
             raise AecoreError(f"--out {self.parent.parent}: cannot write there ({_reason(e)})") from None
@@ -150,9 +151,11 @@ def sweep_stale(out: Path) -> list[Path]:
             if d.is_dir() and time.time() - d.stat().st_mtime < _STALE_UNLOCKED_SECONDS:
                 continue  # just created; its lock is on the way
         else:
-            with flocked(lock, blocking=False) as got:
-                if not got:
-                    continue  # a live process holds it
+            try:
+                with FileLock(lock, blocking=False):
+                    pass
+            except Timeout:
+                continue  # a live process holds it
         shutil.rmtree(d, ignore_errors=True)
         _log.info("removed %s, left by an interrupted run", d)
         removed.append(d)
@@ -282,7 +285,7 @@ class Index:
         """
         counted = (count_key, animations) if count_key is not None and animations else None
         entry = IndexEntry(key=key, files={p.name: _file_record(p) for p in files}, animations=counted)
-        with flocked(self.lock):
+        with FileLock(self.lock):
             write_cache(self.path, IndexFile({**self._read(), target.name: entry}))
 
     def animations(self, count_key: str) -> int | None:

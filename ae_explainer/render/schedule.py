@@ -33,10 +33,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+from filelock import FileLock
 from pydantic import Field, OnErrorOmit, model_validator
 
 from ae_explainer.outputs import CacheModel, read_cache, write_cache
-from aecore.files import flocked
 
 __all__ = [
     "MIN_PIECE_SECONDS",
@@ -295,7 +295,7 @@ def record_rates(folder: Path, quality: str, done: Sequence[tuple[Piece, float, 
     path = _rates_path(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with flocked(path.with_suffix(".lock")):
+        with FileLock(path.with_suffix(".lock")):
             kept = read_cache(path, RatesFile) or RatesFile()
             new = {**kept.rates.get(quality, {}), **{k: round(v, 4) for k, v in rates.items()}}
             write_cache(path, RatesFile(rates={**kept.rates, quality: new}))
