@@ -57,6 +57,7 @@ __all__ = [
     "NOT_IN_SCENES",
     "WORK_NAME",
     "CacheModel",
+    "FileRecord",
     "Index",
     "IndexEntry",
     "IndexFile",
@@ -231,10 +232,10 @@ class IndexEntry(CacheModel):
 class IndexFile(RootModel[dict[str, OnErrorOmit[IndexEntry]]]):
     """``.ae-explainer-index.json``: an :class:`IndexEntry` under each output's main file name.
 
-    The version is in each entry: renders of two versions may write into one
-    folder, and each keeps its own entries. An entry that does not validate
+    The version is in each entry, so the file stays the table of outputs by
+    name that earlier versions wrote. An entry that does not validate
     (damaged, or of another version) is left out when the file is read: its
-    output is stale, rendered again, and its entry rewritten.
+    output counts as stale, is rendered again, and its entry is rewritten.
     """
 
     model_config = ConfigDict(strict=True, frozen=True)
