@@ -13,6 +13,11 @@
   inputs are the same *and* every part of it is there, whole. Writers merge
   their entries under a lock, so concurrent renders into one folder keep
   each other's entries.
+- :class:`CacheModel`, :func:`read_cache` and :func:`write_cache`: the JSON
+  caches (the index, the render rates, the timelines, the cues) are pydantic
+  models with a format ``version``, read and written through these. A cache
+  file that is missing, unreadable or does not validate is absent: it is made
+  again, never an error.
 - :func:`code_digest` hashes a chapter's own code: its module and every
   ``aecore``/``scenes`` module it imports, directly or not, so editing one
   chapter re-renders that chapter only. Two kinds of module are not followed:
@@ -39,21 +44,30 @@ import uuid
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Literal, TypeVar
+
+from filelock import FileLock, Timeout
+from pydantic import BaseModel, ConfigDict, Field, OnErrorOmit, RootModel, ValidationError
 
 from aecore.errors import AecoreError
-from aecore.files import atomic_write, file_sha256, flocked
+from aecore.files import atomic_write, file_sha256
 
 __all__ = [
     "INDEX_NAME",
     "NOT_IN_SCENES",
     "WORK_NAME",
+    "CacheModel",
+    "FileRecord",
     "Index",
+    "IndexEntry",
+    "IndexFile",
     "WorkDir",
     "code_digest",
     "install",
     "prepare_out",
+    "read_cache",
     "sweep_stale",
+    "write_cache",
 ]
 
 _log = logging.getLogger(__name__)
@@ -115,7 +129,7 @@ class WorkDir:
             self.parent.mkdir(parents=True, exist_ok=True)
             sweep_stale(self.parent.parent)
             self.path.mkdir()
-            self._lock.enter_context(flocked(self.path / "lock"))  # held until __exit__
+            self._lock.enter_context(FileLock(self.path / "lock"))  # held until __exit__
         except OSError as e:
             self._lock.close()
             raise AecoreError(f"--out {self.parent.parent}: cannot write there ({_reason(e)})") from None
@@ -138,26 +152,100 @@ def sweep_stale(out: Path) -> list[Path]:
             if d.is_dir() and time.time() - d.stat().st_mtime < _STALE_UNLOCKED_SECONDS:
                 continue  # just created; its lock is on the way
         else:
-            with flocked(lock, blocking=False) as got:
-                if not got:
-                    continue  # a live process holds it
+            try:
+                with FileLock(lock, blocking=False):
+                    pass
+            except Timeout:
+                continue  # a live process holds it
         shutil.rmtree(d, ignore_errors=True)
         _log.info("removed %s, left by an interrupted run", d)
         removed.append(d)
     return removed
 
 
-def _file_record(path: Path) -> list[Any]:
-    return [path.stat().st_size, file_sha256(path)]
+class CacheModel(BaseModel):
+    """The model of a JSON cache file: strict types, no unknown keys, frozen."""
+
+    model_config = ConfigDict(strict=True, frozen=True, extra="forbid")
+
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def _first_error(e: ValidationError) -> str:
+    first = e.errors()[0]
+    where = ".".join(str(part) for part in first["loc"])
+    return f"{where}: {first['msg']}" if where else first["msg"]
+
+
+def read_cache(path: Path, model: type[_M]) -> _M | None:
+    """The cache file ``path`` loaded through ``model``; ``None`` when it is absent.
+
+    A file that cannot be read or does not validate (not JSON, a field of the
+    wrong type, an unknown format ``version``) counts as absent, with one
+    warning: its content is made again.
+    """
+    try:
+        text = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        _log.warning("%s is not readable (%s); making it again", path, _reason(e))
+        return None
+    try:
+        return model.model_validate_json(text)
+    except ValidationError as e:
+        _log.warning("%s is not a valid %s (%s); making it again", path, model.__name__, _first_error(e))
+        return None
+
+
+def write_cache(path: Path, model: BaseModel) -> Path:
+    """Write ``model`` to ``path`` as indented JSON with sorted keys (atomically); returns ``path``."""
+    doc = model.model_dump(mode="json", exclude_none=True)
+    return atomic_write(path, json.dumps(doc, indent=1, sort_keys=True))
+
+
+FileRecord = tuple[Annotated[int, Field(ge=0)], str]
+"""A file's size in bytes and the SHA-256 of its bytes."""
+
+
+def _file_record(path: Path) -> FileRecord:
+    return path.stat().st_size, file_sha256(path)
+
+
+class IndexEntry(CacheModel):
+    """What made one output, and its files (an entry of :class:`IndexFile`).
+
+    Format version 1. Entries written before versions existed (without a
+    ``version`` key) have the same fields and load as version 1.
+    """
+
+    version: Literal[1] = 1
+    key: str
+    """The key of what made the output (its code, runs and options)."""
+    files: dict[str, FileRecord]
+    """Every file of the output, the main one included, by name."""
+    animations: tuple[str, Annotated[int, Field(gt=0)]] | None = None
+    """``(COUNT_KEY, N)``: the render wrote ``N`` animations (a clip's entry)."""
+
+
+class IndexFile(RootModel[dict[str, OnErrorOmit[IndexEntry]]]):
+    """``.ae-explainer-index.json``: an :class:`IndexEntry` under each output's main file name.
+
+    The version is in each entry, so the file stays the table of outputs by
+    name that earlier versions wrote. An entry that does not validate
+    (damaged, or of another version) is left out when the file is read: its
+    output counts as stale, is rendered again, and its entry is rewritten.
+    """
+
+    model_config = ConfigDict(strict=True, frozen=True)
 
 
 class Index:
-    """``.ae-explainer-index.json`` in ``folder``: what made each output, and its files.
+    """``.ae-explainer-index.json`` in ``folder``: what made each output, and its files (:class:`IndexFile`).
 
-    Each entry is ``{"key": KEY, "files": {NAME: [SIZE, SHA256], ...}}``,
-    stored under the output's main file name; a clip's entry also keeps its
-    number of animations (``"animations": [COUNT_KEY, N]``), which its next
-    render with other pixels expects (:meth:`animations`).
+    A clip's entry also keeps its number of animations, which its next render
+    with other pixels expects (:meth:`animations`).
     """
 
     def __init__(self, folder: Path) -> None:
@@ -165,29 +253,17 @@ class Index:
         self.path = folder / INDEX_NAME
         self.lock = folder / (INDEX_NAME + ".lock")
 
-    def _read(self) -> dict[str, Any]:
-        try:
-            doc = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
-        except (OSError, ValueError, UnicodeDecodeError):
-            _log.warning("%s is not readable; rebuilding it", self.path)
-            return {}
-        if not isinstance(doc, dict):
-            _log.warning("%s does not hold a JSON object; rebuilding it", self.path)
-            return {}
-        return doc
+    def _read(self) -> dict[str, IndexEntry]:
+        found = read_cache(self.path, IndexFile)
+        return dict(found.root) if found is not None else {}
 
     def fresh(self, target: Path, key: str) -> bool:
         """Whether ``target`` was made by ``key`` and every file of it is there, whole."""
         entry = self._read().get(target.name)
-        if not isinstance(entry, dict) or entry.get("key") != key:
+        if entry is None or entry.key != key or target.name not in entry.files:
             return False
-        files = entry.get("files")
-        if not isinstance(files, dict) or target.name not in files:
-            return False
-        for name, record in files.items():
-            path = self.folder / str(name)
+        for name, record in entry.files.items():
+            path = self.folder / name
             try:
                 if not path.is_file() or _file_record(path) != record:
                     return False
@@ -208,22 +284,16 @@ class Index:
         ``animations`` (with the ``count_key`` of what it depends on) is how
         many animations the render wrote.
         """
-        entry: dict[str, Any] = {"key": key, "files": {p.name: _file_record(p) for p in files}}
-        if count_key is not None and animations:
-            entry["animations"] = [count_key, animations]
-        with flocked(self.lock):
-            doc = self._read()
-            doc[target.name] = entry
-            atomic_write(self.path, json.dumps(doc, indent=1, sort_keys=True))
+        counted = (count_key, animations) if count_key is not None and animations else None
+        entry = IndexEntry(key=key, files={p.name: _file_record(p) for p in files}, animations=counted)
+        with FileLock(self.lock):
+            write_cache(self.path, IndexFile({**self._read(), target.name: entry}))
 
     def animations(self, count_key: str) -> int | None:
         """The number of animations a render recorded under ``count_key`` (``None``: none did)."""
         for entry in self._read().values():
-            found = entry.get("animations") if isinstance(entry, dict) else None
-            if isinstance(found, list) and len(found) == 2 and found[0] == count_key:
-                n = found[1]
-                if isinstance(n, int) and not isinstance(n, bool) and n > 0:
-                    return n
+            if entry.animations is not None and entry.animations[0] == count_key:
+                return entry.animations[1]
         return None
 
 

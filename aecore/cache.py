@@ -30,10 +30,13 @@ from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
 
+from filelock import FileLock
+from platformdirs import user_cache_path
+
 from aecore.config import TrainConfig
 from aecore.datasets import data_hash, load_data
 from aecore.errors import AecoreError
-from aecore.files import file_sha256, flocked
+from aecore.files import file_sha256
 from aecore.snapshot import Run, load_run
 
 __all__ = [
@@ -74,8 +77,9 @@ def _source_checkout() -> Path | None:
 
 def cache_folder(name: str, env_var: str) -> Path:
     """A cache folder of the project: ``$env_var`` if set; else ``assets/<name>/`` in a source
-    checkout; else (an installed package) ``$XDG_CACHE_HOME/ae-explainer/<name>``
-    (``~/.cache/ae-explainer/<name>``), so an install never writes into ``site-packages``.
+    checkout; else (an installed package) ``<name>`` in the user's cache folder for ae-explainer
+    (``platformdirs``: ``$XDG_CACHE_HOME/ae-explainer`` or ``~/.cache/ae-explainer`` on Linux,
+    ``~/Library/Caches/ae-explainer`` on macOS), so an install never writes into ``site-packages``.
     """
     env = os.environ.get(env_var)
     if env:
@@ -83,8 +87,7 @@ def cache_folder(name: str, env_var: str) -> Path:
     checkout = _source_checkout()
     if checkout is not None:
         return checkout / "assets" / name
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "ae-explainer" / name
+    return user_cache_path("ae-explainer", appauthor=False) / name
 
 
 def runs_dir() -> Path:
@@ -119,7 +122,7 @@ def _locked(path: Path) -> Iterator[None]:
     with contextlib.ExitStack() as stack:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            stack.enter_context(flocked(lock))
+            stack.enter_context(FileLock(lock))
         except OSError as e:
             raise AecoreError(
                 f"run cache {path.parent}: cannot write there ({e.strerror}); set AE_EXPLAINER_RUNS"

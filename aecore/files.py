@@ -1,17 +1,18 @@
-"""Files that are whole or absent: atomic writes, advisory locks, content digests.
+"""Files that are whole or absent: atomic writes, content digests, checked paths.
 
 Every file the project writes (a snapshot, a subtitle file, the render index,
 a joined video, a GIF, a contact sheet) goes through :func:`atomic_path`: it
 is written under a unique temporary name beside its destination and renamed
 onto it only when complete, so a reader never sees half of it and two writers
-never share a temporary file.
+never share a temporary file. (Locks between processes are ``filelock``'s
+:class:`~filelock.FileLock`: an advisory ``flock`` the system drops when its
+holder dies.)
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import hashlib
 import os
 import stat
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from aecore.errors import AecoreError, shown_path
 
-__all__ = ["atomic_path", "atomic_write", "checked_path", "file_sha256", "flocked", "os_reason"]
+__all__ = ["atomic_path", "atomic_write", "checked_path", "file_sha256", "os_reason"]
 
 
 @contextlib.contextmanager
@@ -61,26 +62,6 @@ def atomic_write(path: Path, data: bytes | str) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_bytes(blob)
     return path
-
-
-@contextlib.contextmanager
-def flocked(lock: Path, blocking: bool = True) -> Iterator[bool]:
-    """Hold an exclusive advisory lock on the file ``lock`` (created if missing).
-
-    Yields ``True`` once the lock is held; with ``blocking=False`` it yields
-    ``False`` at once when another process holds it. The lock is released when
-    the block ends or the process dies.
-    """
-    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
-        except BlockingIOError:
-            yield False
-            return
-        yield True
-    finally:
-        os.close(fd)
 
 
 @cache

@@ -8,12 +8,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import model_validator
+
+from ae_explainer.outputs import CacheModel
 
 if TYPE_CHECKING:
     from scenes.base import ChapterScene
 
-__all__ = ["Cue", "chapter_cues"]
+__all__ = ["Cue", "CuesFile", "chapter_cues"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,23 @@ class Cue:
             self.caption,
             self.spoken,
         )
+
+
+class CuesFile(CacheModel):
+    """A chapter's cues as a cache file (:func:`ae_explainer.render.timelines.cached_cues`).
+
+    Format version 1: ``{"version": 1, "cues": [CUE, ...]}``, each cue an
+    object of :class:`Cue`'s fields. A file written before versions existed
+    is the bare list of cues; it keeps loading (as version 1).
+    """
+
+    version: Literal[1] = 1
+    cues: list[Cue]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unversioned(cls, data: Any) -> Any:
+        return {"version": 1, "cues": data} if isinstance(data, list) else data
 
 
 def chapter_cues(scene_cls: type[ChapterScene]) -> list[Cue]:

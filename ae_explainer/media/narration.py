@@ -77,7 +77,7 @@ _FORMAT_VERSION = "48k-mono-trimmed-1"
 
 def voice_cache_dir() -> Path:
     """Where synthesized cues are kept: ``$AE_EXPLAINER_VOICE_CACHE``, else ``assets/voice/`` in a
-    source checkout, else ``~/.cache/ae-explainer/voice`` (:func:`aecore.cache.cache_folder`).
+    source checkout, else ``voice`` in the user's cache folder (:func:`aecore.cache.cache_folder`).
     """
     from aecore.cache import cache_folder
 

@@ -27,13 +27,16 @@ deterministic.
 from __future__ import annotations
 
 import heapq
-import json
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated, Any, Literal
 
-from aecore.files import atomic_write, flocked
+from filelock import FileLock
+from pydantic import Field, OnErrorOmit, model_validator
+
+from ae_explainer.outputs import CacheModel, read_cache, write_cache
 
 __all__ = [
     "MIN_PIECE_SECONDS",
@@ -41,6 +44,7 @@ __all__ = [
     "STARTUP_SECONDS",
     "TYPICAL_RATES",
     "Piece",
+    "RatesFile",
     "makespan",
     "measured_rates",
     "plan",
@@ -232,6 +236,30 @@ def plan(
     return pieces + [Piece(name, 0, None, 0.0, 0.0) for name in empty]
 
 
+Rate = Annotated[float, Field(gt=0.0, lt=1e3)]
+"""A chapter's measured cost per second of video, relative to the usual (a sane range)."""
+
+
+class RatesFile(CacheModel):
+    """``rates.json``: the measured rate of each chapter (by scene name), by quality.
+
+    Format version 1: ``{"version": 1, "rates": {QUALITY: {SCENE: RATE}}}``.
+    A file written before versions existed is the bare ``{QUALITY: {SCENE:
+    RATE}}`` table; it keeps loading (as version 1). A rate out of range is
+    left out; a file that does not validate is no measurement (the typical
+    rates apply until the next render measures).
+    """
+
+    version: Literal[1] = 1
+    rates: dict[str, dict[str, OnErrorOmit[Rate]]] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unversioned(cls, data: Any) -> Any:
+        bare = isinstance(data, dict) and not {"version", "rates"} & data.keys()
+        return {"version": 1, "rates": data} if bare else data
+
+
 def _rates_path(folder: Path) -> Path:
     return folder / "rates.json"
 
@@ -241,22 +269,8 @@ def measured_rates(folder: Path, quality: str) -> dict[str, float]:
 
     Chapters not measured yet at ``quality`` take their :data:`TYPICAL_RATES`.
     """
-    return {**TYPICAL_RATES, **_measured(folder, quality)}
-
-
-def _measured(folder: Path, quality: str) -> dict[str, float]:
-    try:
-        doc = json.loads(_rates_path(folder).read_text(encoding="utf-8"))
-        found = doc.get(quality, {}) if isinstance(doc, dict) else {}
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(found, dict):
-        return {}
-    return {
-        str(k): float(v)
-        for k, v in found.items()
-        if isinstance(v, (int, float)) and not isinstance(v, bool) and 0.0 < v < 1e3
-    }
+    found = read_cache(_rates_path(folder), RatesFile)
+    return {**TYPICAL_RATES, **(found.rates.get(quality, {}) if found is not None else {})}
 
 
 def record_rates(folder: Path, quality: str, done: Sequence[tuple[Piece, float, float]]) -> dict[str, float]:
@@ -281,15 +295,10 @@ def record_rates(folder: Path, quality: str, done: Sequence[tuple[Piece, float, 
     path = _rates_path(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with flocked(path.with_suffix(".lock")):
-            try:
-                doc = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                doc = {}
-            if not isinstance(doc, dict) or not isinstance(doc.get(quality, {}), dict):
-                doc = {}
-            doc[quality] = {**doc.get(quality, {}), **{k: round(v, 4) for k, v in rates.items()}}
-            atomic_write(path, json.dumps(doc, indent=1, sort_keys=True))
+        with FileLock(path.with_suffix(".lock")):
+            kept = read_cache(path, RatesFile) or RatesFile()
+            new = {**kept.rates.get(quality, {}), **{k: round(v, 4) for k, v in rates.items()}}
+            write_cache(path, RatesFile(rates={**kept.rates, quality: new}))
     except OSError as e:
         _log.warning("cannot keep the chapters' render rates in %s (%s)", path, e)
     return rates

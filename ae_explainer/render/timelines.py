@@ -15,23 +15,42 @@ import logging
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import Field, model_validator
 
 from ae_explainer.options import RenderOptions
-from ae_explainer.outputs import code_digest
+from ae_explainer.outputs import CacheModel, code_digest, read_cache, write_cache
 from ae_explainer.progress import RenderProgress
 from ae_explainer.render.forked import fill_in_forks
 from ae_explainer.render.runs import scene_class, scene_env
-from aecore.files import atomic_write
 from scenes.settings import ENV
 
 if TYPE_CHECKING:
     from ae_explainer.media.cues import Cue
     from scenes.chapters import ChapterInfo
 
-__all__ = ["cached_cues", "chapter_timeline", "digest_of", "narrate"]
+__all__ = ["TimelineFile", "cached_cues", "chapter_timeline", "digest_of", "narrate"]
 
 _log = logging.getLogger(__name__)
+
+
+class TimelineFile(CacheModel):
+    """A chapter's timeline as a cache file (:func:`chapter_timeline`).
+
+    Format version 1: ``{"version": 1, "ends": [SECONDS, ...]}``. A file
+    written before versions existed is the bare list of seconds; it keeps
+    loading (as version 1).
+    """
+
+    version: Literal[1] = 1
+    ends: list[Annotated[float, Field(ge=0.0)]]
+    """When each animation ends in the video (seconds)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unversioned(cls, data: Any) -> Any:
+        return {"version": 1, "ends": data} if isinstance(data, list) else data
 
 
 def digest_of(*parts: object) -> str:
@@ -46,20 +65,19 @@ def cached_cues(info: ChapterInfo, opts: RenderOptions, runs: Sequence[str]) -> 
     on pixels or timing; they are kept in the voice cache folder, so a
     narrated render runs each chapter dry only once per edit.
     """
-    from ae_explainer.media.cues import Cue
+    from ae_explainer.media.cues import CuesFile
     from ae_explainer.media.cues import chapter_cues as dry_run_cues
     from ae_explainer.media.narration import voice_cache_dir
 
     key = digest_of(code_digest([info.file]), list(runs), info.name, "cues")
     path = voice_cache_dir() / "cues" / f"{info.name}-{key}.json"
-    try:
-        return [Cue(**c) for c in json.loads(path.read_text(encoding="utf-8"))]
-    except (OSError, ValueError, TypeError):
-        pass
+    found = read_cache(path, CuesFile)
+    if found is not None:
+        return found.cues
     with scene_env(opts.replace(narration="off")):
         cues = dry_run_cues(scene_class(info))
     try:
-        atomic_write(path, json.dumps([c.__dict__ for c in cues], indent=1))
+        write_cache(path, CuesFile(cues=cues))
     except OSError as e:
         _log.warning("cannot cache the cues of %s (%s)", info.name, e)
     return cues
@@ -85,19 +103,16 @@ def chapter_timeline(
     digest = code_digest([info.file])
     key = digest_of(digest, list(runs), info.name, opts.aspect, opts.captions, opts.pace, spec.frame_rate)
     path = runs_dir() / "timelines" / f"{info.name}-{key}.json"
-    try:
-        ends = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(ends, list) and all(isinstance(t, float) for t in ends):
-            return ends
-    except (OSError, ValueError):
-        pass
+    found = read_cache(path, TimelineFile)
+    if found is not None:
+        return found.ends
     env = {ENV["narration_dir"]: str(narration_dir) if narration_dir else ""}
     with scene_env(opts):
         os.environ.update(env)
         scene = dry_run(scene_class(info), spec.manim_config())
     ends = [float(t) for t in scene.play_ends]
     try:
-        atomic_write(path, json.dumps(ends))
+        write_cache(path, TimelineFile(ends=ends))
     except OSError as e:
         _log.warning("cannot cache the timeline of %s (%s)", info.name, e)
     return ends
