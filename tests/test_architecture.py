@@ -230,8 +230,11 @@ def test_rooms_import_down_only() -> None:
 
 
 def test_the_line_limit_holds_for_the_pages_script(tmp_path: Path) -> None:
+    from ae_explainer.deliver import explore
     from ae_explainer.deliver.explore import SCRIPTS
 
+    assets = {p.name for p in (Path(explore.__file__).parent / "explore_assets").glob("*.js")}
+    assert assets == set(SCRIPTS), assets ^ set(SCRIPTS)  # the page joins every module there is
     found = {p.name for p in _source_files() if p.suffix == ".js"}
     assert set(SCRIPTS) | {"eslint.config.js"} <= found, set(SCRIPTS) - found  # every module is counted
     long = tmp_path / "long.js"
