@@ -105,19 +105,10 @@ def build_page(run: Run, theme: str = "dark", where: str = "run") -> str:
 
     data = page_data(run, where)  # sized to fit PAGE_BYTES, or refused
     title = f"What an autoencoder represents: {data['name']}, k = {data['k']}"
+    scripts = [(name, _asset(name)) for name in SCRIPTS]
+    values = {"title": title, "theme": theme, "css": _asset("explore.css"), "scripts": scripts}
     try:
-        page = (
-            _templates()
-            .get_template("page.html")
-            .render(
-                title=title,
-                theme=theme,
-                css=_asset("explore.css"),
-                scripts=[(name, _asset(name)) for name in SCRIPTS],
-                palettes=_palettes(),
-                data=data,
-            )
-        )
+        page = _templates().get_template("page.html").render(values, palettes=_palettes(), data=data)
     except jinja2.TemplateError as e:
         raise AecoreError(f"explore: the page template is broken ({e}); reinstall ae-explainer") from None
     size = len(page.encode("utf-8"))
