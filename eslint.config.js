@@ -2,9 +2,10 @@
 // `make test` runs it (make installs the pinned eslint of package.json into node_modules/).
 //
 // Each module is a classic script; the page joins them, in the order of
-// ae_explainer.deliver.explore.SCRIPTS, inside one strict-mode closure. So a module names what it defines for the others in an
-// `/* exported ... */` comment and what it uses of theirs in a `/* global ... */` comment; ESLint then
-// finds a name that is used but defined nowhere (no-undef), or defined and used nowhere (no-unused-vars).
+// ae_explainer.deliver.explore.SCRIPTS, inside one strict-mode closure. So a module names what it
+// defines for the others in an `/* exported ... */` comment and what it uses of theirs in a
+// `/* global ... */` comment; ESLint then finds a name that is used but defined nowhere (no-undef), or
+// defined and used nowhere (no-unused-vars).
 "use strict";
 
 const js = require("@eslint/js");
