@@ -11,6 +11,9 @@ REVEAL := $(VENV)/.reveal-fetched
 APT_PACKAGES := python3 python3-venv python3-dev gcc pkg-config libcairo2-dev libpango1.0-dev fonts-dejavu-core \
 	libegl1 libgl1
 APT_TEST_PACKAGES := chromium chromium-driver
+APT_LINT_PACKAGES := nodejs npm
+ESLINT := node_modules/.bin/eslint
+ESLINT_STAMP := node_modules/.installed
 QUALITY ?= high
 JOBS ?= 2
 
@@ -28,10 +31,11 @@ lecture: $(STAMP) $(REVEAL)
 stills: $(STAMP)
 	$(VENV)/bin/ae-explainer stills --jobs $(JOBS) --out renders/stills
 
-test: $(DEV_STAMP) $(REVEAL)
+test: $(DEV_STAMP) $(REVEAL) $(ESLINT_STAMP)
 	$(VENV)/bin/ruff check aecore scenes ae_explainer tests benchmarks examples
 	$(VENV)/bin/ruff format --check aecore scenes ae_explainer tests benchmarks examples
 	$(VENV)/bin/mypy aecore scenes ae_explainer examples
+	$(ESLINT) --max-warnings 0 ae_explainer/deliver/explore_assets eslint.config.js
 	$(VENV)/bin/pytest -q -n 2 --dist loadgroup --durations=15
 
 setup: $(DEV_STAMP)
@@ -62,6 +66,18 @@ $(DEV_STAMP): $(STAMP)
 	$(PY) -m pip install -q -c constraints.txt -e '.[dev]'
 	touch $(DEV_STAMP)
 
+# The JavaScript linter of the explorer page's script: node and npm from Debian (only if there is no
+# node and npm already), then the eslint pinned in package.json and package-lock.json, into node_modules/.
+$(ESLINT_STAMP): package.json package-lock.json
+	@missing=""; for p in $(APT_LINT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ] && ! { command -v node >/dev/null && command -v npm >/dev/null; }; then \
+	  $(call apt_install,$$missing); \
+	fi
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $(ESLINT_STAMP)
+
 # apt_install(PACKAGES): as root with apt, install them; otherwise say what to run, and fail.
 define apt_install
 if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
@@ -79,4 +95,4 @@ $(REVEAL): $(STAMP) ae_explainer/deliver/lecture.py
 	touch $(REVEAL)
 
 clean:
-	rm -rf $(VENV) renders media
+	rm -rf $(VENV) node_modules renders media

@@ -171,12 +171,25 @@ def test_each_layer_keeps_to_its_libraries() -> None:
             assert "torch" not in libs, f"{m} imports torch: scenes read runs through aecore's numpy side"
 
 
-def test_no_source_file_is_over_the_limit() -> None:
-    long = {
-        str(p.relative_to(ROOT)): n
-        for p in [*_modules().values(), *(ROOT / "benchmarks").glob("*.py"), *(ROOT / "tests").glob("*.py")]
+def _source_files() -> list[Path]:
+    """Every file the line limit holds for: the layers' Python and JavaScript (the explorer page's
+    modules), the benchmarks, the tests, and the JavaScript at the root (the lint's config)."""
+    py = [*_modules().values(), *(ROOT / "benchmarks").glob("*.py"), *(ROOT / "tests").glob("*.py")]
+    js = [p for layer in LAYERS for p in sorted((ROOT / layer).rglob("*.js"))]
+    return py + js + sorted(ROOT.glob("*.js"))
+
+
+def _too_long(paths: list[Path]) -> dict[str, int]:
+    """The files of ``paths`` over :data:`MAX_LINES` lines, with their line counts."""
+    return {
+        p.name if not p.is_relative_to(ROOT) else str(p.relative_to(ROOT)): n
+        for p in paths
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
+
+
+def test_no_source_file_is_over_the_limit() -> None:
+    long = _too_long(_source_files())
     assert not long, f"files over {MAX_LINES} lines: {long}"
 
 
@@ -214,3 +227,16 @@ def test_rooms_import_down_only() -> None:
     ]
     assert not upward, f"imports that point up the rooms {ROOMS}:\n" + "\n".join(upward)
     assert _room("ae_explainer.cli.app") > _room("ae_explainer.render.jobs") > _room("ae_explainer.options")
+
+
+def test_the_line_limit_holds_for_the_pages_script(tmp_path: Path) -> None:
+    from ae_explainer.deliver import explore
+    from ae_explainer.deliver.explore import SCRIPTS
+
+    assets = {p.name for p in (Path(explore.__file__).parent / "explore_assets").glob("*.js")}
+    assert assets == set(SCRIPTS), assets ^ set(SCRIPTS)  # the page joins every module there is
+    found = {p.name for p in _source_files() if p.suffix == ".js"}
+    assert set(SCRIPTS) | {"eslint.config.js"} <= found, set(SCRIPTS) - found  # every module is counted
+    long = tmp_path / "long.js"
+    long.write_text("// a line\n" * (MAX_LINES + 1), encoding="utf-8")
+    assert _too_long([long]) == {"long.js": MAX_LINES + 1}

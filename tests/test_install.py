@@ -27,7 +27,9 @@ def _tree(d: Path) -> dict[str, int]:
 
 def test_an_installed_package_keeps_runs_in_the_user_cache_and_its_install_untouched(tmp_path: Path) -> None:
     site, src = tmp_path / "site", tmp_path / "src"
-    junk = shutil.ignore_patterns(".*", "assets", "renders", "media", "build", "*.egg-info", "__pycache__")
+    junk = shutil.ignore_patterns(
+        ".*", "assets", "renders", "media", "build", "*.egg-info", "__pycache__", "node_modules"
+    )
     shutil.copytree(ROOT, src, ignore=junk)  # setuptools builds inside the source folder: a copy's
     p = subprocess.run(
         [
@@ -51,8 +53,10 @@ def test_an_installed_package_keeps_runs_in_the_user_cache_and_its_install_untou
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(site)], check=True)
     installed = _tree(site)
     assert not (site / "pyproject.toml").exists() and "aecore/cache.py" in installed
-    for asset in ("page.html", "explore.js", "explore.css"):  # the explorer page's templates are package data
-        assert f"ae_explainer/explore_assets/{asset}" in installed, asset
+    from ae_explainer.deliver.explore import SCRIPTS
+
+    for asset in ("page.html", "explore.css", *SCRIPTS):  # the explorer page's templates are package data
+        assert f"ae_explainer/deliver/explore_assets/{asset}" in installed, asset
 
     elsewhere, cache, out = tmp_path / "elsewhere", tmp_path / "xdg-cache", tmp_path / "out"
     elsewhere.mkdir()
@@ -79,5 +83,16 @@ def test_an_installed_package_keeps_runs_in_the_user_cache_and_its_install_untou
     assert p.returncode == 0, p.stderr[-2000:]
     assert len(list(out.glob("ch02-*.mp4"))) == 1
     assert list((cache / "ae-explainer" / "runs").glob("*.npz"))
+    run = ROOT / "tests" / "fixtures" / "run_v2.npz"  # the explorer page, from the installed templates
+    p = subprocess.run(
+        [sys.executable, "-m", "ae_explainer", "explore", str(run), "--out", str(out / "explore")],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert p.returncode == 0, p.stderr[-2000:]
+    page = (out / "explore" / "index.html").read_text(encoding="utf-8")
+    assert "function createModel(D)" in page and "window.AE = createInterface(app)" in page
     assert _tree(site) == installed  # nothing written into the install: no assets/, no cache
     assert not list(elsewhere.iterdir())

@@ -4,9 +4,10 @@ The page runs the real trained model in the browser: its script evaluates the
 encoder f and decoder g from every snapshot's stored weights (the arithmetic
 of :mod:`aecore.forward`, in float64), so scrubbing through training, the
 probe p -> z = f(p) -> x̂ = g(z) and hovering the latent space are all real
-forward passes. Its code, styles and data are inlined (templates in
-``explore_assets/``): it loads nothing from the network and opens from
-``file://``, so the folder can be copied to a USB stick or a course site.
+forward passes. Its code, styles and data are inlined (the Jinja template
+``explore_assets/page.html`` joins the styles, the script's modules, listed in
+:data:`SCRIPTS`, and the data): it loads nothing from the network and opens
+from ``file://``, so the folder can be copied to a USB stick or a course site.
 
 The page is built from the snapshot file alone (:mod:`ae_explainer.deliver.explore_data`
 says what is embedded). Without a run file the command explores the main run
@@ -16,13 +17,14 @@ the video shows (:func:`scenes.runs.main_config_2d`), trained once and cached.
 from __future__ import annotations
 
 import contextlib
-import html
-import json
 import os
 from collections.abc import Iterator
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+import jinja2
 
 from aecore.errors import AecoreError
 from aecore.files import atomic_write
@@ -31,6 +33,7 @@ from aecore.snapshot import Run
 __all__ = [
     "DEFAULT_OUT",
     "PAGE_NAME",
+    "SCRIPTS",
     "build_page",
     "main_run",
     "write_main_page",
@@ -44,10 +47,31 @@ DEFAULT_OUT = "renders/explore"
 """``--out`` when none is given."""
 
 _ASSETS = "explore_assets"
+SCRIPTS = (
+    *("model.js", "state.js", "canvas.js"),
+    *("data_view.js", "images.js", "latent_view.js", "loss_view.js", "readout.js"),
+    *("probe.js", "hover.js", "controls.js", "main.js"),
+)
+"""The page script's modules in ``explore_assets/``, in the order the page runs them (one closure)."""
+
 _ROLES = (
     *("data", "recon", "manifold", "latent", "residual", "seeds", "unreliable"),
     *("text", "background", "muted", "panel"),
 )
+
+
+@cache
+def _templates() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("ae_explainer.deliver", _ASSETS),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    # tojson: compact, and no NaN (JSON.parse refuses it); jinja escapes < > & ' for <script>
+    env.policies["json.dumps_kwargs"] = {"separators": (",", ":"), "allow_nan": False}
+    return env
 
 
 def _asset(name: str) -> str:
@@ -58,11 +82,6 @@ def _palettes() -> dict[str, dict[str, str]]:
     from scenes.look.style import PALETTES
 
     return {theme: {role: pal[role] for role in _ROLES} for theme, pal in PALETTES.items()}
-
-
-def _script_json(obj: Any) -> str:
-    """``obj`` as JSON safe inside ``<script>``: no ``</`` or ``<!--`` can end the element early."""
-    return json.dumps(obj, separators=(",", ":"), allow_nan=False).replace("<", "\\u003c")
 
 
 def build_page(run: Run, theme: str = "dark", where: str = "run") -> str:
@@ -86,18 +105,12 @@ def build_page(run: Run, theme: str = "dark", where: str = "run") -> str:
 
     data = page_data(run, where)  # sized to fit PAGE_BYTES, or refused
     title = f"What an autoencoder represents: {data['name']}, k = {data['k']}"
-    page = _asset("page.html")
-    for marker, value in (
-        ("/*__CSS__*/", _asset("explore.css")),
-        ("/*__JS__*/", _asset("explore.js")),
-        ("__PALETTES__", _script_json(_palettes())),
-        ("__DATA__", _script_json(data)),
-        ("__THEME__", html.escape(theme)),
-        ("__TITLE__", html.escape(title)),
-    ):
-        if marker not in page:
-            raise AecoreError(f"explore: the page template has no {marker}; reinstall ae-explainer")
-        page = page.replace(marker, value, 1)
+    scripts = [(name, _asset(name)) for name in SCRIPTS]
+    values = {"title": title, "theme": theme, "css": _asset("explore.css"), "scripts": scripts}
+    try:
+        page = _templates().get_template("page.html").render(values, palettes=_palettes(), data=data)
+    except jinja2.TemplateError as e:
+        raise AecoreError(f"explore: the page template is broken ({e}); reinstall ae-explainer") from None
     size = len(page.encode("utf-8"))
     if size > PAGE_BYTES:  # page_data sizes the snapshots to fit: a guard, should the template grow
         raise AecoreError(

@@ -1,7 +1,7 @@
 """What the explorer page embeds from a run: weights per snapshot, the data, the stored grids.
 
 The page runs the real model: it embeds every snapshot's weights and
-evaluates f and g itself (``explore_assets/explore.js``, the arithmetic of
+evaluates f and g itself (``explore_assets/model.js``, the arithmetic of
 :mod:`aecore.forward` in float64), so the latents z_j = f(x_j), the
 reconstructions x̂_j = g(z_j), M = g(latent grid) and the probe are all
 computed in the browser. What the model cannot give is embedded as stored:
@@ -118,7 +118,7 @@ PAGE_BYTES = 5_000_000
 """The page's size at most, everything inlined (the README's promise)."""
 
 PAGE_FRAME_BYTES = 100_000
-"""Room kept for the page around its data: the HTML, the script and the styles (about 46 kB today)."""
+"""Room kept for the page around its data: the HTML, the script and the styles (about 58 kB today)."""
 
 
 def snapshot_indices(count: int, each: int, budget: int = SNAPSHOT_BUDGET) -> list[int]:

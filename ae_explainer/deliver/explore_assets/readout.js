@@ -1,0 +1,58 @@
+/* The readout: the numbers under the pointer (the hovered x, z and x̂, or u and g(u)), else the
+ * probe's p, z = f(p) and x̂ = g(f(p)); and the snapshot's step and loss.
+ */
+/* exported createReadout */
+
+function createReadout(app) {
+  const D = app.D, X = app.X, n = app.n, k = app.k, N = app.N, st = app.st, ui = app.ui;
+  const IMG = app.IMG, LABELS = app.LABELS;
+
+  const fmt = (v) => {
+    const digits = window.innerWidth < 500 ? 2 : 3;
+    const exp = Math.abs(v) >= 1000 || (Math.abs(v) < 0.001 && v !== 0);
+    return exp ? v.toExponential(digits - 1) : v.toFixed(digits);
+  };
+  const vec = (A, r, d) => "(" + Array.from(A.subarray(r * d, r * d + d), fmt).join(", ") + ")";
+  function residual(c, r) {  // ‖x_r − x̂_r‖
+    let e = 0;
+    for (let d = 0; d < n; d++) e += (X[r * n + d] - c.xhat[r * n + d]) ** 2;
+    return Math.sqrt(e);
+  }
+
+  function text(c) {
+    if (IMG && st.hoverData >= 0) {
+      const r = st.hoverData;
+      return "x: image " + (r + 1) + " of " + N + (LABELS ? ", a " + LABELS[r] : "") + "  z = f(x) = " +
+        vec(c.z, r, k) + "\n‖x − x̂‖ = " + fmt(residual(c, r)) +
+        " (pixel values " + D.pixelRange[0] + " to " + D.pixelRange[1] + ")";
+    }
+    if (IMG && st.hoverU) {
+      return "u = " + vec(Float64Array.from(st.hoverU), 0, k) +
+        "\nreliability of M at u: " + app.model.relAt(c, st.hoverU).toFixed(2);
+    }
+    if (IMG) return "";
+    if (st.hoverData >= 0) {
+      const r = st.hoverData;
+      return "x" + " = " + vec(X, r, n) + "  z = f(x) = " + vec(c.z, r, k) +
+        "\nx̂ = g(z) = " + vec(c.xhat, r, n) + "  ‖x − x̂‖ = " + fmt(residual(c, r));
+    }
+    if (st.hoverU) {
+      const g = app.model.decodeFlat(c.mdl, Float64Array.from(st.hoverU), 1);
+      return "u = " + vec(Float64Array.from(st.hoverU), 0, k) + "  g(u) = " + vec(g, 0, n) +
+        "\nreliability of M at u: " + app.model.relAt(c, st.hoverU).toFixed(2);
+    }
+    const ps = app.probe.state(c), narrow = window.innerWidth < 500;
+    if (!ps) return "";
+    return "p = " + vec(ps.p, 0, n) + (narrow ? "  z = " : "  z = f(p) = ") + vec(ps.z, 0, k) +
+      (narrow ? "\nx̂ = g(z) = " : "\nx̂ = g(f(p)) = ") + vec(ps.xhat, 0, n) +
+      (narrow ? "  rel. " : "  reliability ") + ps.rel.toFixed(2);
+  }
+  function draw() {
+    const c = app.model.snapshot(st.snap), s = D.snapshots[st.snap];
+    ui.label.textContent = "step " + s.step;
+    ui.lossNow.textContent = "loss " + s.loss.toPrecision(3) + " at step " + s.step;
+    ui.readout.textContent = text(c);
+  }
+
+  return { draw: draw };
+}
