@@ -31,12 +31,15 @@ lecture: $(STAMP) $(REVEAL)
 stills: $(STAMP)
 	$(VENV)/bin/ae-explainer stills --jobs $(JOBS) --out renders/stills
 
-test: $(DEV_STAMP) $(REVEAL) $(ESLINT_STAMP)
+test: lint $(REVEAL)
+	$(VENV)/bin/pytest -q -n 2 --dist loadgroup --durations=15
+
+# The static checks alone (make test runs them first): Python lint and format, types, the page's JavaScript.
+lint: $(DEV_STAMP) $(ESLINT_STAMP)
 	$(VENV)/bin/ruff check aecore scenes ae_explainer tests benchmarks examples
 	$(VENV)/bin/ruff format --check aecore scenes ae_explainer tests benchmarks examples
 	$(VENV)/bin/mypy aecore scenes ae_explainer examples
 	$(ESLINT) --max-warnings 0 ae_explainer/deliver/explore_assets eslint.config.js
-	$(VENV)/bin/pytest -q -n 2 --dist loadgroup --durations=15
 
 setup: $(DEV_STAMP)
 
