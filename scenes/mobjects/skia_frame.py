@@ -101,6 +101,7 @@ class SkiaFrame:
         )
         self.canvas: Any = self._surface.getCanvas()
         self.canvas.clipRect(skia.Rect(*clip))
+        self.clip = clip
         self._mesh = _paint(0xFF000000, antialias=False)
         self._line = _paint(0)
         self._dot = _paint(0)
