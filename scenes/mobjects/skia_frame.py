@@ -55,8 +55,8 @@ def points(xy: np.ndarray) -> list[skia.Point]:
     Read from one flat list: a list per point would be thousands of objects
     for the garbage collector to trace, and would set it off mid-frame.
     """
-    flat = np.asarray(xy, dtype=np.float64).reshape(-1).tolist()
-    return [skia.Point(flat[k], flat[k + 1]) for k in range(0, len(flat), 2)]
+    flat = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+    return list(map(skia.Point, flat[:, 0].tolist(), flat[:, 1].tolist()))
 
 
 def _paint(
@@ -101,7 +101,6 @@ class SkiaFrame:
         )
         self.canvas: Any = self._surface.getCanvas()
         self.canvas.clipRect(skia.Rect(*clip))
-        self.clip = clip
         self._mesh = _paint(0xFF000000, antialias=False)
         self._line = _paint(0)
         self._dot = _paint(0)

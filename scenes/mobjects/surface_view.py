@@ -272,13 +272,6 @@ class SurfaceView(PointsView):
         cj = np.stack([fj, fj, fj + 1, fj + 1], axis=1)
         return rgb[ci, cj], opacity[ci, cj]
 
-    def mean_edge(self) -> float:
-        """The mesh's mean edge length (data units)."""
-        v = self.vertices
-        a = np.linalg.norm(np.diff(v, axis=0), axis=-1).mean()
-        b = np.linalg.norm(np.diff(v, axis=1), axis=-1).mean()
-        return float(0.5 * (a + b))
-
     def depth_factor(self) -> np.ndarray | float:
         """``(G, G)`` factors of the vertices' opacities for :attr:`depth_cue` (1.0 without a cue)."""
         if self.depth_cue <= 0.0:
