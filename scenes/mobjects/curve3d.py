@@ -301,7 +301,9 @@ class CurveView(PointsView):
         screen (:func:`~scenes.mobjects.draw_order.overlay_slots`); between two
         places where points go, the segments are drawn by depth level (back to
         front, the levels that shade them), then by style, then along the curve:
-        segments of one level cross only segments of their own colour.
+        segments of one level cross only segments of their own colour. Points
+        sharing a place go residuals first, then data dots, then
+        reconstructions, as the geometry orders them at equal depth.
         """
         kinds, idx = geo.kinds, geo.indices
         is_seg = kinds == KIND_SEGMENT
@@ -326,7 +328,8 @@ class CurveView(PointsView):
         style = geo.segment_style[segs]
         level = style // (self.opacity_levels + 1)
         seg_key = np.lexsort((segs, style, -level, run))
-        p_order = np.lexsort((np.arange(len(place)), place))
+        # Points sharing a place: residuals, then data dots, then x̂ (so each kind is one call).
+        p_order = np.lexsort((np.arange(len(place)), p_kinds, place))
         # Points at place t go after the segments of runs <= t's, i.e. before run id of cut t + 1.
         p_run = np.searchsorted(cuts, place[p_order], side="right") - 1
         all_run = np.concatenate([run[seg_key], p_run])
