@@ -44,6 +44,7 @@ import numpy as np
 from manim import ParsableManimColor
 
 from scenes.look.projection import OrbitCamera
+from scenes.look.style import COLORS
 from scenes.mesh_math import (
     face_average,
     face_centers,
@@ -52,6 +53,7 @@ from scenes.mesh_math import (
     vertex_average,
     vertex_normals,
 )
+from scenes.mobjects.cairo_drawn import color_rgb
 from scenes.mobjects.points_view import KIND_DATA, KIND_RECON, KIND_RESIDUAL, PointsView
 from scenes.mobjects.skia_frame import SkiaFrame
 from scenes.mobjects.surface_draw import KIND_FACE, draw_surface
@@ -133,6 +135,15 @@ class SurfaceView(PointsView):
     line_gain
         The grid lines and the outline are drawn at ``line_gain`` times their
         face's opacity (at most 1): above 1, they stay legible on a faint M.
+    line_tint
+        ``None`` (the default): grid lines are drawn in their face's colour
+        darkened to 0.55, the outline to 0.4. Else ``(grid, outline)``: each is
+        the face's colour mixed that far towards the theme's text colour
+        (light on a dark background, dark on a light one), so the lines stand
+        out from the background as well as from M.
+    line_mask
+        ``None`` (the default), or ``(G-1, G-1)`` booleans: only these faces
+        draw their grid lines (every face draws its part of the outline).
     """
 
     def __init__(
@@ -150,6 +161,9 @@ class SurfaceView(PointsView):
         self.grid_line_width = 0.12 * dot_radius
         self.depth_cue = 0.0
         self.line_gain = 1.0
+        self.line_tint: tuple[float, float] | None = None
+        self.line_mask: np.ndarray | None = None
+        self.ink_rgb = color_rgb(COLORS["text"])
         self.vertices = np.zeros((2, 2, 3))
         self.face_opacity = np.zeros((1, 1))
         self.grid = np.zeros((2, 2, 2))
@@ -271,6 +285,13 @@ class SurfaceView(PointsView):
         ci = np.stack([fi, fi + 1, fi + 1, fi], axis=1)  # the corners of FrameGeometry.face_xy
         cj = np.stack([fj, fj, fj + 1, fj + 1], axis=1)
         return rgb[ci, cj], opacity[ci, cj]
+
+    def line_colors(self, face_rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The grid lines' and the outline's colours ``(F, 3)`` for faces of colour ``face_rgb``."""
+        if self.line_tint is None:
+            return face_rgb * 0.55, face_rgb * 0.4
+        g, o = self.line_tint
+        return face_rgb + g * (self.ink_rgb - face_rgb), face_rgb + o * (self.ink_rgb - face_rgb)
 
     def depth_factor(self) -> np.ndarray | float:
         """``(G, G)`` factors of the vertices' opacities for :attr:`depth_cue` (1.0 without a cue)."""
