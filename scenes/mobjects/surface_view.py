@@ -165,6 +165,7 @@ class SurfaceView(PointsView):
         self.line_mask: np.ndarray | None = None
         self.ink_rgb = color_rgb(COLORS["text"])
         self.vertices = np.zeros((2, 2, 3))
+        self._mesh_cache: tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
         self.face_opacity = np.zeros((1, 1))
         self.grid = np.zeros((2, 2, 2))
 
@@ -176,6 +177,7 @@ class SurfaceView(PointsView):
         o = np.asarray(face_opacity, dtype=np.float64)
         if o.shape != (v.shape[0] - 1, v.shape[1] - 1):
             raise ValueError(f"face_opacity has shape {o.shape}; the mesh has {v.shape[0] - 1}^2 faces")
+        self._mesh_cache = None  # the normals and centres of the mesh drawn so far
         self.vertices, self.face_opacity, self.grid = (
             v,
             np.clip(o, 0.0, 1.0),
@@ -192,10 +194,8 @@ class SurfaceView(PointsView):
         g = v.shape[0] - 1
         xy, _ = cam.project(v)
         corners = np.stack([xy[:-1, :-1], xy[1:, :-1], xy[1:, 1:], xy[:-1, 1:]], axis=2)  # (g, g, 4, 2)
-        centres = face_centers(v)
+        _, normals, centres = self._mesh_frame()
         _, face_depth = cam.project(centres)
-        normals = face_average(vertex_normals(v))
-        normals /= np.maximum(np.linalg.norm(normals, axis=-1, keepdims=True), 1e-12)
         face_rgb = self._shade(normals, centres)[..., None] * self.colors["manifold"]
 
         f_depth = face_depth.reshape(-1)
@@ -260,6 +260,19 @@ class SurfaceView(PointsView):
             face_front=(np.sum(normals * (cam.position - centres), axis=-1) >= 0).reshape(-1),
         )
 
+    def _mesh_frame(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The mesh's vertex normals, unit face normals and face centres (kept while the mesh is the same)."""
+        v = self.vertices
+        cached = self._mesh_cache
+        if cached is not None and cached[0] is v:
+            return cached[1]
+        vn = vertex_normals(v)
+        fn = face_average(vn)
+        fn /= np.maximum(np.linalg.norm(fn, axis=-1, keepdims=True), 1e-12)
+        out = (vn, fn, face_centers(v))
+        self._mesh_cache = (v, out)
+        return out
+
     def _shade(self, normals: np.ndarray, at: np.ndarray) -> np.ndarray:
         """Lambert shade in [0.22, 1] of unit ``normals`` at points ``at``: a key light, back faces darker."""
         cam = self.camera3d
@@ -279,7 +292,7 @@ class SurfaceView(PointsView):
         """
         v = self.vertices
         g = v.shape[0] - 1
-        rgb = self._shade(vertex_normals(v), v)[..., None] * self.colors["manifold"]
+        rgb = self._shade(self._mesh_frame()[0], v)[..., None] * self.colors["manifold"]
         opacity = vertex_average(self.face_opacity) * self.alpha * self.depth_factor()
         fi, fj = np.divmod(np.arange(g * g), g)
         ci = np.stack([fi, fi + 1, fi + 1, fi], axis=1)  # the corners of FrameGeometry.face_xy
