@@ -24,14 +24,19 @@ def reveal_levels(alpha: float, n_layers: int, width: float = 1.0) -> np.ndarray
 
 
 class FlowThrough(Animation):
-    """Light the neurons of a :class:`NetworkDiagram` with ``values``, input first."""
+    """Light the neurons of a :class:`NetworkDiagram` with ``values``, input first.
+
+    Only the neurons change, so only they are the animation's mobject: the
+    edges (hundreds of lines) stay in Manim's static background instead of
+    being redrawn every frame.
+    """
 
     def __init__(self, network: NetworkDiagram, values: Sequence[np.ndarray], **kwargs: Any) -> None:
         self.network = network
         self.values = [np.asarray(v, dtype=np.float64) for v in values]
         kwargs.setdefault("rate_func", linear)
         kwargs.setdefault("run_time", 3.0)
-        super().__init__(network, **kwargs)
+        super().__init__(network.layers, **kwargs)
 
     def interpolate_mobject(self, alpha: float) -> None:
         levels = reveal_levels(self.rate_func(alpha), len(self.network.layers))

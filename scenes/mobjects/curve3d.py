@@ -1,4 +1,4 @@
-"""A fast 3-D curve with points, drawn by one mobject in one pycairo pass.
+"""A fast 3-D curve with points, drawn by one mobject in one pass.
 
 The k = 1 counterpart of :class:`~scenes.mobjects.surface_view.SurfaceView`: M is a
 polyline ``(G, 3)`` (the decoder's image of a latent interval), drawn as
@@ -7,9 +7,14 @@ reconstruction dots and the residual segments by depth (painter's algorithm,
 back to front), so that the curve passes in front of the points nearer than
 it and behind the others. Depth is also shown by shading: nearer segments are
 brighter and (under perspective) wider. Depth and opacity are quantised into
-a few levels, so that neighbouring segments that follow each other in the draw
-order share one style and are stroked as one path (a fine polyline of
-thousands of vertices then costs a few hundred strokes per frame).
+a few levels, so that neighbouring segments share one style and are stroked
+as one path. Before drawing, the order is rearranged into long runs in a way
+the eye cannot tell from the painter's: the points move only past segments
+they do not overlap on screen (:mod:`scenes.mobjects.draw_order`), and between
+two places where points go, segments go by depth level, style and place along
+the curve (a fine polyline of thousands of vertices then costs a few dozen
+strokes per frame). It is drawn with Skia into the camera's Cairo frame
+(:class:`~scenes.mobjects.skia_frame.SkiaFrame`).
 
 A reconstruction dot that has landed on M is drawn right after the segments
 around its own latent, so the curve never covers the x̂ that lie on it.
@@ -24,10 +29,13 @@ from typing import Any, Self
 
 import cairo
 import numpy as np
+import skia
 from manim import ParsableManimColor
 
 from scenes.look.projection import OrbitCamera
-from scenes.mobjects.points_view import KIND_DATA, KIND_RECON, KIND_RESIDUAL, PointsView
+from scenes.mobjects.draw_order import overlay_slots, point_boxes
+from scenes.mobjects.points_view import KIND_DATA, KIND_RECON, KIND_RESIDUAL, PointsView, SkiaPointBatch
+from scenes.mobjects.skia_frame import SkiaFrame, argb
 
 __all__ = [
     "KIND_DATA",
@@ -266,29 +274,86 @@ class CurveView(PointsView):
         return np.vstack([curve, super().ink_points()])
 
     def draw(self, ctx: cairo.Context, camera: Any) -> None:
-        """Draw every primitive of :meth:`geometry` back to front, clipped to the bounds.
+        """Draw every primitive of :meth:`geometry` back to front, clipped to the bounds, with Skia.
 
-        Consecutive dots (or residuals) share one path and one fill or stroke;
-        runs of segments of M that follow each other along the curve and in the
-        draw order, with one style, are stroked as one path (round joins).
+        Consecutive dots (or residuals) are drawn by one call; runs of segments
+        of M that follow each other along the curve and in the draw order, with
+        one style, are stroked as one path (round joins), anti-aliased.
         """
         if self.alpha <= 0.0:
             return
         geo = self.geometry()
         sx, scale, offset = self.begin_drawing(ctx, camera)
-        points = self.point_batch(ctx, geo.data_xy, geo.recon_xy, sx, scale, offset)
+        with SkiaFrame(ctx, self.pixel_clip(scale, offset)) as frame:
+            self._draw_skia(frame, geo, sx, scale, offset)
+
+    def _batched_order(
+        self,
+        geo: CurveGeometry,
+        clip: tuple[float, float, float, float],
+        scale: np.ndarray,
+        offset: np.ndarray,
+        sx: float,
+    ) -> tuple[list[int], list[int]]:
+        """The draw order of ``geo`` rearranged into long runs, as the eye cannot tell it from the painter's.
+
+        The dots and residuals move only past segments they do not overlap on
+        screen (:func:`~scenes.mobjects.draw_order.overlay_slots`); between two
+        places where points go, the segments are drawn by depth level (back to
+        front, the levels that shade them), then by style, then along the curve:
+        segments of one level cross only segments of their own colour. Points
+        sharing a place go residuals first, then data dots, then
+        reconstructions, as the geometry orders them at equal depth.
+        """
+        kinds, idx = geo.kinds, geo.indices
+        is_seg = kinds == KIND_SEGMENT
+        drawn = np.zeros(len(kinds), dtype=bool)
+        drawn[is_seg] = geo.segment_opacity[idx[is_seg]] * self.alpha >= 0.004
+        segs = idx[drawn]
+        p_kinds, p_idx = kinds[~is_seg], idx[~is_seg]
+        before = (np.cumsum(drawn) - drawn)[~is_seg]
+        x0, y0, x1, y1 = clip
+        origin = np.array([x0, y0, x0, y0])
+        ends = geo.segment_xy[segs] * scale + offset  # (S, 2, 2)
+        half = 0.5 * np.maximum(geo.segment_width[segs] * sx, 0.75)[:, None] + 1.0
+        m_boxes = np.hstack([ends.min(axis=1) - half, ends.max(axis=1) + half]) - origin
+        r = self.dot_radius * sx
+        pad = max(1.35 * r, self.highlight_width * sx * 1.3) + 1.0
+        data_px, recon_px = geo.data_xy * scale + offset, geo.recon_xy * scale + offset
+        o_boxes = point_boxes(p_kinds, p_idx, data_px, recon_px, pad) - origin
+        place = overlay_slots(m_boxes, o_boxes, before, max(2.0 * r, 6.0), (x1 - x0, y1 - y0))
+        # Segments: by the run between two places, then back to front by level, style, along M.
+        cuts = np.unique(place)
+        run = np.searchsorted(cuts, np.arange(len(segs)), side="right")
+        style = geo.segment_style[segs]
+        level = style // (self.opacity_levels + 1)
+        seg_key = np.lexsort((segs, style, -level, run))
+        # Points sharing a place: residuals, then data dots, then x̂ (so each kind is one call).
+        p_order = np.lexsort((np.arange(len(place)), p_kinds, place))
+        # Points at place t go after the segments of runs <= t's, i.e. before run id of cut t + 1.
+        p_run = np.searchsorted(cuts, place[p_order], side="right") - 1
+        all_run = np.concatenate([run[seg_key], p_run])
+        all_sub = np.concatenate([np.zeros(len(segs), dtype=np.int64), np.ones(len(p_order), dtype=np.int64)])
+        all_pos = np.arange(len(all_run))
+        seq = np.lexsort((all_pos, all_sub, all_run))
+        k = np.concatenate([np.full(len(segs), KIND_SEGMENT), p_kinds[p_order]])[seq]
+        i = np.concatenate([segs[seg_key], p_idx[p_order]])[seq]
+        return k.tolist(), i.tolist()
+
+    def _draw_skia(
+        self, frame: SkiaFrame, geo: CurveGeometry, sx: float, scale: np.ndarray, offset: np.ndarray
+    ) -> None:
+        points = SkiaPointBatch(self, frame, geo.data_xy * scale + offset, geo.recon_xy * scale + offset, sx)
         # Flat lists (segment i's values at i * width + k), not one list per segment: a frame then
         # makes no garbage for the collector's full passes over the heap to trace.
         segs = (geo.segment_xy * scale + offset).reshape(-1).tolist()  # 4 per segment
         a = self.alpha
         seg_a = (geo.segment_opacity * a).tolist()
-        # Manim reads Cairo's ARGB32 buffer as RGBA bytes, so every colour is given to Cairo as (b, g, r).
-        seg_c = geo.segment_rgb[:, ::-1].reshape(-1).tolist()  # 3 per segment
+        seg_c = argb(geo.segment_rgb, geo.segment_opacity * a).tolist()
         seg_w = np.maximum(geo.segment_width * sx, 0.75).tolist()
         seg_style = geo.segment_style.tolist()
-        ctx.set_antialias(cairo.ANTIALIAS_DEFAULT)
-        ctx.set_line_join(cairo.LINE_JOIN_ROUND)
-        cap_round, cap_butt = cairo.LINE_CAP_ROUND, cairo.LINE_CAP_BUTT
+        canvas, path, paint = frame.canvas, skia.Path(), frame.stroke_paint()
+        cap_round, cap_butt = skia.Paint.kRound_Cap, skia.Paint.kButt_Cap
 
         # A run of segments, each following the last along the curve (either way), with one style.
         run_style, run_first, run_last, run_dir = -1, -1, -1, 0
@@ -298,17 +363,17 @@ class CurveView(PointsView):
                 return
             if run_dir == 0:  # a single segment
                 q = 4 * run_first
-                ctx.move_to(segs[q], segs[q + 1])
-                ctx.line_to(segs[q + 2], segs[q + 3])
-            sa = seg_a[run_first]
-            c = 3 * run_first
+                path.moveTo(segs[q], segs[q + 1])
+                path.lineTo(segs[q + 2], segs[q + 3])
             # Round caps overlap where runs meet: fine when opaque, visible beads when not.
-            ctx.set_line_cap(cap_round if sa >= 0.98 * a else cap_butt)
-            ctx.set_source_rgba(seg_c[c], seg_c[c + 1], seg_c[c + 2], sa)
-            ctx.set_line_width(seg_w[run_first])
-            ctx.stroke()
+            paint.setStrokeCap(cap_round if seg_a[run_first] >= 0.98 * a else cap_butt)
+            paint.setColor(seg_c[run_first])
+            paint.setStrokeWidth(seg_w[run_first])
+            canvas.drawPath(path, paint)
+            path.rewind()
 
-        for kind, i in zip(geo.kinds.tolist(), geo.indices.tolist(), strict=True):
+        kinds, indices = self._batched_order(geo, frame.clip, scale, offset, sx)
+        for kind, i in zip(kinds, indices, strict=True):
             if kind == KIND_SEGMENT and seg_a[i] < 0.004:
                 continue
             if kind != KIND_SEGMENT:
@@ -324,10 +389,10 @@ class CurveView(PointsView):
                     run_dir = step
                     q = 4 * run_first
                     a0, a1 = (q, q + 2) if step == 1 else (q + 2, q)
-                    ctx.move_to(segs[a0], segs[a0 + 1])
-                    ctx.line_to(segs[a1], segs[a1 + 1])
+                    path.moveTo(segs[a0], segs[a0 + 1])
+                    path.lineTo(segs[a1], segs[a1 + 1])
                 q = 4 * i + (2 if step == 1 else 0)
-                ctx.line_to(segs[q], segs[q + 1])
+                path.lineTo(segs[q], segs[q + 1])
                 run_last = i
                 continue
             flush_run()

@@ -55,8 +55,8 @@ def points(xy: np.ndarray) -> list[skia.Point]:
     Read from one flat list: a list per point would be thousands of objects
     for the garbage collector to trace, and would set it off mid-frame.
     """
-    flat = np.asarray(xy, dtype=np.float64).reshape(-1).tolist()
-    return [skia.Point(flat[k], flat[k + 1]) for k in range(0, len(flat), 2)]
+    flat = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+    return list(map(skia.Point, flat[:, 0].tolist(), flat[:, 1].tolist()))
 
 
 def _paint(
@@ -101,9 +101,11 @@ class SkiaFrame:
         )
         self.canvas: Any = self._surface.getCanvas()
         self.canvas.clipRect(skia.Rect(*clip))
+        self.clip = clip
         self._mesh = _paint(0xFF000000, antialias=False)
         self._line = _paint(0)
         self._dot = _paint(0)
+        self._stroke = _paint(0)
         self.open = True
 
     def __enter__(self) -> SkiaFrame:
@@ -119,6 +121,13 @@ class SkiaFrame:
             del self.canvas
             del self._surface
             self._target.mark_dirty()
+
+    def stroke_paint(self) -> skia.Paint:
+        """The frame's paint for stroking paths (anti-aliased, round joins); set its colour, width, cap."""
+        p = self._stroke
+        p.setStyle(skia.Paint.kStroke_Style)
+        p.setStrokeJoin(skia.Paint.kRound_Join)
+        return p
 
     def mesh(self, corners: list[skia.Point], colors: list[int], start: int, stop: int) -> None:
         """Fill quads ``start .. stop`` (Gouraud, not anti-aliased, source over), in that order.

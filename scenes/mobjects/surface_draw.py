@@ -79,7 +79,10 @@ def draw_surface(
     colors = argb(rgb[order], opacity[order]).reshape(-1).tolist()
 
     # Lines: per drawn face (by rank), which edges are grid lines and which are outline.
-    grid = view._grid_edges()[order]
+    grid = view._grid_edges()
+    if view.line_mask is not None:
+        grid = grid & view.line_mask.reshape(-1, 1)
+    grid = grid[order]
     outline = view.outline_edges(geo.face_front)[order]
     lined = face_a[order] > MIN_LINED
     has_lines = lined & (grid.any(axis=1) | outline.any(axis=1))
@@ -89,8 +92,9 @@ def draw_surface(
     # A face's lines are as opaque as the face (depth cue included), times the gain.
     cue = np.broadcast_to(view.depth_factor(), view.vertices.shape[:2])
     line_a = np.minimum((face_a * face_average(cue).reshape(-1))[order] * view.line_gain, 1.0)
-    grid_c = argb(face_rgb * 0.55, line_a).tolist()
-    outline_c = argb(face_rgb * 0.4, line_a).tolist()
+    grid_rgb, outline_rgb = view.line_colors(face_rgb)
+    grid_c = argb(grid_rgb, line_a).tolist()
+    outline_c = argb(outline_rgb, line_a).tolist()
     lw_grid = max(view.grid_line_width * sx, 0.6)
     lw_outline = max(2.5 * view.grid_line_width * sx, 1.2)
 

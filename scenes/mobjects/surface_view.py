@@ -44,6 +44,7 @@ import numpy as np
 from manim import ParsableManimColor
 
 from scenes.look.projection import OrbitCamera
+from scenes.look.style import COLORS
 from scenes.mesh_math import (
     face_average,
     face_centers,
@@ -52,6 +53,7 @@ from scenes.mesh_math import (
     vertex_average,
     vertex_normals,
 )
+from scenes.mobjects.cairo_drawn import color_rgb
 from scenes.mobjects.points_view import KIND_DATA, KIND_RECON, KIND_RESIDUAL, PointsView
 from scenes.mobjects.skia_frame import SkiaFrame
 from scenes.mobjects.surface_draw import KIND_FACE, draw_surface
@@ -133,6 +135,15 @@ class SurfaceView(PointsView):
     line_gain
         The grid lines and the outline are drawn at ``line_gain`` times their
         face's opacity (at most 1): above 1, they stay legible on a faint M.
+    line_tint
+        ``None`` (the default): grid lines are drawn in their face's colour
+        darkened to 0.55, the outline to 0.4. Else ``(grid, outline)``: each is
+        the face's colour mixed that far towards the theme's text colour
+        (light on a dark background, dark on a light one), so the lines stand
+        out from the background as well as from M.
+    line_mask
+        ``None`` (the default), or ``(G-1, G-1)`` booleans: only these faces
+        draw their grid lines (every face draws its part of the outline).
     """
 
     def __init__(
@@ -150,7 +161,11 @@ class SurfaceView(PointsView):
         self.grid_line_width = 0.12 * dot_radius
         self.depth_cue = 0.0
         self.line_gain = 1.0
+        self.line_tint: tuple[float, float] | None = None
+        self.line_mask: np.ndarray | None = None
+        self.ink_rgb = color_rgb(COLORS["text"])
         self.vertices = np.zeros((2, 2, 3))
+        self._mesh_cache: tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
         self.face_opacity = np.zeros((1, 1))
         self.grid = np.zeros((2, 2, 2))
 
@@ -162,6 +177,7 @@ class SurfaceView(PointsView):
         o = np.asarray(face_opacity, dtype=np.float64)
         if o.shape != (v.shape[0] - 1, v.shape[1] - 1):
             raise ValueError(f"face_opacity has shape {o.shape}; the mesh has {v.shape[0] - 1}^2 faces")
+        self._mesh_cache = None  # the normals and centres of the mesh drawn so far
         self.vertices, self.face_opacity, self.grid = (
             v,
             np.clip(o, 0.0, 1.0),
@@ -178,10 +194,8 @@ class SurfaceView(PointsView):
         g = v.shape[0] - 1
         xy, _ = cam.project(v)
         corners = np.stack([xy[:-1, :-1], xy[1:, :-1], xy[1:, 1:], xy[:-1, 1:]], axis=2)  # (g, g, 4, 2)
-        centres = face_centers(v)
+        _, normals, centres = self._mesh_frame()
         _, face_depth = cam.project(centres)
-        normals = face_average(vertex_normals(v))
-        normals /= np.maximum(np.linalg.norm(normals, axis=-1, keepdims=True), 1e-12)
         face_rgb = self._shade(normals, centres)[..., None] * self.colors["manifold"]
 
         f_depth = face_depth.reshape(-1)
@@ -246,6 +260,19 @@ class SurfaceView(PointsView):
             face_front=(np.sum(normals * (cam.position - centres), axis=-1) >= 0).reshape(-1),
         )
 
+    def _mesh_frame(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The mesh's vertex normals, unit face normals and face centres (kept while the mesh is the same)."""
+        v = self.vertices
+        cached = self._mesh_cache
+        if cached is not None and cached[0] is v:
+            return cached[1]
+        vn = vertex_normals(v)
+        fn = face_average(vn)
+        fn /= np.maximum(np.linalg.norm(fn, axis=-1, keepdims=True), 1e-12)
+        out = (vn, fn, face_centers(v))
+        self._mesh_cache = (v, out)
+        return out
+
     def _shade(self, normals: np.ndarray, at: np.ndarray) -> np.ndarray:
         """Lambert shade in [0.22, 1] of unit ``normals`` at points ``at``: a key light, back faces darker."""
         cam = self.camera3d
@@ -265,12 +292,19 @@ class SurfaceView(PointsView):
         """
         v = self.vertices
         g = v.shape[0] - 1
-        rgb = self._shade(vertex_normals(v), v)[..., None] * self.colors["manifold"]
+        rgb = self._shade(self._mesh_frame()[0], v)[..., None] * self.colors["manifold"]
         opacity = vertex_average(self.face_opacity) * self.alpha * self.depth_factor()
         fi, fj = np.divmod(np.arange(g * g), g)
         ci = np.stack([fi, fi + 1, fi + 1, fi], axis=1)  # the corners of FrameGeometry.face_xy
         cj = np.stack([fj, fj, fj + 1, fj + 1], axis=1)
         return rgb[ci, cj], opacity[ci, cj]
+
+    def line_colors(self, face_rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The grid lines' and the outline's colours ``(F, 3)`` for faces of colour ``face_rgb``."""
+        if self.line_tint is None:
+            return face_rgb * 0.55, face_rgb * 0.4
+        g, o = self.line_tint
+        return face_rgb + g * (self.ink_rgb - face_rgb), face_rgb + o * (self.ink_rgb - face_rgb)
 
     def depth_factor(self) -> np.ndarray | float:
         """``(G, G)`` factors of the vertices' opacities for :attr:`depth_cue` (1.0 without a cue)."""

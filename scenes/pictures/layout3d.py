@@ -7,7 +7,13 @@ from typing import Protocol
 
 from scenes.look.layout import Rect, content_area, current_layout, is_landscape, is_portrait
 
-__all__ = ["PanelRects", "SurfaceLayout", "surface_layout"]
+__all__ = ["SQUARE_DATA_SHARE", "SQUARE_LOSS_SHARE", "PanelRects", "SurfaceLayout", "surface_layout"]
+
+SQUARE_DATA_SHARE = 0.6
+"""In a square frame, the data panel's share of the width (the rest is the loss and latent column)."""
+
+SQUARE_LOSS_SHARE = 0.42
+"""In a square frame, the loss inset's share of the right column's height (the rest: the latent plane)."""
 
 
 class PanelRects(Protocol):
@@ -39,15 +45,16 @@ def surface_layout() -> SurfaceLayout:
     the data panel left, the loss inset and the latent plane right. Portrait
     puts the latent plane and the loss inset in a row on top and gives the
     data panel (the main picture) the remaining two thirds of the height.
-    Square: the loss inset is a strip along the top (as wide as the frame,
-    so its readouts stay clear of the curve); under it the data panel left
-    of the latent plane. Outside a landscape frame the
+    Square: the data panel takes the whole height on the left
+    (:data:`SQUARE_DATA_SHARE` of the width, so its header is two rows and
+    the surface gets the room it has in the other frames); the loss inset
+    over the latent plane fill the column to its right. Outside a landscape frame the
     panels keep to :func:`~scenes.look.layout.content_area`.
     """
     if is_landscape():
         lay = current_layout()
         return SurfaceLayout(lay.data, lay.latent, lay.loss)
-    a, gap, strip = content_area(caption_gap=0.35), 0.2, 1.6
+    a, gap = content_area(caption_gap=0.35), 0.2
     if is_portrait():
         # A row of the latent plane (square) and the loss inset, then the data panel: 65% of the height.
         row = min(0.3 * a.height, 0.5 * a.width)
@@ -56,12 +63,14 @@ def surface_layout() -> SurfaceLayout:
         loss = Rect(a.right - loss_w / 2, a.top - row / 2, loss_w, row)
         data_h = a.height - row - gap
         return SurfaceLayout(Rect(a.cx, a.bottom + data_h / 2, a.width, data_h), latent, loss)
-    loss = Rect(a.cx, a.top - strip / 2, a.width, strip)
-    top = loss.bottom - gap
-    h = top - a.bottom
-    # The data panel is as tall as the square allows; wider would not make M any larger.
-    data_w = 0.53 * (a.width - gap)
-    latent_w = a.width - gap - data_w
-    data = Rect(a.left + data_w / 2, a.bottom + h / 2, data_w, h)
-    latent = Rect(a.right - latent_w / 2, a.bottom + h / 2, latent_w, h)
+    # Square: the data panel (the main picture) takes the full height on the left, wide enough for
+    # its title and M's label on one line; the loss inset over the latent plane share the right column.
+    data_w = SQUARE_DATA_SHARE * (a.width - gap)
+    side_w = a.width - gap - data_w
+    side_x = a.right - side_w / 2
+    loss_h = SQUARE_LOSS_SHARE * (a.height - gap)
+    loss = Rect(side_x, a.top - loss_h / 2, side_w, loss_h)
+    latent_h = a.height - gap - loss_h
+    latent = Rect(side_x, a.bottom + latent_h / 2, side_w, latent_h)
+    data = Rect(a.left + data_w / 2, a.cy, data_w, a.height)
     return SurfaceLayout(data, latent, loss)

@@ -29,6 +29,7 @@ __all__ = [
     "VERDICT_MIN_SCALE",
     "PriorPanel",
     "box_window",
+    "face_areas",
     "prior_rects",
     "verdict_block",
 ]
@@ -82,6 +83,14 @@ def box_window(points: np.ndarray, center: np.ndarray, half: np.ndarray, margin:
     return np.asarray(x * x * (3.0 - 2.0 * x))
 
 
+def face_areas(vertices: np.ndarray) -> np.ndarray:
+    """Areas ``(G-1, G-1)`` of the faces of a ``(G, G, 3)`` mesh (half the cross product of the diagonals)."""
+    v = np.asarray(vertices, dtype=np.float64)
+    return np.asarray(
+        0.5 * np.linalg.norm(np.cross(v[1:, 1:] - v[:-1, :-1], v[:-1, 1:] - v[1:, :-1]), axis=-1)
+    )
+
+
 class PriorPanel(VGroup):
     """One run's data and trained M in R^3, seen by a slowly orbiting camera.
 
@@ -115,7 +124,7 @@ class PriorPanel(VGroup):
     latents are dense, so the part of M the data pins down stands out.
     """
 
-    surface_reach = (0.12, 0.4)
+    surface_reach = (0.12, 0.24)
     """A surface M fades out between these latent distances from the nearest z_j.
 
     As fractions of the largest such distance in the data's box: M stays
@@ -123,11 +132,18 @@ class PriorPanel(VGroup):
     decoder only guesses.
     """
 
-    surface_depth_cue = 0.65
+    surface_depth_cue = 0.8
     """How much fainter the back of a surface M is than its front (see :class:`SurfaceView`)."""
 
     surface_line_gain = 3.0
     """A surface M's grid and outline are this many times as opaque as its faces (at most 1)."""
+
+    surface_lined_area = 3.0
+    """A surface M's faces larger than this many times its median face draw no grid lines."""
+
+    surface_line_tint = (0.35, 0.6)
+    """How far a surface M's grid and outline are mixed towards the text colour (see :class:`SurfaceView`):
+    lines lighter than M on a dark background read as a surface's shape, not as shadows in a haze."""
 
     clip_margin = 0.35
     """M fades out over this fraction of the data box's largest half-size past the box."""
@@ -184,6 +200,10 @@ class PriorPanel(VGroup):
         else:
             surface = SurfaceView(cam, bounds, dot_radius=self.dot_radius)
             surface.depth_cue, surface.line_gain = self.surface_depth_cue, self.surface_line_gain
+            surface.line_tint = self.surface_line_tint
+            # No grid lines on the long thin faces stretched between the data: they read as stray hairs.
+            area = face_areas(s.manifold)
+            surface.line_mask = area <= self.surface_lined_area * np.median(area)
             surface.grid_line_width = 0.25 * self.dot_radius  # the grid reads at a panel's scale
             # Faces grow out of the latents: each face's latent distance to the nearest z_j, in [0, 1].
             centres = face_average(s.latent_grid)
