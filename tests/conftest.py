@@ -38,6 +38,21 @@ os.environ["AE_EXPLAINER_OFFLINE"] = "1"
 os.environ["XDG_CACHE_HOME"] = str(SESSION_DIR / "xdg-cache")
 
 
+SLOW_FIXTURES = frozenset({"renders", "browser"})
+"""Fixtures that render videos or start a browser: a test using one must be marked ``slow``."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Refuse a test that uses a slow fixture without the ``slow`` mark: ``-m "not slow"`` must stay fast."""
+    unmarked = [
+        item.nodeid
+        for item in items
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) and item.get_closest_marker("slow") is None
+    ]
+    if unmarked:
+        raise pytest.UsageError("mark these tests slow (they use a slow fixture): " + ", ".join(unmarked))
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     if _OWNER:
         shutil.rmtree(SESSION_DIR, ignore_errors=True)

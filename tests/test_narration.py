@@ -239,6 +239,7 @@ def narrated(renders: dict[str, Path]) -> Iterator[tuple[list[Path], Path]]:
     yield sorted(folder.glob("ch*-voice.mp4")), next(folder.glob("ae-explainer-*-voice.mp4"))
 
 
+@pytest.mark.slow
 @pytest.mark.xdist_group("renders")  # one worker renders the fixture once
 def test_every_clip_and_the_video_carry_sound_as_long_as_their_picture(narrated) -> None:
     import av
@@ -273,6 +274,7 @@ def _cue_speech(path: Path) -> list[tuple[float, float, float, float]]:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.xdist_group("renders")  # one worker renders the fixture once
 def test_each_cue_is_spoken_from_its_caption_until_before_the_next(narrated) -> None:
     clips, video = narrated
@@ -286,6 +288,7 @@ def test_each_cue_is_spoken_from_its_caption_until_before_the_next(narrated) -> 
                 assert last < spans[i + 1][0]
 
 
+@pytest.mark.slow
 @pytest.mark.xdist_group("renders")  # one worker renders the fixture once
 def test_the_joined_sound_is_each_clips_sound_in_step_at_every_chapter_boundary(narrated) -> None:
     clips, video = narrated
