@@ -4,7 +4,8 @@ Hermetic: every ``AE_EXPLAINER_*`` variable of the caller's shell is cleared
 before any project code reads it, and the test run gets its own run cache
 (``AE_EXPLAINER_RUNS``), narration cache (``AE_EXPLAINER_VOICE_CACHE``) and
 user cache folder (``XDG_CACHE_HOME``), shared by its pytest-xdist workers
-and removed at the end. Subprocesses the tests start inherit this
+and removed at the end; ``AE_TESTS_CACHE=DIR`` keeps the first two in ``DIR``
+for the next session instead (the fast loop, see the README). Subprocesses the tests start inherit this
 environment. Nothing reaches the network: ``AE_EXPLAINER_OFFLINE=1``
 makes the lecture pack use the reveal.js that ``make`` fetched during set-up.
 """
@@ -32,14 +33,20 @@ _OWNER = _SESSION_VAR not in os.environ
 if _OWNER:
     os.environ[_SESSION_VAR] = tempfile.mkdtemp(prefix="ae-tests-session-")
 SESSION_DIR = Path(os.environ[_SESSION_VAR])
-os.environ["AE_EXPLAINER_RUNS"] = str(SESSION_DIR / "runs")
-os.environ["AE_EXPLAINER_VOICE_CACHE"] = str(SESSION_DIR / "voice")
+# AE_TESTS_CACHE=DIR keeps the trained runs and the spoken cues in DIR from one session to the next, so
+# a second fast loop trains nothing. Both caches are keyed on content (a run on its config, its data and
+# the trainer's source; a cue on its text and the voice), so an edit that changes a run trains it again.
+_KEPT_CACHE = os.environ.get("AE_TESTS_CACHE")
+_CACHES = Path(_KEPT_CACHE).expanduser().resolve() if _KEPT_CACHE else SESSION_DIR
+os.environ["AE_EXPLAINER_RUNS"] = str(_CACHES / "runs")
+os.environ["AE_EXPLAINER_VOICE_CACHE"] = str(_CACHES / "voice")
 os.environ["AE_EXPLAINER_OFFLINE"] = "1"
 os.environ["XDG_CACHE_HOME"] = str(SESSION_DIR / "xdg-cache")
 
 
-SLOW_FIXTURES = frozenset({"renders", "browser"})
-"""Fixtures that render videos or start a browser: a test using one must be marked ``slow``."""
+SLOW_FIXTURES = frozenset({"renders", "browser", "chapters"})
+"""Fixtures that render videos, start a browser or need every chapter's runs (the digits among them):
+a test using one must be marked ``slow``."""
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
