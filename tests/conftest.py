@@ -18,11 +18,15 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
+
+if TYPE_CHECKING:
+    from aecore import Run
 
 for _name in [n for n in os.environ if n.startswith("AE_EXPLAINER_")]:
     del os.environ[_name]
@@ -44,7 +48,7 @@ os.environ["AE_EXPLAINER_OFFLINE"] = "1"
 os.environ["XDG_CACHE_HOME"] = str(SESSION_DIR / "xdg-cache")
 
 
-SLOW_FIXTURES = frozenset({"renders", "browser", "chapters"})
+SLOW_FIXTURES = frozenset({"renders", "browser", "chapters", "digits"})
 """Fixtures that render videos, start a browser or need every chapter's runs (the digits among them):
 a test using one must be marked ``slow``."""
 
@@ -153,3 +157,18 @@ def chapters() -> list:
             scene.render()
             scenes.append(scene)
     return scenes
+
+
+@pytest.fixture(scope="session")
+def digits() -> Run:
+    """The images chapter's run: 1,797 digit images in R^64, trained for 3,000 steps (slow)."""
+    from scenes.runs import digits_run
+
+    return digits_run()
+
+
+def chapter_params(classes: Iterable[type]) -> list[Any]:
+    """Chapter classes as test parameters; a chapter that plays the digits run is marked ``slow``."""
+    from scenes.runs import DIGITS
+
+    return [pytest.param(c, marks=pytest.mark.slow) if DIGITS in c.run_configs() else c for c in classes]

@@ -44,7 +44,9 @@ def test_the_module_imports(name: str) -> None:
     assert Path(module.__file__ or "").resolve().is_relative_to(ROOT), module.__file__
 
 
-def test_python_m_ae_explainer_is_the_cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_python_m_ae_explainer_is_the_cli(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(sys, "argv", ["ae-explainer", "--help"])
     with pytest.raises(SystemExit) as done:
         runpy.run_module("ae_explainer", run_name="__main__", alter_sys=False)
