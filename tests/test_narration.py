@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import srt
+from scipy.signal import correlate
 
 from ae_explainer.cues import Cue
 from ae_explainer.media import AUDIO_RATE, clip_audio, has_audio, video_frames, video_seconds
@@ -299,7 +300,8 @@ def test_the_joined_sound_is_each_clips_sound_in_step_at_every_chapter_boundary(
         start, reach = round(offset * AUDIO_RATE), AUDIO_RATE // 10  # search 0.1 s either way
         head = own[: 4 * AUDIO_RATE].astype(float)  # its first seconds, its first cue among them
         part = np.pad(joined.astype(float), (reach, reach))[start : start + head.size + 2 * reach]
-        lag = (int(np.argmax(np.correlate(part, head, mode="valid"))) - reach) / AUDIO_RATE
+        # np.correlate through the FFT: the same lag, in a tenth of a second of CPU instead of 33 s
+        lag = (int(np.argmax(correlate(part, head, mode="valid", method="fft"))) - reach) / AUDIO_RATE
         frame = video_seconds(clip) / video_frames(clip)
         assert abs(lag) <= frame, (clip.name, lag)  # sound and picture start together, within one frame
         offset += video_seconds(clip)
