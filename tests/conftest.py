@@ -4,7 +4,8 @@ Hermetic: every ``AE_EXPLAINER_*`` variable of the caller's shell is cleared
 before any project code reads it, and the test run gets its own run cache
 (``AE_EXPLAINER_RUNS``), narration cache (``AE_EXPLAINER_VOICE_CACHE``) and
 user cache folder (``XDG_CACHE_HOME``), shared by its pytest-xdist workers
-and removed at the end. Subprocesses the tests start inherit this
+and removed at the end; ``AE_TESTS_CACHE=DIR`` keeps the first two in ``DIR``
+for the next session instead (the fast loop, see the README). Subprocesses the tests start inherit this
 environment. Nothing reaches the network: ``AE_EXPLAINER_OFFLINE=1``
 makes the lecture pack use the reveal.js that ``make`` fetched during set-up.
 """
@@ -17,11 +18,15 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
+
+if TYPE_CHECKING:
+    from aecore import Run
 
 for _name in [n for n in os.environ if n.startswith("AE_EXPLAINER_")]:
     del os.environ[_name]
@@ -32,10 +37,31 @@ _OWNER = _SESSION_VAR not in os.environ
 if _OWNER:
     os.environ[_SESSION_VAR] = tempfile.mkdtemp(prefix="ae-tests-session-")
 SESSION_DIR = Path(os.environ[_SESSION_VAR])
-os.environ["AE_EXPLAINER_RUNS"] = str(SESSION_DIR / "runs")
-os.environ["AE_EXPLAINER_VOICE_CACHE"] = str(SESSION_DIR / "voice")
+# AE_TESTS_CACHE=DIR keeps the trained runs and the spoken cues in DIR from one session to the next, so
+# a second fast loop trains nothing. Both caches are keyed on content (a run on its config, its data and
+# the trainer's source; a cue on its text and the voice), so an edit that changes a run trains it again.
+_KEPT_CACHE = os.environ.get("AE_TESTS_CACHE")
+_CACHES = Path(_KEPT_CACHE).expanduser().resolve() if _KEPT_CACHE else SESSION_DIR
+os.environ["AE_EXPLAINER_RUNS"] = str(_CACHES / "runs")
+os.environ["AE_EXPLAINER_VOICE_CACHE"] = str(_CACHES / "voice")
 os.environ["AE_EXPLAINER_OFFLINE"] = "1"
 os.environ["XDG_CACHE_HOME"] = str(SESSION_DIR / "xdg-cache")
+
+
+SLOW_FIXTURES = frozenset({"renders", "browser", "chapters", "digits"})
+"""Fixtures that render videos, start a browser or need every chapter's runs (the digits among them):
+a test using one must be marked ``slow``."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Refuse a test that uses a slow fixture without the ``slow`` mark: ``-m "not slow"`` must stay fast."""
+    unmarked = [
+        item.nodeid
+        for item in items
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) and item.get_closest_marker("slow") is None
+    ]
+    if unmarked:
+        raise pytest.UsageError("mark these tests slow (they use a slow fixture): " + ", ".join(unmarked))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -131,3 +157,18 @@ def chapters() -> list:
             scene.render()
             scenes.append(scene)
     return scenes
+
+
+@pytest.fixture(scope="session")
+def digits() -> Run:
+    """The images chapter's run: 1,797 digit images in R^64, trained for 3,000 steps (slow)."""
+    from scenes.runs import digits_run
+
+    return digits_run()
+
+
+def chapter_params(classes: Iterable[type]) -> list[Any]:
+    """Chapter classes as test parameters; a chapter that plays the digits run is marked ``slow``."""
+    from scenes.runs import DIGITS
+
+    return [pytest.param(c, marks=pytest.mark.slow) if DIGITS in c.run_configs() else c for c in classes]

@@ -33,13 +33,8 @@ SMALL_VAE = TrainConfig(n_points=60, hidden=(16,), steps=120, n_snapshots=5, gri
 
 
 @pytest.fixture(scope="module")
-def runs_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("lesson_runs")
-
-
-@pytest.fixture(scope="module")
-def small_vae(runs_root: Path) -> Run:
-    return cached_run(SMALL_VAE, root=runs_root, quiet=True)
+def small_vae() -> Run:
+    return cached_run(SMALL_VAE, quiet=True)
 
 
 # The VAE variant and the file format.
@@ -118,8 +113,9 @@ def test_prior_samples_are_seeded_and_shaped() -> None:
 
 
 @pytest.fixture(scope="module")
-def prior_runs(runs_root: Path) -> tuple[Run, Run]:
-    return cached_run(PRIOR_AE, root=runs_root, quiet=True), cached_run(PRIOR_VAE, root=runs_root, quiet=True)
+def prior_runs() -> tuple[Run, Run]:
+    # The session's run cache: chapter 11, the explorer's tests and these share one training of each.
+    return cached_run(PRIOR_AE, quiet=True), cached_run(PRIOR_VAE, quiet=True)
 
 
 def test_vae_prior_samples_land_where_m_is_reliable_more_often(prior_runs: tuple[Run, Run]) -> None:
@@ -142,9 +138,9 @@ def test_vae_prior_samples_land_where_m_is_reliable_more_often(prior_runs: tuple
 # Chapter 10: approximate, don't interpolate.
 
 
-def test_overfit_interpolates_and_well_fit_approximates(runs_root: Path) -> None:
-    over = residuals(cached_run(OVERFIT, root=runs_root, quiet=True))
-    well = residuals(cached_run(WELL_FIT, root=runs_root, quiet=True))
+def test_overfit_interpolates_and_well_fit_approximates() -> None:
+    over = residuals(cached_run(OVERFIT, quiet=True))  # the session's cache: chapter 10 plays the same runs
+    well = residuals(cached_run(WELL_FIT, quiet=True))
     assert over.ratio < 0.2, over
     assert well.ratio > 0.6, well
     assert over.held_out_data.shape == (500, 2)

@@ -1,7 +1,9 @@
 """The bad-input catalogue: every case is one line on stderr, exit status 2, and nothing written.
 
 Each case runs ``ae-explainer`` in a child process from a fresh folder, with
-a clean environment, and checks four things: the exit status is 2; stderr is
+a clean environment (forked from a process that imported the CLI once, see
+``tests/forked_cli.py``; a case run without privileges starts its own
+interpreter), and checks four things: the exit status is 2; stderr is
 exactly one line, and it names the culprit (the flag, file, section or key);
 there is no traceback; and no file appeared under a final name (nor a
 temporary one). A case that hangs fails on its timeout.
@@ -14,7 +16,7 @@ import os
 import subprocess
 import sys
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +24,7 @@ import pytest
 
 from aecore.datasets import MAX_POINTS
 from tests import catalogue_round2 as round2
+from tests.forked_cli import ForkedCli
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -343,18 +346,27 @@ def test_the_catalogue_is_large_and_its_names_are_unique() -> None:
     assert {"train", "run", "config", "out", "chapters", "pace", "narration", "inspect", "jobs"} <= kinds
 
 
-@pytest.mark.parametrize(("name", "setup", "culprits"), CATALOGUE, ids=[c[0] for c in CATALOGUE])
-def test_bad_input_is_one_line_exit_2_and_nothing_written(
-    tmp_path: Path, name: str, setup: Setup, culprits: tuple[str, ...]
-) -> None:
+@pytest.fixture(scope="module")
+def forked_cli() -> Iterator[ForkedCli]:
+    cli = ForkedCli()
+    yield cli
+    cli.close()
+
+
+def _run_case(
+    name: str, setup: Setup, tmp_path: Path, cli: ForkedCli | None
+) -> tuple[Path, set[Path], subprocess.CompletedProcess[str]]:
+    """The case's folder, its files before the run, and the run: forked from ``cli``, else a new process."""
     work = tmp_path / "work"
-    work.mkdir()
+    work.mkdir(parents=True)
     args = setup(work)
     before = _files(work)
     prefix = round2.SETPRIV if args[0] == round2.UNPRIVILEGED else []
     env = _env(tmp_path)
     if name in round2.CACHED:  # the session's runs and cues: trained and dry-run once, not per case
         env |= {k: os.environ[k] for k in ("AE_EXPLAINER_RUNS", "AE_EXPLAINER_VOICE_CACHE")}
+    if cli is not None and not prefix:
+        return work, before, cli.run(args, work, env, timeout=600)  # a hang guard, not a speed check
     p = subprocess.run(
         [*prefix, sys.executable, "-m", "ae_explainer", *args[1 if prefix else 0 :]],
         cwd=work,
@@ -364,6 +376,14 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(
         timeout=600,  # a hang guard (a case takes a few seconds), not a speed check
         stdin=subprocess.DEVNULL,
     )
+    return work, before, p
+
+
+@pytest.mark.parametrize(("name", "setup", "culprits"), CATALOGUE, ids=[c[0] for c in CATALOGUE])
+def test_bad_input_is_one_line_exit_2_and_nothing_written(
+    tmp_path: Path, name: str, setup: Setup, culprits: tuple[str, ...], forked_cli: ForkedCli
+) -> None:
+    work, before, p = _run_case(name, setup, tmp_path, forked_cli)
     lines = [ln for ln in p.stderr.splitlines() if ln.strip()]
     assert p.returncode == 2, (p.returncode, p.stderr[-2000:])
     assert "Traceback" not in p.stderr
@@ -372,6 +392,21 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(
         assert culprit in lines[0], (culprit, lines[0])
     assert lines[0].startswith("ae-explainer") and ": error: " in lines[0]
     assert _files(work) == before, sorted(map(str, _files(work) - before))
+
+
+@pytest.mark.parametrize(
+    "name", ["train-lr-nan", "run-truncated", "chapter-unknown", "config-loudness", "out-proc"]
+)
+def test_a_forked_case_answers_as_a_new_process_does(
+    name: str, tmp_path: Path, forked_cli: ForkedCli
+) -> None:
+    """The same status, stdout and stderr from a forked case as from ``python -m ae_explainer``."""
+    setup = next(c[1] for c in CATALOGUE if c[0] == name)
+    forked = _run_case(name, setup, tmp_path / "forked", forked_cli)[2]
+    real = _run_case(name, setup, tmp_path / "real", None)[2]
+    assert forked.returncode == real.returncode == 2
+    strip = lambda text: text.replace(str(tmp_path / "forked"), "").replace(str(tmp_path / "real"), "")  # noqa: E731
+    assert strip(forked.stderr) == strip(real.stderr) and strip(forked.stdout) == strip(real.stdout)
 
 
 def test_a_bom_in_a_config_file_is_read_as_utf8(tmp_path: Path) -> None:

@@ -107,6 +107,7 @@ def beeps(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return clip
 
 
+@pytest.mark.slow
 def test_beats_of_a_clip_with_sound_keep_every_frame_and_every_audio_packet(beeps: Path) -> None:
     beats = split_beats(beeps, beeps.parent / "beats")
     assert [b.caption for b in beats] == ["first beat", "second beat", ""]
@@ -125,6 +126,7 @@ def test_beats_of_a_clip_with_sound_keep_every_frame_and_every_audio_packet(beep
         assert _packets(beat.path, "video")[0][0] == 0
 
 
+@pytest.mark.slow
 def test_the_deck_of_a_clip_with_sound_mutes_none_of_its_beats(beeps: Path, tmp_path: Path) -> None:
     from ae_explainer.deliver.lecture import write_slides
 
@@ -140,6 +142,7 @@ def test_the_deck_of_a_clip_with_sound_mutes_none_of_its_beats(beeps: Path, tmp_
     assert [v.name for v in videos] == [f"ch99-Beeps-b0{k}.mp4" for k in (1, 2, 3)]
 
 
+@pytest.mark.slow
 def test_in_a_deck_exactly_the_slides_of_silent_beats_are_muted(beeps: Path, tmp_path: Path) -> None:
     import av
 
@@ -165,6 +168,7 @@ def test_in_a_deck_exactly_the_slides_of_silent_beats_are_muted(beeps: Path, tmp
     assert len(slides) == 6 and muted == ["ch99"] * 3
 
 
+@pytest.mark.slow
 def test_a_clip_without_subtitles_is_one_beat(beeps: Path, tmp_path: Path) -> None:
     clip = tmp_path / "bare.mp4"
     clip.write_bytes(beeps.read_bytes())

@@ -176,6 +176,7 @@ CHAPTERS = RENDERED_CHAPTERS
 OPTS = RenderOptions(aspect="1:1", quality="low", narration="voice")  # what `video` makes by default
 
 
+@pytest.mark.slow
 @pytest.mark.xdist_group("renders")  # one worker renders the fixture once
 def test_jobs_2_joins_the_same_frames_as_jobs_1(renders: dict[str, Path]) -> None:
     name = f"ae-explainer-{OPTS.tag()}.mp4"
@@ -194,6 +195,7 @@ def test_jobs_2_joins_the_same_frames_as_jobs_1(renders: dict[str, Path]) -> Non
     assert packets(v2) == packets(parts[0]) + packets(parts[1])
 
 
+@pytest.mark.slow
 @pytest.mark.xdist_group("renders")  # one worker renders the fixture once
 def test_progress_in_a_log_is_a_few_plain_lines(renders: dict[str, Path]) -> None:
     for jobs in (1, 2):
@@ -208,6 +210,7 @@ def test_progress_in_a_log_is_a_few_plain_lines(renders: dict[str, Path]) -> Non
         assert re.fullmatch(result, lines[-1])
 
 
+@pytest.mark.slow
 @pytest.mark.xdist_group("renders")  # one worker renders the fixture once
 def test_joined_subtitles_cover_both_chapters_within_the_video(renders: dict[str, Path]) -> None:
     import srt
@@ -224,6 +227,7 @@ def test_joined_subtitles_cover_both_chapters_within_the_video(renders: dict[str
     assert video.with_suffix(".vtt").read_text(encoding="utf-8").startswith("WEBVTT")
 
 
+@pytest.mark.slow
 @pytest.mark.xdist_group("renders")  # one worker renders the fixture once
 def test_a_rerun_reuses_what_is_rendered(renders: dict[str, Path]) -> None:
     folder = renders["jobs1"]
@@ -250,6 +254,7 @@ def _stem(info: ChapterInfo) -> str:
     return f"ch{info.number:02d}-{info.name}-{OPTS.tag()}"
 
 
+@pytest.mark.slow
 @pytest.mark.xdist_group("renders")  # one worker renders the fixture once
 def test_beats_of_a_real_clip_are_its_frames_cut_where_its_captions_end(
     renders: dict[str, Path], tmp_path: Path
@@ -285,6 +290,7 @@ def test_beats_of_a_real_clip_are_its_frames_cut_where_its_captions_end(
         start += n
 
 
+@pytest.mark.slow
 @pytest.mark.xdist_group("renders")  # one worker renders the fixture once
 def test_lecture_pack_has_every_file_and_its_html_stays_inside_the_folder(renders: dict[str, Path]) -> None:
     import srt
@@ -364,6 +370,7 @@ def test_latent_tick_labels_never_overlap_on_a_short_axis() -> None:
             assert a.get_right()[0] + 0.05 < b.get_left()[0], (width, a.original_text, b.original_text)
 
 
+@pytest.mark.slow
 def test_stills_draw_key_frames_and_a_contact_sheet(tmp_path: Path) -> None:
     """``make stills``: one chapter, two aspects, the light theme; the sheet puts the stills side by side."""
     from PIL import Image

@@ -9,8 +9,11 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from scenes.patches.encoder import ENCODER_QUEUE_FRAMES
+
+pytestmark = pytest.mark.slow  # renders two clips with Manim
 
 _SCENE = """
 import json, os

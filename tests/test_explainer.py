@@ -159,6 +159,7 @@ def test_grouped_tests_run_on_one_worker(request: pytest.FixtureRequest) -> None
         assert request.node.nodeid.endswith("@chapters"), request.node.nodeid
 
 
+@pytest.mark.slow  # the chapters fixture trains every chapter's runs, the digits among them
 @pytest.mark.xdist_group("chapters")  # one worker renders the fixture once
 def test_a_chapter_that_does_not_fade_hands_its_last_frame_to_the_next(chapters) -> None:
     """Where ``fades_out`` is False, the next chapter opens on exactly the same geometry."""
@@ -175,6 +176,7 @@ def test_a_chapter_that_does_not_fade_hands_its_last_frame_to_the_next(chapters)
         assert len(end) > 10 and end == start, (type(ending).__name__, type(nxt).__name__)
 
 
+@pytest.mark.slow  # the chapters fixture trains every chapter's runs, the digits among them
 @pytest.mark.xdist_group("chapters")  # one worker renders the fixture once
 def test_the_chapters_play_every_section_of_the_explainer(chapters) -> None:
     assert [name for c in chapters for name in c.section_names] == [cls.title for cls in SCENES_IN_ORDER]
@@ -187,6 +189,7 @@ def test_the_chapters_play_every_section_of_the_explainer(chapters) -> None:
     assert not chapters[-1].fades_out  # the video ends on the closing frame
 
 
+@pytest.mark.slow  # the chapters fixture trains every chapter's runs, the digits among them
 @pytest.mark.xdist_group("chapters")  # one worker renders the fixture once
 def test_subtitles_parse_in_order_inside_the_video(chapters) -> None:
     joined = join_srt([(srt_text(c.captions), c.renderer.time) for c in chapters])
@@ -316,6 +319,7 @@ def _columns(scene) -> list:
     return [m for m in scene.closing_mobjects if isinstance(m, RunColumn)]
 
 
+@pytest.mark.slow  # the chapters fixture trains every chapter's runs, the digits among them
 @pytest.mark.xdist_group("chapters")  # one worker renders the fixture once
 def test_every_caption_has_words_a_narrator_can_say_and_a_stable_unique_cue(chapters) -> None:
     from scenes.captions import cue_id, speakable

@@ -28,7 +28,7 @@ from scenes.runs import MAIN_2D, MAIN_3D, PRIOR_VAE, SHEET_K1
 from tests.browser import chromium, set_viewport
 from tests.conftest import dist_to_polyline
 
-pytestmark = pytest.mark.xdist_group("browser")  # one worker, one browser
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]  # one worker, one browser
 
 PANELS = ("p-data", "p-latent", "p-loss", "p-controls")
 DIGITS_SMALL = TrainConfig(

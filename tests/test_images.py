@@ -27,14 +27,13 @@ from scenes.mobjects.pixel_images import ink_rgb
 from scenes.pictures.image_run import example_indices, reliability_at, tile_window, walk_ends
 from scenes.pictures.images import VALUES, ImagesPicture
 from scenes.pictures.picture2d import PictureState
-from scenes.runs import digits_run
 
 pytestmark = pytest.mark.usefixtures("low_res")
 
 
 @pytest.fixture(scope="module")
-def run():
-    return digits_run()
+def run(digits):
+    return digits
 
 
 @pytest.fixture
@@ -62,6 +61,7 @@ def test_cells_keep_tile_pixels_square() -> None:
     assert cw == 9 and ch == 11
 
 
+@pytest.mark.slow  # the digits run
 def test_each_tile_is_the_decoders_image_at_its_latent_point(trained, run) -> None:
     """Every pixel of every tile of the composed mosaic is g(u) at the tile's u (1 byte: float32 storage)."""
     grid = np.asarray(run.final.latent_grid, dtype=np.float64)[trained.window]
@@ -83,6 +83,7 @@ def test_each_tile_is_the_decoders_image_at_its_latent_point(trained, run) -> No
     assert trained.mosaic.tiles.std(axis=(0, 1)).mean() > 2.0
 
 
+@pytest.mark.slow  # the digits run
 def test_the_plane_and_the_mosaic_agree_on_where_each_latent_is(trained, run) -> None:
     grid = np.asarray(run.final.latent_grid, dtype=np.float64)[trained.window]
     gi, gj = grid.shape[:2]
@@ -95,6 +96,7 @@ def test_the_plane_and_the_mosaic_agree_on_where_each_latent_is(trained, run) ->
     assert np.all((z[:, 0] > left) & (z[:, 0] < right) & (z[:, 1] > bottom) & (z[:, 1] < top))
 
 
+@pytest.mark.slow  # the digits run
 def test_tile_opacity_follows_reliability(trained, run) -> None:
     rel = np.asarray(run.final.reliability, dtype=np.float64)[tile_window(run)]
     assert rel.min() < 0.05 and rel.max() > 0.95  # crisp tiles and faded ones both in the window
@@ -110,6 +112,7 @@ def test_tile_opacity_follows_reliability(trained, run) -> None:
         assert np.all(alpha[rows, cols] == round(255 * rel[i, j]))
 
 
+@pytest.mark.slow  # the digits run
 def test_the_mosaic_forms_from_grey_mush_into_digits(run) -> None:
     window = tile_window(run)
     first = np.asarray(run.snapshots[0].manifold, dtype=np.float64)[window]
@@ -130,6 +133,7 @@ def test_the_picture_rejects_runs_that_are_not_images() -> None:
 # The animations, interpolated by hand.
 
 
+@pytest.mark.slow  # the digits run
 def test_training_timeline_and_fade_by_hand(run) -> None:
     pic = ImagesPicture(run)
     tl = SnapshotTimeline(pic)
@@ -145,6 +149,7 @@ def test_training_timeline_and_fade_by_hand(run) -> None:
     np.testing.assert_allclose(pic.mosaic.opacity, np.asarray(run.final.reliability)[pic.window], atol=1e-6)
 
 
+@pytest.mark.slow  # the digits run
 def test_the_walk_decodes_every_frame_and_dips_between_the_clusters(trained, run) -> None:
     trained.build_walk()
     a, b = trained.walk_digits
@@ -169,6 +174,7 @@ def test_the_walk_decodes_every_frame_and_dips_between_the_clusters(trained, run
     assert nearest == [a, b]
 
 
+@pytest.mark.slow  # the digits run
 def test_x_hat_is_the_tile_at_z(trained, run) -> None:
     """The reconstructions shown beside x are g at z = f(x), the point of M a ring marks on the plane."""
     pairs, rings = trained.pairs()
@@ -182,6 +188,7 @@ def test_x_hat_is_the_tile_at_z(trained, run) -> None:
 # ONE rendered low-resolution frame.
 
 
+@pytest.mark.slow  # the digits run
 def test_a_rendered_frame_shows_the_decoders_pixels_in_every_tile(trained, run) -> None:
     """Sample the 480x270 frame at every device pixel whose centre falls well inside a tile pixel.
 
@@ -238,6 +245,7 @@ def test_a_rendered_frame_shows_the_decoders_pixels_in_every_tile(trained, run) 
 # The chapter.
 
 
+@pytest.mark.slow  # the digits run
 @pytest.mark.parametrize("aspect", ["16:9", "9:16", "1:1"])
 def test_chapter_dry_runs_with_every_beat_inside_the_safe_area_and_passing_the_audit(
     aspect: str, run, monkeypatch: pytest.MonkeyPatch
@@ -267,6 +275,7 @@ def test_chapter_dry_runs_with_every_beat_inside_the_safe_area_and_passing_the_a
     assert all(c.spoken or c.text.isascii() for c in scene.captions)
 
 
+@pytest.mark.slow  # the digits run
 def test_the_images_chapter_never_imports_torch(run) -> None:
     code = (
         "import sys; import scenes.chapters.ch08_images; from scenes.runs import digits_run; "

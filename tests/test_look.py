@@ -19,6 +19,7 @@ from scenes.look.frame import frame_spec, outside_safe_area, platform_margins
 from scenes.look.style import text
 from scenes.mobjects.clouds import DotCloud
 from scenes.settings import ASPECTS, THEMES
+from tests.conftest import chapter_params
 
 W, H = 14.222, 8.0  # a 16:9 frame in scene units
 
@@ -104,7 +105,7 @@ def _key_frame(cls: type, aspect: str) -> tuple[object, list[str], list[str]]:
 
 @pytest.mark.parametrize("theme", list(THEMES))
 @pytest.mark.parametrize("aspect", list(ASPECTS))
-@pytest.mark.parametrize("cls", SCENES_IN_ORDER, ids=lambda c: f"ch{c.chapter:02d}")
+@pytest.mark.parametrize("cls", chapter_params(SCENES_IN_ORDER), ids=lambda c: f"ch{c.chapter:02d}")
 def test_key_frame_has_no_overlap_no_small_text_and_nothing_in_the_margins(
     cls: type, aspect: str, theme: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

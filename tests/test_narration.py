@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import srt
+from scipy.signal import correlate
 
 from ae_explainer.media.clips import AUDIO_RATE, clip_audio, has_audio, video_frames, video_seconds
 from ae_explainer.media.cues import Cue
@@ -239,6 +240,7 @@ def narrated(renders: dict[str, Path]) -> Iterator[tuple[list[Path], Path]]:
     yield sorted(folder.glob("ch*-voice.mp4")), next(folder.glob("ae-explainer-*-voice.mp4"))
 
 
+@pytest.mark.slow
 @pytest.mark.xdist_group("renders")  # one worker renders the fixture once
 def test_every_clip_and_the_video_carry_sound_as_long_as_their_picture(narrated) -> None:
     import av
@@ -273,6 +275,7 @@ def _cue_speech(path: Path) -> list[tuple[float, float, float, float]]:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.xdist_group("renders")  # one worker renders the fixture once
 def test_each_cue_is_spoken_from_its_caption_until_before_the_next(narrated) -> None:
     clips, video = narrated
@@ -286,6 +289,7 @@ def test_each_cue_is_spoken_from_its_caption_until_before_the_next(narrated) -> 
                 assert last < spans[i + 1][0]
 
 
+@pytest.mark.slow
 @pytest.mark.xdist_group("renders")  # one worker renders the fixture once
 def test_the_joined_sound_is_each_clips_sound_in_step_at_every_chapter_boundary(narrated) -> None:
     clips, video = narrated
@@ -296,7 +300,8 @@ def test_the_joined_sound_is_each_clips_sound_in_step_at_every_chapter_boundary(
         start, reach = round(offset * AUDIO_RATE), AUDIO_RATE // 10  # search 0.1 s either way
         head = own[: 4 * AUDIO_RATE].astype(float)  # its first seconds, its first cue among them
         part = np.pad(joined.astype(float), (reach, reach))[start : start + head.size + 2 * reach]
-        lag = (int(np.argmax(np.correlate(part, head, mode="valid"))) - reach) / AUDIO_RATE
+        # np.correlate through the FFT: the same lag, in a tenth of a second of CPU instead of 33 s
+        lag = (int(np.argmax(correlate(part, head, mode="valid", method="fft"))) - reach) / AUDIO_RATE
         frame = video_seconds(clip) / video_frames(clip)
         assert abs(lag) <= frame, (clip.name, lag)  # sound and picture start together, within one frame
         offset += video_seconds(clip)

@@ -31,6 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ("2", "3")  # the two shortest chapters
 LONG_CHAPTER = "4"  # about 26 s of video: far from done when its first animation is written
 
+pytestmark = pytest.mark.slow  # every test renders chapters through the CLI
+
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -42,7 +44,6 @@ def _scene(key: str) -> type[ChapterScene]:
     return scene_class(find_chapter(key))
 
 
-@pytest.mark.slow
 def test_cli_renders_a_chapter_with_subtitles(tmp_path: Path) -> None:
     import av
 

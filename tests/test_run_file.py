@@ -140,6 +140,7 @@ def test_inspect_and_train_know_images(tmp_path: Path, capsys: pytest.CaptureFix
     assert code == 0 and "no MLP weights" in text and "recorded" in text
 
 
+@pytest.mark.slow
 def test_the_example_records_inspects_and_renders_as_written(tmp_path: Path) -> None:
     import os
     import subprocess

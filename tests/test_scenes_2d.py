@@ -19,7 +19,7 @@ from scenes.mobjects.clouds import DotCloud, SegmentBundle
 from scenes.mobjects.curve import FadingCurve, segment_opacity
 from scenes.pictures.picture2d import Picture2D, PictureState
 from scenes.runs import main_run_2d
-from tests.conftest import to_pixel
+from tests.conftest import chapter_params, to_pixel
 
 pytestmark = pytest.mark.usefixtures("low_res")
 
@@ -156,7 +156,7 @@ def _record_runs(monkeypatch: pytest.MonkeyPatch) -> set[str]:
     return asked
 
 
-@pytest.mark.parametrize("scene_cls", SCENES_IN_ORDER, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("scene_cls", chapter_params(SCENES_IN_ORDER), ids=lambda c: c.__name__)
 def test_chapter_constructs_in_dry_run(scene_cls, monkeypatch: pytest.MonkeyPatch) -> None:
     import json
 

@@ -160,6 +160,7 @@ def test_a_split_chapter_joins_to_exactly_the_frames_and_subtitles_of_the_whole_
     assert "reusing" in _render(tmp_path / "split", 2)
 
 
+@pytest.mark.slow
 @pytest.mark.xdist_group("renders")  # one worker renders the fixture once
 def test_a_caption_edit_renders_that_chapter_again_and_only_it(
     renders: dict[str, Path], tmp_path: Path

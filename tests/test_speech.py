@@ -85,6 +85,7 @@ def _pcm16k(path: Path, reverse: bool = False) -> bytes:
     return np.clip(np.round(y), -32768, 32767).astype("<i2").tobytes()
 
 
+@pytest.mark.slow  # the chapters fixture trains every chapter's runs, the digits among them
 @pytest.mark.xdist_group("chapters")  # with the dry-run chapters it reads the captions from
 def test_the_recogniser_hears_at_least_half_of_every_cues_content_words(voiced, tmp_path: Path) -> None:
     from pocketsphinx import Decoder
@@ -121,6 +122,7 @@ def test_the_recogniser_hears_at_least_half_of_every_cues_content_words(voiced, 
     assert np.mean(backwards) < 0.5, backwards
 
 
+@pytest.mark.slow  # the chapters fixture trains every chapter's runs, the digits among them
 @pytest.mark.xdist_group("chapters")  # with the dry-run chapters it reads the captions from
 def test_narrated_every_caption_waits_for_its_voice_and_the_explainer_stays_under_six_minutes(
     voiced, chapters: list

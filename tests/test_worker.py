@@ -10,10 +10,13 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from ae_explainer.progress import LogProgress
 from ae_explainer.render.jobs import Job, run_jobs
 from ae_explainer.render.worker import WorkerPool
+
+pytestmark = pytest.mark.slow  # every job starts Manim in a worker and renders a clip
 
 _SCENES = """
 import builtins
