@@ -109,7 +109,7 @@ def _bare_once(cfg: TrainConfig) -> float:
     """One bare training loop of ``cfg``; the final loss."""
     x_np = load_data(cfg.data, cfg.n_points, cfg.noise, cfg.data_seed)
     n = x_np.shape[1]
-    cfg.validate(data_dim=n)
+    cfg.check_data(data_dim=n)
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
