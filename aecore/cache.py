@@ -56,8 +56,9 @@ ProgressFn = Callable[[str, int, int, float], None]
 """Called as ``progress(run_name, step, total_steps, loss)`` while a run trains."""
 
 _TRAINER_MODULES = (
-    *("config", "data_files", "datasets", "ensemble", "forward", "generators", "manifold_density"),
-    *("model", "reliability", "snapshot", "snapshot_checks", "stretch", "train"),
+    *("config", "config_fields", "data_files", "datasets", "ensemble", "forward", "generators"),
+    *("manifold_density", "meta", "model", "recording", "reliability", "snapshot", "snapshot_checks"),
+    *("stretch", "train"),
 )
 """The modules whose code decides a run's bytes (with the config and the data): the trainer and
 everything it imports from aecore (a test holds this list to the trainer's imports)."""
