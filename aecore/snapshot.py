@@ -54,7 +54,8 @@ reader accepts float32 or float64 for every floating array. ``meta`` holds
 ``format_version``, ``config`` (the :class:`aecore.config.TrainConfig`
 fields), ``data_sha256``, ``versions`` (library versions), ``layer_sizes``,
 ``param_names`` and ``normalization`` (the model's fixed ``mean`` and
-``scale``; optional, added in aecore 0.1).
+``scale``; optional, added in aecore 0.1). :func:`load_run` gives ``meta`` and
+its ``config`` as typed models (:class:`aecore.meta.RunMeta`, ``run.meta.normalization``).
 
 **Runs without weights.** A run recorded from the user's own model
 (:class:`aecore.recorder.SnapshotRecorder`) holds ``param/<name>`` arrays,
