@@ -40,7 +40,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from aecore.config import TrainConfig
+from aecore.config import ConfigError, TrainConfig
+from aecore.config_fields import Ref
 from aecore.datasets import data_hash, load_dataset, standardization
 from aecore.ensemble import agreement_from_manifolds, dense_manifold, median_residual
 from aecore.errors import AecoreError
@@ -288,16 +289,20 @@ def _shifted(progress: ProgressFn, offset: int, total: int) -> ProgressFn:
     return lambda step, _, loss: progress(offset + step, total, loss)
 
 
-def _diverged(cfg: TrainConfig, step: int) -> AecoreError:
+def _diverged(cfg: TrainConfig, step: int) -> ConfigError:
     """The error for a non-finite loss: the data at step 0 (nothing trained yet), else the learning rate."""
     if step == 0:
-        return AecoreError(
-            f"--data: {cfg.data}: the untrained model's loss is not finite; the data's values are too large"
-            " for float arithmetic (rescale them)"
+        return ConfigError(
+            "data",
+            f"{cfg.data}: the untrained model's loss is not finite; the data's values are too large"
+            " for float arithmetic (rescale them)",
         )
-    return AecoreError(
-        f"--lr: training diverged at step {step} (loss is not finite) with learning rate {cfg.lr:g};"
-        f" use a smaller --lr, e.g. {cfg.lr / 10:g}"
+    return ConfigError(
+        "lr",
+        f"training diverged at step {step} (loss is not finite) with learning rate {cfg.lr:g};"
+        " use a smaller ",
+        Ref("lr"),
+        f", e.g. {cfg.lr / 10:g}",
     )
 
 
