@@ -271,7 +271,7 @@ class TrainConfig(BaseModel):
     def _one_line(cls, data: Any, handler: Any) -> Any:
         """Field errors as one :class:`ConfigError`; the default grid size; the checks across fields."""
         if isinstance(data, dict) and type(data.get("grid_size", 0)) is int and data.get("grid_size", 0) == 0:
-            data = {**data, "grid_size": _default_grid_size(data)}
+            data = {**data, "grid_size": default_grid_size(data)}
         try:
             cfg = handler(data)
         except ValidationError as e:
@@ -439,12 +439,3 @@ class TrainConfig(BaseModel):
 
 def _looks_like_file(spec: str) -> bool:
     return spec.lower().endswith((".csv", ".npy")) or Path(spec).exists()
-
-
-def _default_grid_size(data: dict[str, Any]) -> int:
-    """``grid_size`` 0's meaning: 241 for k=1, 33 for k=2, and 25 for k=2 on images (a mosaic of M)."""
-    name, shape = data.get("data", "arc"), data.get("image_shape", ())
-    images = (isinstance(name, str) and name in IMAGE_DATASETS) or (
-        isinstance(shape, tuple | list) and len(shape) > 0
-    )
-    return default_grid_size(data.get("latent_dim", 1), images)

@@ -9,13 +9,14 @@ the field their own way (``--latent-dim``, ``[run] latent_dim``) through
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import Field, GetCoreSchemaHandler, Strict, ValidationError, ValidatorFunctionWrapHandler
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
+from aecore.datasets import IMAGE_DATASETS
 from aecore.errors import AecoreError
 
 __all__ = [
@@ -217,6 +218,13 @@ Factor = Annotated[
 """A positive factor from 1e-6 to 1e6 (the reliability's scale and bandwidth factor)."""
 
 
-def default_grid_size(latent_dim: object, images: bool) -> int:
-    """``grid_size`` 0's meaning: 241 for k=1, 33 for k=2, and 25 for k=2 on images (a mosaic of M)."""
-    return 241 if latent_dim == 1 else 25 if images else 33
+def default_grid_size(given: Mapping[str, Any]) -> int:
+    """``grid_size`` 0's meaning for the config fields ``given`` (as given, unchecked).
+
+    241 for k=1, 33 for k=2, and 25 for k=2 on images (M is then a mosaic of 25 x 25 decoded images).
+    """
+    name, shape = given.get("data", "arc"), given.get("image_shape", ())
+    images = (isinstance(name, str) and name in IMAGE_DATASETS) or (
+        isinstance(shape, tuple | list) and len(shape) > 0
+    )
+    return 241 if given.get("latent_dim", 1) == 1 else 25 if images else 33

@@ -168,7 +168,7 @@ class SnapshotRecorder:
         if not isinstance(grid_size, int) or isinstance(grid_size, bool) or grid_size != 0:
             grid = grid_size
         else:
-            grid = default_grid_size(k, images=self.image_shape is not None)
+            grid = default_grid_size({"latent_dim": k, "image_shape": self.image_shape or ()})
         _check_settings(k, grid, grid_margin, bandwidth_scale, reliability_scale)
         # The settings as the file's config: checked above in the recorder's own words (a recorded run
         # may hold one snapshot, or fewer points than training needs), so built without the trainer's checks.
