@@ -138,7 +138,8 @@ def test_the_pages_forward_pass_equals_numpys(
             from aecore.forward import decoder_layers
 
             norm = run.meta.normalization
-            x_np = decoder_layers(s.params, "gelu", u, np.array(norm["mean"]), norm["scale"])[-1]
+            assert norm is not None
+            x_np = decoder_layers(s.params, "gelu", u, np.array(norm.mean), norm.scale)[-1]
         else:
             x_np = decode(run, u, s)
         assert np.abs(x_js - x_np).max() < 1e-5, (name, i)

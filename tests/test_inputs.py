@@ -131,7 +131,7 @@ def test_data_far_from_the_origin_is_not_collapsed(tmp_path: Path) -> None:
         TrainConfig(data=str(near), latent_dim=1, hidden=(32, 32), steps=400, n_snapshots=4)
     )
     assert 0.5 < arrays["loss"][-1] / near_arrays["loss"][-1] < 2.0
-    # The numpy forward pass gives the trainer's x̂ (and so does Run.forward).
+    # The numpy forward pass gives the trainer's x̂ (and so does aecore.forward of the loaded run).
     norm = meta["normalization"]
     assert abs(norm["mean"][0] - 1e8) < 10 and 0.5 < norm["scale"] < 5
     params = {name: arrays["param/" + name][-1] for name in meta["param_names"]}
