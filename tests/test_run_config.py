@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from ae_explainer.cli import _build_parser, main
+from ae_explainer.cli.app import _build_parser, main
 from aecore import load_run
 from aecore.config import ConfigError, TrainConfig, option_of
 from aecore.meta import RunConfig, RunMeta
