@@ -15,7 +15,7 @@ from aecore.cache import cached_run, run_path, runs_dir
 from aecore.config import VARIANTS, TrainConfig
 from aecore.datasets import DATASETS, load_data, make_dataset
 from aecore.errors import AecoreError
-from aecore.forward import decode, encode
+from aecore.forward import decode, encode, forward
 from aecore.priors import PRIORS, RELIABLE_THRESHOLD, PriorDraw, draw_prior, prior_samples, reliable_fraction
 from aecore.recorder import SnapshotRecorder
 from aecore.residuals import Residuals, residuals
@@ -38,6 +38,7 @@ __all__ = [
     "decode",
     "draw_prior",
     "encode",
+    "forward",
     "load_data",
     "load_run",
     "make_dataset",

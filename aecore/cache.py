@@ -56,8 +56,9 @@ ProgressFn = Callable[[str, int, int, float], None]
 """Called as ``progress(run_name, step, total_steps, loss)`` while a run trains."""
 
 _TRAINER_MODULES = (
-    *("config", "data_files", "datasets", "ensemble", "forward", "generators", "manifold_density"),
-    *("model", "reliability", "snapshot", "snapshot_checks", "stretch", "train"),
+    *("config", "config_fields", "data_files", "datasets", "ensemble", "forward", "generators"),
+    *("manifold_density", "meta", "model", "recording", "reliability", "snapshot", "snapshot_checks"),
+    *("stretch", "train"),
 )
 """The modules whose code decides a run's bytes (with the config and the data): the trainer and
 everything it imports from aecore (a test holds this list to the trainer's imports)."""
@@ -109,7 +110,7 @@ def run_path(cfg: TrainConfig, root: Path | None = None) -> Path:
     if _KEPT_PATHS and (kept := _KEPT_PATHS.get(_path_key(cfg, root))) is not None:
         return kept
     data = load_data(cfg.data, cfg.n_points, cfg.noise, cfg.data_seed, cfg.image_shape)
-    cfg.validate(data_dim=data.shape[1])
+    cfg.check_data(data_dim=data.shape[1])
     stem = Path(cfg.data).stem if _from_file(cfg) else cfg.data
     key = hashlib.sha256(f"{cfg.key(data_hash(data))}:{_trainer_digest()}".encode()).hexdigest()[:16]
     return (root or runs_dir()) / f"{stem}-k{cfg.latent_dim}-{key}.npz"

@@ -1,31 +1,70 @@
-"""The training configuration: one dataclass, written into every snapshot file.
+"""The training configuration: one pydantic model, written into every snapshot file.
 
-:meth:`TrainConfig.validate` checks every field against the limits below
-before any data is made or read, so a bad flag (or ``[run]`` key of a config
-file) is one line naming it, and no run can ask for unbounded time or memory:
+Every field carries its type, its limits and, in words, what a good value
+is (:mod:`aecore.config_fields`), so a bad value is one :class:`ConfigError`
+naming the field, raised when the config is made, before any data is made
+or read; the checks that need the data's dimension run in
+:meth:`TrainConfig.check_data`. No run can ask for unbounded time or memory:
 seeds ``0 <= seed < 2**32``; at most :data:`MAX_STEPS` steps,
 :data:`MAX_SNAPSHOTS` snapshots, :data:`MAX_HIDDEN_LAYERS` hidden layers of
 at most :data:`MAX_WIDTH` units and :data:`MAX_PARAMS` parameters in all;
 :data:`aecore.datasets.MAX_POINTS` points; and at most :data:`MAX_RUN_BYTES`
-of snapshot arrays.
+of snapshot arrays. The command line's flags (:class:`Option`) and a settings
+file's ``[run]`` table (:class:`scenes.settings.RunOverrides`) are made from
+these fields.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import itertools
 import json
 import math
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from aecore.datasets import DATASETS, IMAGE_DATASETS, MAX_DIM, MAX_NOISE, MAX_POINTS, MIN_POINTS, dataset_dim
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, ValidationError, model_validator
+from pydantic.fields import FieldInfo
+
+from aecore.config_fields import (
+    MAX_ENSEMBLE,
+    MAX_GRID_POINTS,
+    MAX_HIDDEN_LAYERS,
+    MAX_PARAMS,
+    MAX_RUN_BYTES,
+    MAX_SNAPSHOTS,
+    MAX_STEPS,
+    MAX_WIDTH,
+    SEED_LIMIT,
+    ConfigError,
+    DataSpec,
+    Explain,
+    Factor,
+    LatentDim,
+    Margin,
+    Option,
+    Ref,
+    Seed,
+    Seeds,
+    Steps,
+    default_grid_size,
+    one_of,
+    whole,
+)
+from aecore.datasets import (
+    DATASETS,
+    DIGITS_COUNT,
+    IMAGE_DATASETS,
+    MAX_DIM,
+    MAX_NOISE,
+    MAX_POINTS,
+    MIN_POINTS,
+    dataset_dim,
+)
 from aecore.errors import AecoreError
-from aecore.forward import ACTIVATIONS_NP
 
 __all__ = [
+    "ACTIVATION_NAMES",
     "MAX_ENSEMBLE",
     "MAX_GRID_POINTS",
     "MAX_HIDDEN_LAYERS",
@@ -36,42 +75,27 @@ __all__ = [
     "MAX_WIDTH",
     "SEED_LIMIT",
     "VARIANTS",
+    "ConfigError",
+    "DataSpec",
+    "LatentDim",
+    "Option",
+    "Seed",
+    "Seeds",
+    "Steps",
     "TrainConfig",
+    "default_grid_size",
+    "option_of",
     "parameter_count",
 ]
+
+ACTIVATION_NAMES: tuple[str, ...] = ("silu", "tanh", "softplus", "gelu", "relu")
+"""The activations a network may use (:data:`aecore.forward.ACTIVATIONS_NP`, :mod:`aecore.model`)."""
 
 VARIANTS: dict[str, str] = {
     "ae": "plain autoencoder: z = f(x), loss = reconstruction error",
     "vae": "variational autoencoder: f gives a mean and a log-variance, loss adds a KL term",
 }
 """Model variants the trainer knows, with a one-line description of each."""
-
-SEED_LIMIT = 2**32
-"""Seeds (``--seed``, ``--data-seed``) are whole numbers with ``0 <= seed < SEED_LIMIT``."""
-
-MAX_STEPS = 1_000_000
-"""Most training steps (a default run of 3,000 steps takes seconds; a million, about 20 minutes)."""
-
-MAX_SNAPSHOTS = 1000
-"""Most snapshots a run records."""
-
-MAX_PARAMS = 2_000_000
-"""Most parameters of the whole autoencoder (encoder and decoder); 64,64 has about 9,000."""
-
-MAX_HIDDEN_LAYERS = 8
-"""Most hidden layers of the encoder (the decoder mirrors them)."""
-
-MAX_WIDTH = 1024
-"""Most units in one hidden layer (full-batch activations are N x width)."""
-
-MAX_GRID_POINTS = 40_000
-"""Most latent grid points (``grid_size ** k``); each snapshot decodes them and evaluates the KDE there."""
-
-MAX_ENSEMBLE = 8
-"""Most other-seed decoders trained alongside a run (each costs one more training)."""
-
-MAX_RUN_BYTES = 2**30
-"""Most bytes of arrays a run may hold (snapshots x (points + grid + weights)), about 1.07 GB."""
 
 
 def parameter_count(n: int, k: int, hidden: tuple[int, ...], variant: str = "ae") -> int:
@@ -81,24 +105,12 @@ def parameter_count(n: int, k: int, hidden: tuple[int, ...], variant: str = "ae"
     return sum(a * b + b for sizes in (enc, dec) for a, b in itertools.pairwise(sizes))
 
 
-def _check_int(flag: str, value: object, lo: int, hi: int, right: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise AecoreError(f"{flag}: {value!r} must be a whole number; use {right}")
-    if not lo <= value <= hi:
-        raise AecoreError(f"{flag}: {value} is out of range; use {right}")
+def option_of(field: FieldInfo) -> Option | None:
+    """The :class:`Option` (flag and help) of a :class:`TrainConfig` field, or ``None`` if it has no flag."""
+    return next((m for m in field.metadata if isinstance(m, Option)), None)
 
 
-def _check_float(flag: str, value: object, lo: float, hi: float, right: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
-        raise AecoreError(f"{flag}: {value!r} must be {right}")
-
-
-def _looks_like_file(spec: str) -> bool:
-    return spec.lower().endswith((".csv", ".npy")) or Path(spec).exists()
-
-
-@dataclass(frozen=True)
-class TrainConfig:
+class TrainConfig(BaseModel):
     """Everything that determines a training run (and so its snapshot file).
 
     Attributes
@@ -124,8 +136,7 @@ class TrainConfig:
     seed
         Seed of the weight initialisation, ``0 <= seed < 2**32``.
     steps, lr
-        Number of full-batch Adam steps (1 to 1,000,000) and the learning
-        rate (finite, > 0).
+        Number of full-batch Adam steps (1 to 1,000,000) and the learning rate (finite, > 0).
     n_snapshots
         Snapshots to record (2 to 1000), spaced geometrically in the step
         (dense early, sparse late); step 0 (the untrained model) and the last
@@ -136,11 +147,9 @@ class TrainConfig:
         241 for k=1, 33 for k=2, and 25 for k=2 on images (M is then
         25 x 25 decoded images, a mosaic, which keeps the file small).
     grid_margin
-        The grid spans the latents' range widened by this fraction of it on
-        every side, so M visibly extends past the data.
+        The grid spans the latents' range widened by this fraction of it on every side.
     reliability_scale, bandwidth_scale
-        Parameters of the reliability (:mod:`aecore.manifold_density`):
-        ``scale`` of the map to [0, 1] and a factor on the kernel width.
+        The reliability's ``scale`` (:mod:`aecore.manifold_density`) and a factor on the kernel width.
     ensemble_seeds
         Seeds of other decoders to train alongside (at most
         :data:`MAX_ENSEMBLE`, distinct, none equal to ``seed``): the same
@@ -157,44 +166,153 @@ class TrainConfig:
         does not depend on the data's scale.
     """
 
-    data: str = "arc"
-    n_points: int = 300
-    noise: float = 0.05
-    data_seed: int = 0
-    latent_dim: int = 1
-    hidden: tuple[int, ...] = (64, 64)
-    activation: str = "silu"
-    seed: int = 0
-    steps: int = 3000
-    lr: float = 3e-3
-    n_snapshots: int = 48
-    grid_size: int = 0
-    grid_margin: float = 0.35
-    reliability_scale: float = 0.25
-    bandwidth_scale: float = 1.0
-    variant: str = "ae"
-    kl_weight: float = 0.03
-    ensemble_seeds: tuple[int, ...] = ()
-    image_shape: tuple[int, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "hidden", tuple(int(h) for h in self.hidden))
-        object.__setattr__(self, "ensemble_seeds", tuple(self.ensemble_seeds))
-        object.__setattr__(self, "image_shape", tuple(self.image_shape))
-        if isinstance(self.kl_weight, int):  # 1 and 1.0 are one config (and one cache key)
-            object.__setattr__(self, "kl_weight", float(self.kl_weight))
-        if self.grid_size == 0:
-            images = self.data in IMAGE_DATASETS or bool(self.image_shape)
-            object.__setattr__(self, "grid_size", 241 if self.latent_dim == 1 else 25 if images else 33)
+    data: Annotated[
+        DataSpec,
+        Option(
+            "--data",
+            "data set name (arc, spiral, circle, blob, clusters, helix, sheet, digits) or a .csv/.npy"
+            " file (a .npy may hold images: N x H x W, or N x D with --image-shape)",
+        ),
+    ] = "arc"
+    n_points: Annotated[
+        int,
+        Strict(),
+        Field(ge=MIN_POINTS, le=MAX_POINTS),
+        whole(f"{MIN_POINTS} to {MAX_POINTS:,} points"),
+        Option(
+            "--n-points",
+            f"points of a built-in data set, {MIN_POINTS} to {MAX_POINTS:,} (default 300;"
+            f" digits: all {DIGITS_COUNT:,} images)",
+        ),
+    ] = 300
+    noise: Annotated[
+        float,
+        Strict(),
+        Field(ge=0.0, le=MAX_NOISE),
+        Explain(f"{{value!r}} must be a number from 0 to {MAX_NOISE:g}"),
+        Option("--noise", "noise of a built-in data set"),
+    ] = 0.05
+    data_seed: Annotated[Seed, Option("--data-seed", "sampling seed of a built-in data set")] = 0
+    latent_dim: Annotated[LatentDim, Option("--latent-dim", "k, the latent dimension (1 or 2, k < n)")] = 1
+    hidden: Annotated[
+        tuple[Annotated[int, Strict(), Field(ge=1)], ...],
+        Field(min_length=1),
+        Explain("'{value}' must be one or more positive sizes, e.g. 64,64"),
+        Option(
+            "--hidden",
+            f"hidden sizes, e.g. 64,64 (at most {MAX_HIDDEN_LAYERS} layers, {MAX_PARAMS:,} parameters)",
+            example="64,64",
+        ),
+    ] = (64, 64)
+    activation: Annotated[
+        str,
+        Strict(),
+        AfterValidator(one_of(ACTIVATION_NAMES)),
+        Explain(f"unknown {{value!r}}; use one of {', '.join(ACTIVATION_NAMES)}"),
+        Option("--activation", "silu (default), tanh, softplus, gelu, relu"),
+    ] = "silu"
+    seed: Annotated[Seed, Option("--seed", "weight initialisation seed, 0 <= S < 2**32")] = 0
+    steps: Annotated[Steps, Option("--steps", f"training steps, 1 to {MAX_STEPS:,}")] = 3000
+    lr: Annotated[
+        float,
+        Strict(),
+        Field(gt=0, allow_inf_nan=False),
+        Explain("{value} must be a finite number > 0, e.g. 3e-3"),
+        Option("--lr", "Adam learning rate"),
+    ] = 3e-3
+    n_snapshots: Annotated[
+        int,
+        Strict(),
+        Field(ge=2, le=MAX_SNAPSHOTS),
+        whole(f"2 to {MAX_SNAPSHOTS:,} snapshots"),
+        Option("--snapshots", f"number of snapshots to record, 2 to {MAX_SNAPSHOTS:,}"),
+    ] = 48
+    grid_size: Annotated[int, Strict(), Field(ge=0, le=MAX_GRID_POINTS), whole("at least 3")] = 0
+    grid_margin: Margin = 0.35
+    reliability_scale: Factor = 0.25
+    bandwidth_scale: Factor = 1.0
+    variant: Annotated[
+        str,
+        Strict(),
+        AfterValidator(one_of(tuple(VARIANTS))),
+        Explain(f"unknown {{value!r}}; use one of {', '.join(VARIANTS)}"),
+        Option("--variant", "ae (plain autoencoder, default) or vae"),
+    ] = "ae"
+    kl_weight: Annotated[
+        float,
+        Strict(),
+        Field(ge=0, allow_inf_nan=False),
+        Explain("{value} must be a finite number >= 0"),
+        Option("--kl-weight", "weight of the VAE's KL term, >= 0 (default 0.03; ignored for ae)"),
+    ] = 0.03
+    ensemble_seeds: Annotated[
+        Seeds,
+        Option(
+            "--ensemble-seeds",
+            "also train from these seeds, e.g. 1,2,3,4, and store their agreement with M (default: none)",
+            example="1,2,3,4",
+        ),
+    ] = ()
+    image_shape: Annotated[
+        tuple[Annotated[int, Strict()], ...],
+        Explain(f"'{{value}}' must be two sides H,W of at least 2 pixels, at most {MAX_DIM:,} pixels in all"),
+        Option(
+            "--image-shape",
+            "read the rows of an N x D .npy file as images of H x W pixels (H W = D)",
+            example="8,8",
+            metavar="H,W",
+        ),
+    ] = ()
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _one_line(cls, data: Any, handler: Any) -> Any:
+        """Field errors as one :class:`ConfigError`; the default grid size; the checks across fields."""
+        if isinstance(data, dict) and type(data.get("grid_size", 0)) is int and data.get("grid_size", 0) == 0:
+            data = {**data, "grid_size": default_grid_size(data)}
+        try:
+            cfg = handler(data)
+        except ValidationError as e:
+            first = e.errors()[0]
+            field = ".".join(map(str, first["loc"][:1])) or "config"
+            if first["type"] == "extra_forbidden":
+                raise ConfigError(
+                    field, f"unknown field; known fields are {', '.join(cls.model_fields)}"
+                ) from None
+            raise ConfigError(field, first["msg"]) from None
+        assert isinstance(cfg, TrainConfig)
+        cfg._check_fields()
+        return cfg
 
     @property
     def grid_shape(self) -> tuple[int, ...]:
         """Shape of the latent grid without its last axis: ``(G,)`` or ``(G, G)``."""
         return (self.grid_size,) * self.latent_dim
 
-    def validate(self, data_dim: int | None = None, n_data: int | None = None) -> None:
-        """Raise :class:`AecoreError` naming the first bad field and what would be right.
+    def replace(self, **changes: Any) -> TrainConfig:
+        """A copy with ``changes``, validated as a new config (raises :class:`ConfigError`)."""
+        return TrainConfig(**{**dict(self), **changes})
+
+    def _check_fields(self) -> None:
+        """The checks across fields that need no data (the hidden sizes with n at least its lower bound)."""
+        if self.grid_size < 3:
+            raise ConfigError("grid_size", f"{self.grid_size} is out of range; use at least 3")
+        if self.grid_size**self.latent_dim > MAX_GRID_POINTS:
+            raise ConfigError(
+                "grid_size",
+                f"{self.grid_size} gives {self.grid_size**self.latent_dim:,} latent grid points"
+                f" for k={self.latent_dim}; at most {MAX_GRID_POINTS:,}"
+                f" (grid_size <= {math.isqrt(MAX_GRID_POINTS) if self.latent_dim == 2 else MAX_GRID_POINTS})",
+            )
+        # n, or a lower bound on it (n >= 2) for a file not read yet: the parameter count grows with n.
+        self._check_hidden(dataset_dim(self.data) if self.data in DATASETS else 2)
+        self._check_ensemble()
+        self._check_image_shape()
+
+    def check_data(self, data_dim: int | None = None, n_data: int | None = None) -> None:
+        """Raise :class:`ConfigError` if the config does not fit its data (or names no data at all).
 
         Cheap: reads no data, so it runs before any data is loaded or made.
 
@@ -203,109 +321,69 @@ class TrainConfig:
         data_dim
             The data's dimension n when known (a file that has been read); for
             a built-in data set it is looked up. For a file not read yet pass
-            ``None``: the checks that need n then use a lower bound or wait.
+            ``None``: the checks that need n then wait.
         n_data
             The number of points when known (a file); for a built-in data set
             it is ``n_points``.
         """
-        if isinstance(self.latent_dim, bool) or self.latent_dim not in (1, 2):
-            raise AecoreError(f"--latent-dim: {self.latent_dim} is not supported; use 1 or 2")
-        _check_int("--seed", self.seed, 0, SEED_LIMIT - 1, "a whole number 0 <= seed < 2**32")
-        _check_int("--data-seed", self.data_seed, 0, SEED_LIMIT - 1, "a whole number 0 <= seed < 2**32")
-        _check_int(
-            "--n-points", self.n_points, MIN_POINTS, MAX_POINTS, f"{MIN_POINTS} to {MAX_POINTS:,} points"
-        )
-        _check_float("--noise", self.noise, 0.0, MAX_NOISE, f"a number from 0 to {MAX_NOISE:g}")
-        builtin = self.data in DATASETS
-        # n, or a lower bound on it (n >= 2) for a file not read yet: the parameter count grows with n.
-        self._check_hidden(data_dim or (dataset_dim(self.data) if builtin else 2))
-        if self.activation not in ACTIVATIONS_NP:
-            raise AecoreError(
-                f"--activation: unknown {self.activation!r}; use one of {', '.join(ACTIVATIONS_NP)}"
-            )
-        _check_int("--steps", self.steps, 1, MAX_STEPS, f"1 to {MAX_STEPS:,} steps")
-        if isinstance(self.lr, bool) or not isinstance(self.lr, int | float) or not (0 < self.lr < math.inf):
-            raise AecoreError(f"--lr: {self.lr} must be a finite number > 0, e.g. 3e-3")
-        _check_int("--snapshots", self.n_snapshots, 2, MAX_SNAPSHOTS, f"2 to {MAX_SNAPSHOTS:,} snapshots")
-        _check_int("--grid-size", self.grid_size, 3, MAX_GRID_POINTS, "at least 3")
-        if self.grid_size**self.latent_dim > MAX_GRID_POINTS:
-            raise AecoreError(
-                f"--grid-size: {self.grid_size} gives {self.grid_size**self.latent_dim:,} latent grid points"
-                f" for k={self.latent_dim}; at most {MAX_GRID_POINTS:,}"
-                f" (grid_size <= {math.isqrt(MAX_GRID_POINTS) if self.latent_dim == 2 else MAX_GRID_POINTS})"
-            )
-        _check_float("grid_margin", self.grid_margin, 0.0, 10.0, "a number from 0 to 10")
-        _check_float("reliability_scale", self.reliability_scale, 1e-6, 1e6, "a number from 1e-6 to 1e6")
-        _check_float("bandwidth_scale", self.bandwidth_scale, 1e-6, 1e6, "a number from 1e-6 to 1e6")
-        if self.variant not in VARIANTS:
-            raise AecoreError(f"--variant: unknown {self.variant!r}; use one of {', '.join(VARIANTS)}")
-        if (
-            isinstance(self.kl_weight, bool)
-            or not isinstance(self.kl_weight, int | float)
-            or not (math.isfinite(self.kl_weight) and self.kl_weight >= 0)
-        ):
-            raise AecoreError(f"--kl-weight: {self.kl_weight} must be a finite number >= 0")
-        self._check_ensemble()
-        self._check_image_shape()
-
-        # Checks that need the data's dimension n (and its size N).
-        if builtin:
+        if self.data in DATASETS:
             data_dim = data_dim or dataset_dim(self.data)
             n_data = n_data or self.n_points
         elif data_dim is None and not _looks_like_file(self.data):
-            raise AecoreError(
-                f"--data: unknown data set {self.data!r}; use one of {', '.join(DATASETS)},"
-                " or a .csv/.npy file"
+            raise ConfigError(
+                "data",
+                f"unknown data set {self.data!r}; use one of {', '.join(DATASETS)}, or a .csv/.npy file",
             )
-        if data_dim is not None and self.latent_dim >= data_dim:
-            raise AecoreError(
-                f"--latent-dim: k={self.latent_dim} must be smaller than the data dimension n={data_dim}"
+        if data_dim is None:
+            return
+        self._check_hidden(data_dim)
+        if self.latent_dim >= data_dim:
+            raise ConfigError(
+                "latent_dim", f"k={self.latent_dim} must be smaller than the data dimension n={data_dim}"
             )
-        if data_dim is not None and n_data is not None:
+        if n_data is not None:
             params = parameter_count(data_dim, self.latent_dim, self.hidden, self.variant)
             per = self._snapshot_bytes(n_data, data_dim, params)
             if self.n_snapshots * per > MAX_RUN_BYTES:
-                raise AecoreError(
-                    f"--snapshots: {self.n_snapshots} snapshots of {n_data:,} points would hold"
+                raise ConfigError(
+                    "n_snapshots",
+                    f"{self.n_snapshots} snapshots of {n_data:,} points would hold"
                     f" {self.n_snapshots * per / 1e9:.2f} GB of arrays, over {MAX_RUN_BYTES / 1e9:.2f} GB;"
-                    f" use at most {max(MAX_RUN_BYTES // per, 2)} here (or fewer points or hidden units)"
+                    f" use at most {max(MAX_RUN_BYTES // per, 2)} here (or fewer points or hidden units)",
                 )
 
     def _check_hidden(self, n: int) -> None:
         """Layer count, sizes and the parameter count for data dimension ``n`` (or a lower bound on it)."""
         text = ",".join(map(str, self.hidden))
-        if not self.hidden or any(isinstance(h, bool) or h < 1 for h in self.hidden):
-            raise AecoreError(f"--hidden: {text!r} must be one or more positive sizes, e.g. 64,64")
         params = parameter_count(n, self.latent_dim, self.hidden, self.variant)
         if params > MAX_PARAMS:
-            raise AecoreError(
-                f"--hidden: {text} gives an autoencoder of {params:,} parameters; at most {MAX_PARAMS:,}"
-                " (64,64 has about 9,000)"
+            raise ConfigError(
+                "hidden",
+                f"{text} gives an autoencoder of {params:,} parameters; at most {MAX_PARAMS:,}"
+                " (64,64 has about 9,000)",
             )
         if len(self.hidden) > MAX_HIDDEN_LAYERS:
-            raise AecoreError(
-                f"--hidden: {len(self.hidden)} hidden layers; use 1 to {MAX_HIDDEN_LAYERS}, e.g. 64,64"
+            raise ConfigError(
+                "hidden", f"{len(self.hidden)} hidden layers; use 1 to {MAX_HIDDEN_LAYERS}, e.g. 64,64"
             )
         if max(self.hidden) > MAX_WIDTH:
-            raise AecoreError(
-                f"--hidden: {text} has a layer of {max(self.hidden):,} units; at most {MAX_WIDTH:,}"
+            raise ConfigError(
+                "hidden", f"{text} has a layer of {max(self.hidden):,} units; at most {MAX_WIDTH:,}"
             )
 
     def _check_ensemble(self) -> None:
-        """``ensemble_seeds``: at most :data:`MAX_ENSEMBLE` distinct valid seeds, none the run's own."""
+        """``ensemble_seeds``: at most :data:`MAX_ENSEMBLE` distinct seeds, none the run's own."""
         seeds = self.ensemble_seeds
-        text = ",".join(map(str, seeds))
         if len(seeds) > MAX_ENSEMBLE:
-            raise AecoreError(
-                f"--ensemble-seeds: {len(seeds)} seeds; use at most {MAX_ENSEMBLE}, e.g. 1,2,3,4"
-            )
-        for v in seeds:
-            _check_int(
-                "--ensemble-seeds", v, 0, SEED_LIMIT - 1, "whole numbers 0 <= seed < 2**32, e.g. 1,2,3,4"
+            raise ConfigError(
+                "ensemble_seeds", f"{len(seeds)} seeds; use at most {MAX_ENSEMBLE}, e.g. 1,2,3,4"
             )
         if len(set(seeds)) != len(seeds) or self.seed in seeds:
-            raise AecoreError(
-                f"--ensemble-seeds: {text} must be distinct and differ from --seed {self.seed}, e.g. 1,2,3,4"
+            raise ConfigError(
+                "ensemble_seeds",
+                f"{','.join(map(str, seeds))} must be distinct and differ from ",
+                Ref("seed"),
+                f" {self.seed}, e.g. 1,2,3,4",
             )
 
     def _check_image_shape(self) -> None:
@@ -313,20 +391,18 @@ class TrainConfig:
         shape = self.image_shape
         if not shape:
             return
-        text = ",".join(map(str, shape))
-        if (
-            len(shape) != 2
-            or any(isinstance(v, bool) or not isinstance(v, int) or v < 2 for v in shape)
-            or shape[0] * shape[1] > MAX_DIM
-        ):
-            raise AecoreError(
-                f"--image-shape: {text!r} must be two sides H,W of at least 2 pixels, at most"
-                f" {MAX_DIM:,} pixels in all, e.g. 8,8"
+        if len(shape) != 2 or min(shape) < 2 or shape[0] * shape[1] > MAX_DIM:
+            raise ConfigError(
+                "image_shape",
+                f"{','.join(map(str, shape))!r} must be two sides H,W of at least 2 pixels, at most"
+                f" {MAX_DIM:,} pixels in all, e.g. 8,8",
             )
         if self.data in DATASETS and tuple(shape) != IMAGE_DATASETS.get(self.data):
-            raise AecoreError(
-                f"--image-shape: {self.data} is a built-in data set and brings its own shape;"
-                " give --image-shape only with a .npy file of N x D images"
+            raise ConfigError(
+                "image_shape",
+                f"{self.data} is a built-in data set and brings its own shape; give ",
+                Ref("image_shape"),
+                " only with a .npy file of N x D images",
             )
 
     def _snapshot_bytes(self, n_data: int, data_dim: int, params: int) -> int:
@@ -338,27 +414,28 @@ class TrainConfig:
         return 8 * (n_data * per_point + g * per_grid + params + 2)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict of every field (tuples become lists)."""
-        d = dataclasses.asdict(self)
-        d["hidden"] = list(self.hidden)
-        d["ensemble_seeds"] = list(self.ensemble_seeds)
-        d["image_shape"] = list(self.image_shape)
+        """A JSON-ready dict of every field (tuples become lists), as a snapshot file stores it.
+
+        It also holds ``"extra": {}``, a key every snapshot file has had (and the cache key hashes).
+        """
+        d = {name: list(v) if isinstance(v, tuple) else v for name, v in self}
+        d["extra"] = {}
         return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> TrainConfig:
         """Inverse of :meth:`to_dict`; unknown keys are an error."""
-        names = {f.name for f in dataclasses.fields(cls)}
+        names = {*cls.model_fields, "extra"}
         unknown = sorted(set(d) - names)
         if unknown:
             raise AecoreError(f"config: unknown field(s) {unknown}; known fields are {sorted(names)}")
-        d = dict(d)
-        for name in ("hidden", "ensemble_seeds", "image_shape"):
-            if name in d:
-                d[name] = tuple(d[name])
-        return cls(**d)
+        return cls(**{k: v for k, v in d.items() if k != "extra"})
 
     def key(self, data_sha256: str) -> str:
         """A short hash of the config and the data: the run's cache key."""
         blob = json.dumps({"config": self.to_dict(), "data": data_sha256}, sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def _looks_like_file(spec: str) -> bool:
+    return spec.lower().endswith((".csv", ".npy")) or Path(spec).exists()

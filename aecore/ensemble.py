@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.spatial import cKDTree
 
+from aecore.errors import AecoreError
 from aecore.forward import decode, decoder_layers
 
 if TYPE_CHECKING:
@@ -102,18 +103,16 @@ def ensemble_agreement(
     its last axis (default points: the last snapshot's latent grid).
     """
     s = run.final
-    k = int(run.config["latent_dim"])
+    k = run.config.latent_dim
     u = np.asarray(s.latent_grid if points is None else points, dtype=np.float64)
     dense = []
     for o in others:
-        norm = o.meta["normalization"]
+        norm = o.meta.normalization
+        if norm is None:
+            raise AecoreError(f"{o.source}: this run has no 'normalization' metadata; re-train it")
         dense.append(
             dense_manifold(
-                o.final.params,
-                o.config["activation"],
-                np.array(norm["mean"]),
-                norm["scale"],
-                o.final.latent_grid,
+                o.final.params, o.config.activation, np.array(norm.mean), norm.scale, o.final.latent_grid
             )
         )
     agreement, spread = agreement_from_manifolds(

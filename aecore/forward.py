@@ -8,30 +8,59 @@ mean mu and the log-variance. :func:`layer_weights` and :func:`forward_layers`
 keep only the mean half, so the network reads ``[n, *hidden, k, *hidden, n]``
 for both variants and the bottleneck values are the mu's that g decodes;
 :func:`logvar_weights` and :func:`encode` give the log-variance half.
+
+:func:`forward`, :func:`encode` and :func:`decode` take a run
+(:class:`aecore.snapshot.Run`, or anything with its :class:`Network` parts),
+so this module sits below the snapshot file and never imports it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
+from aecore.config import ACTIVATION_NAMES
 from aecore.errors import AecoreError
-
-if TYPE_CHECKING:
-    from aecore.snapshot import Run, Snapshot
+from aecore.meta import RunConfig, RunMeta
 
 __all__ = [
     "ACTIVATIONS_NP",
+    "Network",
+    "Weights",
     "decode",
     "decoder_layers",
     "decoder_weights",
     "encode",
+    "forward",
     "forward_layers",
     "layer_weights",
     "logvar_weights",
 ]
+
+
+class Weights(Protocol):
+    """A snapshot's weights (:class:`aecore.snapshot.Snapshot`)."""
+
+    @property
+    def params(self) -> Mapping[str, np.ndarray]: ...
+
+
+class Network(Protocol):
+    """What :func:`forward`, :func:`encode` and :func:`decode` read of a run (an :class:`aecore.Run`)."""
+
+    @property
+    def config(self) -> RunConfig: ...
+
+    @property
+    def meta(self) -> RunMeta: ...
+
+    @property
+    def final(self) -> Weights: ...
+
+    def require_weights(self, what: str = ...) -> None: ...
+
 
 ACTIVATIONS_NP: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "silu": lambda a: a / (1.0 + np.exp(-a)),
@@ -40,6 +69,8 @@ ACTIVATIONS_NP: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "gelu": lambda a: 0.5 * a * (1.0 + _erf(a / np.sqrt(2.0))),
     "relu": lambda a: np.maximum(a, 0.0),
 }
+"""Each activation of :data:`aecore.config.ACTIVATION_NAMES` in numpy."""
+assert tuple(ACTIVATIONS_NP) == ACTIVATION_NAMES
 
 
 def _erf(a: np.ndarray) -> np.ndarray:
@@ -137,35 +168,54 @@ def _standardization(mean: np.ndarray, scale: float) -> tuple[np.ndarray, float]
     return np.asarray(mean, dtype=np.float64).reshape(-1), float(scale)
 
 
-def _numpy_model(run: Run, snapshot: Snapshot | None) -> tuple[Mapping[str, np.ndarray], np.ndarray, float]:
-    norm = run.meta.get("normalization")
+def _numpy_model(
+    run: Network, snapshot: Weights | None, what: str = "evaluating the network with numpy"
+) -> tuple[Mapping[str, np.ndarray], np.ndarray, float]:
+    """The weights (of ``snapshot``, default the last), the standardisation's mean and scale.
+
+    Raises one line if the run has no MLP weights (naming ``what`` needs them) or no standardisation.
+    """
+    run.require_weights(what)
+    norm = run.meta.normalization
     if norm is None:
         raise AecoreError("this run has no 'normalization' metadata; re-train it to evaluate it with numpy")
-    run.require_weights("evaluating the network with numpy")
     s = snapshot or run.final
-    return s.params, np.array(norm["mean"], dtype=np.float64), float(norm["scale"])
+    return s.params, np.array(norm.mean, dtype=np.float64), float(norm.scale)
 
 
-def decode(run: Run, z: np.ndarray, snapshot: Snapshot | None = None) -> np.ndarray:
+def forward(run: Network, x: np.ndarray, snapshot: Weights | None = None) -> list[np.ndarray]:
+    """Every layer's values for inputs ``x`` ``(B, n)`` with numpy (no torch): ``[x, h1, ..., z, ..., x̂]``.
+
+    Uses the weights of ``snapshot`` (default: the run's last one); see
+    :func:`forward_layers`. For a VAE the bottleneck values are the means mu
+    (and the output is g(mu)).
+    """
+    params, mean, scale = _numpy_model(run, snapshot, "the network diagram")
+    return forward_layers(params, run.config.activation, x, mean, scale)
+
+
+def decode(run: Network, z: np.ndarray, snapshot: Weights | None = None) -> np.ndarray:
     """g(z) with numpy: latents ``(..., k)`` -> data points ``(..., n)``.
 
     Uses the weights of ``snapshot`` (default: the run's last one).
     """
     params, mean, scale = _numpy_model(run, snapshot)
     z = np.asarray(z, dtype=np.float64)
-    k = int(run.config["latent_dim"])
-    out = decoder_layers(params, run.config["activation"], z.reshape(-1, k), mean, scale)[-1]
+    k = run.config.latent_dim
+    out = decoder_layers(params, run.config.activation, z.reshape(-1, k), mean, scale)[-1]
     return out.reshape(*z.shape[:-1], out.shape[-1])
 
 
-def encode(run: Run, x: np.ndarray, snapshot: Snapshot | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+def encode(
+    run: Network, x: np.ndarray, snapshot: Weights | None = None
+) -> tuple[np.ndarray, np.ndarray | None]:
     """The encoder with numpy: data ``(B, n)`` -> ``(mu, logvar)``, each ``(B, k)``.
 
     ``mu`` is f(x) (the latents); ``logvar`` is ``None`` for a plain autoencoder.
     """
     params, mean, scale = _numpy_model(run, snapshot)
-    values = forward_layers(params, run.config["activation"], x, mean, scale)
-    n_hidden = len(run.config["hidden"])
+    values = forward_layers(params, run.config.activation, x, mean, scale)
+    n_hidden = len(run.config.hidden)
     mu = values[n_hidden + 1]
     head = logvar_weights(params)
     if head is None:

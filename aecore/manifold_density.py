@@ -51,6 +51,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.spatial import cKDTree
 
+from aecore.errors import AecoreError
 from aecore.reliability import MAX_CENTRES, kde_centres, latent_density, reliability_from_density
 from aecore.stretch import decoder_jacobian, stretch_from_jacobian
 
@@ -64,6 +65,7 @@ __all__ = [
     "density_with_stretch",
     "local_bandwidth",
     "manifold_reliability",
+    "mlp_stretch",
 ]
 
 StretchFn = Callable[[np.ndarray], np.ndarray]
@@ -145,11 +147,19 @@ def density_on_manifold(
         Reliability is ``1 - exp(-density_on_m / scale)``.
     """
 
+    return density_with_stretch(
+        mlp_stretch(params, activation, data_scale), latents, points, bandwidth_scale, scale
+    )
+
+
+def mlp_stretch(params: Mapping[str, np.ndarray], activation: str, data_scale: float) -> StretchFn:
+    """The exact stretch of an MLP decoder g (weights ``params``, outputs times ``data_scale``)."""
+
     def stretch_at(v: np.ndarray) -> np.ndarray:
         _, jac = decoder_jacobian(params, activation, v, data_scale)
         return stretch_from_jacobian(jac)
 
-    return density_with_stretch(stretch_at, latents, points, bandwidth_scale, scale)
+    return stretch_at
 
 
 def density_with_stretch(
@@ -209,12 +219,14 @@ def manifold_reliability(
     the trainer writes has it).
     """
     s = snapshot or run.final
+    if run.meta.normalization is None:
+        raise AecoreError(f"{run.source}: this run has no 'normalization' metadata; re-train it")
     return density_on_manifold(
         s.params,
-        run.config["activation"],
-        float(run.meta["normalization"]["scale"]),
+        run.config.activation,
+        run.meta.normalization.scale,
         s.latents,
         s.latent_grid if points is None else points,
-        float(run.config.get("bandwidth_scale", 1.0)),
-        float(run.config.get("reliability_scale", 0.25)),
+        run.config.bandwidth_scale,
+        run.config.reliability_scale,
     )

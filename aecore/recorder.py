@@ -9,7 +9,7 @@
 
 At each recorded step the recorder evaluates the user's encoder f and decoder
 g exactly as the trainer evaluates its own: the latents z_j = f(x_j), the
-reconstructions x̂_j = g(z_j), the latent grid (:func:`aecore.train.latent_grid`,
+reconstructions x̂_j = g(z_j), the latent grid (:func:`aecore.recording.latent_grid`,
 the trainer's rule and default sizes: 25 x 25 for images at k = 2), M =
 g(grid), and the density of reconstructions on M with the reliability it
 gives (:func:`aecore.manifold_density.density_with_stretch`, the trainer's
@@ -51,10 +51,10 @@ from typing import Any
 
 import numpy as np
 
-from aecore.config import MAX_GRID_POINTS, MAX_RUN_BYTES, MAX_SNAPSHOTS, TrainConfig
+from aecore.config import MAX_GRID_POINTS, MAX_RUN_BYTES, MAX_SNAPSHOTS, TrainConfig, default_grid_size
 from aecore.datasets import data_hash
 from aecore.errors import AecoreError
-from aecore.manifold_density import density_on_manifold, density_with_stretch
+from aecore.manifold_density import mlp_stretch
 from aecore.recorder_inputs import (
     Recording,
     TorchFn,
@@ -68,6 +68,8 @@ from aecore.recorder_inputs import (
     model_name,
     model_parameters,
 )
+from aecore.recording import snapshot_row
+from aecore.snapshot import stored_array, write_run
 from aecore.stretch import stretch_from_jacobian
 
 __all__ = ["BATCH", "SnapshotRecorder"]
@@ -76,6 +78,22 @@ _log = logging.getLogger(__name__)
 
 BATCH = 2048
 """Rows sent through the user's encoder or decoder at once (bounds the temporaries' memory)."""
+
+
+def _check_settings(k: int, g: object, margin: object, bandwidth: object, reliability: object) -> None:
+    """The recorder's grid and reliability settings, checked in its own words (``SnapshotRecorder: ...``)."""
+    if isinstance(g, bool) or not isinstance(g, int) or g < 3 or g**k > MAX_GRID_POINTS:
+        raise AecoreError(
+            f"SnapshotRecorder: grid_size={g!r} must be a whole number >= 3 with grid_size**k <="
+            f" {MAX_GRID_POINTS:,} (k={k}), or 0 for the default"
+        )
+    for name, value, lo, hi in (
+        ("grid_margin", margin, 0.0, 10.0),
+        ("bandwidth_scale", bandwidth, 1e-6, 1e6),
+        ("reliability_scale", reliability, 1e-6, 1e6),
+    ):
+        if isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
+            raise AecoreError(f"SnapshotRecorder: {name}={value!r} must be a number from {lo:g} to {hi:g}")
 
 
 class SnapshotRecorder:
@@ -147,43 +165,31 @@ class SnapshotRecorder:
                 f"SnapshotRecorder: the encoder gives {k} latents per point; the explainer shows k = 1 or 2"
                 f" (and k < n = {n})"
             )
-        self.cfg = TrainConfig(
+        if not isinstance(grid_size, int) or isinstance(grid_size, bool) or grid_size != 0:
+            grid = grid_size
+        else:
+            grid = default_grid_size({"latent_dim": k, "image_shape": self.image_shape or ()})
+        _check_settings(k, grid, grid_margin, bandwidth_scale, reliability_scale)
+        # The settings as the file's config: checked above in the recorder's own words (a recorded run
+        # may hold one snapshot, or fewer points than training needs), so built without the trainer's checks.
+        self.cfg = TrainConfig.model_construct(
             data="recorded",
             n_points=n_points,
             noise=0.0,
             latent_dim=k,
-            grid_size=grid_size,
+            grid_size=grid,
             grid_margin=grid_margin,
             bandwidth_scale=bandwidth_scale,
             reliability_scale=reliability_scale,
             n_snapshots=max_snapshots,
             image_shape=self.image_shape or (),
         )
-        self._check_settings()
         self.mlp = mlp_layout(encoder, decoder, n, k)
         self._check_size()
         self._rows: list[dict[str, np.ndarray]] = []
         self._closed = False
 
     # Checks -------------------------------------------------------------------------------------
-
-    def _check_settings(self) -> None:
-        c = self.cfg
-        g = c.grid_size
-        if isinstance(g, bool) or not isinstance(g, int) or g < 3 or g**c.latent_dim > MAX_GRID_POINTS:
-            raise AecoreError(
-                f"SnapshotRecorder: grid_size={g!r} must be a whole number >= 3 with grid_size**k <="
-                f" {MAX_GRID_POINTS:,} (k={c.latent_dim}), or 0 for the default"
-            )
-        for name, value, lo, hi in (
-            ("grid_margin", c.grid_margin, 0.0, 10.0),
-            ("bandwidth_scale", c.bandwidth_scale, 1e-6, 1e6),
-            ("reliability_scale", c.reliability_scale, 1e-6, 1e6),
-        ):
-            if isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
-                raise AecoreError(
-                    f"SnapshotRecorder: {name}={value!r} must be a number from {lo:g} to {hi:g}"
-                )
 
     def _check_size(self) -> None:
         """Refuse a plan whose arrays would exceed :data:`MAX_RUN_BYTES` (float32, weights included)."""
@@ -245,36 +251,17 @@ class SnapshotRecorder:
         _log.debug("recorded step %d (%d of at most %d)", step, len(self._rows), self.max_snapshots)
 
     def _snapshot(self, step: int, loss: float, where: str) -> dict[str, np.ndarray]:
-        from aecore.train import latent_grid
-
+        """The snapshot of the model now, as the trainer takes it, in the dtypes the file stores (float32)."""
         z = self._encode(self.x, where)
-        recon = self._decode(z, where)
-        grid = latent_grid(z.astype(np.float64), self.cfg)
-        k = self.cfg.latent_dim
-        flat = grid.reshape(-1, k).astype(np.float32)  # g sees float32 latents, as in the trainer
-        manifold = self._decode(flat, where).reshape(*grid.shape[:-1], -1)
         params = self._params()
-        c = self.cfg
         if params is not None and self.mlp is not None:
-            act, bw, rs = self.mlp[0], c.bandwidth_scale, c.reliability_scale
-            on_m = density_on_manifold(params, act, 1.0, z, grid, bw, rs)
+            stretch = mlp_stretch(params, self.mlp[0], 1.0)  # the MLP's exact stretch, as the trainer's
         else:
-            on_m = density_with_stretch(self._stretch, z, grid, c.bandwidth_scale, c.reliability_scale)
-        row: dict[str, np.ndarray] = {
-            "step": np.array(step, dtype=np.int64),
-            "loss": np.array(loss, dtype=np.float32),
-            "latents": z,
-            "recon": recon,
-            "latent_grid": grid.astype(np.float32),
-            "manifold": manifold,
-            "density": on_m.latent_density.astype(np.float32),
-            "stretch": on_m.stretch.astype(np.float32),
-            "density_on_m": on_m.density_on_m.astype(np.float32),
-            "reliability": on_m.reliability.astype(np.float32),
-        }
-        for name, value in (params or {}).items():
-            row["param/" + name] = value
-        return row
+            stretch = self._stretch  # any torch decoder's, by autograd
+        row = snapshot_row(
+            step, loss, z, self._decode(z, where), self.cfg, lambda v: self._decode(v, where), stretch, params
+        )
+        return {key: stored_array(key, a, float32_data_space=True) for key, a in row.items()}
 
     def _run(self, fn: TorchFn, x: np.ndarray, width: int | None, what: str, where: str) -> np.ndarray:
         """``fn`` on the rows of ``x`` in batches of :data:`BATCH`: a float32 ``(B, width)`` array."""
@@ -347,7 +334,6 @@ class SnapshotRecorder:
         AecoreError
             If nothing was recorded, the recorder is closed already, or the file cannot be written.
         """
-        from aecore.snapshot import write_run
         from aecore.train import _versions
 
         if self._closed:

@@ -14,6 +14,7 @@ import numpy as np
 
 from aecore.datasets import DATASETS, make_dataset
 from aecore.errors import AecoreError
+from aecore.forward import forward
 from aecore.snapshot import Run, Snapshot
 
 __all__ = ["Residuals", "held_out_data", "residuals"]
@@ -53,12 +54,12 @@ def held_out_data(run: Run, n: int = 500, seed: int | None = None) -> np.ndarray
         If the run was trained on a file (there is no distribution to draw from).
     """
     cfg = run.config
-    name = cfg.get("data")
+    name = cfg.data
     if name not in DATASETS:
         raise AecoreError(f"held-out data: the run was trained on {name!r}, not a built-in data set")
     if seed is None:
-        seed = int(cfg.get("data_seed", 0)) + 1
-    return make_dataset(name, n, float(cfg.get("noise", 0.0)), seed)
+        seed = (cfg.data_seed or 0) + 1
+    return make_dataset(name, n, cfg.noise or 0.0, seed)
 
 
 def residuals(
@@ -77,7 +78,7 @@ def residuals(
     """
 
     def mean_residual(x: np.ndarray) -> float:
-        return float(np.linalg.norm(x - run.forward(x, snapshot)[-1], axis=1).mean())
+        return float(np.linalg.norm(x - forward(run, x, snapshot)[-1], axis=1).mean())
 
     ho = held_out_data(run, n_held_out, seed)
     return Residuals(train=mean_residual(run.data), held_out=mean_residual(ho), held_out_data=ho)

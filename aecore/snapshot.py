@@ -54,7 +54,8 @@ reader accepts float32 or float64 for every floating array. ``meta`` holds
 ``format_version``, ``config`` (the :class:`aecore.config.TrainConfig`
 fields), ``data_sha256``, ``versions`` (library versions), ``layer_sizes``,
 ``param_names`` and ``normalization`` (the model's fixed ``mean`` and
-``scale``; optional, added in aecore 0.1).
+``scale``; optional, added in aecore 0.1). :func:`load_run` gives ``meta`` and
+its ``config`` as typed models (:class:`aecore.meta.RunMeta`, ``run.meta.normalization``).
 
 **Runs without weights.** A run recorded from the user's own model
 (:class:`aecore.recorder.SnapshotRecorder`) holds ``param/<name>`` arrays,
@@ -62,7 +63,7 @@ fields), ``data_sha256``, ``versions`` (library versions), ``layer_sizes``,
 ``nn.Sequential`` MLPs of one activation (what :mod:`aecore.forward`
 evaluates); otherwise it has none of the three, and everything else as
 above (its M, reconstructions and reliability come from the user's decoder
-itself). What needs the weights (:meth:`Run.forward`, the network diagram,
+itself). What needs the weights (:func:`aecore.forward.forward`, the network diagram,
 the explorer) then fails with one line naming the file. Its
 ``meta["recorder"]`` says what recorded it.
 
@@ -99,10 +100,11 @@ import numpy as np
 
 from aecore.errors import AecoreError
 from aecore.files import atomic_path, checked_path
+from aecore.meta import RunConfig, RunMeta, run_meta
 from aecore.snapshot_checks import FLOAT64 as _FLOAT64
 from aecore.snapshot_checks import FORMAT_VERSION, read_checked
 
-__all__ = ["FORMAT_VERSION", "Ensemble", "Run", "Snapshot", "load_run", "write_run"]
+__all__ = ["FORMAT_VERSION", "Ensemble", "Run", "Snapshot", "load_run", "stored_array", "write_run"]
 
 
 @dataclass(frozen=True)
@@ -158,9 +160,9 @@ class Run:
     data
         ``(N, n)`` data.
     config
-        The training config as a dict (see :class:`aecore.config.TrainConfig`).
+        The training config as stored (:class:`aecore.meta.RunConfig`; ``meta.config``).
     meta
-        All metadata (``format_version``, ``data_sha256``, ``versions``, ...).
+        All metadata, typed (:class:`aecore.meta.RunMeta`: ``format_version``, ``data_sha256``, ...).
     snapshots
         Snapshots in step order.
     ensemble
@@ -172,8 +174,8 @@ class Run:
     """
 
     data: np.ndarray
-    config: dict[str, Any]
-    meta: dict[str, Any]
+    config: RunConfig
+    meta: RunMeta
     snapshots: list[Snapshot]
     ensemble: Ensemble | None = None
     labels: np.ndarray | None = None
@@ -182,7 +184,7 @@ class Run:
     @property
     def has_weights(self) -> bool:
         """Whether the run holds an MLP's weights (every trained run does; a recorded one may not)."""
-        return bool(self.final.params) and "layer_sizes" in self.meta
+        return bool(self.final.params) and self.meta.layer_sizes is not None
 
     def require_weights(self, what: str = "the network diagram") -> None:
         """Raise one line naming the file if the run holds no MLP weights, which ``what`` needs.
@@ -200,9 +202,8 @@ class Run:
 
     @property
     def image_shape(self) -> tuple[int, int] | None:
-        """``(H, W)`` when each point is an image of H x W pixels (``meta["image_shape"]``), else ``None``."""
-        shape = self.meta.get("image_shape")
-        return None if shape is None else (int(shape[0]), int(shape[1]))
+        """``(H, W)`` when each point is an image of H x W pixels (``meta.image_shape``), else ``None``."""
+        return self.meta.image_shape
 
     @property
     def final(self) -> Snapshot:
@@ -212,31 +213,14 @@ class Run:
     @property
     def variant(self) -> str:
         """``"ae"`` or ``"vae"`` (files written before VAEs existed are ``"ae"``)."""
-        return str(self.config.get("variant", "ae"))
+        return self.config.variant
 
     @property
     def layer_sizes(self) -> list[int]:
         """Neuron counts from input to output layer (for a VAE the bottleneck is the k means)."""
         self.require_weights()
-        return list(self.meta["layer_sizes"])
-
-    def forward(self, x: np.ndarray, snapshot: Snapshot | None = None) -> list[np.ndarray]:
-        """Every layer's values for inputs ``x`` ``(B, n)`` with numpy (no torch).
-
-        Uses the weights of ``snapshot`` (default: the last one); see
-        :func:`aecore.forward.forward_layers`. For a VAE the bottleneck values
-        are the means mu (and the output is g(mu)).
-        """
-        from aecore.forward import forward_layers
-
-        self.require_weights()
-        norm = self.meta.get("normalization")
-        if norm is None:
-            raise AecoreError(
-                "this run has no 'normalization' metadata; re-train it to evaluate it with numpy"
-            )
-        s = snapshot or self.final
-        return forward_layers(s.params, self.config["activation"], x, np.array(norm["mean"]), norm["scale"])
+        assert self.meta.layer_sizes is not None  # require_weights checked it
+        return list(self.meta.layer_sizes)
 
     @property
     def losses(self) -> np.ndarray:
@@ -279,19 +263,13 @@ def write_run(
     path = Path(path)
     if float32_data_space is None:
         float32_data_space = bool(meta.get("image_shape"))
-    data_space = "<f4" if float32_data_space else "<f8"
     meta = {"format_version": FORMAT_VERSION, **meta}
     entries: dict[str, np.ndarray] = {
         "meta": np.frombuffer(json.dumps(meta, sort_keys=True).encode(), dtype=np.uint8),
         "data": np.ascontiguousarray(data, dtype="<f8"),
     }
     for name, a in arrays.items():
-        a = np.asarray(a)
-        if a.dtype.kind == "f":
-            a = a.astype(data_space if name in _FLOAT64 else "<f4")
-        elif a.dtype.kind in "iu":
-            a = a.astype("<i8")
-        entries[name] = np.ascontiguousarray(a)
+        entries[name] = np.ascontiguousarray(stored_array(name, a, float32_data_space))
     with atomic_path(path, ".tmp") as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
         for name in sorted(entries):
             buf = io.BytesIO()
@@ -301,6 +279,21 @@ def write_run(
             info.external_attr = 0o644 << 16
             zf.writestr(info, buf.getvalue())
     return path
+
+
+def stored_array(name: str, a: np.ndarray, float32_data_space: bool = False) -> np.ndarray:
+    """The array ``name`` in the dtype the file stores it in (see :func:`write_run`).
+
+    Floating arrays become float32, except the data-space ``recon``,
+    ``manifold`` and ``ensemble_manifold`` (float64, or float32 with
+    ``float32_data_space``); integer arrays become int64.
+    """
+    a = np.asarray(a)
+    if a.dtype.kind == "f":
+        return a.astype("<f8" if name in _FLOAT64 and not float32_data_space else "<f4", copy=False)
+    if a.dtype.kind in "iu":
+        return a.astype("<i8", copy=False)
+    return a
 
 
 def load_run(path: str | Path) -> Run:
@@ -358,10 +351,10 @@ def load_run(path: str | Path) -> Run:
     p = Path(path)
     checked_path(p, "snapshot file", expect="give a run file written by 'ae-explainer train'")
     where, meta, arrays = read_checked(p)
-    return _assemble(meta, arrays, where)
+    return _assemble(run_meta(where, meta), arrays, where)
 
 
-def _assemble(meta: dict[str, Any], arrays: dict[str, np.ndarray], source: str = "run") -> Run:
+def _assemble(meta: RunMeta, arrays: dict[str, np.ndarray], source: str = "run") -> Run:
     """The :class:`Run` of checked ``arrays`` (see :func:`aecore.snapshot_checks.check_arrays`)."""
     step, grid, rel = arrays["step"], arrays["latent_grid"], arrays["reliability"]
     params = {key[len("param/") :]: a for key, a in arrays.items() if key.startswith("param/")}
@@ -387,14 +380,14 @@ def _assemble(meta: dict[str, Any], arrays: dict[str, np.ndarray], source: str =
     ensemble = None
     if "agreement" in arrays:
         ensemble = Ensemble(
-            seeds=tuple(meta["config"]["ensemble_seeds"]),
+            seeds=meta.config.ensemble_seeds,
             manifolds=arrays["ensemble_manifold"],
             agreement=arrays["agreement"],
             spread=arrays["ensemble_spread"],
         )
     return Run(
         data=arrays["data"],
-        config=dict(meta["config"]),
+        config=meta.config,
         meta=meta,
         snapshots=snaps,
         ensemble=ensemble,

@@ -34,22 +34,23 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Callable
-from dataclasses import replace
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from aecore.config import TrainConfig
+from aecore.config import ConfigError, TrainConfig
+from aecore.config_fields import Ref
 from aecore.datasets import data_hash, load_dataset, standardization
 from aecore.ensemble import agreement_from_manifolds, dense_manifold, median_residual
 from aecore.errors import AecoreError
-from aecore.manifold_density import density_on_manifold
+from aecore.manifold_density import mlp_stretch
 from aecore.model import Autoencoder
+from aecore.recording import latent_grid, snapshot_row
 from aecore.snapshot import write_run
 
-__all__ = ["ProgressFn", "latent_grid", "snapshot_steps", "train", "train_to_file"]
+__all__ = ["ProgressFn", "latent_grid", "model_snapshot", "snapshot_steps", "train", "train_to_file"]
 
 ProgressFn = Callable[[int, int, float], None]
 """Called as ``progress(step, total_steps, loss)`` while training."""
@@ -109,20 +110,39 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def latent_grid(z: np.ndarray, cfg: TrainConfig) -> np.ndarray:
-    """A grid over the latents' box widened by ``grid_margin`` of its extent on each side.
+def model_snapshot(
+    model: Autoencoder, cfg: TrainConfig, x: np.ndarray, u: torch.Tensor, scale: float, step: int
+) -> tuple[dict[str, np.ndarray], float]:
+    """The trainer's snapshot of ``model`` now (:func:`aecore.recording.snapshot_row`) and its loss.
 
-    ``cfg.grid_size`` points per axis (:attr:`TrainConfig.grid_shape`), ``ij``
-    order: ``(G, 1)`` for k = 1, ``(G, G, 2)`` for k = 2. The trainer and
-    :class:`aecore.recorder.SnapshotRecorder` both place M's grid by this rule.
+    ``x`` is the data, ``u`` the model's standardised input and ``scale`` its
+    standardisation's scale. The loss is in data units (for a VAE: of g(mu),
+    no sampling).
+
+    Raises
+    ------
+    AecoreError
+        If the loss is not finite (:func:`_diverged`).
     """
-    lo, hi = z.min(axis=0), z.max(axis=0)
-    pad = cfg.grid_margin * np.maximum(hi - lo, 1e-3)
-    axes = [np.linspace(lo[i] - pad[i], hi[i] + pad[i], cfg.grid_size) for i in range(cfg.latent_dim)]
-    if cfg.latent_dim == 1:
-        return axes[0][:, None]
-    u, v = np.meshgrid(axes[0], axes[1], indexing="ij")
-    return np.stack([u, v], axis=-1)
+    with torch.no_grad():
+        z, logvar = model.encode_std(u)  # z is the mean mu for a VAE
+        xh = model.unstandardize(model.decode_std(z)).numpy()  # float64 data units
+        loss = float(np.mean(np.sum((x - xh) ** 2, axis=1)))
+        if not math.isfinite(loss):
+            raise _diverged(cfg, step)
+        params = {name: p.detach().numpy() for name, p in model.named_parameters()}
+        row = snapshot_row(
+            step,
+            loss,
+            z.numpy(),
+            xh,
+            cfg,
+            decode=lambda v: model.g(torch.from_numpy(v)).numpy(),
+            stretch=mlp_stretch(params, cfg.activation, scale),
+            params=params,
+            logvar=None if logvar is None else logvar.numpy(),
+        )
+    return row, loss
 
 
 def train(
@@ -130,7 +150,7 @@ def train(
 ) -> tuple[np.ndarray, dict, dict[str, np.ndarray]]:
     """Train per ``cfg`` and return ``(data, meta, arrays)`` for :func:`write_run`.
 
-    The config is validated before any data is made or read. The data is
+    The config is checked (:meth:`TrainConfig.check_data`) before any data is made or read. The data is
     standardised in float64 (:func:`aecore.datasets.standardization`); the
     network trains in float32 on the standardised points, and its outputs
     are mapped back to data units in float64, so ``recon``, ``manifold`` and
@@ -143,11 +163,11 @@ def train(
         On bad input or a diverging run (non-finite loss).
     """
     # Config, then data.
-    cfg.validate()
+    cfg.check_data()
     dataset = load_dataset(cfg.data, cfg.n_points, cfg.noise, cfg.data_seed, cfg.image_shape)
     x_np = dataset.x
     n_data, n = x_np.shape
-    cfg.validate(data_dim=n, n_data=n_data)
+    cfg.check_data(data_dim=n, n_data=n_data)
     mean, scale = standardization(x_np)
 
     # Model, seeded; single-threaded and deterministic.
@@ -171,36 +191,7 @@ def train(
 
         def record(step: int) -> float:
             nonlocal filled
-            with torch.no_grad():
-                z, logvar = model.encode_std(u)  # z is the mean mu for a VAE
-                xh = model.unstandardize(model.decode_std(z)).numpy()  # float64 data units
-                loss = float(np.mean(np.sum((x_np - xh) ** 2, axis=1)))
-                if not math.isfinite(loss):
-                    raise _diverged(cfg, step)
-                z_np = z.double().numpy()
-                grid = latent_grid(z_np, cfg)
-                flat = torch.from_numpy(grid.reshape(-1, cfg.latent_dim)).float()
-                manifold = model.g(flat).numpy().reshape(*grid.shape[:-1], n)
-            params = {name: p.detach().numpy() for name, p in model.named_parameters()}
-            on_m = density_on_manifold(
-                params, cfg.activation, scale, z_np, grid, cfg.bandwidth_scale, cfg.reliability_scale
-            )
-            row = {
-                "step": np.array(step),
-                "loss": np.array(loss),
-                "latents": z.numpy(),
-                "recon": xh,
-                "latent_grid": grid,
-                "manifold": manifold,
-                "density": on_m.latent_density,
-                "stretch": on_m.stretch,
-                "density_on_m": on_m.density_on_m,
-                "reliability": on_m.reliability,
-            }
-            if logvar is not None:
-                row["latent_logvar"] = logvar.numpy()
-            for name, value in params.items():
-                row["param/" + name] = value
+            row, loss = model_snapshot(model, cfg, x_np, u, scale, step)
             for k, v in row.items():
                 if k not in arrays:
                     arrays[k] = np.empty((len(schedule), *np.shape(v)), dtype=np.asarray(v).dtype)
@@ -269,11 +260,11 @@ def _ensemble(
 
     Each member is the same config from another seed (recorded at its first
     and last step only; recording never changes the training), so its
-    decoder is exactly that of the run ``replace(cfg, seed=s)``.
+    decoder is exactly that of the run ``cfg.replace(seed=s)``.
     """
     finals, dense = [], []
     for i, seed in enumerate(cfg.ensemble_seeds, start=1):
-        member = replace(cfg, seed=seed, ensemble_seeds=(), n_snapshots=2)
+        member = cfg.replace(seed=seed, ensemble_seeds=(), n_snapshots=2)
         shown = (
             None
             if progress is None
@@ -298,16 +289,20 @@ def _shifted(progress: ProgressFn, offset: int, total: int) -> ProgressFn:
     return lambda step, _, loss: progress(offset + step, total, loss)
 
 
-def _diverged(cfg: TrainConfig, step: int) -> AecoreError:
+def _diverged(cfg: TrainConfig, step: int) -> ConfigError:
     """The error for a non-finite loss: the data at step 0 (nothing trained yet), else the learning rate."""
     if step == 0:
-        return AecoreError(
-            f"--data: {cfg.data}: the untrained model's loss is not finite; the data's values are too large"
-            " for float arithmetic (rescale them)"
+        return ConfigError(
+            "data",
+            f"{cfg.data}: the untrained model's loss is not finite; the data's values are too large"
+            " for float arithmetic (rescale them)",
         )
-    return AecoreError(
-        f"--lr: training diverged at step {step} (loss is not finite) with learning rate {cfg.lr:g};"
-        f" use a smaller --lr, e.g. {cfg.lr / 10:g}"
+    return ConfigError(
+        "lr",
+        f"training diverged at step {step} (loss is not finite) with learning rate {cfg.lr:g};"
+        " use a smaller ",
+        Ref("lr"),
+        f", e.g. {cfg.lr / 10:g}",
     )
 
 

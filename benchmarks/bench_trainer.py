@@ -101,7 +101,7 @@ def bare_train(cfg: TrainConfig) -> float:
     """Train as :func:`aecore.train.train` does, without snapshots, once per seed; the last loss."""
     loss = math.nan
     for seed in (cfg.seed, *cfg.ensemble_seeds):
-        loss = _bare_once(dataclasses.replace(cfg, seed=seed, ensemble_seeds=()))
+        loss = _bare_once(cfg.replace(seed=seed, ensemble_seeds=()))
     return loss
 
 
@@ -109,7 +109,7 @@ def _bare_once(cfg: TrainConfig) -> float:
     """One bare training loop of ``cfg``; the final loss."""
     x_np = load_data(cfg.data, cfg.n_points, cfg.noise, cfg.data_seed)
     n = x_np.shape[1]
-    cfg.validate(data_dim=n)
+    cfg.check_data(data_dim=n)
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
@@ -184,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     repeats = max(1, args.repeats)
 
-    runs = [(name, dataclasses.replace(cfg, steps=QUICK_STEPS) if args.quick else cfg) for name, cfg in RUNS]
+    runs = [(name, cfg.replace(steps=QUICK_STEPS) if args.quick else cfg) for name, cfg in RUNS]
 
     print(
         f"bench_trainer: {'quick' if args.quick else 'full'}, best of {repeats}, "
@@ -202,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench_trainer.") as d:
         tmp = Path(d)
         # Warm-up: first torch calls pay one-off start-up costs.
-        warm = dataclasses.replace(RUNS[0][1], steps=50, n_snapshots=4)
+        warm = RUNS[0][1].replace(steps=50, n_snapshots=4)
         bare_train(warm)
         train(warm)
         for name, cfg in runs:

@@ -34,7 +34,6 @@ config                    shown in
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -87,11 +86,7 @@ The latent grid reaches 15 % past the latents (35 % by default): M's ends then s
 def main_config_2d() -> TrainConfig:
     """:data:`MAIN_2D` with the viewer's overrides (``[run]`` of ``--config``, see :mod:`scenes.settings`)."""
     run = current_settings().run
-    own = ("ensemble_seeds", "file")  # a list to convert; the viewer's own run file (not a config)
-    cfg = replace(MAIN_2D, **{k: v for k, v in run.items() if k not in own})  # type: ignore[arg-type]
-    if "ensemble_seeds" in run:
-        cfg = replace(cfg, ensemble_seeds=tuple(run["ensemble_seeds"]))
-    return cfg
+    return MAIN_2D.replace(**{k: v for k, v in run.items() if k != "file"})  # file: the viewer's own run
 
 
 @cache
@@ -173,7 +168,7 @@ PRIOR_AE = GAP_2D
 """The two clusters with a gap (k = 1), a plain autoencoder: its latents keep the gap and lie
 wherever training put them, so N(0, 1) samples often fall where g only guesses."""
 
-PRIOR_VAE = replace(PRIOR_AE, variant="vae", kl_weight=0.03, ensemble_seeds=())
+PRIOR_VAE = PRIOR_AE.replace(variant="vae", kl_weight=0.03, ensemble_seeds=())
 """:data:`PRIOR_AE` as a VAE; kl_weight 0.03 keeps M on the data and the latents' means near N(0, 1)."""
 
 
@@ -254,7 +249,7 @@ def _kind(path: str, size: int, mtime_ns: int) -> tuple[str, Run]:
     if not path.endswith(".npz"):
         raise AecoreError(f"{path}: a run file ends in .npz (write one with aecore.SnapshotRecorder)")
     run = load_run(path)
-    n, k, image = run.data.shape[1], int(run.config["latent_dim"]), run.image_shape
+    n, k, image = run.data.shape[1], run.config.latent_dim, run.image_shape
     if image is None and n == 2 and k == 1:
         return "2d", run
     if image is not None and k == 2:

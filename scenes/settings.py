@@ -42,6 +42,8 @@ from pydantic.fields import FieldInfo
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 from typing_extensions import TypedDict  # pydantic reads a TypedDict's fields from this one on 3.11
 
+from aecore.config import DataSpec, LatentDim, Seed, Seeds, Steps
+
 __all__ = [
     "ASPECTS",
     "ENV",
@@ -181,13 +183,18 @@ WholeNumber = Annotated[int, Strict(), Expect("a whole number", out_of_range="at
 
 @with_config(ConfigDict(extra="forbid"))
 class RunOverrides(TypedDict, total=False):
-    """What a viewer may change of the main run's config (every key optional)."""
+    """What a viewer may change of the main run's config (every key optional).
 
-    data: Annotated[str, Strict(), Field(min_length=1), Expect("a data set name or a file path")]
-    latent_dim: WholeNumber
-    seed: WholeNumber
-    steps: WholeNumber
-    ensemble_seeds: Annotated[list[WholeNumber], Expect("a list of whole numbers, e.g. [1, 2, 3, 4]")]
+    Each key is the field of :class:`aecore.config.TrainConfig` of that name,
+    with its type and its checks (a bad value fails with the config's own
+    words), and ``file``, a run file to show instead of a trained run.
+    """
+
+    data: DataSpec
+    latent_dim: LatentDim
+    seed: Seed
+    steps: Steps
+    ensemble_seeds: Seeds
     file: Annotated[str, Strict(), Field(min_length=1), Expect("a run file (.npz)")]
     """A run file to show instead of a trained run (:func:`scenes.runs.run_file_kind`)."""
 
@@ -307,9 +314,9 @@ _RUN_ERROR_PREFIXES = {"run file": "file", "snapshot file": "file"}
 def run_error_line(message: str) -> str:
     """An error about the main run, told as the ``AE_EXPLAINER_RUN`` key that caused it.
 
-    The trainer's and loader's errors name the flag or the file
-    (``"--data: no such file ..."``, ``"run file: x.npz is a symbolic link
-    loop"``); a scene run by the ``manim`` CLI got them from the variable, so
+    The trainer's and loader's errors name the config's field, the flag or
+    the file (``"seed: ..."``, ``"--data: no such file ..."``, ``"run file:
+    x.npz is a symbolic link loop"``); a scene run by the ``manim`` CLI got them from the variable, so
     the line names the variable and its key instead
     (``"AE_EXPLAINER_RUN data: no such file ..."``).
     """
@@ -317,7 +324,9 @@ def run_error_line(message: str) -> str:
     if head in ENV.values():  # already names its variable
         return message
     key = (
-        head.removeprefix("--").replace("-", "_") if head.startswith("--") else _RUN_ERROR_PREFIXES.get(head)
+        head.removeprefix("--").replace("-", "_")
+        if head.startswith("--")
+        else _RUN_ERROR_PREFIXES.get(head, head)
     )
     if sep and key in RUN_KEYS:
         return f"{ENV['run']} {key}: {rest}"

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from aecore import AecoreError, TrainConfig, cached_run, load_run, make_dataset, write_run
+from aecore.forward import forward
 from aecore.snapshot import FORMAT_VERSION
 from aecore.train import snapshot_steps, train, train_to_file
 from tests.conftest import dist_to_polyline
@@ -94,8 +95,8 @@ def test_round_trip_and_metadata(tmp_path: Path) -> None:
     data, meta, arrays = train(cfg)
     path = write_run(tmp_path / "r.npz", data, meta, arrays)
     run = load_run(path)
-    assert run.meta["format_version"] == FORMAT_VERSION
-    assert TrainConfig.from_dict(run.config) == cfg
+    assert run.meta.format_version == FORMAT_VERSION
+    assert TrainConfig.from_dict(run.config.model_dump(exclude_unset=True)) == cfg
     assert run.data.shape == (60, 3)
     np.testing.assert_array_equal(run.data, data)
     s = run.final
@@ -111,10 +112,10 @@ def test_round_trip_and_metadata(tmp_path: Path) -> None:
 
 def test_committed_fixture_keeps_loading() -> None:
     run = load_run(FIXTURE)
-    assert run.meta["format_version"] == 1
+    assert run.meta.format_version == 1
     assert len(run.snapshots) >= 2 and run.snapshots[0].step == 0
     s = run.final
-    n, k = run.data.shape[1], run.config["latent_dim"]
+    n, k = run.data.shape[1], run.config.latent_dim
     assert s.latents.shape == (len(run.data), k) and s.recon.shape == run.data.shape
     assert s.manifold.shape[-1] == n and s.reliability.shape == s.manifold.shape[:-1]
 
@@ -248,10 +249,10 @@ def test_cli_error_has_no_traceback_in_a_real_process(tmp_path: Path) -> None:
 
 
 def test_numpy_forward_reproduces_the_trained_model(small_run) -> None:
-    values = small_run.forward(small_run.data)
+    values = forward(small_run, small_run.data)
     assert [v.shape[1] for v in values] == small_run.layer_sizes
     for s in (small_run.snapshots[0], small_run.final):
-        v = small_run.forward(small_run.data, s)
+        v = forward(small_run, small_run.data, s)
         np.testing.assert_allclose(v[len(SMALL.hidden) + 1], s.latents, atol=1e-4)
         np.testing.assert_allclose(v[-1], s.recon, atol=1e-4)
 

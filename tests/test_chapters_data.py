@@ -157,8 +157,8 @@ def _zoom_problems(scene: ChapterScene) -> list[str]:
 def test_every_main_run_chapter_shows_the_data_set(data: str, main_run_on: Callable[[str], None]) -> None:
     main_run_on(data)
     run = runs.main_run_2d()
-    assert run.config["data"].endswith("clusters.csv") if data == "csv" else run.config["data"] == data
-    assert run.config["steps"] == STEPS
+    assert run.config.data.endswith("clusters.csv") if data == "csv" else run.config.data == data
+    assert run.config.steps == STEPS
     assert run.ensemble is not None and len(run.ensemble.manifolds) == len(runs.SEEDS_2D)
     s = run.final
     for a in (s.latents, s.recon, s.manifold, s.density, s.reliability):

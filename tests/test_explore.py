@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 
 from aecore import Run, TrainConfig, cached_run, decode, encode
-from aecore.forward import ACTIVATIONS_NP
+from aecore.forward import ACTIVATIONS_NP, forward
 from scenes.look.style import PALETTES
 from scenes.runs import MAIN_2D, MAIN_3D, PRIOR_VAE, SHEET_K1
 from tests.browser import chromium, set_viewport
@@ -61,7 +61,10 @@ def runs() -> dict[str, Run]:
             zip(configs, pool.map(lambda c: cached_run(c, quiet=True), configs.values()), strict=True)
         )
     main = loaded["main"]
-    return {**loaded, "gelu": dataclasses.replace(main, config={**main.config, "activation": "gelu"})}
+    return {
+        **loaded,
+        "gelu": dataclasses.replace(main, config=main.config.model_copy(update={"activation": "gelu"})),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -125,17 +128,18 @@ def test_the_pages_forward_pass_equals_numpys(
         s = run.snapshots[i]
         z_js = np.array(browser.execute_script("return AE.encode(arguments[0], arguments[1])", x.tolist(), i))
         # for "gelu": numpy's forward pass of the same weights with GELU
-        z_np = run.forward(x, s)[len(run.config["hidden"]) + 1] if name == "gelu" else encode(run, x, s)[0]
+        z_np = forward(run, x, s)[len(run.config.hidden) + 1] if name == "gelu" else encode(run, x, s)[0]
         assert np.abs(z_js - z_np).max() < 1e-5, (name, i)
-        flat = s.latent_grid.reshape(-1, run.config["latent_dim"])
+        flat = s.latent_grid.reshape(-1, run.config.latent_dim)
         lo, hi = flat.min(axis=0), flat.max(axis=0)
         u = np.random.default_rng(2).uniform(lo, hi, size=(200, len(lo)))
         x_js = np.array(browser.execute_script("return AE.decode(arguments[0], arguments[1])", u.tolist(), i))
         if name == "gelu":
             from aecore.forward import decoder_layers
 
-            norm = run.meta["normalization"]
-            x_np = decoder_layers(s.params, "gelu", u, np.array(norm["mean"]), norm["scale"])[-1]
+            norm = run.meta.normalization
+            assert norm is not None
+            x_np = decoder_layers(s.params, "gelu", u, np.array(norm.mean), norm.scale)[-1]
         else:
             x_np = decode(run, u, s)
         assert np.abs(x_js - x_np).max() < 1e-5, (name, i)

@@ -124,8 +124,10 @@ def test_the_mosaic_forms_from_grey_mush_into_digits(run) -> None:
 
 def test_the_picture_rejects_runs_that_are_not_images() -> None:
     from aecore import Run
+    from aecore.meta import RunConfig, RunMeta
 
-    fake = Run(np.zeros((3, 2)), {}, {}, [])
+    config = RunConfig(latent_dim=1)
+    fake = Run(np.zeros((3, 2)), config, RunMeta(format_version=2, config=config), [])
     with pytest.raises(ValueError, match="image runs"):
         ImagesPicture(fake)
 

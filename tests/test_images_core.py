@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import socket
 import zipfile
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +22,7 @@ from torch import nn
 import aecore
 from aecore import AecoreError, SnapshotRecorder, TrainConfig, load_run
 from aecore.datasets import load_dataset
+from aecore.forward import forward
 from aecore.train import train_to_file
 from scenes.runs import DIGITS
 
@@ -62,7 +62,7 @@ def test_training_on_digits_is_deterministic_byte_for_byte(tmp_path: Path) -> No
 
 def test_the_default_digits_run_file_stays_under_25_mb(tmp_path: Path) -> None:
     # Same config as DIGITS but 40 steps: the same 32 snapshots of the same arrays (see the docstring).
-    cfg = replace(DIGITS, steps=40)
+    cfg = DIGITS.replace(steps=40)
     path = train_to_file(cfg, tmp_path / "d.npz")
     with zipfile.ZipFile(path) as zf:
         infos = zf.infolist()
@@ -173,7 +173,7 @@ def test_a_run_recorded_from_a_users_own_model_loads_and_its_pixels_are_the_deco
     run = load_run(_train_and_record(enc, dec, x, tmp_path / "mine.npz", image_shape=(8, 8), labels=labels))
     assert not run.has_weights and "layer_sizes" not in run.meta and not run.final.params
     assert run.image_shape == (8, 8) and np.array_equal(run.labels, labels)
-    assert run.steps.tolist() == [0, 1, 3, 10, 30] and run.config["data"] == "recorded"
+    assert run.steps.tolist() == [0, 1, 3, 10, 30] and run.config.data == "recorded"
     assert run.final.latent_grid.shape == (25, 25, 2)  # the trainer's default grid for images
     with torch.no_grad():
         z = torch.from_numpy(run.final.latents)
@@ -185,7 +185,7 @@ def test_a_run_recorded_from_a_users_own_model_loads_and_its_pixels_are_the_deco
     rel = run.final.reliability
     assert rel.max() > 0.9 and rel.min() < 0.1  # high over the data, low past it
     with pytest.raises(AecoreError) as e:
-        run.forward(run.data)
+        forward(run, run.data)
     assert "mine.npz" in _one_line(e) and "network diagram needs an MLP's weights" in str(e.value)
 
 
@@ -195,8 +195,8 @@ def test_a_sequential_mlp_keeps_its_weights_and_both_stretches_agree(tmp_path: P
     enc = nn.Sequential(nn.Linear(64, 16), nn.Tanh(), nn.Linear(16, 2))
     dec = nn.Sequential(nn.Linear(2, 16), nn.Tanh(), nn.Linear(16, 64))
     run = load_run(_train_and_record(enc, dec, x, tmp_path / "mlp.npz", image_shape=(8, 8)))
-    assert run.has_weights and run.layer_sizes == [64, 16, 2, 16, 64] and run.config["activation"] == "tanh"
-    np.testing.assert_allclose(run.forward(run.data)[-1], run.final.recon, rtol=0, atol=1e-5)
+    assert run.has_weights and run.layer_sizes == [64, 16, 2, 16, 64] and run.config.activation == "tanh"
+    np.testing.assert_allclose(forward(run, run.data)[-1], run.final.recon, rtol=0, atol=1e-5)
     # The same decoder as a plain function: no weights, so its stretch comes from torch autograd.
     rec = SnapshotRecorder(enc, lambda z: dec(z), x, out=tmp_path / "fn.npz", image_shape=(8, 8))
     rec.record(30, 0.5)

@@ -8,7 +8,6 @@ still seen.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -44,13 +43,13 @@ def two_clusters(tmp_path_factory: pytest.TempPathFactory) -> list[Run]:
     path: Path = tmp_path_factory.mktemp("gap") / "two_arcs.csv"
     np.savetxt(path, _two_arcs(), delimiter=",")
     base = TrainConfig(data=str(path), latent_dim=1, hidden=(16, 16))
-    return [cached_run(replace(base, seed=s), quiet=True) for s in SEEDS]
+    return [cached_run(base.replace(seed=s), quiet=True) for s in SEEDS]
 
 
 @pytest.fixture(scope="module")
 def arcs() -> list[Run]:
     base = TrainConfig(data="arc", latent_dim=1, hidden=(16, 16))  # the main 2-D run and its seeds
-    return [cached_run(replace(base, seed=s), quiet=True) for s in SEEDS]
+    return [cached_run(base.replace(seed=s), quiet=True) for s in SEEDS]
 
 
 def _fine(run: Run, n: int = 4001) -> np.ndarray:
@@ -66,8 +65,9 @@ def _inside(run: Run, u: np.ndarray) -> np.ndarray:
 def test_stretch_by_the_analytic_jacobian_equals_finite_differences(two_clusters, arcs) -> None:
     for run in (*two_clusters[:2], *arcs[:2]):
         u = _fine(run, 20001)
-        scale = float(run.meta["normalization"]["scale"])
-        _, jac = decoder_jacobian(run.final.params, run.config["activation"], u, scale)
+        assert run.meta.normalization is not None
+        scale = run.meta.normalization.scale
+        _, jac = decoder_jacobian(run.final.params, run.config.activation, u, scale)
         exact = stretch_from_jacobian(jac)
         m = decode(run, u)
         du = float(u[1, 0] - u[0, 0])
@@ -83,7 +83,7 @@ def test_the_bridge_over_a_gap_fades_and_the_clusters_stay_bright(two_clusters) 
         bridge = _inside(run, u) & (dist > FAR)
         near = dist < 0.1
         assert bridge.sum() > 100, "M should cross the gap: the lesson needs a bridge"
-        assert rel[bridge].max() <= 0.3, (run.config["seed"], rel[bridge].max())
+        assert rel[bridge].max() <= 0.3, (run.config.seed, rel[bridge].max())
         assert np.median(rel[near]) >= 0.6
 
 
@@ -101,7 +101,7 @@ def test_the_arcs_sparse_end_is_less_reliable_and_past_its_ends_reliability_fall
         x, z = run.data, run.final.latents
         dense_end, sparse_end = z[np.argmin(x[:, 0])], z[np.argmax(x[:, 0])]  # the arc thins out to the right
         rel_dense, rel_sparse = manifold_reliability(run, np.stack([dense_end, sparse_end])).reliability
-        assert rel_sparse < rel_dense, (run.config["seed"], rel_sparse, rel_dense)
+        assert rel_sparse < rel_dense, (run.config.seed, rel_sparse, rel_dense)
         ends = manifold_reliability(run, _fine(run)[[0, -1]]).reliability
         assert (ends < 0.2).all(), ends
 
@@ -115,7 +115,7 @@ def test_density_and_ensemble_agreement_tell_the_same_story(two_clusters, arcs) 
             agreement, spread = ensemble_agreement(run, others, u)
             assert ((agreement >= 0) & (agreement <= 1)).all() and (spread >= 0).all()
             rho = spearmanr(rel, agreement).statistic
-            assert rho >= 0.5, (run.config["data"], i, rho)
+            assert rho >= 0.5, (run.config.data, i, rho)
 
 
 def test_on_the_bridge_both_signals_say_unreliable(two_clusters) -> None:

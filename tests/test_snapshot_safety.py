@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from aecore import AecoreError, load_run, write_run
+from aecore.meta import RunConfig, RunMeta
 from aecore.snapshot import FORMAT_VERSION
 from tests.snapshot_files import FIXTURE, _entries, _meta_array, _npy, _npz, _refused, _tampered, _valid
 
@@ -156,7 +157,8 @@ def test_round_trip_gives_equal_arrays_and_identical_bytes(tmp_path: Path) -> No
     b = write_run(tmp_path / "sub" / "b.npz", data, meta, arrays)
     assert a.read_bytes() == b.read_bytes()
     run = load_run(a)
-    assert run.meta == {"format_version": FORMAT_VERSION, **meta} and run.config == meta["config"]
+    assert run.meta == RunMeta.model_validate({"format_version": FORMAT_VERSION, **meta})
+    assert run.config == RunConfig.model_validate(meta["config"]) == run.meta.config
     np.testing.assert_array_equal(run.data, data)
     assert run.steps.tolist() == arrays["step"].tolist()
     for i, s in enumerate(run.snapshots):

@@ -16,16 +16,20 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+import typing
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import numpy as np
 
 from ae_explainer.cli.console import ConsoleProgress, logging_to_stderr
-from aecore.config import MAX_HIDDEN_LAYERS, MAX_PARAMS, MAX_SNAPSHOTS, MAX_STEPS, TrainConfig
-from aecore.datasets import DIGITS_COUNT, IMAGE_DATASETS, MAX_POINTS, MIN_POINTS
+from aecore.config import ConfigError, TrainConfig, option_of
+from aecore.datasets import DIGITS_COUNT, IMAGE_DATASETS
 from aecore.errors import AecoreError, printable, shown_path
+
+if TYPE_CHECKING:
+    from aecore.snapshot import Run
 
 __all__ = ["main"]
 
@@ -35,71 +39,74 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def _hidden(text: str) -> tuple[int, ...]:
-    try:
-        sizes = tuple(int(v) for v in text.split(","))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a comma-separated list of sizes, e.g. 64,64"
-        ) from None
-    if not sizes or min(sizes) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must list positive sizes, e.g. 64,64")
-    return sizes
+def _whole_numbers(example: str) -> Callable[[str], tuple[int, ...]]:
+    """A parser of ``1,2,3``-style flags (empty parts skipped); its error shows ``example``."""
+
+    def parse(text: str) -> tuple[int, ...]:
+        try:
+            return tuple(int(v) for v in text.split(",") if v.strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not a comma-separated list of whole numbers, e.g. {example}"
+            ) from None
+
+    return parse
 
 
-def _seeds(text: str) -> tuple[int, ...]:
-    try:
-        return tuple(int(v) for v in text.split(",") if v.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a comma-separated list of seeds, e.g. 1,2,3,4"
-        ) from None
+_REQUIRED = ("data", "latent_dim")
+"""Fields of the config that ``train`` requires (the others default to the config's defaults)."""
 
 
-def _image_shape(text: str) -> tuple[int, ...]:
-    try:
-        shape = tuple(int(v) for v in text.split(","))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not H,W (two whole numbers), e.g. 8,8") from None
-    return shape
+def _add_config_flags(t: argparse.ArgumentParser) -> None:
+    """One flag per field of :class:`TrainConfig` that has an :class:`Option`, with its help and default."""
+    for name, field in TrainConfig.model_fields.items():
+        opt = option_of(field)
+        if opt is None:
+            continue
+        kind = field.annotation
+        parse: Callable[[str], Any] = (
+            _whole_numbers(opt.example) if typing.get_origin(kind) is tuple else kind  # type: ignore[assignment]
+        )
+        default = None if name in _REQUIRED or name == "n_points" else field.default  # n_points: per data set
+        t.add_argument(
+            opt.flag,
+            dest=name,
+            type=parse,
+            required=name in _REQUIRED,
+            default=default,
+            help=opt.help,
+            metavar=opt.metavar or opt.flag.removeprefix("--").replace("-", "_").upper(),
+        )
 
 
-def _n_points(a: argparse.Namespace) -> int:
-    """``--n-points``, or its default: every image of the digits, else the config's default."""
-    if a.n_points is not None:
-        return int(a.n_points)
-    return DIGITS_COUNT if a.data in IMAGE_DATASETS else TrainConfig().n_points
+_FLAGS = {name: opt.flag for name, f in TrainConfig.model_fields.items() if (opt := option_of(f))}
+"""The flag of each field of the config that has one."""
+
+
+def _flag(field: str) -> str:
+    """How the command line names a config field: its flag (or the field's name, if it has none)."""
+    return _FLAGS.get(field, field)
 
 
 def _cmd_train(a: argparse.Namespace) -> int:
-    cfg = TrainConfig(
-        data=a.data,
-        n_points=_n_points(a),
-        noise=a.noise,
-        data_seed=a.data_seed,
-        latent_dim=a.latent_dim,
-        hidden=a.hidden,
-        activation=a.activation,
-        seed=a.seed,
-        steps=a.steps,
-        lr=a.lr,
-        n_snapshots=a.snapshots,
-        variant=a.variant,
-        kl_weight=a.kl_weight,
-        ensemble_seeds=a.ensemble_seeds,
-        image_shape=a.image_shape,
-    )
-    cfg.validate()  # every flag, before any data is made or read
-    out = _check_out(Path(a.out))
+    given = {name: getattr(a, name) for name in _FLAGS if getattr(a, name) is not None}
+    if "n_points" not in given and a.data in IMAGE_DATASETS:
+        given["n_points"] = DIGITS_COUNT  # every image of the digits
     from aecore.train import train_to_file
 
-    if a.quiet:
-        train_to_file(cfg, out)
-    else:
-        with ConsoleProgress(sys.stderr) as bars:  # stdout holds the result: the file's name
-            train_to_file(
-                cfg, out, progress=lambda step, total, loss: bars.training(out.name, step, total, loss)
-            )
+    try:  # a bad value is one line naming its flag
+        cfg = TrainConfig(**given)  # every flag, before any data is made or read
+        cfg.check_data()
+        out = _check_out(Path(a.out))
+        if a.quiet:
+            train_to_file(cfg, out)
+        else:
+            with ConsoleProgress(sys.stderr) as bars:  # stdout holds the result: the file's name
+                train_to_file(
+                    cfg, out, progress=lambda step, total, loss: bars.training(out.name, step, total, loss)
+                )
+    except ConfigError as e:
+        raise AecoreError(e.line(_flag)) from None
     print(out)
     return 0
 
@@ -140,10 +147,10 @@ def _cmd_inspect(a: argparse.Namespace) -> int:
     n_points, n = run.data.shape
     rows = [
         ("file", shown_path(path)),
-        ("format", f"version {run.meta['format_version']}, written by aecore {_version_of(run)}"),
+        ("format", f"version {run.meta.format_version}, written by aecore {_version_of(run)}"),
         (
             "data",
-            f"{c.get('data')}: {n_points} points in R^{n} (sha256 {str(run.meta.get('data_sha256'))[:12]})",
+            f"{c.data}: {n_points} points in R^{n} (sha256 {run.meta.data_sha256[:12]})",
         ),
         ("model", _model_summary(run)),
         ("training", _training_summary(run)),
@@ -171,24 +178,24 @@ def _cmd_inspect(a: argparse.Namespace) -> int:
     return 0
 
 
-def _model_summary(run: Any) -> str:
+def _model_summary(run: Run) -> str:
     """The network in one line: its layers, or what recorded it when the run holds no weights."""
     c = run.config
     if run.has_weights:
-        return f"{run.variant}, layers {'-'.join(map(str, run.layer_sizes))}, {c.get('activation')}"
-    rec = run.meta.get("recorder")
-    made = f"{rec.get('encoder')} / {rec.get('decoder')}" if isinstance(rec, dict) else "an unknown model"
-    return f"{made}, k = {c.get('latent_dim')}; no MLP weights (the network diagram needs an MLP)"
+        return f"{run.variant}, layers {'-'.join(map(str, run.layer_sizes))}, {c.activation}"
+    rec = run.meta.recorder
+    made = f"{rec.encoder} / {rec.decoder}" if rec is not None else "an unknown model"
+    return f"{made}, k = {c.latent_dim}; no MLP weights (the network diagram needs an MLP)"
 
 
-def _training_summary(run: Any) -> str:
+def _training_summary(run: Run) -> str:
     c = run.config
-    if isinstance(run.meta.get("recorder"), dict):
-        return f"recorded from the user's own training loop, {c.get('steps')} steps"
-    return f"{c.get('steps')} steps, lr {c.get('lr')}, seed {c.get('seed')}"
+    if run.meta.recorder is not None:
+        return f"recorded from the user's own training loop, {c.steps} steps"
+    return f"{c.steps} steps, lr {c.lr}, seed {c.seed}"
 
 
-def _ensemble_summary(run: Any) -> str:
+def _ensemble_summary(run: Run) -> str:
     """The ensemble's agreement and where it and the density-based reliability disagree, in one line."""
     e = run.ensemble
     if e is None:
@@ -205,68 +212,16 @@ def _ensemble_summary(run: Any) -> str:
     )
 
 
-def _version_of(run: Any) -> str:
-    versions = run.meta.get("versions")
-    return str(versions.get("ae-explainer", "?")) if isinstance(versions, dict) else "?"
+def _version_of(run: Run) -> str:
+    return run.meta.versions.get("ae-explainer", "?")
 
 
 def _build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="ae-explainer", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="cmd", required=True, parser_class=_Parser)
-    d = TrainConfig()
 
     t = sub.add_parser("train", help="train an autoencoder and write a snapshot file")
-    t.add_argument(
-        "--data",
-        required=True,
-        help="data set name (arc, spiral, circle, blob, clusters, helix, sheet, digits) or a .csv/.npy"
-        " file (a .npy may hold images: N x H x W, or N x D with --image-shape)",
-    )
-    t.add_argument(
-        "--image-shape",
-        type=_image_shape,
-        default=(),
-        metavar="H,W",
-        help="read the rows of an N x D .npy file as images of H x W pixels (H W = D)",
-    )
-    t.add_argument("--latent-dim", type=int, required=True, help="k, the latent dimension (1 or 2, k < n)")
-    t.add_argument("--seed", type=int, default=d.seed, help="weight initialisation seed, 0 <= S < 2**32")
-    t.add_argument("--steps", type=int, default=d.steps, help=f"training steps, 1 to {MAX_STEPS:,}")
-    t.add_argument(
-        "--hidden",
-        type=_hidden,
-        default=d.hidden,
-        help=f"hidden sizes, e.g. 64,64 (at most {MAX_HIDDEN_LAYERS} layers, {MAX_PARAMS:,} parameters)",
-    )
-    t.add_argument("--activation", default=d.activation, help="silu (default), tanh, softplus, gelu, relu")
-    t.add_argument("--lr", type=float, default=d.lr, help="Adam learning rate")
-    t.add_argument(
-        "--n-points",
-        type=int,
-        help=f"points of a built-in data set, {MIN_POINTS} to {MAX_POINTS:,} (default {d.n_points};"
-        f" digits: all {DIGITS_COUNT:,} images)",
-    )
-    t.add_argument("--noise", type=float, default=d.noise, help="noise of a built-in data set")
-    t.add_argument("--data-seed", type=int, default=d.data_seed, help="sampling seed of a built-in data set")
-    t.add_argument(
-        "--snapshots",
-        type=int,
-        default=d.n_snapshots,
-        help=f"number of snapshots to record, 2 to {MAX_SNAPSHOTS:,}",
-    )
-    t.add_argument("--variant", default=d.variant, help="ae (plain autoencoder, default) or vae")
-    t.add_argument(
-        "--kl-weight",
-        type=float,
-        default=d.kl_weight,
-        help=f"weight of the VAE's KL term, >= 0 (default {d.kl_weight}; ignored for ae)",
-    )
-    t.add_argument(
-        "--ensemble-seeds",
-        type=_seeds,
-        default=d.ensemble_seeds,
-        help="also train from these seeds, e.g. 1,2,3,4, and store their agreement with M (default: none)",
-    )
+    _add_config_flags(t)
     t.add_argument("--out", required=True, help="snapshot file to write (.npz)")
     t.add_argument("--quiet", action="store_true", help="no progress bar")
     t.set_defaults(func=_cmd_train)

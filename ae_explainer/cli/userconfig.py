@@ -141,7 +141,7 @@ def _section_error(where: str, section: str, keys: tuple[str, ...], err: Validat
 
 def _check_run(where: str, run: dict[str, Any], base: Path) -> dict[str, Any]:
     """What the types cannot say: the data exists (relative to the file), is 2-D, and trains."""
-    from aecore.config import TrainConfig
+    from aecore.config import ConfigError, TrainConfig
     from aecore.datasets import DATASETS, dataset_dim, load_user_data
     from scenes.settings import RUN_KEYS
 
@@ -166,13 +166,11 @@ def _check_run(where: str, run: dict[str, Any], base: Path) -> dict[str, Any]:
             f"{where} [run] data", f"{Path(data).name} is {dim}-D; the 2-D chapters need points in R^2"
         )
     try:
-        TrainConfig(**{"latent_dim": 1, **out}).validate(data_dim=2)
-    except AecoreError as e:
-        flag, _, msg = str(e).partition(": ")
-        key = flag.removeprefix("--").replace("-", "_")
-        if flag.startswith("--") and key in RUN_KEYS:  # name the file's key, not the flag
-            raise _fail(f"{where} [run] {key}", msg) from None
-        raise _fail(f"{where} [run]", str(e)) from None
+        TrainConfig(**{"latent_dim": 1, **out}).check_data(data_dim=2)
+    except ConfigError as e:  # names the field: the file's key, when it is one
+        if e.field in RUN_KEYS:
+            raise _fail(f"{where} [run] {e.field}", e.reason()) from None
+        raise _fail(f"{where} [run]", e.line()) from None
     return out
 
 

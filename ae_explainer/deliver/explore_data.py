@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from aecore.errors import AecoreError
+from aecore.meta import Normalization
 from aecore.snapshot import Run
 
 __all__ = [
@@ -81,9 +82,9 @@ def _grid_axes(grid: np.ndarray, k: int) -> list[np.ndarray] | None:
     return axes if np.array_equal(u, grid[..., 0]) and np.array_equal(v, grid[..., 1]) else None
 
 
-def _check(run: Run, where: str) -> tuple[int, int, dict[str, Any]]:
+def _check(run: Run, where: str) -> tuple[int, int, Normalization]:
     n = int(run.data.shape[1])
-    k = int(run.config["latent_dim"])
+    k = run.config.latent_dim
     if n > MAX_DATA_DIM and run.image_shape is None:
         raise AecoreError(
             f"{where}: the explorer draws points in R^2 or R^3, or images; this run's data is in R^{n}"
@@ -99,7 +100,7 @@ def _check(run: Run, where: str) -> tuple[int, int, dict[str, Any]]:
             f"{where}: the explorer runs the network and draws its diagram, which needs an MLP's weights;"
             " this run has none (recorded from a model that is not an nn.Sequential MLP)"
         )
-    norm = run.meta.get("normalization")
+    norm = run.meta.normalization
     if norm is None:
         raise AecoreError(
             f"{where}: this run has no 'normalization' metadata (an older file); re-train it to explore it"
@@ -207,23 +208,23 @@ def page_data(run: Run, where: str = "run") -> dict[str, Any]:
         }
     c = run.config
     data = {
-        "name": str(c.get("data")),
+        "name": c.data,
         "n": n,
         "k": k,
         "count": int(run.data.shape[0]),
         "variant": run.variant,
-        "activation": str(c["activation"]),
+        "activation": c.activation,
         "layerSizes": run.layer_sizes,
         "layers": [{**r, "shape": sh} for r, sh in zip(layers, shapes, strict=True)],
-        "mean": [float(v) for v in norm["mean"]],
-        "scale": float(norm["scale"]),
+        "mean": [float(v) for v in norm.mean],
+        "scale": norm.scale,
         "data": b64(run.data, "f8"),
         "gridShape": grid_shape,
         "snapshots": snaps,
         "recorded": len(run.snapshots),
         "ensemble": ensemble,
-        "seed": c.get("seed"),
-        "steps": c.get("steps"),
+        "seed": c.seed,
+        "steps": c.steps,
         "image": None if run.image_shape is None else list(run.image_shape),
         "labels": None if run.labels is None else [int(v) for v in run.labels],
         "pixelRange": [float(run.data.min()), float(run.data.max())],

@@ -11,6 +11,7 @@ from __future__ import annotations
 from manim import Create, FadeIn
 
 from aecore import Run, TrainConfig, cached_run
+from aecore.forward import forward
 from aecore.residuals import residuals
 from scenes.base import ChapterScene
 from scenes.look.style import COLORS
@@ -78,7 +79,7 @@ class ApproximateNotInterpolate(ChapterScene):
             r = residuals(col.run)
             x = r.held_out_data[: self.held_out_shown]
             rings = col.dots_at(x, COLORS["text"], hollow=True)
-            recon = col.run.forward(x)[-1]
+            recon = forward(col.run, x)[-1]
             gaps = SegmentBundle(col.panel.to_scene(x), col.panel.to_scene(recon), COLORS["unreliable"], 3.5)
             self.play(FadeIn(rings), Create(gaps), run_time=1.5)
             col.add(rings, gaps)

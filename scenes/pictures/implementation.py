@@ -14,7 +14,7 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UL, UP, Brace, CurvedArrow, VGroup, config
 
 from aecore import Run
-from aecore.forward import layer_weights
+from aecore.forward import forward, layer_weights
 from scenes.look.layout import Rect, content_area, is_landscape
 from scenes.look.style import COLORS, text
 from scenes.mobjects.network import NetworkDiagram
@@ -66,7 +66,7 @@ class ImplementationPicture(VGroup):
         sizes = run.layer_sizes
         self.bottleneck = sizes.index(min(sizes))
         x = run.data[self.focus : self.focus + 1]
-        self.values = [v[0] for v in run.forward(x)]
+        self.values = [v[0] for v in forward(run, x)]
         self.loss = float(np.sum((self.values[-1] - self.values[0]) ** 2))
 
         # Every text first: the frame's layout makes room for them.
