@@ -19,17 +19,16 @@ Skia points: the per-face values are flat lists, read by index.
 from __future__ import annotations
 
 from bisect import bisect_left
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
 from scenes.mesh_math import face_average
+from scenes.mobjects.points_view import SkiaPointBatch
 from scenes.mobjects.skia_frame import SkiaFrame, argb, points
 
-if TYPE_CHECKING:
-    from scenes.mobjects.surface_view import FrameGeometry, SurfaceView
-
-__all__ = ["EDGE_CORNERS", "KIND_FACE", "draw_surface"]
+__all__ = ["EDGE_CORNERS", "KIND_FACE", "FrameGeometry", "ShadedSurface", "draw_surface"]
 
 KIND_FACE = 0
 """The kind of M's faces in a frame's draw order (the others are the points')."""
@@ -44,13 +43,75 @@ MIN_LINED = 0.1
 """Faces at this opacity or less draw no grid line or outline."""
 
 
+@dataclass(frozen=True)
+class FrameGeometry:
+    """Everything a :class:`~scenes.mobjects.surface_view.SurfaceView` draws for one camera, in draw order.
+
+    Attributes
+    ----------
+    face_xy
+        ``(F, 4, 2)`` scene coordinates of each face's corners, faces in
+        row-major ``(i, j)`` order of the latent grid.
+    face_depth
+        ``(F,)`` depth of each face's centre (larger = further back).
+    face_opacity
+        ``(F,)`` opacity each face is drawn with.
+    face_rgb
+        ``(F, 3)`` shaded colour of each face.
+    face_order
+        All face indices, back to front.
+    kinds, indices
+        The draw order of every primitive (faces and, when shown, residual
+        segments, data dots and reconstruction dots): kind codes
+        (``KIND_*``) and the index within its kind.
+    data_xy, recon_xy
+        ``(N, 2)`` scene coordinates of the data dots and reconstruction dots.
+    face_front
+        ``(F,)`` whether each face turns its front (the side its normal points
+        to) towards the camera; where neighbours differ, M folds away from
+        the viewer: a silhouette.
+    """
+
+    face_xy: np.ndarray
+    face_depth: np.ndarray
+    face_opacity: np.ndarray
+    face_rgb: np.ndarray
+    face_order: np.ndarray
+    kinds: np.ndarray
+    indices: np.ndarray
+    data_xy: np.ndarray
+    recon_xy: np.ndarray
+    face_front: np.ndarray
+
+
+class ShadedSurface(Protocol):
+    """What :func:`draw_surface` reads of the view it paints (a ``SurfaceView``)."""
+
+    alpha: float
+    vertices: np.ndarray
+    grid_line_width: float
+    line_gain: float
+    line_mask: np.ndarray | None
+
+    def corner_shading(self) -> tuple[np.ndarray, np.ndarray]: ...
+
+    def _grid_edges(self) -> np.ndarray: ...
+
+    def outline_edges(self, front: np.ndarray) -> np.ndarray: ...
+
+    def depth_factor(self) -> np.ndarray | float: ...
+
+    def line_colors(self, face_rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]: ...
+
+
 def draw_surface(
-    view: SurfaceView,
+    view: ShadedSurface,
     frame: SkiaFrame,
     geo: FrameGeometry,
     sx: float,
     scale: np.ndarray,
     offset: np.ndarray,
+    batch: SkiaPointBatch,
 ) -> None:
     """Paint ``geo`` (the view's geometry for this frame) back to front into ``frame``.
 
@@ -64,8 +125,9 @@ def draw_surface(
         :meth:`SurfaceView.geometry` for the current camera.
     sx, scale, offset
         Pixels per scene unit; a scene point ``p`` is at pixel ``p * scale + offset``.
+    batch
+        The frame's dots and residuals, drawn between the faces in depth order.
     """
-    from scenes.mobjects.points_view import SkiaPointBatch
 
     alpha = view.alpha
     rgb, opacity = view.corner_shading()
@@ -114,7 +176,6 @@ def draw_surface(
             stroke(r, grid_l, grid_c[r], lw_grid)
             stroke(r, outline_l, outline_c[r], lw_outline)
 
-    batch = SkiaPointBatch(view, frame, geo.data_xy * scale + offset, geo.recon_xy * scale + offset, sx)
     rank_l = rank.tolist()
     start = stop = 0
     for kind, i in zip(geo.kinds.tolist(), geo.indices.tolist(), strict=True):

@@ -36,7 +36,6 @@ neighbours, a point on the far side before them.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any, Self
 
 import cairo
@@ -54,52 +53,11 @@ from scenes.mesh_math import (
     vertex_normals,
 )
 from scenes.mobjects.cairo_drawn import color_rgb
-from scenes.mobjects.points_view import KIND_DATA, KIND_RECON, KIND_RESIDUAL, PointsView
+from scenes.mobjects.points_view import KIND_DATA, KIND_RECON, KIND_RESIDUAL, PointsView, SkiaPointBatch
 from scenes.mobjects.skia_frame import SkiaFrame
-from scenes.mobjects.surface_draw import KIND_FACE, draw_surface
+from scenes.mobjects.surface_draw import KIND_FACE, FrameGeometry, draw_surface
 
 __all__ = ["KIND_FACE", "FrameGeometry", "SurfaceView"]
-
-
-@dataclass(frozen=True)
-class FrameGeometry:
-    """Everything :class:`SurfaceView` draws for one camera, in draw order.
-
-    Attributes
-    ----------
-    face_xy
-        ``(F, 4, 2)`` scene coordinates of each face's corners, faces in
-        row-major ``(i, j)`` order of the latent grid.
-    face_depth
-        ``(F,)`` depth of each face's centre (larger = further back).
-    face_opacity
-        ``(F,)`` opacity each face is drawn with.
-    face_rgb
-        ``(F, 3)`` shaded colour of each face.
-    face_order
-        All face indices, back to front.
-    kinds, indices
-        The draw order of every primitive (faces and, when shown, residual
-        segments, data dots and reconstruction dots): kind codes
-        (``KIND_*``) and the index within its kind.
-    data_xy, recon_xy
-        ``(N, 2)`` scene coordinates of the data dots and reconstruction dots.
-    face_front
-        ``(F,)`` whether each face turns its front (the side its normal points
-        to) towards the camera; where neighbours differ, M folds away from
-        the viewer: a silhouette.
-    """
-
-    face_xy: np.ndarray
-    face_depth: np.ndarray
-    face_opacity: np.ndarray
-    face_rgb: np.ndarray
-    face_order: np.ndarray
-    kinds: np.ndarray
-    indices: np.ndarray
-    data_xy: np.ndarray
-    recon_xy: np.ndarray
-    face_front: np.ndarray
 
 
 class SurfaceView(PointsView):
@@ -371,4 +329,7 @@ class SurfaceView(PointsView):
         geo = self.geometry()
         sx, scale, offset = self.begin_drawing(ctx, camera)
         with SkiaFrame(ctx, self.pixel_clip(scale, offset)) as frame:
-            draw_surface(self, frame, geo, sx, scale, offset)
+            points = SkiaPointBatch(
+                self, frame, geo.data_xy * scale + offset, geo.recon_xy * scale + offset, sx
+            )
+            draw_surface(self, frame, geo, sx, scale, offset, points)
