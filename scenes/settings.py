@@ -43,6 +43,7 @@ from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 from typing_extensions import TypedDict  # pydantic reads a TypedDict's fields from this one on 3.11
 
 from aecore.config import DataSpec, LatentDim, Seed, Seeds, Steps
+from aecore.config_fields import Explain
 
 __all__ = [
     "ASPECTS",
@@ -112,35 +113,19 @@ ENV = {
 PACE_RANGE = (0.1, 4.0)
 """Smallest and largest ``pace``."""
 
-_RANGE_ERRORS = frozenset(
-    {"greater_than", "greater_than_equal", "less_than", "less_than_equal", "too_short", "too_long"}
-)
-
 
 # Field metadata: what a valid value is, in words ------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Expect:
+def Expect(what: str, out_of_range: str | None = None) -> Explain:
     """Annotated metadata: a bad value fails as ``"<value> must be <what>"``.
 
     ``out_of_range`` replaces ``what`` when the value has the right type but
-    breaks a bound (e.g. ``"at least 1"``).
+    breaks a bound (e.g. ``"at least 1"``); see :class:`aecore.config_fields.Explain`.
     """
-
-    what: str
-    out_of_range: str | None = None
-
-    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
-        return core_schema.no_info_wrap_validator_function(self._validate, handler(source))
-
-    def _validate(self, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-        try:
-            return handler(value)
-        except ValidationError as e:
-            kinds = {err["type"] for err in e.errors()}
-            hint = self.out_of_range if self.out_of_range and kinds <= _RANGE_ERRORS else self.what
-            raise PydanticCustomError("expected", f"{value!r} must be {hint}") from None
+    return Explain(
+        f"{{value!r}} must be {what}", f"{{value!r}} must be {out_of_range}" if out_of_range else None
+    )
 
 
 @dataclass(frozen=True)
