@@ -42,9 +42,12 @@ from pydantic.fields import FieldInfo
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 from typing_extensions import TypedDict  # pydantic reads a TypedDict's fields from this one on 3.11
 
+from scenes.i18n import LANGUAGES
+
 __all__ = [
     "ASPECTS",
     "ENV",
+    "LANGUAGES",
     "PACE_RANGE",
     "QUALITIES",
     "RUN_KEYS",
@@ -104,6 +107,7 @@ ENV = {
     "pace": "AE_EXPLAINER_PACE",
     "run": "AE_EXPLAINER_RUN",
     "narration_dir": "AE_EXPLAINER_NARRATION_DIR",
+    "language": "AE_EXPLAINER_LANGUAGE",
 }
 """The environment variable of each setting."""
 
@@ -214,6 +218,9 @@ class SceneSettings(BaseModel):
         (:func:`scenes.captions.cue_id`), e.g. ``ch05-send-every-x-through-d353cc.wav``:
         each caption plays its WAV when it appears and stays up until it has
         been spoken. Empty: silent, with the captions' own timing.
+    language
+        The language of every caption, label, subtitle and script (one of
+        :data:`scenes.i18n.LANGUAGES`; English is the source, in the code).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -223,6 +230,7 @@ class SceneSettings(BaseModel):
     pace: Pace = 0.5
     run: RunOverrides = Field(default_factory=lambda: RunOverrides())
     narration_dir: Annotated[str, Strict(), Expect("a folder of <cue id>.wav files")] = ""
+    language: Annotated[str, OneOf(tuple(LANGUAGES))] = "en"
 
     def env(self) -> dict[str, str]:
         """These settings as environment variables (see :data:`ENV`)."""
@@ -232,6 +240,7 @@ class SceneSettings(BaseModel):
             ENV["pace"]: repr(self.pace),
             ENV["run"]: json.dumps(self.run, sort_keys=True),
             ENV["narration_dir"]: self.narration_dir,
+            ENV["language"]: self.language,
         }
 
     @classmethod
@@ -252,6 +261,8 @@ class SceneSettings(BaseModel):
             given["pace"] = _number(pace)
         if narration_dir := environ.get(ENV["narration_dir"]):
             given["narration_dir"] = narration_dir
+        if language := environ.get(ENV["language"]):
+            given["language"] = language
         if run := environ.get(ENV["run"]):
             try:
                 given["run"] = json.loads(run)

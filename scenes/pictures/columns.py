@@ -15,6 +15,7 @@ import numpy as np
 from manim import DOWN, VGroup
 
 from aecore import Run
+from scenes.i18n import _
 from scenes.look.layout import Rect, content_area, is_portrait
 from scenes.look.style import COLORS, fit_lines, text
 from scenes.mobjects.clouds import DotCloud, SegmentBundle
@@ -146,7 +147,7 @@ class RunColumn(VGroup):
         if latent_rect is not None:
             grid = s.latent_grid[:, 0]
             self.latent_axis = LatentAxis(
-                latent_rect, (float(grid.min()), float(grid.max())), "latent space ℝ¹"
+                latent_rect, (float(grid.min()), float(grid.max())), _("latent space ℝ¹")
             )
             on_line = self.latent_axis.to_scene(s.latents)
             self.latent_dots = DotCloud(on_line, 0.6 * r, COLORS["latent"], 0.5)  # a rug, not a bar

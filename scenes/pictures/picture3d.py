@@ -14,6 +14,7 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, UR, Circle, VGroup
 
 from aecore import Run
+from scenes.i18n import _
 from scenes.look.layout import Rect
 from scenes.look.projection import OrbitCamera, OrbitClock, orbit_angles
 from scenes.look.style import COLORS, text
@@ -111,7 +112,7 @@ class Picture3D(VGroup):
         self.layout = lay = layout or surface_layout()
 
         # The data panel's header: its title, M's label and the legend, above the plot, never on it.
-        self.data_frame, self.data_title = panel_frame(lay.data, "data space ℝ³")
+        self.data_frame, self.data_title = panel_frame(lay.data, _("data space ℝ³"))
         dot_r = 0.0065 * min(lay.data.width, lay.data.height)
         self.m_label = text("M = g(ℝ²)", "label", color=COLORS["manifold"])
         self.m_label.move_to(self.data_frame.get_corner(UR), aligned_edge=UR).shift(
@@ -147,7 +148,7 @@ class Picture3D(VGroup):
         # The latent panel.
         ext = np.array([[*s.latent_grid[0, 0], *s.latent_grid[-1, -1]] for s in run.snapshots])
         extent = (ext[:, 0].min(), ext[:, 2].max(), ext[:, 1].min(), ext[:, 3].max())
-        self.latent_plane = LatentPlane(lay.latent, extent, "latent space ℝ²")
+        self.latent_plane = LatentPlane(lay.latent, extent, _("latent space ℝ²"))
         self.heatmap = LatentHeatMap(
             self.latent_plane.to_scene, self.latent_plane.bounds, dot_radius=0.9 * dot_r
         )
