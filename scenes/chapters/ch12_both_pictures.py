@@ -134,8 +134,8 @@ def _side_by_side(area: Rect, split: float, gap: float, right: float) -> tuple[V
     The right column starts at ``right``. Returns ``(implementation,
     headings with the divider, the top of the space under the headings)``.
     """
-    left_head = _heading(*map(_, _HEADINGS[0]), split - gap - area.left)
-    right_head = _heading(*map(_, _HEADINGS[1]), area.right - right)
+    left_head = _heading(_(_HEADINGS[0][0]), _(_HEADINGS[0][1]), split - gap - area.left)
+    right_head = _heading(_(_HEADINGS[1][0]), _(_HEADINGS[1][1]), area.right - right)
     left_head.move_to(np.array([(area.left + split - gap) / 2, area.top, 0.0]), aligned_edge=UP)
     right_head.move_to(np.array([(right + area.right) / 2, area.top, 0.0]), aligned_edge=UP)
     below = min(left_head.get_bottom()[1], right_head.get_bottom()[1]) - 0.2
