@@ -129,7 +129,8 @@ def post_text(post: Post, title: str = TITLE) -> str:
     short = _(
         "{title}: x̂ always lands on the decoder's curve M, but trust M only where the data is.", title=title
     )
-    return f"{short}\n\n{_('Idea: Keenan Crane, {link}', link=CREDIT_LINK)}\n"
+    idea = _("Idea: Keenan Crane, {link}", link=CREDIT_LINK)
+    return f"{short}\n\n{idea}\n"
 
 
 def write_cover(video: Path, dest: Path, aspect: str, title: str = TITLE) -> Path:

@@ -236,6 +236,9 @@ _CLOSING = set("、。，．・：；！？」』）】〕ー…ぁぃぅぇぉ�
 _OPENING = set("「『（【〔(")
 """Characters a line may not end with: they stay with the one after."""
 
+_CJK_TOKENS = re.compile(r"[^\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]+|.")
+"""A run of anything but CJK characters (Latin words, formulas, their spaces), or one CJK character."""
+
 
 def wrap_units(s: str) -> tuple[list[str], str]:
     """``s`` cut where a line may break, and the joiner that puts the pieces back together.
@@ -243,15 +246,15 @@ def wrap_units(s: str) -> tuple[list[str], str]:
     Text with spaces between words breaks at the spaces (joiner ``" "``).
     Japanese has no spaces: it breaks between any two characters except
     before closing punctuation and small kana, and after an opening bracket;
-    a run of Latin letters or symbols (``x̂``, ``g(z)``) never breaks. The
-    pieces keep their own spaces (joiner ``""``).
+    a run of Latin letters, symbols and the spaces between them (``x̂``,
+    ``z = f(x)``) never breaks. The pieces keep their own spaces (joiner ``""``).
     """
     if not is_cjk(s):
         return s.split(), " "
     units: list[str] = []
     glue_next = False
-    for token in re.findall(r"\s+|[^\s\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]+|\S", s.strip()):
-        if units and (token.isspace() or token[0] in _CLOSING or glue_next):
+    for token in _CJK_TOKENS.findall(s.strip()):
+        if units and (token[0] in _CLOSING or glue_next):
             units[-1] += token
         else:
             units.append(token)
