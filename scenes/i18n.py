@@ -79,6 +79,10 @@ class Msg(str):
         obj.source = source
         return obj
 
+    def __getnewargs__(self) -> tuple[str, str]:  # type: ignore[override]
+        """What copies and pickles are made from (a scene deep-copies its mobjects)."""
+        return str(self), self.source
+
 
 def source_of(s: str) -> str:
     """The English source of ``s`` if it came from :func:`_`, else ``s`` itself."""

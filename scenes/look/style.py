@@ -266,7 +266,7 @@ def text(s: str, kind: str = "label", color: str | None = None, mono: bool = Fal
     """A :class:`~manim.Text` in the project's font (:func:`font_for`), sized by ``kind``."""
     share_text_cache_safely()  # processes that share Manim's text folder read only whole files
     return Text(
-        s,
+        str(s),  # a plain str: ManimPango refuses a translated string's subclass (scenes.i18n.Msg)
         font=font_for(s, mono),
         font_size=text_size(kind),
         color=color or COLORS["text"],
