@@ -65,7 +65,10 @@ LANGUAGES: dict[str, str] = {"en": "English", "de": "Deutsch", "es": "Español",
 DOMAIN = "ae-explainer"
 """The gettext domain: the catalogues' file name."""
 
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+_ROOT = Path(__file__).resolve().parent.parent
+"""The project's root: the catalogues name their strings' files relative to it."""
+
+LOCALE_DIR = _ROOT / "locale"
 """``locale/``: the template (``ae-explainer.pot``) and one folder per language."""
 
 
@@ -240,6 +243,5 @@ def strings_digest(language: str, files: Iterable[Path]) -> str:
 
 
 def _relative(f: Path) -> str:
-    root = LOCALE_DIR.parent
     p = Path(os.path.abspath(f))
-    return p.relative_to(root).as_posix() if p.is_relative_to(root) else p.as_posix()
+    return p.relative_to(_ROOT).as_posix() if p.is_relative_to(_ROOT) else p.as_posix()
