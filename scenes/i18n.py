@@ -34,6 +34,7 @@ from functools import cache
 from pathlib import Path
 
 from aecore.files import atomic_write
+from scenes.settings import LANGUAGES, current_settings
 
 __all__ = [
     "DOMAIN",
@@ -58,9 +59,6 @@ _log = logging.getLogger(__name__)
 
 SOURCE_LANGUAGE = "en"
 """The language the strings are written in, in the code."""
-
-LANGUAGES: dict[str, str] = {"en": "English", "de": "Deutsch", "es": "Español", "ja": "日本語"}
-"""``--language`` codes and each language's own name (every one but English has a catalogue)."""
 
 DOMAIN = "ae-explainer"
 """The gettext domain: the catalogues' file name."""
@@ -94,8 +92,6 @@ def source_of(s: str) -> str:
 
 def active_language() -> str:
     """The language in force: ``AE_EXPLAINER_LANGUAGE`` as the scenes read it (default English)."""
-    from scenes.settings import current_settings
-
     return current_settings().language
 
 

@@ -42,8 +42,6 @@ from pydantic.fields import FieldInfo
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 from typing_extensions import TypedDict  # pydantic reads a TypedDict's fields from this one on 3.11
 
-from scenes.i18n import LANGUAGES
-
 __all__ = [
     "ASPECTS",
     "ENV",
@@ -97,6 +95,10 @@ QUALITIES: dict[str, Quality] = {
     )
 }
 """``--quality`` names and what each one means (:class:`Quality`)."""
+
+LANGUAGES: dict[str, str] = {"en": "English", "de": "Deutsch", "es": "Español", "ja": "日本語"}
+"""``--language`` codes and each language's own name; English is the source, every other one has a
+catalogue (:mod:`scenes.i18n`)."""
 
 THEMES = ("dark", "light")
 """``dark``: for screens; ``light``: a white background for printed notes and bright rooms."""
@@ -220,7 +222,7 @@ class SceneSettings(BaseModel):
         been spoken. Empty: silent, with the captions' own timing.
     language
         The language of every caption, label, subtitle and script (one of
-        :data:`scenes.i18n.LANGUAGES`; English is the source, in the code).
+        :data:`LANGUAGES`; English is the source, in the code).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")

@@ -80,7 +80,7 @@ from scenes.chapters.ch06_reliability import bridge_note, density_label, gap_pic
 from scenes.i18n import N_, _
 from scenes.look.layout import Layout, Rect
 from scenes.look.safe_areas import safe_rect
-from scenes.look.style import COLORS, fit_lines, text
+from scenes.look.style import COLORS, fit_lines, text, wrap_units
 from scenes.pictures.implementation import ImplementationPicture
 from scenes.pictures.picture2d import Picture2D, PictureState
 from scenes.pictures.roundtrip import RoundTrip
@@ -139,11 +139,11 @@ def feed_caption(s: str, safe: Rect) -> Mobject:
     tests forbid for the short's own captions (their text would shrink).
     """
     width = safe.width - 0.1
-    lines = fit_lines(s.split(), " ", "caption", width, balance=True)
+    lines = fit_lines(*wrap_units(s), "caption", width, balance=True)
     stretch = 1.0
     while len(lines) > MAX_CAPTION_LINES:
         stretch += 0.1
-        lines = fit_lines(s.split(), " ", "caption", stretch * width, balance=True)
+        lines = fit_lines(*wrap_units(s), "caption", stretch * width, balance=True)
     cap = VGroup(*(text(line, "caption") for line in lines)).arrange(DOWN, buff=_LINE_GAP)
     if cap.width > width:
         cap.scale_to_fit_width(width)

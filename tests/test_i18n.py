@@ -252,3 +252,44 @@ def test_the_compiled_catalogue_is_cached_by_the_po_bytes_and_never_committed(
     assert "*.mo" in (ROOT / ".gitignore").read_text(encoding="utf-8").split()
     po = io.BytesIO(catalogue_path("ja").read_bytes())
     assert len([m for m in read_po(po) if m.id]) == len(_catalogue("ja"))
+
+
+def _audited_key_frame(cls: type, aspect: str) -> tuple[object, list[str], list[str]]:
+    """Chapter ``cls`` stopped at its key frame in ``aspect`` (nothing drawn), and what the audit finds."""
+    from manim import config, tempconfig
+    from manim.renderer.cairo_renderer import CairoRenderer
+
+    from scenes.look.audit import audit_frame
+    from scenes.look.frame import frame_spec, outside_safe_area, platform_margins
+
+    quiet = {"dry_run": True, "disable_caching": True, "verbosity": "ERROR", "progress_bar": "none"}
+    with tempconfig({**frame_spec(aspect, "low").manim_config(), **quiet}):
+        scene = cls(renderer=CairoRenderer(skip_animations=True))
+        scene.stop_at_key_frame = True
+        scene.render()
+        margins = platform_margins()
+        findings = audit_frame(scene.mobjects, config.frame_width, config.frame_height, margin=margins)
+        return scene, outside_safe_area(scene.mobjects), [str(f) for f in findings]
+
+
+def _chapters() -> list[type]:
+    from scenes.chapters import SCENES_IN_ORDER
+
+    return list(SCENES_IN_ORDER)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("theme", ["dark", "light"])
+@pytest.mark.parametrize("aspect", ["16:9", "9:16", "1:1"])
+@pytest.mark.parametrize("language", TRANSLATED)
+@pytest.mark.parametrize("cls", _chapters(), ids=lambda c: f"ch{c.chapter:02d}")
+def test_the_key_frame_audit_is_clean_in_every_language(
+    cls: type, language: str, aspect: str, theme: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As tests/test_look.py for English: no overlap, no text under 22 px, nothing outside the safe area."""
+    monkeypatch.setenv("AE_EXPLAINER_THEME", theme)
+    monkeypatch.setenv("AE_EXPLAINER_LANGUAGE", language)
+    scene, offenders, findings = _audited_key_frame(cls, aspect)
+    assert scene.key_frame_time is not None  # type: ignore[attr-defined]
+    assert offenders == []
+    assert findings == []

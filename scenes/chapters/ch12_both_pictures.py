@@ -21,7 +21,7 @@ from scenes.base import ChapterScene, caption_mobject
 from scenes.i18n import N_, _
 from scenes.look.frame import platform_margins
 from scenes.look.layout import Layout, Rect, is_landscape, is_portrait
-from scenes.look.style import COLORS, fit_lines, text
+from scenes.look.style import COLORS, fit_lines, text, wrap_units
 from scenes.pictures.implementation import ImplementationPicture
 from scenes.pictures.picture2d import Picture2D, PictureState
 from scenes.runs import main_config_2d, main_run_2d
@@ -62,7 +62,7 @@ def _heading(title: str, subtitle: str, width: float) -> VGroup:
     head = text(title, "label", color=COLORS["text"])
     if head.width > width:
         head.scale_to_fit_width(width)
-    lines = fit_lines(subtitle.split(), " ", "small", width, balance=True)
+    lines = fit_lines(*wrap_units(subtitle), "small", width, balance=True)
     sub = VGroup(*(text(line, "small", color=COLORS["muted"]) for line in lines)).arrange(DOWN, buff=0.06)
     return VGroup(head, sub).arrange(DOWN, buff=0.12)
 

@@ -15,7 +15,7 @@ import numpy as np
 from manim import DOWN, VGroup
 
 from aecore import Run
-from scenes.i18n import _
+from scenes.i18n import _, is_cjk
 from scenes.look.layout import Rect, content_area, is_portrait
 from scenes.look.style import COLORS, fit_lines, text
 from scenes.mobjects.clouds import DotCloud, SegmentBundle
@@ -54,9 +54,10 @@ def line_block(
 
 
 def wrap_title(title: str, width: float) -> str:
-    """A panel title broken after commas into lines that fit a panel ``width`` wide."""
-    parts = re.split(r"(?<=,) ", title)
-    return "\n".join(fit_lines(parts, " ", "small", width - 2.5 * TITLE_INDENT))
+    """A panel title broken after commas (Japanese: after 、) into lines that fit a panel ``width`` wide."""
+    cjk = is_cjk(title)
+    parts = re.split(r"(?<=、)" if cjk else r"(?<=,) ", title)
+    return "\n".join(fit_lines(parts, "" if cjk else " ", "small", width - 2.5 * TITLE_INDENT))
 
 
 def _note_parts(s: str) -> list[str]:

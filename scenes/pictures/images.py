@@ -24,7 +24,7 @@ from aecore import Run
 from aecore.forward import decode
 from scenes.i18n import _
 from scenes.look.layout import Rect, content_area, is_landscape, is_portrait
-from scenes.look.style import COLORS, digit_rgb, fit_lines, text
+from scenes.look.style import COLORS, digit_rgb, fit_lines, text, wrap_units
 from scenes.mobjects.cairo_drawn import color_rgb
 from scenes.mobjects.latent_plane import LatentPlane
 from scenes.mobjects.loss_inset import LossInset
@@ -222,7 +222,7 @@ class ImagesPicture(VGroup):
         frame, title_text = panel_frame(s, title)
         label: VMobject = title_text
         if label.width > s.width - 0.3:
-            lines = fit_lines(title.split(), " ", "small", s.width - 0.3, balance=True)
+            lines = fit_lines(*wrap_units(title), "small", s.width - 0.3, balance=True)
             label = VGroup(*(text(x, "small", color=COLORS["muted"]) for x in lines)).arrange(
                 DOWN, aligned_edge=LEFT, buff=0.08
             )
