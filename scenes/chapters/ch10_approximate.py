@@ -28,7 +28,7 @@ OVERFIT_RATIO = 0.5
 def residual_note(run: Run) -> str:
     """The line under a run and its key: mean residual on training points (dots) and held-out ones (rings)."""
     r = residuals(run)
-    return f"● train {r.train:.3f}   ○ held-out {r.held_out:.3f}"
+    return _("● train {train}   ○ held-out {held_out}", train=f"{r.train:.3f}", held_out=f"{r.held_out:.3f}")
 
 
 def verdict_color(run: Run) -> str:

@@ -241,7 +241,7 @@ class ImagesPicture(VGroup):
         In ``rect`` (default: the whole side panel); there, with a shorter
         title and smaller digits, as a reminder beside M.
         """
-        title = "data: 8 × 8 images, each a point x in ℝ⁶⁴" if rect is None else "data x"
+        title = _("data: 8 × 8 images, each a point x in ℝ⁶⁴") if rect is None else _("data x")
         head, area = self._panel(title, rect)
         idx = sample_indices(self.run)
         kind = "label" if rect is None else "small"

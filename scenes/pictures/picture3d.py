@@ -179,7 +179,7 @@ class Picture3D(VGroup):
 
     def _legend(self, dot_r: float) -> VGroup:
         entries = VGroup()
-        for color, label in ((COLORS["data"], "data x"), (COLORS["recon"], "x̂ = g(f(x))")):
+        for color, label in ((COLORS["data"], _("data x")), (COLORS["recon"], "x̂ = g(f(x))")):
             dot = Circle(radius=1.4 * dot_r, color=color, fill_opacity=1.0, stroke_width=0)
             entries.add(VGroup(dot, text(label, "small", color=color).next_to(dot, RIGHT, buff=0.1)))
         return entries.arrange(RIGHT, buff=0.35)
