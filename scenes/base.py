@@ -41,8 +41,9 @@ characters a minute, English at 200 to 250 words)."""
 def caption_mobject(s: str) -> Mobject:
     """The caption ``s`` at the bottom of the frame, in lines that fit its width.
 
-    In a landscape frame that is one line (two for a caption much too long
-    for one); in portrait and square frames the caption wraps onto up to
+    In a landscape frame that is one line (the layouts leave room for one;
+    a long translation is set a little smaller, the audit keeps it at least
+    22 px high); in portrait and square frames the caption wraps onto up to
     three centred lines, which sit above the band that platforms cover with
     their own controls. Japanese wraps between characters
     (:func:`~scenes.look.style.wrap_units`).
@@ -50,8 +51,7 @@ def caption_mobject(s: str) -> Mobject:
     _, my = platform_margins()
     max_width = ((1.0 if is_landscape() else 0.92) - 2 * platform_margins()[0]) * config.frame_width
     cap: Mobject = text(s, "caption")
-    # Landscape keeps one line unless it would shrink by more than 15 % (a long German caption).
-    if cap.width > max_width * (1.15 if is_landscape() else 1.0):
+    if cap.width > max_width and not is_landscape():
         parts, joiner = wrap_units(s)  # at spaces, or between Japanese characters
         lines = fit_lines(parts, joiner, "caption", max_width, balance=True)  # no lone last word
         cap = VGroup(*(text(line, "caption") for line in lines)).arrange(
