@@ -8,8 +8,9 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 REVEAL := $(VENV)/.reveal-fetched
 # libegl1 and libgl1: the libEGL.so.1 and libGL.so.1 that skia-python's wheel links against.
+# fonts-noto-cjk: Noto Sans CJK JP, for Japanese captions and labels (--language ja), which DejaVu lacks.
 APT_PACKAGES := python3 python3-venv python3-dev gcc pkg-config libcairo2-dev libpango1.0-dev fonts-dejavu-core \
-	libegl1 libgl1
+	libegl1 libgl1 fonts-noto-cjk
 APT_TEST_PACKAGES := chromium chromium-driver
 APT_LINT_PACKAGES := nodejs npm
 ESLINT := node_modules/.bin/eslint
@@ -17,7 +18,7 @@ ESLINT_STAMP := node_modules/.installed
 QUALITY ?= high
 JOBS ?= 2
 
-.PHONY: video preview lecture stills test lint setup clean
+.PHONY: video preview lecture stills test lint setup clean catalogues
 
 video: $(STAMP)
 	$(VENV)/bin/ae-explainer video --quality $(QUALITY) --jobs $(JOBS) --out renders
@@ -49,7 +50,7 @@ $(STAMP): pyproject.toml constraints.txt
 	@missing=""; for p in $(APT_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
 	done; \
-	if [ -n "$$missing" ] && ! { command -v python3 >/dev/null && python3 -c 'import venv, ensurepip, sysconfig, os; assert os.path.exists(sysconfig.get_paths()["include"] + "/Python.h")' 2>/dev/null && pkg-config --exists cairo pangocairo 2>/dev/null && fc-list | grep -q "DejaVu Sans" && ldconfig -p | grep -q "libEGL.so.1 " && ldconfig -p | grep -q "libGL.so.1 "; }; then \
+	if [ -n "$$missing" ] && ! { command -v python3 >/dev/null && python3 -c 'import venv, ensurepip, sysconfig, os; assert os.path.exists(sysconfig.get_paths()["include"] + "/Python.h")' 2>/dev/null && pkg-config --exists cairo pangocairo 2>/dev/null && fc-list | grep -q "DejaVu Sans" && fc-list | grep -q "Noto Sans CJK JP" && ldconfig -p | grep -q "libEGL.so.1 " && ldconfig -p | grep -q "libGL.so.1 "; }; then \
 	  $(call apt_install,$$missing); \
 	fi
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -96,6 +97,17 @@ endef
 $(REVEAL): $(STAMP) ae_explainer/deliver/lecture.py
 	$(PY) -m ae_explainer.deliver.lecture fetch-reveal
 	touch $(REVEAL)
+
+# The translations: extract every string marked _() or N_() into locale/ae-explainer.pot and merge it
+# into each language's .po (new strings come in empty, changed ones fuzzy: tests/test_i18n.py fails until
+# they are translated). The .mo files are compiled when first used, into a cache (scenes/i18n.py).
+catalogues: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k N_ --no-wrap --sort-by-file --omit-header \
+	  -o locale/ae-explainer.pot .
+	for po in locale/*/LC_MESSAGES/ae-explainer.po; do \
+	  $(VENV)/bin/pybabel update --no-wrap --omit-header -D ae-explainer -i locale/ae-explainer.pot -d locale \
+	    -l $$(basename $$(dirname $$(dirname $$po))); \
+	done
 
 clean:
 	rm -rf $(VENV) node_modules renders media

@@ -90,8 +90,9 @@ class RenderOptions(SceneSettings):
         and joined video is mastered to, with true peaks at most -1 dBTP
         (:mod:`ae_explainer.media.loudness`): -16 by default, -14 for the social
         platforms' normalisation.
-    theme, captions, pace, run
-        See :class:`scenes.settings.SceneSettings`.
+    theme, captions, pace, run, language
+        See :class:`scenes.settings.SceneSettings`; a language other than
+        English names the files (``-de``).
     run_id
         A short id of the main run's content (:func:`ae_explainer.render.chapters.main_run_id`),
         which names the files when ``run`` changes the main run (for a run
@@ -132,7 +133,7 @@ class RenderOptions(SceneSettings):
         return "mp4" if self.format == "gif" else self.format
 
     def tag(self) -> str:
-        """The part of output names that tells these options apart, e.g. ``9x16-low-dark``."""
+        """The part of output names that tells these options apart, e.g. ``9x16-low-dark`` or ``...-de``."""
         parts = [self.aspect.replace(":", "x"), self.quality, self.theme]
         if self.transparent:
             parts.append("transparent")
@@ -147,6 +148,8 @@ class RenderOptions(SceneSettings):
         if self.run:
             blob = json.dumps(sorted(self.run.items()))
             parts.append("run-" + (self.run_id or hashlib.sha256(blob.encode()).hexdigest()[:6]))
+        if self.language != default_of(SceneSettings, "language"):
+            parts.append(self.language)
         return "-".join(parts)
 
     def index_text(self) -> str:
@@ -178,4 +181,6 @@ class RenderOptions(SceneSettings):
             fields["moov"] = "front"
         if self.narration != "off":
             fields["loudness"] = self.loudness
+        if self.language != default_of(SceneSettings, "language"):
+            fields["language"] = self.language  # its catalogue's strings: keyed per chapter
         return f"RenderOptions({', '.join(f'{k}={v!r}' for k, v in fields.items())})"

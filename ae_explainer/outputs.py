@@ -353,13 +353,23 @@ def _closure(files: Sequence[Path]) -> list[Path]:
     return sorted(seen)
 
 
-def code_digest(files: Sequence[Path]) -> str:
-    """A hash of the Manim version and the code of ``files`` and every project module they import."""
+def code_digest(files: Sequence[Path], language: str = "en") -> str:
+    """A hash of the Manim version and the code of ``files`` and every project module they import.
+
+    In a ``language`` other than English, also of its translations of the
+    strings those modules hold (:func:`scenes.i18n.strings_digest`): an edited
+    translation changes the digest of the chapters that show it, and only theirs.
+    """
     import manim
 
+    from scenes.i18n import strings_digest
+
     h = hashlib.sha256(manim.__version__.encode())
-    for f in _closure(files):
+    closure = _closure(files)
+    for f in closure:
         rel = f.relative_to(_ROOT) if f.is_relative_to(_ROOT) else f
         h.update(rel.as_posix().encode() + b"\0")
         h.update(f.read_bytes())
+    if language != "en":
+        h.update(strings_digest(language, closure).encode())
     return h.hexdigest()[:16]

@@ -15,9 +15,10 @@ from aecore import AecoreError, Run, TrainConfig
 from aecore.files import checked_path
 from scenes.animations.opacity import OpacityFade
 from scenes.captions import Caption, cue_id, write_srt
+from scenes.i18n import is_cjk, source_of
 from scenes.look.frame import platform_margins
 from scenes.look.layout import current_layout, is_landscape
-from scenes.look.style import COLORS, ensure_fonts, fit_lines, text
+from scenes.look.style import COLORS, ensure_fonts, fit_lines, text, wrap_units
 from scenes.patches.encoder import tune_encoder
 from scenes.patches.skipping import draw_nothing_while_skipping
 from scenes.patches.sound import (
@@ -30,21 +31,29 @@ from scenes.patches.sound import (
 )
 from scenes.settings import ENV, current_settings, exit_with, run_error_line
 
-__all__ = ["ChapterScene", "caption_mobject"]
+__all__ = ["CJK_CHARS_PER_WORD", "ChapterScene", "caption_mobject"]
+
+CJK_CHARS_PER_WORD = 2.5
+"""Japanese characters read in the time of one English word (Japanese reads at about 400 to 600
+characters a minute, English at 200 to 250 words)."""
 
 
 def caption_mobject(s: str) -> Mobject:
     """The caption ``s`` at the bottom of the frame, in lines that fit its width.
 
-    In a landscape frame that is one line; in portrait and square frames the
-    caption wraps onto up to three centred lines, which sit above the band
-    that platforms cover with their own controls.
+    In a landscape frame that is one line (the layouts leave room for one;
+    a long translation is set a little smaller, the audit keeps it at least
+    22 px high); in portrait and square frames the caption wraps onto up to
+    three centred lines, which sit above the band that platforms cover with
+    their own controls. Japanese wraps between characters
+    (:func:`~scenes.look.style.wrap_units`).
     """
     _, my = platform_margins()
     max_width = ((1.0 if is_landscape() else 0.92) - 2 * platform_margins()[0]) * config.frame_width
     cap: Mobject = text(s, "caption")
     if cap.width > max_width and not is_landscape():
-        lines = fit_lines(s.split(), " ", "caption", max_width, balance=True)  # no lone last word
+        parts, joiner = wrap_units(s)  # at spaces, or between Japanese characters
+        lines = fit_lines(parts, joiner, "caption", max_width, balance=True)  # no lone last word
         cap = VGroup(*(text(line, "caption") for line in lines)).arrange(
             np.array([0.0, -1.0, 0.0]), buff=0.12
         )
@@ -259,14 +268,21 @@ class ChapterScene(Scene):
             super().wait((frames + 0.5) / fps if still else (frames - 0.5) / fps)
 
     def reading_time(self, s: str) -> float:
-        """Seconds a viewer needs to read ``s`` (at least 1.5 s)."""
-        return max(1.5, self.caption_seconds_per_word * len(s.split()))
+        """Seconds a viewer needs to read ``s`` (at least 1.5 s).
+
+        Japanese has no spaces to count words by: every
+        :data:`CJK_CHARS_PER_WORD` characters count as one word.
+        """
+        words = len(s.split())
+        if is_cjk(s):
+            words = max(words, math.ceil(len("".join(s.split())) / CJK_CHARS_PER_WORD))
+        return max(1.5, self.caption_seconds_per_word * words)
 
     def _speak(self, s: str) -> float:
         """Play caption ``s``'s narration from now; returns how long it stays up for it (0: silent)."""
         if self.narration is None:
             return 0.0
-        cue = cue_id(self.chapter, s)
+        cue = cue_id(self.chapter, source_of(s))  # the English source's id, the same in every language
         try:
             wav, seconds = cue_wav(self.narration, cue)
         except ValueError as err:
@@ -300,7 +316,7 @@ class ChapterScene(Scene):
                     self.now,
                     self._caption_text,
                     self._caption_spoken,
-                    cue_id(self.chapter, self._caption_text),
+                    cue_id(self.chapter, source_of(self._caption_text)),
                 )
             )
             if self._caption is not None:

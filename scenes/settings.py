@@ -48,6 +48,7 @@ from aecore.config_fields import Explain
 __all__ = [
     "ASPECTS",
     "ENV",
+    "LANGUAGES",
     "PACE_RANGE",
     "QUALITIES",
     "RUN_KEYS",
@@ -98,6 +99,10 @@ QUALITIES: dict[str, Quality] = {
 }
 """``--quality`` names and what each one means (:class:`Quality`)."""
 
+LANGUAGES: dict[str, str] = {"en": "English", "de": "Deutsch", "es": "Español", "ja": "日本語"}
+"""``--language`` codes and each language's own name; English is the source, every other one has a
+catalogue (:mod:`scenes.i18n`)."""
+
 THEMES = ("dark", "light")
 """``dark``: for screens; ``light``: a white background for printed notes and bright rooms."""
 
@@ -107,6 +112,7 @@ ENV = {
     "pace": "AE_EXPLAINER_PACE",
     "run": "AE_EXPLAINER_RUN",
     "narration_dir": "AE_EXPLAINER_NARRATION_DIR",
+    "language": "AE_EXPLAINER_LANGUAGE",
 }
 """The environment variable of each setting."""
 
@@ -206,6 +212,9 @@ class SceneSettings(BaseModel):
         (:func:`scenes.captions.cue_id`), e.g. ``ch05-send-every-x-through-d353cc.wav``:
         each caption plays its WAV when it appears and stays up until it has
         been spoken. Empty: silent, with the captions' own timing.
+    language
+        The language of every caption, label, subtitle and script (one of
+        :data:`LANGUAGES`; English is the source, in the code).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -215,6 +224,7 @@ class SceneSettings(BaseModel):
     pace: Pace = 0.5
     run: RunOverrides = Field(default_factory=lambda: RunOverrides())
     narration_dir: Annotated[str, Strict(), Expect("a folder of <cue id>.wav files")] = ""
+    language: Annotated[str, OneOf(tuple(LANGUAGES))] = "en"
 
     def env(self) -> dict[str, str]:
         """These settings as environment variables (see :data:`ENV`)."""
@@ -224,6 +234,7 @@ class SceneSettings(BaseModel):
             ENV["pace"]: repr(self.pace),
             ENV["run"]: json.dumps(self.run, sort_keys=True),
             ENV["narration_dir"]: self.narration_dir,
+            ENV["language"]: self.language,
         }
 
     @classmethod
@@ -244,6 +255,8 @@ class SceneSettings(BaseModel):
             given["pace"] = _number(pace)
         if narration_dir := environ.get(ENV["narration_dir"]):
             given["narration_dir"] = narration_dir
+        if language := environ.get(ENV["language"]):
+            given["language"] = language
         if run := environ.get(ENV["run"]):
             try:
                 given["run"] = json.loads(run)

@@ -77,9 +77,10 @@ from scenes.animations.snap import SnapToManifold
 from scenes.animations.timeline import SnapshotTimeline
 from scenes.base import ChapterScene
 from scenes.chapters.ch06_reliability import bridge_note, density_label, gap_picture
+from scenes.i18n import N_, _
 from scenes.look.layout import Layout, Rect
 from scenes.look.safe_areas import safe_rect
-from scenes.look.style import COLORS, fit_lines, text
+from scenes.look.style import COLORS, fit_lines, text, wrap_units
 from scenes.pictures.implementation import ImplementationPicture
 from scenes.pictures.picture2d import Picture2D, PictureState
 from scenes.pictures.roundtrip import RoundTrip
@@ -101,23 +102,23 @@ __all__ = [
 ]
 
 CAPTIONS: dict[str, tuple[str, str | None]] = {
-    "hook": ("Past its data, an autoencoder is only guessing", None),
-    "network": ("The usual picture: a network that squeezes x and rebuilds it", None),
+    "hook": (N_("Past its data, an autoencoder is only guessing"), None),
+    "network": (N_("The usual picture: a network that squeezes x and rebuilds it"), None),
     "trip": (
-        "Strip it down: x goes to z, then back out as x̂",
-        "Strip it down: x goes to z, then back out as x hat",
+        N_("Strip it down: x goes to z, then back out as x̂"),
+        N_("Strip it down: x goes to z, then back out as x hat"),
     ),
-    "panels": ("Now draw the spaces: x lives in the plane, z on a line", None),
-    "m": ("g turns the whole line into a curve: M = g(ℝ¹)", "g turns the whole line into a curve, M"),
-    "forms": ("Training bends M onto the data", None),
+    "panels": (N_("Now draw the spaces: x lives in the plane, z on a line"), None),
+    "m": (N_("g turns the whole line into a curve: M = g(ℝ¹)"), N_("g turns the whole line into a curve, M")),
+    "forms": (N_("Training bends M onto the data"), None),
     "snap": (
-        "Every x̂ lands on M; the data x stays off it",
-        "Every x hat lands on M; the data x stays off it",
+        N_("Every x̂ lands on M; the data x stays off it"),
+        N_("Every x hat lands on M; the data x stays off it"),
     ),
-    "thin": ("Where few points land on M, it fades: g is guessing there", None),
-    "gap": ("Two clusters with a gap: M must bridge it", None),
-    "bridge": ("No data on the bridge, so it fades", None),
-    "close": ("Trust M only where your data is", None),
+    "thin": (N_("Where few points land on M, it fades: g is guessing there"), None),
+    "gap": (N_("Two clusters with a gap: M must bridge it"), None),
+    "bridge": (N_("No data on the bridge, so it fades"), None),
+    "close": (N_("Trust M only where your data is"), None),
 }
 """Every caption of the short by beat: its text and, where its symbols read badly, how it is spoken."""
 
@@ -138,11 +139,11 @@ def feed_caption(s: str, safe: Rect) -> Mobject:
     tests forbid for the short's own captions (their text would shrink).
     """
     width = safe.width - 0.1
-    lines = fit_lines(s.split(), " ", "caption", width, balance=True)
+    lines = fit_lines(*wrap_units(s), "caption", width, balance=True)
     stretch = 1.0
     while len(lines) > MAX_CAPTION_LINES:
         stretch += 0.1
-        lines = fit_lines(s.split(), " ", "caption", stretch * width, balance=True)
+        lines = fit_lines(*wrap_units(s), "caption", stretch * width, balance=True)
     cap = VGroup(*(text(line, "caption") for line in lines)).arrange(DOWN, buff=_LINE_GAP)
     if cap.width > width:
         cap.scale_to_fit_width(width)
@@ -275,7 +276,7 @@ class SocialShort(ChapterScene):
     """
 
     chapter = 0
-    title = "The short"
+    title = N_("The short")
     draws_network = True
     fades_out = False  # feeds loop: the last frame leads back into the first
     seconds_per_snapshot = 0.22
@@ -297,7 +298,8 @@ class SocialShort(ChapterScene):
 
     def say_beat(self, beat: str, fade_in: bool = True) -> None:
         """Show the caption of ``beat`` (:data:`CAPTIONS`)."""
-        self.caption(*CAPTIONS[beat], fade_in=fade_in)
+        text, spoken = CAPTIONS[beat]
+        self.caption(_(text), _(spoken) if spoken else None, fade_in=fade_in)
 
     def beat(self, name: str) -> None:
         """Mark beat ``name``'s key frame: its fullest moment."""

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ae_explainer.deliver.social import CREDIT, POSTS, parse_platforms, post_text
+from ae_explainer.deliver.social import CREDIT_LINK, POSTS, parse_platforms, post_text
 from aecore import AecoreError
 from scenes.look.safe_areas import PLATFORMS
 
@@ -40,7 +40,7 @@ def test_platforms_are_read_in_the_tables_order_and_a_wrong_one_is_one_line() ->
 
 
 def test_each_posts_text_has_a_title_plain_sentences_and_the_credit_within_its_limit() -> None:
-    link = CREDIT.rsplit(" ", 1)[-1]
+    link = CREDIT_LINK
     for post in POSTS.values():
         text = post_text(post)
         assert len(text) <= min(post.max_text, 2200), post.name

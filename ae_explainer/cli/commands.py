@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from ae_explainer.cli.console import ConsoleProgress
+from ae_explainer.cli.language import add_language_flag, use_language, voice_for_language
 from ae_explainer.cli.userconfig import VIDEO_KEYS, CommandSettings, check_run_file
 from ae_explainer.media.loudness import CEILING_DBTP, SOCIAL_LUFS
 from ae_explainer.options import LOUDNESS_RANGE
@@ -173,6 +174,7 @@ def settings_of(
     infos = chapters_of([str(k) for k in settings.chapters or []], where("chapters")) if chapters else []
     if "file" in run and chapters:
         infos = _chapters_for_file(infos, run["file"], settings, command, where("chapters"))
+    settings = voice_for_language(settings, "narration" in given or "narration" in video, where("narration"))
     if settings.narration not in ("voice", "off"):
         folder = checked_path(
             settings.narration,
@@ -182,6 +184,7 @@ def settings_of(
         )
         settings = settings.model_copy(update={"narration": str(folder)})
     opts = settings.options()
+    use_language(opts.language)
     if opts.run:
         opts = opts.replace(run_id=main_run_id(opts))
     return opts, infos, settings.jobs, prepare_out(Path(a.out))
@@ -383,6 +386,7 @@ def _add_render_flags(p: argparse.ArgumentParser, command: Command) -> None:
         help=f"master the narration to this integrated loudness, {lo:g} to {hi:g} LUFS, true peaks at most "
         f"{CEILING_DBTP:g} dBTP (default {lufs:g})",
     )
+    add_language_flag(p)
     p.add_argument("--config", metavar="FILE.toml", help="settings file ([video] and [run]); flags win")
     p.add_argument(
         "--run-file",

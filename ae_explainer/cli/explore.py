@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ae_explainer.cli.console import ConsoleProgress
+from ae_explainer.cli.language import add_language_flag, use_language
 from ae_explainer.cli.userconfig import load_user_config
 from ae_explainer.deliver.explore import DEFAULT_OUT, main_run, write_page
 from ae_explainer.outputs import prepare_out
@@ -21,7 +22,7 @@ __all__ = ["add_explore_command"]
 
 
 def _cmd_explore(a: argparse.Namespace) -> int:
-    theme = a.theme
+    theme, language = a.theme, a.language
     if a.run_file:  # the flag the render commands take, for the same thing
         if a.run:
             raise AecoreError(f"--run-file {a.run_file}: give RUN.npz or --run-file, not both")
@@ -42,9 +43,11 @@ def _cmd_explore(a: argparse.Namespace) -> int:
             user = load_user_config(a.config)
             overrides, where = user.run, f"--config {a.config} [run]"
             theme = theme or user.video.get("theme")
+            language = language or user.video.get("language")
         prepare_out(Path(a.out))  # a bad --out is reported before any training
         with ConsoleProgress(sys.stderr) as bars:
             run = main_run(overrides, bars.training)
+    use_language(language or "en")
     page = write_page(run, Path(a.out), theme or "dark", where)
     size = page.stat().st_size
     print(f"explorer page: {page} ({size / 1e6:.1f} MB); open it in a browser, or copy it anywhere")
@@ -67,4 +70,5 @@ def add_explore_command(sub: Any) -> None:
     p.add_argument("--config", metavar="FILE.toml", help="a settings file: its [run] and [video] theme")
     p.add_argument("--theme", choices=("dark", "light"), help="the theme the page opens in (default dark)")
     p.add_argument("--out", default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT}/)")
+    add_language_flag(p)
     p.set_defaults(func=_cmd_explore)

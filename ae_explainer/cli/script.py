@@ -17,6 +17,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from ae_explainer.cli.language import add_language_flag, use_language
 from ae_explainer.media.cues import Cue, chapter_cues
 from aecore.errors import AecoreError
 from aecore.files import atomic_write
@@ -67,8 +68,9 @@ def _cmd_script(a: argparse.Namespace) -> int:
     from scenes.chapters import SCENES_IN_ORDER, chapter_infos
 
     out = _out_path(a.out) if a.out else None  # a bad --out fails before anything is trained
+    use_language(a.language)  # the captions' language; their cue ids are the English ones
     with ConsoleProgress(sys.stderr) as bars:  # the runs the chapters show, trained first
-        prepare_runs(chapter_infos(), RenderOptions(quality="low"), bars.training)
+        prepare_runs(chapter_infos(), RenderOptions(quality="low", language=a.language), bars.training)
     cues = [cue for cls in SCENES_IN_ORDER for cue in chapter_cues(cls)]
     if out is None:
         sys.stdout.write(script_markdown(cues))
@@ -88,4 +90,5 @@ def add_script_command(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--out", metavar="FILE", help="write FILE.csv or FILE.md (default: Markdown to standard output)"
     )
+    add_language_flag(p, default="en")
     p.set_defaults(func=_cmd_script)

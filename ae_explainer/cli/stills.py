@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ae_explainer.cli.console import ConsoleProgress
+from ae_explainer.cli.language import add_language_flag, use_language
 from ae_explainer.cli.userconfig import MAX_JOBS
 from ae_explainer.deliver.stills import review_stills
 from aecore.errors import AecoreError
@@ -39,8 +40,9 @@ def _cmd_stills(a: argparse.Namespace) -> int:
         raise AecoreError(f"--jobs {a.jobs}: use 1 to {MAX_JOBS} render jobs at once")
     infos = chapters_of([c for c in a.chapters.split(",") if c.strip()], "--chapters")
     t0 = time.monotonic()
+    language = use_language(a.language)
     with ConsoleProgress() as progress:
-        sheets = review_stills(infos, Path(a.out), aspects, themes, a.quality, a.jobs, progress)
+        sheets = review_stills(infos, Path(a.out), aspects, themes, a.quality, a.jobs, progress, language)
     print(f"{len(sheets)} contact sheet(s) in {a.out}/ ({time.monotonic() - t0:.0f} s)")
     return 0
 
@@ -61,4 +63,5 @@ def add_stills_command(sub: Any) -> None:
     p.add_argument("--chapters", default="", help="comma-separated chapter numbers or names (default: all)")
     p.add_argument("--quality", default="medium", choices=("low", "medium", "high"), help="default medium")
     p.add_argument("--jobs", type=int, default=2, help="render jobs at once (default 2)")
+    add_language_flag(p, default="en")
     p.set_defaults(func=_cmd_stills)

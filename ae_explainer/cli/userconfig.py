@@ -13,6 +13,7 @@ Example (every key is optional; flags on the command line win over the file)::
     chapters = [4, 5, 6]   # numbers or scene names; default: all
     jobs = 2               # chapters rendered at once
     narration = "voice"    # voice | off | a folder of recordings, <cue id>.wav (relative to this file)
+    language = "de"        # en | de | es | ja: captions, labels, subtitles (the voice speaks English only)
 
     [run]                  # the run behind chapters 1-6 and 12
     data = "spiral"        # arc | spiral | circle | blob, or a .csv/.npy file of N x 2 points

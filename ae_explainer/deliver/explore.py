@@ -17,6 +17,7 @@ the video shows (:func:`scenes.runs.main_config_2d`), trained once and cached.
 from __future__ import annotations
 
 import contextlib
+import html
 import os
 from collections.abc import Iterator
 from functools import cache
@@ -26,9 +27,11 @@ from typing import Any
 
 import jinja2
 
+from ae_explainer.deliver.publish import TITLE
 from aecore.errors import AecoreError
 from aecore.files import atomic_write
 from aecore.snapshot import Run
+from scenes.i18n import N_, _
 
 __all__ = [
     "DEFAULT_OUT",
@@ -84,6 +87,38 @@ def _palettes() -> dict[str, dict[str, str]]:
     return {theme: {role: pal[role] for role in _ROLES} for theme, pal in PALETTES.items()}
 
 
+_PAGE_TEXTS = (
+    N_("What an autoencoder represents"),
+    N_("switch between the dark and the light theme"),
+    N_("Data space"),
+    N_("probe p"),
+    N_("data space: the data, the reconstructions and M"),
+    N_("Drag the probe p anywhere: z = f(p) and x̂ = g(z) follow. Hover a point x to see its z and x̂."),
+    N_("Latent space"),
+    N_("reliability of M"),
+    N_("latent space: the latents z and the reliability of M"),
+    N_("Training loss (log scale)"),
+    N_("the loss curve with the current snapshot"),
+    N_("play the training (Space)"),
+    N_("training snapshot"),
+    N_("reliability fade"),
+    N_("residuals"),
+    N_("other seeds"),
+)
+"""The page template's own words (its script's texts, made as the page runs, stay English)."""
+
+
+def _translated(page: str) -> str:
+    """``page`` with its own words (:data:`_PAGE_TEXTS`) in the language in force, and its ``lang``."""
+    from scenes.i18n import active_language
+
+    for s in _PAGE_TEXTS:
+        t = html.escape(_(s))
+        page = page.replace(f">{s}<", f">{t}<").replace(f"> {s}<", f"> {t}<").replace(f'"{s}"', f'"{t}"')
+        page = page.replace(f"</i>{s} <", f"</i>{t} <").replace(f"</i>{s}<", f"</i>{t}<")
+    return page.replace('<html lang="en"', f'<html lang="{active_language()}"', 1)
+
+
 def build_page(run: Run, theme: str = "dark", where: str = "run") -> str:
     """The explorer page of ``run`` as one HTML document (its script, styles and data inlined).
 
@@ -104,11 +139,12 @@ def build_page(run: Run, theme: str = "dark", where: str = "run") -> str:
     from ae_explainer.deliver.explore_data import PAGE_BYTES, page_data
 
     data = page_data(run, where)  # sized to fit PAGE_BYTES, or refused
-    title = f"What an autoencoder represents: {data['name']}, k = {data['k']}"
+    title = f"{_(TITLE)}: {data['name']}, k = {data['k']}"
     scripts = [(name, _asset(name)) for name in SCRIPTS]
     values = {"title": title, "theme": theme, "css": _asset("explore.css"), "scripts": scripts}
     try:
-        page = _templates().get_template("page.html").render(values, palettes=_palettes(), data=data)
+        template = _templates().from_string(_translated(_asset("page.html")))
+        page = template.render(values, palettes=_palettes(), data=data)
     except jinja2.TemplateError as e:
         raise AecoreError(f"explore: the page template is broken ({e}); reinstall ae-explainer") from None
     size = len(page.encode("utf-8"))

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from aecore.errors import AecoreError
 from aecore.files import atomic_path, atomic_write
+from scenes.i18n import N_, _, is_cjk
 
 if TYPE_CHECKING:
     from scenes.chapters import ChapterInfo
@@ -45,7 +46,7 @@ __all__ = [
     "youtube_chapters",
 ]
 
-TITLE = "What an autoencoder represents"
+TITLE = N_("What an autoencoder represents")
 """The title of the explainer, drawn on its thumbnail."""
 
 MIN_CHAPTER_SECONDS = 10.0
@@ -160,10 +161,14 @@ def _frame_at(video: Path, seconds: float) -> Any:
     return image.convert("RGB")
 
 
-def _font(size: int) -> Any:
+def _font(size: int, title: str = "") -> Any:
+    """DejaVu Sans Bold at ``size`` px; Noto Sans CJK Bold for a Japanese ``title``."""
     from PIL import ImageFont
 
-    for name in ("DejaVuSans-Bold.ttf", "DejaVuSans.ttf"):
+    names: tuple[str, ...] = ("DejaVuSans-Bold.ttf", "DejaVuSans.ttf")
+    if is_cjk(title):
+        names = ("NotoSansCJK-Bold.ttc", "NotoSansCJK-Regular.ttc", *names)
+    for name in names:
         try:
             return ImageFont.truetype(name, size)
         except OSError:
@@ -182,6 +187,7 @@ def thumbnail(video: Path, seconds: float, dest: Path, title: str = TITLE) -> Pa
     """
     from PIL import Image, ImageDraw
 
+    title = _(title)
     frame = _frame_at(video, seconds)
     w, h = THUMBNAIL_SIZE
     background = frame.getpixel((0, 0))
@@ -190,9 +196,9 @@ def thumbnail(video: Path, seconds: float, dest: Path, title: str = TITLE) -> Pa
     canvas = Image.new("RGB", (w, h), background)
     draw = ImageDraw.Draw(canvas)
     font_size = 72
-    while font_size > 24 and draw.textlength(title, font=_font(font_size)) > w - 80:
+    while font_size > 24 and draw.textlength(title, font=_font(font_size, title)) > w - 80:
         font_size -= 4
-    font = _font(font_size)
+    font = _font(font_size, title)
     left, top, right, bottom = draw.textbbox((0, 0), title, font=font)
     pad = font_size // 3
     band = bottom - top + 2 * pad

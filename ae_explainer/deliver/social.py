@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from ae_explainer.deliver.publish import TITLE, _font, _frame_at
 from aecore.errors import AecoreError
 from aecore.files import atomic_path, atomic_write
+from scenes.i18n import N_, _
 
 if TYPE_CHECKING:
     from ae_explainer.options import RenderOptions
@@ -57,10 +58,10 @@ __all__ = [
 RENDERS_NAME = ".renders"
 """The folder, inside ``--out``, that keeps the shared renders (one per aspect) for reuse."""
 
-CREDIT = (
-    "The idea: Keenan Crane's thread on the two pictures of an autoencoder,"
-    " https://x.com/keenanisalive/status/1961559905850028341"
-)
+CREDIT_LINK = "https://x.com/keenanisalive/status/1961559905850028341"
+"""Keenan Crane's thread on the two pictures of an autoencoder."""
+
+CREDIT = N_("The idea: Keenan Crane's thread on the two pictures of an autoencoder, {link}")
 """The credit to the idea's source, as the README gives it."""
 
 
@@ -116,18 +117,20 @@ def short_info() -> ChapterInfo:
 
 def post_text(post: Post, title: str = TITLE) -> str:
     """The post's text: the title, two plain sentences and the credit (short enough for ``post``)."""
-    full = (
-        f"{title}\n\n"
+    title = _(title)
+    body = _(
         "An autoencoder squeezes each point x into a code z and rebuilds it as x̂, and every x̂"
         " lands on the curve M that the decoder draws. M is only worth trusting where the data is:"
-        " it fades where few points land on it, because there the decoder is guessing.\n\n"
-        f"{CREDIT}\n"
+        " it fades where few points land on it, because there the decoder is guessing."
     )
+    full = f"{title}\n\n{body}\n\n{_(CREDIT, link=CREDIT_LINK)}\n"
     if len(full) <= post.max_text:
         return full
-    short = f"{title}: x̂ always lands on the decoder's curve M, but trust M only where the data is.\n\n"
-    link = CREDIT.rsplit(" ", 1)[-1]
-    return f"{short}Idea: Keenan Crane, {link}\n"
+    short = _(
+        "{title}: x̂ always lands on the decoder's curve M, but trust M only where the data is.", title=title
+    )
+    idea = _("Idea: Keenan Crane, {link}", link=CREDIT_LINK)
+    return f"{short}\n\n{idea}\n"
 
 
 def write_cover(video: Path, dest: Path, aspect: str, title: str = TITLE) -> Path:
@@ -144,6 +147,7 @@ def write_cover(video: Path, dest: Path, aspect: str, title: str = TITLE) -> Pat
 
     from scenes.look.safe_areas import feed_bands
 
+    title = _(title)
     with av.open(str(video)) as c:
         stream = c.streams.video[0]
         seconds = float(stream.duration * stream.time_base) if stream.duration and stream.time_base else 0.0
@@ -157,9 +161,9 @@ def write_cover(video: Path, dest: Path, aspect: str, title: str = TITLE) -> Pat
     ink, patch = ((255, 255, 255), (0, 0, 0, 200)) if dark else ((20, 20, 20), (255, 255, 255, 220))
     draw = ImageDraw.Draw(frame)
     size = round(0.06 * w)
-    while size > 24 and draw.textlength(title, font=_font(size)) > right - left - 40:
+    while size > 24 and draw.textlength(title, font=_font(size, title)) > right - left - 40:
         size -= 2
-    font = _font(size)
+    font = _font(size, title)
     x0, y0, x1, y1 = draw.textbbox((0, 0), title, font=font)
     pad = size // 3
     top = bottom - (y1 - y0) - 2 * pad

@@ -48,8 +48,12 @@ def review_stills(
     quality: str = "medium",
     jobs: int = 2,
     progress: RenderProgress | None = None,
+    language: str = "en",
 ) -> list[Path]:
-    """Each chapter's key frame in each aspect and theme, and a contact sheet per chapter (returned)."""
+    """Each chapter's key frame in each aspect and theme, and a contact sheet per chapter (returned).
+
+    ``language``: the captions' and labels' (:data:`scenes.i18n.LANGUAGES`).
+    """
     from PIL import Image
 
     from ae_explainer.render.chapters import render_stills
@@ -59,7 +63,7 @@ def review_stills(
     stills: dict[str, list[Path]] = {}
     for aspect, theme in pairs:
         report.stage(f"stills {variant_name(aspect, theme)}")
-        opts = RenderOptions(aspect=aspect, theme=theme, quality=quality)
+        opts = RenderOptions(aspect=aspect, theme=theme, quality=quality, language=language)
         folder = out / variant_name(aspect, theme)
         for still in render_stills(infos, opts, folder, jobs=jobs, progress=report, tagged=False):
             stills.setdefault(still.name, []).append(still)

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 __all__ = [
     "NARRATION_SOURCES",
     "SENTENCE_PAUSE",
+    "VOICE_LANGUAGES",
     "engine_id",
     "narration_digest",
     "normalized_wav",
@@ -64,6 +65,9 @@ _log = logging.getLogger(__name__)
 
 NARRATION_SOURCES = ("voice", "off")
 """``--narration`` words; anything else is a folder of recordings."""
+
+VOICE_LANGUAGES = ("en",)
+"""The languages the offline voice speaks (``en_US-joe-medium``); any other is silent or recorded."""
 
 SENTENCE_PAUSE = 0.3
 """Seconds of silence between two sentences of one caption."""

@@ -112,7 +112,7 @@ def _render_each(
             env[ENV["narration_dir"]] = str(work / "narration")
         todo: list[Todo] = []
         for info, target in zip(infos, targets, strict=True):
-            digest = code_digest([info.file])
+            digest = code_digest([info.file], opts.language)
             sound = [voices[info.name]] if info.name in voices else []
             key = _key(digest, [*runs[info.name], *sound], info.name, opts, kind)
             if not force and index.fresh(target, key):

@@ -69,7 +69,7 @@ def cached_cues(info: ChapterInfo, opts: RenderOptions, runs: Sequence[str]) -> 
     from ae_explainer.media.cues import chapter_cues as dry_run_cues
     from ae_explainer.media.narration import voice_cache_dir
 
-    key = digest_of(code_digest([info.file]), list(runs), info.name, "cues")
+    key = digest_of(code_digest([info.file], opts.language), list(runs), info.name, "cues")
     path = voice_cache_dir() / "cues" / f"{info.name}-{key}.json"
     found = read_cache(path, CuesFile)
     if found is not None:
@@ -100,7 +100,7 @@ def chapter_timeline(
     from scenes.patches.skipping import dry_run
 
     spec = frame_spec(opts.aspect, opts.quality)
-    digest = code_digest([info.file])
+    digest = code_digest([info.file], opts.language)
     key = digest_of(digest, list(runs), info.name, opts.aspect, opts.captions, opts.pace, spec.frame_rate)
     path = runs_dir() / "timelines" / f"{info.name}-{key}.json"
     found = read_cache(path, TimelineFile)

@@ -18,6 +18,7 @@ from scenes.chapters.ch09_latent_prior import LatentDimensionIsAPrior
 from scenes.chapters.ch10_approximate import ApproximateNotInterpolate
 from scenes.chapters.ch11_prior import NewSamplesNeedAPrior
 from scenes.chapters.ch12_both_pictures import BothPictures
+from scenes.i18n import _
 
 __all__ = ["SCENES_IN_ORDER", "ChapterInfo", "chapter_infos", "find_chapter"]
 
@@ -48,13 +49,13 @@ class ChapterInfo:
 
 
 def chapter_infos() -> list[ChapterInfo]:
-    """One entry per scene in :data:`SCENES_IN_ORDER`."""
+    """One entry per scene in :data:`SCENES_IN_ORDER`, its title in the language in force."""
     import sys
 
     out = []
     for cls in SCENES_IN_ORDER:
         module = sys.modules[cls.__module__]
-        out.append(ChapterInfo(cls.chapter, cls.__name__, cls.title, Path(str(module.__file__))))
+        out.append(ChapterInfo(cls.chapter, cls.__name__, _(cls.title), Path(str(module.__file__))))
     return out
 
 

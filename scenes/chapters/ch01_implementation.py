@@ -11,6 +11,7 @@ from manim import Create, FadeIn, GrowFromCenter, LaggedStart, Write
 from aecore import TrainConfig
 from scenes.animations.flow import FlowThrough
 from scenes.base import ChapterScene
+from scenes.i18n import N_, _
 from scenes.pictures.implementation import ImplementationPicture
 from scenes.runs import main_config_2d, main_run_2d
 
@@ -21,7 +22,7 @@ class ImplementationView(ChapterScene):
     """The network diagram, with a data point flowing through and the loss."""
 
     chapter = 1
-    title = "The implementation picture"
+    title = N_("The implementation picture")
     draws_network = True
     fades_out = False  # the next chapter opens on this one's last frame
     flow_seconds = 3.0
@@ -37,7 +38,7 @@ class ImplementationView(ChapterScene):
         net = imp.network
 
         # The network, from its real weights.
-        self.caption("The usual picture of an autoencoder: a neural network")
+        self.caption(_("The usual picture of an autoencoder: a neural network"))
         self.play(
             LaggedStart(*(Create(e) for e in net.edges), lag_ratio=0.2),
             LaggedStart(*(FadeIn(col) for col in net.layers), lag_ratio=0.2),
@@ -48,18 +49,18 @@ class ImplementationView(ChapterScene):
 
         # Its parts.
         self.caption(
-            "It takes a point x in ℝ² and returns a point x̂ in ℝ²",
-            spoken="It takes a point x in R two and returns a point x hat in R two",
+            _("It takes a point x in ℝ² and returns a point x̂ in ℝ²"),
+            spoken=_("It takes a point x in R two and returns a point x hat in R two"),
         )
         self.play(FadeIn(imp.x_label), FadeIn(imp.xhat_label))
         self.wait(1.5)
-        self.caption("The encoder f squeezes x into one number z; the decoder g expands it back")
+        self.caption(_("The encoder f squeezes x into one number z; the decoder g expands it back"))
         self.play(GrowFromCenter(imp.f_brace), FadeIn(imp.f_text), FadeIn(imp.z_label))
         self.play(GrowFromCenter(imp.g_brace), FadeIn(imp.g_text))
         self.wait(2.0)
 
         # One real data point flows through.
-        self.caption("One real data point flows through the trained network")
+        self.caption(_("One real data point flows through the trained network"))
         self.play(FadeIn(imp.x_values))
         self.play(FlowThrough(net, imp.values, run_time=self.flow_seconds))
         self.play(FadeIn(imp.z_value), FadeIn(imp.xhat_values))
@@ -67,9 +68,11 @@ class ImplementationView(ChapterScene):
 
         # Output against input.
         self.caption(
-            "Training makes the output match the input: it minimises ‖x − x̂‖²",
-            spoken="Training makes the output match the input: "
-            "it minimises the squared distance between x and x hat",
+            _("Training makes the output match the input: it minimises ‖x − x̂‖²"),
+            spoken=_(
+                "Training makes the output match the input: "
+                "it minimises the squared distance between x and x hat"
+            ),
         )
         self.play(Create(imp.compare), Write(imp.compare_label), run_time=1.5)
         imp.add(*imp.annotations())

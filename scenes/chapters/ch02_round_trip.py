@@ -10,6 +10,7 @@ from manim import FadeIn, FadeOut, Transform
 
 from aecore import TrainConfig
 from scenes.base import ChapterScene
+from scenes.i18n import N_, _
 from scenes.pictures.implementation import ImplementationPicture
 from scenes.pictures.roundtrip import RoundTrip
 from scenes.runs import main_config_2d, main_run_2d
@@ -21,7 +22,7 @@ class RoundTripView(ChapterScene):
     """The network collapses to x, z, x̂ joined by f and g, and bends into a loop."""
 
     chapter = 2
-    title = "The round trip"
+    title = N_("The round trip")
     draws_network = True
     fades_out = False  # the next chapter opens on this one's last frame
 
@@ -43,8 +44,8 @@ class RoundTripView(ChapterScene):
         # Strip the network to its idea.
         line = RoundTrip(imp, bent=False)
         self.caption(
-            "Strip it to its idea: x goes in, z sits in the middle, x̂ comes out",
-            spoken="Strip it to its idea: x goes in, z sits in the middle, x hat comes out",
+            _("Strip it to its idea: x goes in, z sits in the middle, x̂ comes out"),
+            spoken=_("Strip it to its idea: x goes in, z sits in the middle, x hat comes out"),
         )
         self.play(FadeOut(extras), run_time=0.8)
         collapse, halves = line.collapse(imp)
@@ -57,7 +58,7 @@ class RoundTripView(ChapterScene):
         self.wait(2.0)
 
         # The line bends into a loop.
-        self.caption("The output is compared with the input itself: the line closes into a loop")
+        self.caption(_("The output is compared with the input itself: the line closes into a loop"))
         self.play(
             *(Transform(a, b) for a, b in zip(line.submobjects, loop.submobjects, strict=False)), run_time=2.5
         )
@@ -66,9 +67,11 @@ class RoundTripView(ChapterScene):
         self.add(loop)
         self.wait(1.5)
         self.caption(
-            "x → f → z → g → x̂ ≈ x: that round trip is the whole idea",
-            spoken="x goes through f to z, and through g to x hat, close to x again: "
-            "that round trip is the whole idea",
+            _("x → f → z → g → x̂ ≈ x: that round trip is the whole idea"),
+            spoken=_(
+                "x goes through f to z, and through g to x hat, close to x again: "
+                "that round trip is the whole idea"
+            ),
         )
         self.wait(3.0)
         self.key_frame()

@@ -15,6 +15,7 @@ from manim import FadeIn, FadeOut, LaggedStart, ReplacementTransform
 from aecore import TrainConfig
 from scenes.animations.opacity import OpacityFade
 from scenes.base import ChapterScene
+from scenes.i18n import N_, _
 from scenes.look.style import COLORS, latent_ramp
 from scenes.mobjects.cairo_drawn import color_rgb, install_cairo_drawing
 from scenes.mobjects.palette_dots import PaletteDots
@@ -42,7 +43,7 @@ class MorphToRepresentation(ChapterScene):
     """The loop of chapter 2 turns into the two panels of the representation picture."""
 
     chapter = 3
-    title = "From implementation to representation"
+    title = N_("From implementation to representation")
     fades_out = False  # the next chapter opens on this one's last frame
     morph_seconds = 3.0
 
@@ -63,13 +64,13 @@ class MorphToRepresentation(ChapterScene):
 
         # The panels appear around the loop.
         pic = representation_start()
-        self.caption("Now picture what f and g do to the data itself")
+        self.caption(_("Now picture what f and g do to the data itself"))
         self.play(FadeOut(loop.approx), run_time=0.6)
 
         # Layers become points, and f, g become maps between the spaces.
         self.caption(
-            "The input becomes a point x in ℝ², the bottleneck a point z on a line",
-            spoken="The input becomes a point x in R two, the bottleneck a point z on a line",
+            _("The input becomes a point x in ℝ², the bottleneck a point z on a line"),
+            spoken=_("The input becomes a point x in R two, the bottleneck a point z on a line"),
         )
         self.play(
             FadeIn(pic.data_panel),
@@ -89,22 +90,22 @@ class MorphToRepresentation(ChapterScene):
         self.remove(loop)
         self.wait(1.0)
         self.caption(
-            "f sends x to z = f(x); g sends z to x̂ = g(z), back in ℝ²",
-            spoken="f sends x to z, f of x; g sends z to x hat, g of z, back in R two",
+            _("f sends x to z = f(x); g sends z to x̂ = g(z), back in ℝ²"),
+            spoken=_("f sends x to z, f of x; g sends z to x hat, g of z, back in R two"),
         )
         self.wait(3.0)
 
         # Every data point and its latent.
         self.caption(
-            "Every data point x has its own latent z = f(x)",
-            spoken="Every data point x has its own latent z, f of x",
+            _("Every data point x has its own latent z = f(x)"),
+            spoken=_("Every data point x has its own latent z, f of x"),
         )
         self.play(LaggedStart(FadeIn(pic.data_dots), FadeIn(pic.latent_dots), lag_ratio=0.5), run_time=2.0)
         self.add(pic)
         self.wait(2.0)
 
         # Coloured by z: f keeps neighbours together.
-        self.caption("Colour each x by its z: neighbours along the data stay neighbours on the line")
+        self.caption(_("Colour each x by its z: neighbours along the data stay neighbours on the line"))
         data, latents = latent_coloured(pic)
         self.play(OpacityFade(data), OpacityFade(latents), run_time=1.5)
         self.wait(3.0)

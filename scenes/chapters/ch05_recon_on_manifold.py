@@ -12,6 +12,7 @@ from manim import FadeIn, Indicate
 from aecore import TrainConfig
 from scenes.animations.snap import SnapToManifold
 from scenes.base import ChapterScene
+from scenes.i18n import N_, _
 from scenes.look.style import COLORS
 from scenes.runs import main_config_2d
 from scenes.story import trained_picture
@@ -23,7 +24,7 @@ class ReconstructionsOnManifold(ChapterScene):
     """Reconstructions land on M along their residuals; the data stays off M."""
 
     chapter = 5
-    title = "x̂ lands on M, x does not"
+    title = N_("x̂ lands on M, x does not")
     fades_out = False  # the next chapter opens on this one's last frame
     snap_seconds = 3.5
     magnification = 7.0
@@ -43,7 +44,7 @@ class ReconstructionsOnManifold(ChapterScene):
 
         # A magnified look at a few points.
         zoom = pic.attach_zoom(self.magnification)
-        self.caption("Look closely at a few data points x")
+        self.caption(_("Look closely at a few data points x"))
         self.vanish(pic, pic.x_ring, pic.x_label, pic.xhat_dot, pic.xhat_label, run_time=0.5)
         self.play(FadeIn(zoom), run_time=1.5)
         pic.add(zoom)
@@ -51,8 +52,8 @@ class ReconstructionsOnManifold(ChapterScene):
 
         # The snap.
         self.caption(
-            "Send every x through the network: x̂ = g(f(x))",
-            spoken="Send every x through the network: x hat is g of f of x",
+            _("Send every x through the network: x̂ = g(f(x))"),
+            spoken=_("Send every x through the network: x hat is g of f of x"),
         )
         pic.show_reconstructions()
         self.play(SnapToManifold(pic, run_time=self.snap_seconds))
@@ -62,14 +63,14 @@ class ReconstructionsOnManifold(ChapterScene):
 
         # Why.
         self.caption(
-            "x̂ is an output of g, so it lies on M by construction",
-            spoken="x hat is an output of g, so it lies on M by construction",
+            _("x̂ is an output of g, so it lies on M by construction"),
+            spoken=_("x hat is an output of g, so it lies on M by construction"),
         )
         self.wait(2.5)
-        self.caption("x itself stays off M: the gaps are what the loss adds up")
+        self.caption(_("x itself stays off M: the gaps are what the loss adds up"))
         self.play(Indicate(zoom.residuals, color=COLORS["text"], scale_factor=1.0), run_time=1.5)
         self.wait(2.0)
-        self.caption("Only a loss of exactly zero would put the data on M")
+        self.caption(_("Only a loss of exactly zero would put the data on M"))
         self.wait(2.5)
         self.key_frame()
         self.vanish(pic, zoom, zoom.xhat_label, run_time=0.8)

@@ -18,6 +18,7 @@ from aecore import Run, TrainConfig
 from scenes.animations.fade import FadeToReliability
 from scenes.animations.opacity import OpacityFade
 from scenes.base import ChapterScene
+from scenes.i18n import N_, _
 from scenes.look.layout import Layout
 from scenes.look.style import COLORS, text
 from scenes.mobjects.curve import FadingCurve
@@ -52,7 +53,7 @@ def density_label(pic: Picture2D) -> Text:
 
     The density plot is kept (and redrawn) under the label.
     """
-    label = text("density of z", "small", color=COLORS["latent"])
+    label = text(_("density of z"), "small", color=COLORS["latent"])
     axis = pic.latent_axis
     label.next_to(axis.title, RIGHT, buff=0.3)
     if label.get_right()[0] > axis.frame.get_right()[0] - 0.12:
@@ -79,7 +80,7 @@ def bridge_note(pic: Picture2D) -> Text:
     clearance = -np.inf
     for side in (UP, DOWN):
         for buff in (0.2, 0.45, 0.7):
-            note = text("no data here", "small", color=COLORS["manifold"]).next_to(at, side, buff=buff)
+            note = text(_("no data here"), "small", color=COLORS["manifold"]).next_to(at, side, buff=buff)
             a, b = note.get_corner(DOWN + LEFT), note.get_corner(UP + RIGHT)
             if np.any(a[:2] < lo[:2]) or np.any(b[:2] > hi[:2]):
                 continue
@@ -88,7 +89,9 @@ def bridge_note(pic: Picture2D) -> Text:
             if gap > clearance + 0.05:  # a farther spot only if it clears the data visibly better
                 best, clearance = note, gap
     return (
-        best if best is not None else text("no data here", "small", color=COLORS["manifold"]).next_to(at, UP)
+        best
+        if best is not None
+        else text(_("no data here"), "small", color=COLORS["manifold"]).next_to(at, UP)
     )
 
 
@@ -116,7 +119,7 @@ class ReliableWhereDense(ChapterScene):
     """The density of reconstructions on M, M fading where it is low, and other seeds' decoders."""
 
     chapter = 6
-    title = "Reliable only where the data taught g"
+    title = N_("Reliable only where the data taught g")
     fade_seconds = 3.0
 
     @classmethod
@@ -132,29 +135,29 @@ class ReliableWhereDense(ChapterScene):
 
         # The density of the latents.
         self.vanish(pic, pic.residuals, pic.recon_dots, run_time=0.8)
-        self.caption("Where do the latents z fall? Their density on the latent line")
+        self.caption(_("Where do the latents z fall? Their density on the latent line"))
         label = density_label(pic)
         self.play(DrawBorderThenFill(pic.density), FadeIn(label), run_time=2.0)
         self.adopt(pic, pic.density, label)
         self.wait(1.0)
 
         # M fades where few reconstructions lie on it.
-        self.caption("M fades where few reconstructions lie per unit of its length")
+        self.caption(_("M fades where few reconstructions lie per unit of its length"))
         self.play(FadeToReliability(pic, run_time=self.fade_seconds))
         self.wait(2.0)
-        self.caption("That is the density of z divided by g's stretch: no edge, no threshold")
+        self.caption(_("That is the density of z divided by g's stretch: no edge, no threshold"))
         self.wait(2.5)
 
         # Other seeds: agreement on the data, disagreement past it.
-        self.caption("Decoders from other seeds agree on the data and disagree past it")
+        self.caption(_("Decoders from other seeds agree on the data and disagree past it"))
         self.draw_other_seeds(pic)
         self.wait(2.5)
-        self.caption("Past the data, g is guessing")
+        self.caption(_("Past the data, g is guessing"))
         self.wait(2.0)
 
         # Two clusters with a gap: M bridges it.
         gap = gap_picture()
-        self.caption("Two clusters with a gap: one curve M must cross it")
+        self.caption(_("Two clusters with a gap: one curve M must cross it"))
         self.clear_stage()
         self.play(OpacityFade(gap), run_time=1.2)
         note = bridge_note(gap)
@@ -163,15 +166,15 @@ class ReliableWhereDense(ChapterScene):
         self.wait(2.0)
 
         # The bridge fades; the clusters stay bright.
-        self.caption("Few reconstructions per unit of M on the bridge: it fades, the arcs stay bright")
+        self.caption(_("Few reconstructions per unit of M on the bridge: it fades, the arcs stay bright"))
         self.play(FadeToReliability(gap, run_time=self.fade_seconds))
         self.wait(2.0)
 
         # The other seeds' bridges fan out exactly there.
-        self.caption("Other seeds' decoders agree on the arcs and fan out on the bridge")
+        self.caption(_("Other seeds' decoders agree on the arcs and fan out on the bridge"))
         self.draw_other_seeds(gap)
         self.wait(2.5)
-        self.caption("Two independent signals, one answer: between the clusters g only guesses")
+        self.caption(_("Two independent signals, one answer: between the clusters g only guesses"))
         self.wait(3.0)
         self.key_frame()
 

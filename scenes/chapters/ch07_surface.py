@@ -24,6 +24,7 @@ from aecore import TrainConfig
 from scenes.animations.timeline import SnapshotTimeline
 from scenes.animations.timeline3d import FadeDrawn, FadeSurfaceToReliability, Redraw, SnapOntoSurface
 from scenes.base import ChapterScene
+from scenes.i18n import N_, _
 from scenes.mobjects.cairo_drawn import install_cairo_drawing
 from scenes.mobjects.surface_view import SurfaceView
 from scenes.pictures.picture3d import Picture3D, highlight_subset
@@ -42,7 +43,7 @@ class SurfaceForms(ChapterScene):
     """
 
     chapter = 7
-    title = "The same story for surfaces"
+    title = N_("The same story for surfaces")
     seconds_per_snapshot = 0.2
     snap_seconds = 3.0
     fade_seconds = 3.0
@@ -66,23 +67,27 @@ class SurfaceForms(ChapterScene):
         self.bring_to_back(pic.legend[0])
 
         self.say(
-            "One dimension up: data on a curved sheet in ℝ³, seen from a slowly turning camera",
-            spoken="One dimension up: data on a curved sheet in R three, seen from a slowly turning camera",
+            _("One dimension up: data on a curved sheet in ℝ³, seen from a slowly turning camera"),
+            spoken=_(
+                "One dimension up: data on a curved sheet in R three, seen from a slowly turning camera"
+            ),
         )
         self.wait(1.0)
 
         # M before training, then training.
         self.say(
-            "With two latent dimensions, M = g(ℝ²) is a surface; untrained, g squeezes it into a speck",
-            spoken="With two latent dimensions, M, the image of R two under g, is a surface; "
-            "untrained, g squeezes it into a speck",
+            _("With two latent dimensions, M = g(ℝ²) is a surface; untrained, g squeezes it into a speck"),
+            spoken=_(
+                "With two latent dimensions, M, the image of R two under g, is a surface; "
+                "untrained, g squeezes it into a speck"
+            ),
         )
         ring = pic.speck_ring()
         self.play(FadeIn(pic.m_label), FadeIn(pic.loss_inset), Create(ring), run_time=0.8)
         self.bring_to_back(pic.m_label, pic.loss_inset)
         self.wait(1.5)
         self.play(FadeOut(ring), run_time=0.4)
-        self.say("Training: M unfolds over the sheet as the z spread over the plane")
+        self.say(_("Training: M unfolds over the sheet as the z spread over the plane"))
         self.play(
             SnapshotTimeline(pic, seconds_per_snapshot=self.seconds_per_snapshot),
             Redraw(pic.loss_inset),
@@ -92,8 +97,8 @@ class SurfaceForms(ChapterScene):
 
         # The snap.
         self.say(
-            "Each x̂ = g(f(x)) lands on the surface; x stays just off it",
-            spoken="Each x hat lands on the surface; x stays just off it",
+            _("Each x̂ = g(f(x)) lands on the surface; x stays just off it"),
+            spoken=_("Each x hat lands on the surface; x stays just off it"),
         )
         pic.view.show_recon = True
         pic.view.set_highlight(highlight_subset(pic.run))  # a few thick residuals: x stays off M
@@ -103,14 +108,14 @@ class SurfaceForms(ChapterScene):
         self.wait(1.5)
 
         # Density and reliability.
-        self.say("The heat map shows where the latents z are dense")
+        self.say(_("The heat map shows where the latents z are dense"))
         self.play(FadeDrawn(pic.heatmap, "density_alpha", 1.0, run_time=1.5))
         self.wait(1.0)
-        self.say("Each face of M fades where few reconstructions lie per unit of its area")
+        self.say(_("Each face of M fades where few reconstructions lie per unit of its area"))
         self.play(FadeSurfaceToReliability(pic, run_time=self.fade_seconds))
         self.wait(1.5)
-        self.say("The latent grid reaches past the data; out there g only guesses")
+        self.say(_("The latent grid reaches past the data; out there g only guesses"))
         self.wait(2.5)
-        self.say("From every side: trust M only over the data")
+        self.say(_("From every side: trust M only over the data"))
         self.wait(3.5)
         self.key_frame()

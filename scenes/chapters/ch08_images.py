@@ -20,6 +20,7 @@ from scenes.animations.timeline import SnapshotTimeline
 from scenes.animations.timeline3d import FadeDrawn, FadeSurfaceToReliability, Redraw
 from scenes.animations.walk import LatentWalk
 from scenes.base import ChapterScene
+from scenes.i18n import N_, _
 from scenes.mobjects.cairo_drawn import install_cairo_drawing
 from scenes.pictures.images import ImagesPicture
 from scenes.runs import DIGITS, digits_run
@@ -37,7 +38,7 @@ class ImagesOnM(ChapterScene):
     """
 
     chapter = 8
-    title = "Images: M lives in ℝ⁶⁴"
+    title = N_("Images: M lives in ℝ⁶⁴")
     seconds_per_snapshot = 0.15
     fade_seconds = 2.5
     walk_seconds = 4.5
@@ -65,19 +66,19 @@ class ImagesOnM(ChapterScene):
         # Data: a few images, then every image's latent z on the plane.
         self.play(OpacityFade(pic.plane), OpacityFade(samples), run_time=1.0)
         self.say(
-            "Images: each digit of 8 × 8 pixels is one point x in ℝ⁶⁴",
-            spoken="Images: each digit of eight by eight pixels is one point x in R sixty four",
+            _("Images: each digit of 8 × 8 pixels is one point x in ℝ⁶⁴"),
+            spoken=_("Images: each digit of eight by eight pixels is one point x in R sixty four"),
         )
         self.wait(1.0)
-        self.say("The encoder sends each image to a point z, coloured by its digit")
+        self.say(_("The encoder sends each image to a point z, coloured by its digit"))
         self.play(OpacityFade(pic.dots), run_time=1.0)
         self.bring_to_back(pic.dots)
         self.wait(1.5)
 
         # M as a mosaic, forming over training.
         self.say(
-            "M as a mosaic: each tile is the image g(u) decoded at its point u",
-            spoken="M as a mosaic: each tile is the image g decodes at its point",
+            _("M as a mosaic: each tile is the image g(u) decoded at its point u"),
+            spoken=_("M as a mosaic: each tile is the image g decodes at its point"),
         )
         self.add(pic)
         beside = pic.samples(pic.bottom_of_side(0.55))  # the data, beside M as it forms
@@ -93,20 +94,20 @@ class ImagesOnM(ChapterScene):
             run_time=1.0,
         )
         self.bring_to_back(pic.loss_inset, pic.m_label, beside)
-        self.say("Training: grey mush turns into digits")
+        self.say(_("Training: grey mush turns into digits"))
         self.play(
             SnapshotTimeline(pic, seconds_per_snapshot=self.seconds_per_snapshot), Redraw(pic.loss_inset)
         )
         self.wait(0.5)
-        self.say("Tile opacity is reliability: crisp over the data, faded guesses past it")
+        self.say(_("Tile opacity is reliability: crisp over the data, faded guesses past it"))
         self.play(FadeSurfaceToReliability(pic, run_time=self.fade_seconds))
         self.wait(1.5)
 
         # x̂ on M, x off it.
         pairs, rings = pic.pairs()
         self.say(
-            "x̂ is the tile at z = f(x), blurrier than x; x − x̂ is an image of its own",
-            spoken="x hat is the tile at z, blurrier than x; x minus x hat is an image of its own",
+            _("x̂ is the tile at z = f(x), blurrier than x; x − x̂ is an image of its own"),
+            spoken=_("x hat is the tile at z, blurrier than x; x minus x hat is an image of its own"),
         )
         self.play(
             OpacityFade(pic.loss_inset, fade_in=False),
@@ -119,7 +120,7 @@ class ImagesOnM(ChapterScene):
 
         # A walk across the plane.
         pic.build_walk()
-        self.say("Walking across the plane morphs one digit into another; reliability dips in between")
+        self.say(_("Walking across the plane morphs one digit into another; reliability dips in between"))
         self.play(
             OpacityFade(pairs, fade_in=False),
             OpacityFade(rings, fade_in=False),

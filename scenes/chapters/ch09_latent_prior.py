@@ -24,6 +24,7 @@ from manim import FadeIn, Mobject
 from aecore import TrainConfig
 from scenes.animations.timeline3d import FadeDrawn
 from scenes.base import ChapterScene
+from scenes.i18n import N_, _
 from scenes.mobjects.cairo_drawn import install_cairo_drawing
 from scenes.pictures.prior_panel import HELIX_VERDICT, SHEET_VERDICT, PriorPanel, prior_rects
 from scenes.runs import HELIX_K2, SHEET_K1, helix_k2_run, sheet_k1_run
@@ -35,7 +36,7 @@ class LatentDimensionIsAPrior(ChapterScene):
     """A sheet given k = 1 and a helix given k = 2: M takes k's dimension, not the data's."""
 
     chapter = 9
-    title = "The latent dimension is a prior"
+    title = N_("The latent dimension is a prior")
 
     def setup(self) -> None:
         super().setup()
@@ -51,12 +52,16 @@ class LatentDimensionIsAPrior(ChapterScene):
         install_cairo_drawing(self.camera)
         left_rect, right_rect = prior_rects()
         sheet = PriorPanel(
-            sheet_k1_run(), left_rect, ("a sheet of data", "(2-D) in ℝ³"), np.radians(-60.0), np.radians(50.0)
+            sheet_k1_run(),
+            left_rect,
+            (_("a sheet of data"), _("(2-D) in ℝ³")),
+            np.radians(-60.0),
+            np.radians(50.0),
         )
         helix = PriorPanel(
             helix_k2_run(),
             right_rect,
-            ("a helix of data", "(1-D) in ℝ³"),
+            (_("a helix of data"), _("(1-D) in ℝ³")),
             np.radians(-35.0),
             np.radians(20.0),
         )
@@ -68,14 +73,15 @@ class LatentDimensionIsAPrior(ChapterScene):
         self.add(sheet.backdrop, helix.backdrop, sheet, helix)
 
         self.say(
-            "Two data sets in ℝ³: a sheet and a helix", spoken="Two data sets in R three: a sheet and a helix"
+            _("Two data sets in ℝ³: a sheet and a helix"),
+            spoken=_("Two data sets in R three: a sheet and a helix"),
         )
         self.play(*(FadeDrawn(p.view, "alpha", 1.0) for p in self.panels), run_time=1.0)
         self.wait(0.5)
 
         self.say(
-            "Sheet with k = 1: M is a curve snaking through it",
-            spoken="Sheet with k equal to one: M is a curve snaking through it",
+            _("Sheet with k = 1: M is a curve snaking through it"),
+            spoken=_("Sheet with k equal to one: M is a curve snaking through it"),
         )
         v1 = sheet.verdict(SHEET_VERDICT)
         self.play(FadeDrawn(sheet, "growth", 1.0), FadeIn(v1), run_time=2.0)
@@ -83,8 +89,8 @@ class LatentDimensionIsAPrior(ChapterScene):
         self.wait(0.6)
 
         self.say(
-            "Helix with k = 2: M is a surface the helix lies on",
-            spoken="Helix with k equal to two: M is a surface the helix lies on",
+            _("Helix with k = 2: M is a surface the helix lies on"),
+            spoken=_("Helix with k equal to two: M is a surface the helix lies on"),
         )
         v2 = helix.verdict(HELIX_VERDICT)
         self.play(FadeDrawn(helix, "growth", 1.0), FadeIn(v2), run_time=2.0)
@@ -92,8 +98,8 @@ class LatentDimensionIsAPrior(ChapterScene):
         self.wait(0.6)
 
         self.say(
-            "x̂ lands on the curve, far from most of the sheet",
-            spoken="x hat lands on the curve, far from most of the sheet",
+            _("x̂ lands on the curve, far from most of the sheet"),
+            spoken=_("x hat lands on the curve, far from most of the sheet"),
         )
         legend = sheet.legend()
         sheet.view.show_recon = True
@@ -101,7 +107,7 @@ class LatentDimensionIsAPrior(ChapterScene):
         self.keep(legend)
         self.wait(0.5)
 
-        self.say("k, fixed before training, sets M's dimension, not the data")
+        self.say(_("k, fixed before training, sets M's dimension, not the data"))
         self.wait(4.7)
         self.key_frame()
 

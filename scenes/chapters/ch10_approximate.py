@@ -14,6 +14,7 @@ from aecore import Run, TrainConfig, cached_run
 from aecore.forward import forward
 from aecore.residuals import residuals
 from scenes.base import ChapterScene
+from scenes.i18n import N_, _
 from scenes.look.style import COLORS
 from scenes.mobjects.clouds import SegmentBundle
 from scenes.pictures.columns import RunColumn, column_rects
@@ -28,7 +29,7 @@ OVERFIT_RATIO = 0.5
 def residual_note(run: Run) -> str:
     """The line under a run and its key: mean residual on training points (dots) and held-out ones (rings)."""
     r = residuals(run)
-    return f"● train {r.train:.3f}   ○ held-out {r.held_out:.3f}"
+    return _("● train {train}   ○ held-out {held_out}", train=f"{r.train:.3f}", held_out=f"{r.held_out:.3f}")
 
 
 def verdict_color(run: Run) -> str:
@@ -40,7 +41,7 @@ class ApproximateNotInterpolate(ChapterScene):
     """A well-fit M beside an overfit one, with held-out points and their residuals."""
 
     chapter = 10
-    title = "Approximate, don't interpolate"
+    title = N_("Approximate, don't interpolate")
     held_out_shown = 40
 
     @classmethod
@@ -51,30 +52,30 @@ class ApproximateNotInterpolate(ChapterScene):
     def construct(self) -> None:
         self.next_section(self.title)
         runs = (cached_run(WELL_FIT), cached_run(OVERFIT))
-        titles = ("300 points, small network", "12 points, big network, long training")
+        titles = (_("300 points, small network"), _("12 points, big network, long training"))
         rects = column_rects(with_latent=False, note=residual_note(runs[0]))
         cols = [
             RunColumn(run, data_rect, None, title)
-            for run, (data_rect, _), title in zip(runs, rects, titles, strict=True)
+            for run, (data_rect, _latent), title in zip(runs, rects, titles, strict=True)
         ]
 
         # A good fit.
         good, bad = cols
-        self.caption("A good M passes near the data, not through it")
+        self.caption(_("A good M passes near the data, not through it"))
         self.play(FadeIn(good.panel), FadeIn(good.data_dots), run_time=1.0)
         self.play(Create(good.manifold), FadeIn(good.residuals), run_time=2.0)
         good.add(good.residuals)
         self.wait(1.5)
 
         # An interpolating one.
-        self.caption("Few points, a big network, long training: M goes through every x")
+        self.caption(_("Few points, a big network, long training: M goes through every x"))
         self.play(FadeIn(bad.panel), FadeIn(bad.data_dots), run_time=1.0)
         self.play(Create(bad.manifold), FadeIn(bad.residuals), run_time=2.0)
         bad.add(bad.residuals)
         self.wait(2.0)
 
         # Fresh points from the same distribution.
-        self.caption("Fresh points from the same distribution, and their reconstructions")
+        self.caption(_("Fresh points from the same distribution, and their reconstructions"))
         for col in cols:
             r = residuals(col.run)
             x = r.held_out_data[: self.held_out_shown]
@@ -87,14 +88,14 @@ class ApproximateNotInterpolate(ChapterScene):
 
         # The numbers.
         self.caption(
-            "Mean residual ‖x − x̂‖ on training and on held-out points",
-            spoken="Mean distance between x and x hat, on training and on held-out points",
+            _("Mean residual ‖x − x̂‖ on training and on held-out points"),
+            spoken=_("Mean distance between x and x hat, on training and on held-out points"),
         )
         notes = [col.note(residual_note(col.run), verdict_color(col.run)) for col in cols]
         self.play(*(FadeIn(n) for n in notes))
         for col, n in zip(cols, notes, strict=True):
             col.add(n)
         self.wait(2.5)
-        self.caption("Near-zero training error, large held-out error: memorised, not learned")
+        self.caption(_("Near-zero training error, large held-out error: memorised, not learned"))
         self.wait(3.0)
         self.key_frame()

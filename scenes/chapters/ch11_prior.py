@@ -16,6 +16,7 @@ from manim import DOWN, LEFT, RIGHT, UP, UR, FadeIn, LaggedStart, ReplacementTra
 from aecore import Run, TrainConfig, cached_run
 from aecore.priors import RELIABLE_THRESHOLD, PriorDraw, draw_prior
 from scenes.base import ChapterScene
+from scenes.i18n import N_, _
 from scenes.look.style import COLORS, text
 from scenes.mobjects.density import DensityProfile
 from scenes.pictures.columns import RunColumn, column_rects
@@ -53,7 +54,7 @@ class NewSamplesNeedAPrior(ChapterScene):
     """Prior samples decoded by a plain autoencoder and by a VAE."""
 
     chapter = 11
-    title = "New samples need a prior"
+    title = N_("New samples need a prior")
     samples_shown = 120
 
     @classmethod
@@ -64,22 +65,25 @@ class NewSamplesNeedAPrior(ChapterScene):
     def construct(self) -> None:
         self.next_section(self.title)
         runs = (cached_run(PRIOR_AE), cached_run(PRIOR_VAE))
-        titles = ("plain autoencoder", "VAE, same trainer")
+        titles = (_("plain autoencoder"), _("VAE, same trainer"))
         cols = [
             RunColumn(run, data_rect, latent_rect, title).fade_by_reliability()
             for run, (data_rect, latent_rect), title in zip(
-                runs, column_rects(with_latent=True, note="100% reliable"), titles, strict=True
+                runs,
+                column_rects(with_latent=True, note=_("{percent}% reliable", percent=100)),
+                titles,
+                strict=True,
             )
         ]
         draws = prior_draws(runs)
 
         # The two trained models.
-        self.caption("To make new data, decode new latents z. But which z?")
+        self.caption(_("To make new data, decode new latents z. But which z?"))
         self.play(*(FadeIn(c) for c in cols), run_time=1.5)
         self.wait(1.5)
 
         # Samples on the latent lines, coloured by whether g is reliable there.
-        self.caption("Draw z from N(0, 1) for both: the VAE was trained to fit it, the plain one was not")
+        self.caption(_("Draw z from N(0, 1) for both: the VAE was trained to fit it, the plain one was not"))
         priors = [prior_profile(col) for col in cols]
         self.play(*(FadeIn(p) for p in priors), run_time=1.0)
         for col, p in zip(cols, priors, strict=True):
@@ -101,11 +105,11 @@ class NewSamplesNeedAPrior(ChapterScene):
             decoded.append(VGroup(*on_m))
         self.play(LaggedStart(*(FadeIn(s) for s in samples), lag_ratio=0.5), run_time=1.5)
         self.wait(1.0)
-        self.caption("Red: where few reconstructions lie on M, so g is unreliable there")
+        self.caption(_("Red: where few reconstructions lie on M, so g is unreliable there"))
         self.wait(1.0)
 
         # Decoded onto M: every sample flies from its z on the line to g(z) on M.
-        self.caption("Decoded, every sample lands on M; the red ones on its faded part")
+        self.caption(_("Decoded, every sample lands on M; the red ones on its faded part"))
         flights = [
             ReplacementTransform(on_line.copy(), on_m)
             for line_group, m_group in zip(samples, decoded, strict=True)
@@ -119,14 +123,21 @@ class NewSamplesNeedAPrior(ChapterScene):
         # The numbers.
         n = len(draws[0].z)
         self.caption(
-            f"Share of {n} samples where reliability > {RELIABLE_THRESHOLD}",
-            spoken=f"Share of {n} samples where reliability is above {RELIABLE_THRESHOLD}",
+            _("Share of {n} samples where reliability > {threshold}", n=n, threshold=RELIABLE_THRESHOLD),
+            spoken=_(
+                "Share of {n} samples where reliability is above {threshold}",
+                n=n,
+                threshold=RELIABLE_THRESHOLD,
+            ),
         )
-        notes = [col.note(f"{100 * d.fraction():.0f}% reliable") for col, d in zip(cols, draws, strict=True)]
+        notes = [
+            col.note(_("{percent}% reliable", percent=round(100 * d.fraction())))
+            for col, d in zip(cols, draws, strict=True)
+        ]
         self.play(*(FadeIn(n) for n in notes))
         for col, parts in zip(cols, zip(samples, decoded, notes, strict=True), strict=True):
             col.add(*parts)
         self.wait(2.5)
-        self.caption("A plain autoencoder says nothing about where latents are dense; a VAE shapes them")
+        self.caption(_("A plain autoencoder says nothing about where latents are dense; a VAE shapes them"))
         self.wait(3.0)
         self.key_frame()

@@ -18,9 +18,10 @@ from manim import DOWN, LEFT, RIGHT, UP, FadeIn, Line, VGroup, config
 from aecore import TrainConfig
 from scenes.animations.opacity import OpacityFade
 from scenes.base import ChapterScene, caption_mobject
+from scenes.i18n import N_, _
 from scenes.look.frame import platform_margins
 from scenes.look.layout import Layout, Rect, is_landscape, is_portrait
-from scenes.look.style import COLORS, fit_lines, text
+from scenes.look.style import COLORS, fit_lines, text, wrap_units
 from scenes.pictures.implementation import ImplementationPicture
 from scenes.pictures.picture2d import Picture2D, PictureState
 from scenes.runs import main_config_2d, main_run_2d
@@ -28,21 +29,29 @@ from scenes.runs import main_config_2d, main_run_2d
 __all__ = ["CAPTIONS", "BothPictures", "closing_frame"]
 
 CAPTIONS = (
-    "Two pictures of one autoencoder",
-    "The network says how to compute x̂; M = g(ℝᵏ) shows what was learned",
-    "Trust M where many reconstructions lie on it; past the data, g is guessing",
+    N_("Two pictures of one autoencoder"),
+    N_("The network says how to compute x̂; M = g(ℝᵏ) shows what was learned"),
+    N_("Trust M where many reconstructions lie on it; past the data, g is guessing"),
 )
 """The chapter's captions, in order."""
 
 SPOKEN = {
-    CAPTIONS[1]: "The network says how to compute x hat; M, the image of R k under g, shows what was learned"
+    CAPTIONS[1]: N_(
+        "The network says how to compute x hat; M, the image of R k under g, shows what was learned"
+    )
 }
 """How the captions whose symbols read badly are spoken."""
 
 _HEADINGS = (
-    ("Implementation", "how x̂ is computed from x"),
-    ("Representation", "what the autoencoder has learned"),
+    (N_("Implementation"), N_("how x̂ is computed from x")),
+    (N_("Representation"), N_("what the autoencoder has learned")),
 )
+
+
+def _captioned(i: int) -> tuple[str, str | None]:
+    """Caption ``i`` and how it is spoken, in the language in force."""
+    spoken = SPOKEN.get(CAPTIONS[i])
+    return _(CAPTIONS[i]), _(spoken) if spoken else None
 
 
 def _heading(title: str, subtitle: str, width: float) -> VGroup:
@@ -53,7 +62,7 @@ def _heading(title: str, subtitle: str, width: float) -> VGroup:
     head = text(title, "label", color=COLORS["text"])
     if head.width > width:
         head.scale_to_fit_width(width)
-    lines = fit_lines(subtitle.split(), " ", "small", width, balance=True)
+    lines = fit_lines(*wrap_units(subtitle), "small", width, balance=True)
     sub = VGroup(*(text(line, "small", color=COLORS["muted"]) for line in lines)).arrange(DOWN, buff=0.06)
     return VGroup(head, sub).arrange(DOWN, buff=0.12)
 
@@ -63,7 +72,7 @@ def _free_area(gap: float = 0.12) -> Rect:
     w, h = config.frame_width, config.frame_height
     mx, my = platform_margins()
     top = h / 2 - my * h - gap
-    bottom = max(caption_mobject(c).get_top()[1] for c in CAPTIONS) + gap
+    bottom = max(caption_mobject(_(c)).get_top()[1] for c in CAPTIONS) + gap
     half = w / 2 - mx * w - gap
     return Rect(0.0, (top + bottom) / 2, 2 * half, top - bottom)
 
@@ -125,8 +134,8 @@ def _side_by_side(area: Rect, split: float, gap: float, right: float) -> tuple[V
     The right column starts at ``right``. Returns ``(implementation,
     headings with the divider, the top of the space under the headings)``.
     """
-    left_head = _heading(*_HEADINGS[0], split - gap - area.left)
-    right_head = _heading(*_HEADINGS[1], area.right - right)
+    left_head = _heading(_(_HEADINGS[0][0]), _(_HEADINGS[0][1]), split - gap - area.left)
+    right_head = _heading(_(_HEADINGS[1][0]), _(_HEADINGS[1][1]), area.right - right)
     left_head.move_to(np.array([(area.left + split - gap) / 2, area.top, 0.0]), aligned_edge=UP)
     right_head.move_to(np.array([(right + area.right) / 2, area.top, 0.0]), aligned_edge=UP)
     below = min(left_head.get_bottom()[1], right_head.get_bottom()[1]) - 0.2
@@ -161,7 +170,7 @@ def _landscape_frame(area: Rect) -> tuple[VGroup, VGroup, VGroup]:
 
 def _portrait_frame(area: Rect) -> tuple[VGroup, VGroup, VGroup]:
     """Implementation on top, representation below (data panel left, latent panel right)."""
-    top_head, bottom_head = (_heading(t, s, area.width) for t, s in _HEADINGS)
+    top_head, bottom_head = (_heading(_(t), _(s), area.width) for t, s in _HEADINGS)
     top_head.move_to(np.array([0.0, area.top, 0.0]), aligned_edge=UP)
     room = top_head.get_bottom()[1] - area.bottom - bottom_head.height - 0.9
     imp_box = _span(
@@ -220,7 +229,7 @@ class BothPictures(ChapterScene):
     """The network diagram and the representation picture, side by side."""
 
     chapter = 12
-    title = "Both pictures"
+    title = N_("Both pictures")
     draws_network = True
     fades_out = False  # the last chapter: its closing frame ends the video
 
@@ -234,12 +243,12 @@ class BothPictures(ChapterScene):
         implementation, representation, headings = closing_frame()
 
         # Side by side.
-        self.caption(CAPTIONS[0], SPOKEN.get(CAPTIONS[0]))
+        self.caption(*_captioned(0))
         self.play(OpacityFade(representation), OpacityFade(implementation), run_time=1.5)
         self.play(FadeIn(headings))
         self.wait(2.0)
-        self.caption(CAPTIONS[1], SPOKEN.get(CAPTIONS[1]))
+        self.caption(*_captioned(1))
         self.wait(3.5)
-        self.caption(CAPTIONS[2], SPOKEN.get(CAPTIONS[2]))
+        self.caption(*_captioned(2))
         self.wait(4.0)
         self.key_frame()

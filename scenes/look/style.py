@@ -9,15 +9,18 @@ layout reflows to portrait or square frames.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 from manim import Text, config
 
+from scenes.i18n import is_cjk
 from scenes.patches.text_cache import share_text_cache_safely
 from scenes.settings import current_settings
 
 __all__ = [
+    "CJK_FONT",
     "COLORS",
     "DIGIT_PALETTES",
     "FONT",
@@ -26,9 +29,11 @@ __all__ = [
     "digit_rgb",
     "ensure_fonts",
     "fit_lines",
+    "font_for",
     "latent_ramp",
     "text",
     "text_size",
+    "wrap_units",
 ]
 
 FONT = "DejaVu Sans"
@@ -36,6 +41,10 @@ FONT = "DejaVu Sans"
 
 MONO_FONT = "DejaVu Sans Mono"
 """Digits of counters, so that changing numbers do not jitter."""
+
+CJK_FONT = "Noto Sans CJK JP"
+"""Japanese (and Chinese, Korean) text, which DejaVu lacks (Debian's fonts-noto-cjk); its Regular
+weight sits next to DejaVu Sans Book without looking bolder or lighter."""
 
 _DARK: dict[str, str] = {
     "data": "#56B4E9",  # x_j: sky blue
@@ -199,23 +208,66 @@ def text_size(kind: str) -> float:
     return _SIZES[kind] * min(config.frame_width, config.frame_height)
 
 
+_CJK_LANGUAGES = frozenset({"ja"})
+
+
 def ensure_fonts() -> None:
     """Fail with a clear message if the video's fonts are missing (Pango would silently substitute)."""
     import manimpango
 
-    missing = sorted({FONT, MONO_FONT} - set(manimpango.list_fonts()))
+    needed = {FONT: "fonts-dejavu-core", MONO_FONT: "fonts-dejavu-core"}
+    if current_settings().language in _CJK_LANGUAGES:
+        needed[CJK_FONT] = "fonts-noto-cjk"
+    missing = sorted(set(needed) - set(manimpango.list_fonts()))
     if missing:
-        raise RuntimeError(
-            f"font(s) {', '.join(missing)} not installed; run: apt-get install -y fonts-dejavu-core"
-        )
+        packages = " ".join(sorted({needed[f] for f in missing}))
+        raise RuntimeError(f"font(s) {', '.join(missing)} not installed; run: apt-get install -y {packages}")
+
+
+def font_for(s: str, mono: bool = False) -> str:
+    """The font that sets ``s``: the CJK font for Japanese, else DejaVu (mono for counters)."""
+    if is_cjk(s):
+        return CJK_FONT
+    return MONO_FONT if mono else FONT
+
+
+_CLOSING = set("、。，．・：；！？」』）】〕ー…ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮ々,.:;!?)")
+"""Characters a line may not start with (Japanese kinsoku): they stay with the one before."""
+_OPENING = set("「『（【〔(")
+"""Characters a line may not end with: they stay with the one after."""
+
+_CJK_TOKENS = re.compile(r"[^\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]+|.")
+"""A run of anything but CJK characters (Latin words, formulas, their spaces), or one CJK character."""
+
+
+def wrap_units(s: str) -> tuple[list[str], str]:
+    """``s`` cut where a line may break, and the joiner that puts the pieces back together.
+
+    Text with spaces between words breaks at the spaces (joiner ``" "``).
+    Japanese has no spaces: it breaks between any two characters except
+    before closing punctuation and small kana, and after an opening bracket;
+    a run of Latin letters, symbols and the spaces between them (``x̂``,
+    ``z = f(x)``) never breaks. The pieces keep their own spaces (joiner ``""``).
+    """
+    if not is_cjk(s):
+        return s.split(), " "
+    units: list[str] = []
+    glue_next = False
+    for token in _CJK_TOKENS.findall(s.strip()):
+        if units and (token[0] in _CLOSING or glue_next):
+            units[-1] += token
+        else:
+            units.append(token)
+        glue_next = token[-1] in _OPENING
+    return units, ""
 
 
 def text(s: str, kind: str = "label", color: str | None = None, mono: bool = False, **kwargs: object) -> Text:
-    """A :class:`~manim.Text` in the project's font, sized by ``kind``."""
+    """A :class:`~manim.Text` in the project's font (:func:`font_for`), sized by ``kind``."""
     share_text_cache_safely()  # processes that share Manim's text folder read only whole files
     return Text(
-        s,
-        font=MONO_FONT if mono else FONT,
+        str(s),  # a plain str: ManimPango refuses a translated string's subclass (scenes.i18n.Msg)
+        font=font_for(s, mono),
         font_size=text_size(kind),
         color=color or COLORS["text"],
         **kwargs,  # type: ignore[arg-type]
@@ -302,4 +354,4 @@ def fit_lines(
         cuts = itertools.combinations(range(1, len(parts)), len(spans) - 1)
         bounds = [list(itertools.pairwise((0, *c, len(parts)))) for c in cuts]
         spans = min(bounds, key=lambda sp: max(width(a, b) for a, b in sp))
-    return [joiner.join(parts[a:b]) for a, b in spans]
+    return [joiner.join(parts[a:b]).strip() for a, b in spans]

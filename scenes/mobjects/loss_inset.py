@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from manim import RIGHT, Dot, Line, VGroup, VMobject
 
+from scenes.i18n import _
 from scenes.look.layout import Rect
 from scenes.look.style import COLORS, text
 from scenes.mobjects.panels import panel_frame
@@ -35,10 +36,10 @@ class LossInset(VGroup):
         self.rect = rect
         self.steps = np.asarray(steps, dtype=np.float64)
         self.losses = np.asarray(losses, dtype=np.float64)
-        self.frame, self.title = panel_frame(rect, "loss ‖x − x̂‖²")
+        self.frame, self.title = panel_frame(rect, _("loss ‖x − x̂‖²"))
         total = int(self.steps[-1])
         value_size = text(f"{self.losses.max():.4f}", "small", mono=True)
-        step_size = text(f"step {total}/{total}", "small", mono=True)
+        step_size = text(_("step {step}/{total}", step=str(total), total=str(total)), "small", mono=True)
         self.x0, self.x1 = rect.left + 0.08 * rect.width, rect.right - 0.06 * rect.width
         if self.title.width + 0.15 + value_size.width <= rect.width - 2 * self.pad:
             # Wide: the value beside the title, the step counter right-aligned under
@@ -101,6 +102,8 @@ class LossInset(VGroup):
             self.playhead.move_to((1 - frac) * pts[i] + frac * pts[i + 1])
         j = int(np.floor(u + 1e-9))
         total = int(self.steps[-1])
-        self.step_readout.set_value(f"step {int(self.steps[j]):>{len(str(total))}d}/{total}")
+        self.step_readout.set_value(
+            _("step {step}/{total}", step=f"{int(self.steps[j]):>{len(str(total))}d}", total=str(total))
+        )
         self.loss_readout.set_value(f"{self.losses[j]:.4f}")
         return self

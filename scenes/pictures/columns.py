@@ -15,6 +15,7 @@ import numpy as np
 from manim import DOWN, VGroup
 
 from aecore import Run
+from scenes.i18n import _, is_cjk
 from scenes.look.layout import Rect, content_area, is_portrait
 from scenes.look.style import COLORS, fit_lines, text
 from scenes.mobjects.clouds import DotCloud, SegmentBundle
@@ -53,9 +54,10 @@ def line_block(
 
 
 def wrap_title(title: str, width: float) -> str:
-    """A panel title broken after commas into lines that fit a panel ``width`` wide."""
-    parts = re.split(r"(?<=,) ", title)
-    return "\n".join(fit_lines(parts, " ", "small", width - 2.5 * TITLE_INDENT))
+    """A panel title broken after commas (Japanese: after 、) into lines that fit a panel ``width`` wide."""
+    cjk = is_cjk(title)
+    parts = re.split(r"(?<=、)" if cjk else r"(?<=,) ", title)
+    return "\n".join(fit_lines(parts, "" if cjk else " ", "small", width - 2.5 * TITLE_INDENT))
 
 
 def _note_parts(s: str) -> list[str]:
@@ -146,7 +148,7 @@ class RunColumn(VGroup):
         if latent_rect is not None:
             grid = s.latent_grid[:, 0]
             self.latent_axis = LatentAxis(
-                latent_rect, (float(grid.min()), float(grid.max())), "latent space ℝ¹"
+                latent_rect, (float(grid.min()), float(grid.max())), _("latent space ℝ¹")
             )
             on_line = self.latent_axis.to_scene(s.latents)
             self.latent_dots = DotCloud(on_line, 0.6 * r, COLORS["latent"], 0.5)  # a rug, not a bar

@@ -22,8 +22,9 @@ from manim import DOWN, LEFT, RIGHT, UP, Circle, Dot, Line, VGroup, VMobject
 
 from aecore import Run
 from aecore.forward import decode
+from scenes.i18n import _
 from scenes.look.layout import Rect, content_area, is_landscape, is_portrait
-from scenes.look.style import COLORS, digit_rgb, fit_lines, text
+from scenes.look.style import COLORS, digit_rgb, fit_lines, text, wrap_units
 from scenes.mobjects.cairo_drawn import color_rgb
 from scenes.mobjects.latent_plane import LatentPlane
 from scenes.mobjects.loss_inset import LossInset
@@ -152,8 +153,8 @@ class ImagesPicture(VGroup):
         final = run.final
         self.window = tile_window(run)
         u0, u1, v0, v1 = mosaic_extent(final.latent_grid[self.window])
-        self.plane = LatentPlane(lay.plane, (u0, u1, v0, v1), "latent plane ℝ²")
-        (left, bottom, _), (right, top, _) = self.plane.to_scene(np.array([[u0, v0], [u1, v1]]))
+        self.plane = LatentPlane(lay.plane, (u0, u1, v0, v1), _("latent plane ℝ²"))
+        (left, bottom, _z0), (right, top, _z1) = self.plane.to_scene(np.array([[u0, v0], [u1, v1]]))
         self.mosaic = ImageMosaic(
             (left, bottom, right, top), self.image_shape, self.paper, self.ink, self.values
         )
@@ -166,7 +167,7 @@ class ImagesPicture(VGroup):
             opacity=0.9,
             grouped=True,
         )
-        self.m_label = text("M: g(u) at every tile u", "small", color=COLORS["manifold"])
+        self.m_label = text(_("M: g(u) at every tile u"), "small", color=COLORS["manifold"])
         self.m_label.move_to(self.plane.frame.get_corner(UP + RIGHT), aligned_edge=UP + RIGHT).shift(
             0.12 * (LEFT + DOWN)
         )
@@ -221,7 +222,7 @@ class ImagesPicture(VGroup):
         frame, title_text = panel_frame(s, title)
         label: VMobject = title_text
         if label.width > s.width - 0.3:
-            lines = fit_lines(title.split(), " ", "small", s.width - 0.3, balance=True)
+            lines = fit_lines(*wrap_units(title), "small", s.width - 0.3, balance=True)
             label = VGroup(*(text(x, "small", color=COLORS["muted"]) for x in lines)).arrange(
                 DOWN, aligned_edge=LEFT, buff=0.08
             )
@@ -240,7 +241,7 @@ class ImagesPicture(VGroup):
         In ``rect`` (default: the whole side panel); there, with a shorter
         title and smaller digits, as a reminder beside M.
         """
-        title = "data: 8 × 8 images, each a point x in ℝ⁶⁴" if rect is None else "data x"
+        title = _("data: 8 × 8 images, each a point x in ℝ⁶⁴") if rect is None else _("data x")
         head, area = self._panel(title, rect)
         idx = sample_indices(self.run)
         kind = "label" if rect is None else "small"
@@ -262,7 +263,7 @@ class ImagesPicture(VGroup):
 
     def pairs(self) -> tuple[VGroup, VGroup]:
         """Beat 3: rows of x, x̂ and x − x̂ (side panel), and rings at their z on the plane."""
-        head, area = self._panel("x, its reconstruction x̂, and x − x̂")
+        head, area = self._panel(_("x, its reconstruction x̂, and x − x̂"))
         idx = example_indices(self.run)
         heads = (("x", "data"), ("x̂", "recon"), ("x − x̂", "residual"))
         top = area.top - text("x̂", "label").height - 0.15
@@ -316,7 +317,7 @@ class ImagesPicture(VGroup):
         p0, p1 = self.plane.to_scene(np.array([self.walk_from, self.walk_to]))
         self.path = Line(p0, p1, color=COLORS["recon"], stroke_width=5)
         self.walker = Dot(p0, radius=0.09, color=COLORS["recon"]).set_stroke(COLORS["background"], width=3)
-        head, area = self._panel(f"g(z) along the path from {a} to {b}")
+        head, area = self._panel(_("g(z) along the path from {a} to {b}", a=str(a), b=str(b)))
         if area.width > 1.6 * area.height:  # a wide panel: the image left, the strip right of it
             side = area.height
             img_box = (area.left, area.bottom, area.left + side, area.top)
@@ -335,7 +336,7 @@ class ImagesPicture(VGroup):
         self.walk_t = t
         self.reliability_at = reliability_interpolator(self.run)
         self.walk_reliability = self.reliability_at(self.walk_point(t))
-        label = text("reliability", "small", color=COLORS["muted"])
+        label = text(_("reliability"), "small", color=COLORS["muted"])
         x0, x1 = strip.left + 0.1, strip.right - 0.1
         y0 = strip.bottom + 0.05
         y1 = y0 + strip.height - label.height - 0.15

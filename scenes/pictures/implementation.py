@@ -15,6 +15,7 @@ from manim import DOWN, LEFT, RIGHT, UL, UP, Brace, CurvedArrow, VGroup, config
 
 from aecore import Run
 from aecore.forward import forward, layer_weights
+from scenes.i18n import _
 from scenes.look.layout import Rect, content_area, is_landscape
 from scenes.look.style import COLORS, text
 from scenes.mobjects.network import NetworkDiagram
@@ -70,11 +71,11 @@ class ImplementationPicture(VGroup):
         self.loss = float(np.sum((self.values[-1] - self.values[0]) ** 2))
 
         # Every text first: the frame's layout makes room for them.
-        self.x_label = text("input x", label_kind, color=COLORS["data"])
-        self.xhat_label = text("output x̂", label_kind, color=COLORS["recon"])
-        self.f_text = text("encoder f", label_kind, color=COLORS["encoder"])
-        self.g_text = text("decoder g", label_kind, color=COLORS["decoder"])
-        self.z_label = text("latent z", label_kind, color=COLORS["latent"])
+        self.x_label = text(_("input x"), label_kind, color=COLORS["data"])
+        self.xhat_label = text(_("output x̂"), label_kind, color=COLORS["recon"])
+        self.f_text = text(_("encoder f"), label_kind, color=COLORS["encoder"])
+        self.g_text = text(_("decoder g"), label_kind, color=COLORS["decoder"])
+        self.z_label = text(_("latent z"), label_kind, color=COLORS["latent"])
         self.z_value = text(
             _fmt(float(self.values[self.bottleneck][0])), "small", color=COLORS["latent"], mono=True
         )
@@ -84,8 +85,10 @@ class ImplementationPicture(VGroup):
         self.xhat_values = VGroup(
             *(text(_fmt(v), "small", color=COLORS["recon"], mono=True) for v in self.values[-1])
         )
-        self.compare_label = text(f"compare: ‖x − x̂‖² = {self.loss:.4f}", "label", color=COLORS["text"])
-        legend = "edges: weights, blue +, pink −, width ∝ |w|"
+        self.compare_label = text(
+            _("compare: {formula}", formula=f"‖x − x̂‖² = {self.loss:.4f}"), "label", color=COLORS["text"]
+        )
+        legend = _("edges: weights, blue +, pink −, width ∝ |w|")
         self.legend = text(legend, "small", color=COLORS["muted"])
         if rect is None:
             rect = self._frame_rect()
@@ -109,7 +112,9 @@ class ImplementationPicture(VGroup):
         area = content_area()
         if h >= 1.2 * w:
             # Portrait: the legend on two lines, then the comparison, then the network downwards.
-            self.legend = text("edges: weights\nblue +, pink −, width ∝ |w|", "small", color=COLORS["muted"])
+            self.legend = text(
+                _("edges: weights\nblue +, pink −, width ∝ |w|"), "small", color=COLORS["muted"]
+            )
             self.legend.move_to(np.array([area.left, area.top, 0.0]), aligned_edge=UL)
             self.compare_label.next_to(self.legend, DOWN, buff=0.2).set_x(0.0)
             arc_room = 0.7  # left of the widest layers, for the comparison arrow

@@ -14,6 +14,7 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, UR, Arrow, Circle, Dot, Mobject, VGroup
 
 from aecore import Run, Snapshot
+from scenes.i18n import _
 from scenes.look.layout import Box, Layout, Rect, current_layout
 from scenes.look.style import COLORS, text
 from scenes.mobjects.clouds import DotCloud, SegmentBundle
@@ -152,13 +153,15 @@ class Picture2D(VGroup):
 
         # Panels. M's label goes in the data panel's top-right corner, or under
         # the title (with the view moved down to make room) if the panel is narrow.
-        title = "data space ℝ²"
+        title = _("data space ℝ²")
         self.m_label = text("M = g(ℝ¹)", m_label_kind, color=COLORS["manifold"])
         beside = text(title, "small").width + self.m_label.width + 0.6 <= lay.data.width
         header = 0.0 if beside else self.m_label.height + 0.12
         self.data_panel = DataPanel(lay.data, bounds or _data_bounds(run), title, header=header)
         grids = np.concatenate([s.latent_grid[:, 0] for s in run.snapshots])
-        self.latent_axis = LatentAxis(lay.latent, (float(grids.min()), float(grids.max())), "latent space ℝ¹")
+        self.latent_axis = LatentAxis(
+            lay.latent, (float(grids.min()), float(grids.max())), _("latent space ℝ¹")
+        )
         self.loss_inset = LossInset(lay.loss, run.steps, run.losses)
 
         # Arrays as mobjects.

@@ -14,6 +14,7 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, UR, Circle, VGroup
 
 from aecore import Run
+from scenes.i18n import _
 from scenes.look.layout import Rect
 from scenes.look.projection import OrbitCamera, OrbitClock, orbit_angles
 from scenes.look.style import COLORS, text
@@ -111,7 +112,7 @@ class Picture3D(VGroup):
         self.layout = lay = layout or surface_layout()
 
         # The data panel's header: its title, M's label and the legend, above the plot, never on it.
-        self.data_frame, self.data_title = panel_frame(lay.data, "data space ℝ³")
+        self.data_frame, self.data_title = panel_frame(lay.data, _("data space ℝ³"))
         dot_r = 0.0065 * min(lay.data.width, lay.data.height)
         self.m_label = text("M = g(ℝ²)", "label", color=COLORS["manifold"])
         self.m_label.move_to(self.data_frame.get_corner(UR), aligned_edge=UR).shift(
@@ -147,7 +148,7 @@ class Picture3D(VGroup):
         # The latent panel.
         ext = np.array([[*s.latent_grid[0, 0], *s.latent_grid[-1, -1]] for s in run.snapshots])
         extent = (ext[:, 0].min(), ext[:, 2].max(), ext[:, 1].min(), ext[:, 3].max())
-        self.latent_plane = LatentPlane(lay.latent, extent, "latent space ℝ²")
+        self.latent_plane = LatentPlane(lay.latent, extent, _("latent space ℝ²"))
         self.heatmap = LatentHeatMap(
             self.latent_plane.to_scene, self.latent_plane.bounds, dot_radius=0.9 * dot_r
         )
@@ -178,7 +179,7 @@ class Picture3D(VGroup):
 
     def _legend(self, dot_r: float) -> VGroup:
         entries = VGroup()
-        for color, label in ((COLORS["data"], "data x"), (COLORS["recon"], "x̂ = g(f(x))")):
+        for color, label in ((COLORS["data"], _("data x")), (COLORS["recon"], "x̂ = g(f(x))")):
             dot = Circle(radius=1.4 * dot_r, color=color, fill_opacity=1.0, stroke_width=0)
             entries.add(VGroup(dot, text(label, "small", color=color).next_to(dot, RIGHT, buff=0.1)))
         return entries.arrange(RIGHT, buff=0.35)

@@ -13,6 +13,7 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, Circle, Mobject, VGroup
 
 from aecore import Run
+from scenes.i18n import N_, _
 from scenes.look.layout import Rect, content_area
 from scenes.look.projection import OrbitCamera, OrbitClock, orbit_angles
 from scenes.look.style import COLORS, fit_lines, text
@@ -35,10 +36,10 @@ __all__ = [
 ]
 
 
-SHEET_VERDICT = ("k = 1  →  M = g(ℝ¹)", "is a curve")
+SHEET_VERDICT = ("k = 1  →  M = g(ℝ¹)", N_("is a curve"))
 """The line under the sheet's panel, in parts that may go on lines of their own."""
 
-HELIX_VERDICT = ("k = 2  →  M = g(ℝ²)", "is a surface")
+HELIX_VERDICT = ("k = 2  →  M = g(ℝ²)", N_("is a surface"))
 """The line under the helix's panel, in parts that may go on lines of their own."""
 
 VERDICT_BUFF = 0.14
@@ -55,6 +56,7 @@ def verdict_block(parts: Sequence[str], width: float) -> VGroup:
     would lose more than :data:`VERDICT_MIN_SCALE` of its size, they go on
     lines of their own.
     """
+    parts = [_(p) for p in parts]  # the words in the language in force; the formula as it is
     line = " ".join(parts)
     fits = 0.96 * width >= VERDICT_MIN_SCALE * text(line, "label").width
     lines = [line] if fits else fit_lines(parts, " ", "label", 0.96 * width)
