@@ -158,7 +158,7 @@ def cache_at(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("AE_EXPLAINER_RUNS", str(tmp_path / "runs"))
     monkeypatch.setenv("AE_EXPLAINER_VOICE_CACHE", str(tmp_path / "voice"))
     monkeypatch.setattr(timelines, "digest_of", lambda *parts: "k")
-    monkeypatch.setattr(timelines, "code_digest", lambda files: "code")
+    monkeypatch.setattr(timelines, "code_digest", lambda files, language="en": "code")
     monkeypatch.setattr(timelines, "scene_class", lambda info: info.name)
     ran = SimpleNamespace(play_ends=[0.5, 1.5])
     monkeypatch.setattr(scenes.patches.skipping, "dry_run", lambda cls, cfg=None: ran)

@@ -288,7 +288,7 @@ def test_prior_fractions_on_screen_are_aecores() -> None:
     ae, vae = prior_draws(runs)
     for d in (ae, vae):
         assert f"{100 * d.fraction(RELIABLE_THRESHOLD):.0f}% reliable" in shown
-    assert f"Share of {len(ae.z)} samples where reliability > {RELIABLE_THRESHOLD}" in {
+    assert f"Share of {len(ae.z):,} samples where reliability > {RELIABLE_THRESHOLD}" in {  # prose: 2,000
         c.text for c in scene.captions
     }
     assert vae.fraction() > ae.fraction() + 0.1

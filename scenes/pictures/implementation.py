@@ -223,8 +223,12 @@ class ImplementationPicture(VGroup):
             clear = self._wedge_clearance(flow=1, half_size=label.height / 2)
             label.move_to(np.array([zx, zy, 0.0]) + side * clear, aligned_edge=-side)
         # Up the left side, from the output's label to the input's, bowing out to the free margin.
-        start = self.xhat_label.get_left() + 0.15 * LEFT
-        end = self.x_label.get_left() + 0.15 * LEFT
+        # Each end left of its label and of the values beside it (a short label, e.g. Japanese, would
+        # put the arrow through the values).
+        start, end = (
+            np.array([min(label.get_left()[0], values.get_left()[0]) - 0.15, label.get_left()[1], 0.0])
+            for label, values in ((self.xhat_label, self.xhat_values), (self.x_label, self.x_values))
+        )
         chord = float(np.linalg.norm(end - start))
         outer = net.get_left()[0] - 0.6
         bulge = (start[0] + end[0]) / 2 - outer
