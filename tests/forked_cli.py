@@ -143,7 +143,7 @@ class ForkedCli:
     def close(self) -> None:
         if self._proc.stdin:
             self._proc.stdin.close()
-        self._proc.wait(timeout=60)
+        self._proc.wait(timeout=600)  # a hang guard: the server exits as soon as its stdin closes
 
 
 if __name__ == "__main__":
