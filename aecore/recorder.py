@@ -37,7 +37,7 @@ byte for byte) and on as many as before afterwards.
 **Memory and size.** Each snapshot is held in float32 until :meth:`close`
 writes the file, so memory is bounded by ``max_snapshots`` snapshots, and
 the plan (``max_snapshots`` times the arrays of one snapshot) is refused up
-front, in one line, if it exceeds :data:`aecore.config.MAX_RUN_BYTES`. The
+front, in one line, if it exceeds :data:`aecore.config_fields.MAX_RUN_BYTES`. The
 data-space arrays are stored as float32 (the model computes in float32): for
 the 1,797 digit images (N x 64) at 32 snapshots the file is about 20 MB,
 within the 25 MB a run file may take (``tests/test_images_core.py``).
@@ -51,7 +51,8 @@ from typing import Any
 
 import numpy as np
 
-from aecore.config import MAX_GRID_POINTS, MAX_RUN_BYTES, MAX_SNAPSHOTS, TrainConfig, default_grid_size
+from aecore.config import TrainConfig
+from aecore.config_fields import MAX_GRID_POINTS, MAX_RUN_BYTES, MAX_SNAPSHOTS, default_grid_size
 from aecore.datasets import data_hash
 from aecore.errors import AecoreError
 from aecore.manifold_density import mlp_stretch

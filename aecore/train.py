@@ -40,8 +40,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from aecore.config import ConfigError, TrainConfig
-from aecore.config_fields import Ref
+from aecore.config import TrainConfig
+from aecore.config_fields import ConfigError, Ref
 from aecore.datasets import data_hash, load_dataset, standardization
 from aecore.ensemble import agreement_from_manifolds, dense_manifold, median_residual
 from aecore.errors import AecoreError

@@ -42,8 +42,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 from typing_extensions import TypedDict  # pydantic reads a TypedDict's fields from this one on 3.11
 
-from aecore.config import DataSpec, LatentDim, Seed, Seeds, Steps
-from aecore.config_fields import Explain
+from aecore.config_fields import DataSpec, Explain, LatentDim, Seed, Seeds, Steps
 
 __all__ = [
     "ASPECTS",

@@ -23,7 +23,7 @@ from aecore import (
     reliable_fraction,
     write_run,
 )
-from aecore.config import ConfigError
+from aecore.config_fields import ConfigError
 from aecore.residuals import residuals
 from aecore.train import train, train_to_file
 from scenes.runs import OVERFIT, PRIOR_AE, PRIOR_VAE, WELL_FIT

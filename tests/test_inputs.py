@@ -28,7 +28,7 @@ from scipy.spatial.distance import cdist
 from ae_explainer.cli.userconfig import VIDEO_KEYS, CommandSettings, load_user_config
 from ae_explainer.options import FORMATS, RenderOptions
 from aecore import AecoreError, TrainConfig, load_run, make_dataset, write_run
-from aecore.config import ConfigError
+from aecore.config_fields import ConfigError
 from aecore.datasets import load_user_data
 from aecore.forward import forward, forward_layers
 from aecore.reliability import MAX_CENTRES, kde_centres

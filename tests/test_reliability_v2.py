@@ -20,7 +20,7 @@ import pytest
 from scipy.spatial import cKDTree
 
 from aecore import AecoreError, Run, TrainConfig, cached_run, decode, load_run, write_run
-from aecore.config import ConfigError
+from aecore.config_fields import ConfigError
 from aecore.ensemble import ensemble_agreement
 from aecore.manifold_density import manifold_reliability
 from aecore.snapshot_checks import read_checked

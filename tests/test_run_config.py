@@ -16,7 +16,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from ae_explainer.cli.app import _build_parser, main
 from aecore import load_run
-from aecore.config import ConfigError, TrainConfig, option_of
+from aecore.config import TrainConfig, option_of
+from aecore.config_fields import ConfigError
 from aecore.meta import RunConfig, RunMeta
 from aecore.snapshot_checks import read_checked
 from scenes.settings import RUN_KEYS, RunOverrides

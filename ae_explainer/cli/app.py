@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import numpy as np
 
 from ae_explainer.cli.console import ConsoleProgress, logging_to_stderr
-from aecore.config import ConfigError, TrainConfig, option_of
+from aecore.config import TrainConfig, option_of
+from aecore.config_fields import ConfigError
 from aecore.datasets import DIGITS_COUNT, IMAGE_DATASETS
 from aecore.errors import AecoreError, printable, shown_path
 

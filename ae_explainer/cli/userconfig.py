@@ -142,7 +142,8 @@ def _section_error(where: str, section: str, keys: tuple[str, ...], err: Validat
 
 def _check_run(where: str, run: dict[str, Any], base: Path) -> dict[str, Any]:
     """What the types cannot say: the data exists (relative to the file), is 2-D, and trains."""
-    from aecore.config import ConfigError, TrainConfig
+    from aecore.config import TrainConfig
+    from aecore.config_fields import ConfigError
     from aecore.datasets import DATASETS, dataset_dim, load_user_data
     from scenes.settings import RUN_KEYS
 
