@@ -5,7 +5,7 @@ those given with ``--chapters``) and each quality of ``--qualities`` (default
 ``low high``, i.e. 480p15 and 1080p60):
 
 * ``duration s`` -- seconds of video the chapter plays
-  (:func:`ae_explainer.cli.commands.chapter_duration`, run in this process).
+  (:func:`ae_explainer.render.timelines.chapter_duration`, run in this process).
 * ``video s``    -- length of the chapter's rendered video at that quality: a
   little longer than ``duration s``, as manim rounds every ``play`` up to whole
   frames. The empty scene is generated with this length, so both sides write
@@ -299,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
     if str(REPO) not in sys.path:
         sys.path.insert(0, str(REPO))
     os.chdir(REPO)
-    from ae_explainer.cli.commands import chapter_duration
+    from ae_explainer.render.timelines import chapter_duration
     from scenes.chapters import SCENES_IN_ORDER, chapter_infos
     from scenes.look.style import COLORS
 

@@ -230,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
 
     os.chdir(REPO)
     # The CLI layer, imported only to run the benchmark: the scene classes above need none of it.
-    from ae_explainer.cli.commands import chapter_duration
+    from ae_explainer.render.timelines import chapter_duration
 
     print("warming up: the chapter's run and length ...", flush=True)
     duration = chapter_duration(SurfaceForms)

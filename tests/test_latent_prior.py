@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from manim.renderer.cairo_renderer import CairoRenderer
 
-from ae_explainer.cli.commands import chapter_duration
+from ae_explainer.render.timelines import chapter_duration
 from scenes.chapters.ch09_latent_prior import LatentDimensionIsAPrior
 from scenes.mobjects.curve3d import KIND_DATA, KIND_RECON, KIND_SEGMENT, CurveView, polyline_distance
 from scenes.mobjects.surface_view import SurfaceView

@@ -20,10 +20,10 @@ import numpy as np
 import pytest
 import srt
 
-from ae_explainer.cli.commands import chapter_duration
 from ae_explainer.media.clips import video_frames
 from ae_explainer.outputs import INDEX_NAME, WORK_NAME
 from ae_explainer.render.runs import scene_class
+from ae_explainer.render.timelines import chapter_duration
 from scenes.base import ChapterScene
 from scenes.chapters import find_chapter
 

@@ -30,10 +30,9 @@ from scenes.settings import PACE_RANGE, QUALITIES, OneOf, default_of, describe_e
 
 if TYPE_CHECKING:
     from ae_explainer.options import RenderOptions
-    from scenes.base import ChapterScene
     from scenes.chapters import ChapterInfo
 
-__all__ = ["COMMANDS", "Command", "add_commands", "chapter_duration"]
+__all__ = ["COMMANDS", "Command", "add_commands"]
 
 
 @dataclass(frozen=True)
@@ -89,13 +88,6 @@ COMMANDS: dict[str, Command] = {
     )
 }
 """The render commands by name: the one table of their defaults."""
-
-
-def chapter_duration(scene_cls: type[ChapterScene]) -> float:
-    """Seconds of video a chapter scene plays, found by running it without drawing."""
-    from scenes.patches.skipping import dry_run
-
-    return float(dry_run(scene_cls).renderer.time)
 
 
 def _cmd_list(a: argparse.Namespace) -> int:

@@ -28,9 +28,10 @@ from scenes.settings import ENV
 
 if TYPE_CHECKING:
     from ae_explainer.media.cues import Cue
+    from scenes.base import ChapterScene
     from scenes.chapters import ChapterInfo
 
-__all__ = ["TimelineFile", "cached_cues", "chapter_timeline", "digest_of", "narrate"]
+__all__ = ["TimelineFile", "cached_cues", "chapter_duration", "chapter_timeline", "digest_of", "narrate"]
 
 _log = logging.getLogger(__name__)
 
@@ -51,6 +52,14 @@ class TimelineFile(CacheModel):
     @classmethod
     def _unversioned(cls, data: Any) -> Any:
         return {"version": 1, "ends": data} if isinstance(data, list) else data
+
+
+def _keep(path: Path, model: CacheModel, what: str) -> None:
+    """Cache ``model`` at ``path``; a cache that cannot be written is a warning, not an error."""
+    try:
+        write_cache(path, model)
+    except OSError as e:
+        _log.warning("cannot cache %s (%s)", what, e)
 
 
 def digest_of(*parts: object) -> str:
@@ -76,10 +85,7 @@ def cached_cues(info: ChapterInfo, opts: RenderOptions, runs: Sequence[str]) -> 
         return found.cues
     with scene_env(opts.replace(narration="off")):
         cues = dry_run_cues(scene_class(info))
-    try:
-        write_cache(path, CuesFile(cues=cues))
-    except OSError as e:
-        _log.warning("cannot cache the cues of %s (%s)", info.name, e)
+    _keep(path, CuesFile(cues=cues), f"the cues of {info.name}")
     return cues
 
 
@@ -111,11 +117,19 @@ def chapter_timeline(
         os.environ.update(env)
         scene = dry_run(scene_class(info), spec.manim_config())
     ends = [float(t) for t in scene.play_ends]
-    try:
-        write_cache(path, TimelineFile(ends=ends))
-    except OSError as e:
-        _log.warning("cannot cache the timeline of %s (%s)", info.name, e)
+    _keep(path, TimelineFile(ends=ends), f"the timeline of {info.name}")
     return ends
+
+
+def chapter_duration(scene_cls: type[ChapterScene]) -> float:
+    """Seconds of video ``scene_cls`` plays in this process's settings, from a dry run (not cached).
+
+    :func:`chapter_timeline` is what ``render`` makes under its options; this
+    is what the plain manim CLI would make now (benchmarks and tests).
+    """
+    from scenes.patches.skipping import dry_run
+
+    return float(dry_run(scene_cls).renderer.time)
 
 
 def narrate(
