@@ -18,7 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +48,9 @@ os.environ["AE_EXPLAINER_OFFLINE"] = "1"
 os.environ["XDG_CACHE_HOME"] = str(SESSION_DIR / "xdg-cache")
 
 
+# ``slow`` marks what the fast loop leaves out (CI runs everything): a test that renders frames or
+# clips, trains a run to a fit or starts the browser, and all but a sample of a family of checks
+# over chapters, aspects, themes or data sets (:func:`fast_sample`).
 SLOW_FIXTURES = frozenset({"renders", "browser", "chapters", "digits"})
 """Fixtures that render videos, start a browser or need every chapter's runs (the digits among them):
 a test using one must be marked ``slow``."""
@@ -165,6 +168,28 @@ def digits() -> Run:
     from scenes.runs import digits_run
 
     return digits_run()
+
+
+def fast_sample(
+    params: Sequence[Any], fast: Iterable[Any], ids: Callable[[Any], str] | None = None
+) -> list[Any]:
+    """``params`` with every one not in ``fast`` marked ``slow``: the fast loop keeps a sample of a family.
+
+    For families of the same check over chapters, aspects, themes or data
+    sets: the sample keeps the check in the fast loop, and CI runs them all. A
+    tuple is the values of several argument names; ``ids`` names each case.
+    """
+    keep = list(fast)
+    if missing := [f for f in keep if f not in params]:
+        raise ValueError(f"fast_sample: {missing!r} are not among the parameters")
+    return [
+        pytest.param(
+            *(p if isinstance(p, tuple) else (p,)),
+            marks=() if p in keep else (pytest.mark.slow,),
+            id=ids(p) if ids else None,
+        )
+        for p in params
+    ]
 
 
 def chapter_params(classes: Iterable[type]) -> list[Any]:

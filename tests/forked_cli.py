@@ -79,12 +79,14 @@ def _child(case: dict[str, Any]) -> None:
 
 def _serve() -> None:
     """Read one case per line on stdin, fork it, answer its exit status on stdout."""
-    # The imports the cases share, made once: the CLI and its commands, and Manim (a render case
-    # imports it to list the chapters; no manim.cfg is read, neither here nor in a case's folder).
+    # The imports the cases share, made once: the CLI and its commands, the trainer (torch: a train
+    # case that gets past its flags imports it) and Manim (a render case imports it to list the
+    # chapters; no manim.cfg is read, neither here nor in a case's folder). Importing torch starts no
+    # thread, so the cases fork safely.
     # Only a saving: a module moved elsewhere is imported by the case that needs it.
     import importlib
 
-    for name in ("ae_explainer.cli.app", "ae_explainer.cli.commands", "manim"):
+    for name in ("ae_explainer.cli.app", "ae_explainer.cli.commands", "aecore.train", "manim"):
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
 

@@ -130,6 +130,7 @@ def test_cache_trains_once(tmp_path: Path) -> None:
     np.testing.assert_array_equal(run.final.manifold, again.final.manifold)
 
 
+@pytest.mark.slow  # trains three runs, each in a new process
 def test_a_kept_run_is_loaded_once_until_its_file_is_replaced(tmp_path: Path) -> None:
     from aecore.cache import keep_loaded
 

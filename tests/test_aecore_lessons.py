@@ -69,6 +69,7 @@ def test_vae_file_is_byte_identical_across_runs(tmp_path: Path) -> None:
     assert c.read_bytes() != a.read_bytes()
 
 
+@pytest.mark.slow  # trains runs to a fit
 def test_numpy_forward_reproduces_the_vae(small_vae: Run) -> None:
     for s in (small_vae.snapshots[0], small_vae.final):
         values = forward(small_vae, small_vae.data, s)
@@ -122,6 +123,7 @@ def prior_runs() -> tuple[Run, Run]:
     return cached_run(PRIOR_AE, quiet=True), cached_run(PRIOR_VAE, quiet=True)
 
 
+@pytest.mark.slow  # trains runs to a fit
 def test_vae_prior_samples_land_where_m_is_reliable_more_often(prior_runs: tuple[Run, Run]) -> None:
     ae, vae = prior_runs
     # Chapter 11's pair: N(0, I) samples in the plain AE's latent space and the VAE's, at the one threshold.
@@ -142,6 +144,7 @@ def test_vae_prior_samples_land_where_m_is_reliable_more_often(prior_runs: tuple
 # Chapter 10: approximate, don't interpolate.
 
 
+@pytest.mark.slow  # trains runs to a fit
 def test_overfit_interpolates_and_well_fit_approximates() -> None:
     over = residuals(cached_run(OVERFIT, quiet=True))  # the session's cache: chapter 10 plays the same runs
     well = residuals(cached_run(WELL_FIT, quiet=True))

@@ -153,6 +153,7 @@ def _zoom_problems(scene: ChapterScene) -> list[str]:
     return out
 
 
+@pytest.mark.slow  # each case trains its run with the other seeds' decoders
 @pytest.mark.parametrize("data", [*_BUILT_IN_2D, "csv"])
 def test_every_main_run_chapter_shows_the_data_set(data: str, main_run_on: Callable[[str], None]) -> None:
     main_run_on(data)

@@ -153,6 +153,7 @@ def _noise_video(path: Path, seconds: float, fps: int = 30, size: int = 480) -> 
         c.mux(s.encode())
 
 
+@pytest.mark.slow  # renders frames and encodes GIFs
 def test_gif_meets_its_size_budget_by_lowering_width_and_frame_rate(tmp_path: Path) -> None:
     from PIL import Image
 

@@ -257,6 +257,7 @@ def _texts(scene) -> list[str]:
     return [m.original_text for top in shown for m in top.get_family() if isinstance(m, Text)]
 
 
+@pytest.mark.slow  # trains chapter 10's two runs to a fit
 def test_overfit_figures_on_screen_are_aecores() -> None:
     from aecore import cached_run
     from aecore.residuals import residuals
@@ -275,6 +276,7 @@ def test_overfit_figures_on_screen_are_aecores() -> None:
     assert over.ratio < 0.2 < 0.6 < well.ratio  # the lesson the numbers carry
 
 
+@pytest.mark.slow  # trains chapter 11's two runs to a fit
 def test_prior_fractions_on_screen_are_aecores() -> None:
     from aecore import cached_run
     from aecore.priors import RELIABLE_THRESHOLD, reliable_fraction

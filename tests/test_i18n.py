@@ -120,6 +120,7 @@ def _captions(language: str, monkeypatch: pytest.MonkeyPatch) -> list:
     return scene.captions
 
 
+@pytest.mark.slow  # dry-runs a chapter in every language
 def test_cue_ids_are_the_same_in_every_language_and_subtitles_are_in_the_language(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

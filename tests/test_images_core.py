@@ -60,6 +60,7 @@ def test_training_on_digits_is_deterministic_byte_for_byte(tmp_path: Path) -> No
     assert run.final.recon.dtype == np.float32
 
 
+@pytest.mark.slow  # the digits' 32 snapshots in R^64
 def test_the_default_digits_run_file_stays_under_25_mb(tmp_path: Path) -> None:
     # Same config as DIGITS but 40 steps: the same 32 snapshots of the same arrays (see the docstring).
     cfg = DIGITS.replace(steps=40)

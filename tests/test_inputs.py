@@ -203,6 +203,7 @@ def test_density_above_the_cap_is_close_to_exact_in_bounded_memory(k: int, toler
     assert np.max(np.abs(dens.reshape(-1) - exact)) < tolerance * exact.max()
 
 
+@pytest.mark.slow  # trains 20,000 points in a new process
 def test_a_20000_point_run_is_quick_and_small(tmp_path: Path) -> None:
     out = tmp_path / "big.npz"
     probe = (
@@ -247,6 +248,7 @@ def _old_snapshot_steps(steps: int, n_snapshots: int) -> list[int]:
         m += 1
 
 
+@pytest.mark.slow  # 17,000 schedules against the old one
 def test_snapshot_steps_are_the_old_schedule() -> None:
     for steps in range(1, 260):
         for n in range(2, 70):

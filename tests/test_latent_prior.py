@@ -29,6 +29,7 @@ def scene() -> LatentDimensionIsAPrior:
     return s
 
 
+@pytest.mark.slow  # trains the chapter's two runs and plays it
 def test_chapter_dry_run_sections_and_captions(scene: LatentDimensionIsAPrior) -> None:
     assert scene.section_names == [LatentDimensionIsAPrior.title]
     assert (LatentDimensionIsAPrior.chapter, LatentDimensionIsAPrior.fades_out) == (9, True)
@@ -42,10 +43,12 @@ def test_chapter_dry_run_sections_and_captions(scene: LatentDimensionIsAPrior) -
     assert sheet.view.show_recon and sheet.view.recon_fraction == 1.0
 
 
+@pytest.mark.slow  # trains the chapter's two runs and plays it
 def test_chapter_is_short() -> None:
     assert chapter_duration(LatentDimensionIsAPrior) <= 20.0
 
 
+@pytest.mark.slow  # trains the chapter's two runs and plays it
 def test_m_has_the_dimension_of_k(scene: LatentDimensionIsAPrior) -> None:
     sheet, helix = scene.panels
     # The sheet (2-D data) with k = 1: a polyline with the run's vertices.
@@ -67,6 +70,7 @@ def test_m_has_the_dimension_of_k(scene: LatentDimensionIsAPrior) -> None:
     assert helix.view.geometry().face_xy.shape == ((g - 1) ** 2, 4, 2)
 
 
+@pytest.mark.slow  # trains the chapter's two runs and plays it
 def test_recon_on_the_drawn_curve_data_off_it(scene: LatentDimensionIsAPrior) -> None:
     sheet = scene.panels[0]
     run = sheet.run
@@ -86,6 +90,7 @@ def test_polyline_distance() -> None:
     np.testing.assert_allclose(polyline_distance(p, v), [0.2, 1.0, 1.0, 3.0])
 
 
+@pytest.mark.slow  # trains the chapter's two runs and plays it
 def test_curve_depth_order_and_landed_recon_on_top(scene: LatentDimensionIsAPrior) -> None:
     view = scene.panels[0].view
     assert isinstance(view, CurveView)
@@ -110,6 +115,7 @@ def test_curve_depth_order_and_landed_recon_on_top(scene: LatentDimensionIsAPrio
             assert all(where[(KIND_RECON, n)] > where[(KIND_SEGMENT, s)] for s in around)
 
 
+@pytest.mark.slow  # trains the chapter's two runs and plays it
 def test_curve_drawn_fraction_and_panel_rejects_other_runs(scene: LatentDimensionIsAPrior) -> None:
     sheet, helix = scene.panels
     view = sheet.view
@@ -132,6 +138,7 @@ def test_curve_drawn_fraction_and_panel_rejects_other_runs(scene: LatentDimensio
         PriorPanel(bad, sheet.rect, "x")  # type: ignore[arg-type]
 
 
+@pytest.mark.slow  # trains the chapter's two runs and plays it
 def test_drawing_a_frame_sets_off_no_garbage_collection(scene: LatentDimensionIsAPrior) -> None:
     """Both views hand their per-frame arrays to pycairo as flat lists, not one Python list per item.
 

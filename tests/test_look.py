@@ -19,7 +19,7 @@ from scenes.look.frame import frame_spec, outside_safe_area, platform_margins
 from scenes.look.style import text
 from scenes.mobjects.clouds import DotCloud
 from scenes.settings import ASPECTS, THEMES
-from tests.conftest import chapter_params
+from tests.conftest import fast_sample
 
 W, H = 14.222, 8.0  # a 16:9 frame in scene units
 
@@ -103,9 +103,18 @@ def _key_frame(cls: type, aspect: str) -> tuple[object, list[str], list[str]]:
         return scene, outside_safe_area(scene.mobjects), [str(f) for f in findings]
 
 
-@pytest.mark.parametrize("theme", list(THEMES))
-@pytest.mark.parametrize("aspect", list(ASPECTS))
-@pytest.mark.parametrize("cls", chapter_params(SCENES_IN_ORDER), ids=lambda c: f"ch{c.chapter:02d}")
+_KEY_FRAMES = [(c, a, t) for c in SCENES_IN_ORDER for a in ASPECTS for t in THEMES]
+_FAST_KEY_FRAMES = [  # one per aspect, both themes, on the main run only: the fast loop's sample
+    (SCENES_IN_ORDER[1], "16:9", "dark"),
+    (SCENES_IN_ORDER[3], "9:16", "light"),
+    (SCENES_IN_ORDER[2], "1:1", "dark"),
+]
+
+
+@pytest.mark.parametrize(
+    ("cls", "aspect", "theme"),
+    fast_sample(_KEY_FRAMES, _FAST_KEY_FRAMES, ids=lambda p: f"ch{p[0].chapter:02d}-{p[1]}-{p[2]}"),
+)
 def test_key_frame_has_no_overlap_no_small_text_and_nothing_in_the_margins(
     cls: type, aspect: str, theme: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -28,6 +28,8 @@ GAP = 2.0
 FAR = GAP / 4
 """A point of M this far from every x_j lies on the bridge over the gap, not at a cluster's edge."""
 
+pytestmark = pytest.mark.slow  # every test reads runs trained to a fit (two clusters, arcs)
+
 
 def _two_arcs(n: int = 400, seed: int = 0) -> np.ndarray:
     """Two moon-shaped arcs side by side with an empty strip of width :data:`GAP` between them."""

@@ -177,6 +177,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow  # a dry run, then the CLI in new processes
 def test_a_bad_recordings_folder_is_one_line_exit_2_and_no_output(tmp_path: Path) -> None:
     from ae_explainer.media.cues import chapter_cues
     from scenes.chapters.ch02_round_trip import RoundTripView

@@ -139,6 +139,7 @@ def test_a_work_folder_is_removed_on_an_exception(tmp_path: Path) -> None:
     assert not (tmp_path / WORK_NAME).exists()
 
 
+@pytest.mark.slow  # new processes: trainings, or imports of a copy of the code
 def test_a_chapter_digest_follows_its_own_imports_only(tmp_path: Path) -> None:
     pkg = tmp_path / "copy"
     for layer in ("aecore", "scenes", "ae_explainer"):
@@ -321,6 +322,7 @@ def test_runs_live_in_the_checkout_or_the_user_cache(monkeypatch: pytest.MonkeyP
     assert runs_dir() == Path("/somewhere/ae-explainer/runs")
 
 
+@pytest.mark.slow  # new processes: trainings, or imports of a copy of the code
 def test_a_corrupt_cached_run_is_trained_again(tmp_path: Path) -> None:
     path = ensure_run(TINY, root=tmp_path, progress=lambda *_: None)
     whole = path.read_bytes()

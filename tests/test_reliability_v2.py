@@ -61,6 +61,7 @@ def test_a_v2_file_round_trips_byte_for_byte(tmp_path: Path) -> None:
     assert out.read_bytes() == src.read_bytes()
 
 
+@pytest.mark.slow  # trains runs to a fit
 def test_stored_reliability_is_the_density_on_m_recomputed(small: Run) -> None:
     for s in (small.snapshots[1], small.final):
         m = manifold_reliability(small, snapshot=s)
@@ -70,6 +71,7 @@ def test_stored_reliability_is_the_density_on_m_recomputed(small: Run) -> None:
         np.testing.assert_allclose(s.density, m.latent_density, rtol=1e-4, atol=1e-9)
 
 
+@pytest.mark.slow  # trains runs to a fit
 def test_the_ensemble_is_the_runs_from_those_seeds(small: Run, tmp_path: Path) -> None:
     assert small.ensemble is not None and small.ensemble.seeds == SMALL.ensemble_seeds
     others = [cached_run(SMALL.replace(seed=s, ensemble_seeds=()), root=tmp_path, quiet=True) for s in (3, 5)]
@@ -132,6 +134,7 @@ def _face_centres(run: Run) -> np.ndarray:
     return (0.25 * (g[:-1, :-1] + g[1:, :-1] + g[:-1, 1:] + g[1:, 1:])).reshape(-1, 2)
 
 
+@pytest.mark.slow  # trains runs to a fit
 def test_faces_over_the_hole_fade_and_faces_over_the_data_stay(holed_sheets: list[Run]) -> None:
     for run in holed_sheets:
         u = _face_centres(run)
@@ -149,6 +152,7 @@ def test_faces_over_the_hole_fade_and_faces_over_the_data_stay(holed_sheets: lis
         assert rel[over_data].min() >= 0.6, (run.config.seed, rel[over_data].min())
 
 
+@pytest.mark.slow  # trains runs to a fit
 def test_the_area_element_equals_finite_differences(holed_sheets: list[Run]) -> None:
     run = holed_sheets[0]
     u = _face_centres(run)[::7]

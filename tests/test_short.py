@@ -211,7 +211,12 @@ def _dry_run(aspect: str, theme: str) -> tuple[SocialShort, _Frames]:
 
 
 @pytest.fixture(
-    scope="module", params=[(a, t) for a in ASPECTS for t in THEMES], ids=lambda p: f"{p[0]}-{p[1]}"
+    scope="module",
+    params=[  # the short's own 9:16 in the dark theme in the fast loop; CI plays every aspect and theme
+        pytest.param((a, t), id=f"{a}-{t}", marks=() if (a, t) == ("9:16", "dark") else (pytest.mark.slow,))
+        for a in ASPECTS
+        for t in THEMES
+    ],
 )
 def played(request: pytest.FixtureRequest) -> Iterator[tuple[SocialShort, _Frames]]:
     with tempconfig(frame_spec(request.param[0], "low").manim_config()):
@@ -256,6 +261,7 @@ def test_the_short_is_not_a_chapter_of_the_lecture() -> None:
     assert SocialShort.chapter not in {c.chapter for c in SCENES_IN_ORDER}
 
 
+@pytest.mark.slow  # speaks every caption with the offline voice
 def test_the_short_lasts_45_to_60_seconds_with_the_voice(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -287,6 +293,7 @@ def own_run(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     runs.main_run_2d.cache_clear()
 
 
+@pytest.mark.slow  # trains the viewer's run, then plays the short
 def test_a_viewers_own_2d_run_plays_in_the_short(tmp_path: Path, own_run: Any) -> None:
     from tests.test_run_file import _record_points
 

@@ -196,6 +196,7 @@ def _bigimage_run(path: Path, count: int) -> Path:
     return path
 
 
+@pytest.mark.slow  # writes a 500-image run and starts the CLI
 def test_an_explorer_page_keeps_to_5_mb_or_is_refused_in_one_line(tmp_path: Path) -> None:
     from ae_explainer.deliver.explore import build_page
     from ae_explainer.deliver.explore_data import PAGE_BYTES

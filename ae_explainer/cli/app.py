@@ -93,12 +93,12 @@ def _cmd_train(a: argparse.Namespace) -> int:
     given = {name: getattr(a, name) for name in _FLAGS if getattr(a, name) is not None}
     if "n_points" not in given and a.data in IMAGE_DATASETS:
         given["n_points"] = DIGITS_COUNT  # every image of the digits
-    from aecore.train import train_to_file
-
     try:  # a bad value is one line naming its flag
         cfg = TrainConfig(**given)  # every flag, before any data is made or read
         cfg.check_data()
         out = _check_out(Path(a.out))
+        from aecore.train import train_to_file  # torch: imported once the flags are known to be good
+
         if a.quiet:
             train_to_file(cfg, out)
         else:
