@@ -17,13 +17,13 @@ from aecore import Run
 from scenes.look.layout import Rect
 from scenes.look.projection import OrbitCamera, orbit_angles
 from scenes.look.theme import Theme
-from scenes.mesh_math import face_average
+from scenes.mesh_math import face_average, face_centers
 from scenes.mobjects.cairo_drawn import color_rgb
 from scenes.mobjects.curve import FadingCurve
 from scenes.mobjects.mosaic import ImageMosaic
 from scenes.mobjects.surface_view import SurfaceView
 from scenes.pictures.picture2d import PictureState, state_at
-from scenes.pictures.picture3d import view_box
+from scenes.pictures.picture3d import box_window, fitted_scale, view_box, view_points
 from scenes.views.animations import FadeToReliability, LandReconstructions, Orbit, Train
 from scenes.views.placement import DEFAULT_RECT, Placement
 from scenes.views.source import RunSource, ViewKind, resolve_run, snapshot_index, view_kind
@@ -202,15 +202,22 @@ class SurfaceManifoldView(ManifoldView):
     kind: ViewKind = "surface"
     azimuth0 = np.radians(20.0)
     """The camera's azimuth before any orbit (radians)."""
+    clip_margin = 0.35
+    """M fades out over this fraction of the box of the data and M's reliable part, past the box
+    (as in the video's 3-D chapter): far from the data g runs off, and would leave the view."""
 
     def __init__(self, run: Run, snapshot: int, theme: Theme, rect: Rect, fade: float) -> None:
         super().__init__(run, snapshot, theme, rect, fade)
-        center, half = view_box(run)
-        radius = float(np.linalg.norm(half))
+        self.box_center, self.box_half = view_box(run)
+        self.box_margin = self.clip_margin * float(self.box_half.max())
+        radius = float(np.linalg.norm(self.box_half)) + self.box_margin
         self.orbit_degrees = 0.0
         az, el = orbit_angles(0.0, azimuth0=self.azimuth0)
-        scale = 0.48 * min(rect.width, rect.height) / max(radius, 1e-9)
-        cam = OrbitCamera(az, el, center, scale, rect.center[:2].copy(), distance=4.5 * radius)
+        center = rect.center[:2].copy()
+        cam = OrbitCamera(az, el, self.box_center, 1.0, center, distance=4.5 * radius)
+        turns = ((az + np.radians(d), el) for d in np.linspace(0.0, 360.0, 73))  # fits at every angle
+        scale = fitted_scale(cam, view_points(run), rect, turns) / (1.0 + self.clip_margin)  # and M's rim
+        cam = OrbitCamera(az, el, self.box_center, scale, center, distance=4.5 * radius)
         bounds = (rect.left, rect.bottom, rect.right, rect.top)
         self.surface = SurfaceView(cam, bounds, dot_radius=0.0065 * min(rect.width, rect.height))
         self.surface.show_recon = False
@@ -223,8 +230,15 @@ class SurfaceManifoldView(ManifoldView):
         return self
 
     def face_opacity(self) -> np.ndarray:
-        """Opacity of each face ``(G-1, G-1)``: :meth:`vertex_opacity` averaged over its corners."""
-        return face_average(self.vertex_opacity())
+        """Opacity of each face ``(G-1, G-1)``: :meth:`vertex_opacity` averaged over its corners.
+
+        Times :func:`~scenes.pictures.picture3d.box_window`: 1 inside the box of the data and
+        M's reliable part, fading to 0 past it.
+        """
+        window = box_window(
+            face_centers(self.state.manifold), self.box_center, self.box_half, self.box_margin
+        )
+        return face_average(self.vertex_opacity()) * window
 
     def set_orbit(self, degrees: float) -> SurfaceManifoldView:
         """Turn the camera ``degrees`` round M from where it started."""
