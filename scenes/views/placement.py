@@ -34,9 +34,14 @@ class Placement:
     screen_center: np.ndarray
 
     @classmethod
-    def fit(cls, run: Run, rect: Rect, margin: float = 0.05) -> Placement:
-        """Fit the data and every snapshot's M (the final one, and the ones before it) into ``rect``."""
-        pts = np.vstack([run.data, np.asarray(run.final.manifold, dtype=np.float64).reshape(-1, 2)])
+    def fit(cls, run: Run, rect: Rect, margin: float = 0.05, min_reliability: float = 0.15) -> Placement:
+        """Fit the data and the trained M where it is at least ``min_reliability`` reliable into ``rect``.
+
+        Past that, M runs on where g is guessing; it is faded there, and may leave the rectangle.
+        """
+        m = np.asarray(run.final.manifold, dtype=np.float64).reshape(-1, 2)
+        reliable = np.asarray(run.final.reliability, dtype=np.float64).reshape(-1) >= min_reliability
+        pts = np.vstack([run.data, m[reliable]])
         lo, hi = pts.min(axis=0), pts.max(axis=0)
         span = np.maximum(hi - lo, 1e-9)
         scale = (1.0 - 2 * margin) * min(rect.width / span[0], rect.height / span[1])
