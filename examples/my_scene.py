@@ -22,7 +22,7 @@ __all__ = ["LATENT_RECT", "M_RECT", "RUN", "MyScene"]
 RUN = aecore.cached_run(
     aecore.TrainConfig(data="arc", latent_dim=1, hidden=(16, 16), steps=1500, n_snapshots=16), quiet=True
 )
-"""Points on an arc in R^2, dense at one end and thin at the other, and a k = 1 autoencoder trained on them."""
+"""Points on an arc in R^2, dense at one end and thin at the other; a k = 1 autoencoder trained on them."""
 
 M_RECT = Rect(-2.6, 0.0, 7.5, 7.5)
 """Where data space (M, x, x̂) goes: the left of a 16:9 frame."""
@@ -36,7 +36,7 @@ class MyScene(Scene):
 
     def construct(self) -> None:
         theme = Theme.named("dark")
-        self.camera.background_color = theme["background"]
+        theme.paint_background(self)
         m = ManifoldView.from_run(RUN, snapshot=0, theme=theme, rect=M_RECT, fade=0.0)
         x = DataView.from_run(RUN, snapshot=0, theme=theme, like=m, landed=False)
         z = LatentView.from_run(RUN, snapshot=0, theme=theme, rect=LATENT_RECT)

@@ -317,3 +317,49 @@ def test_pycairo_views_draw_in_a_plain_scene_with_no_set_up(
         frame = np.asarray(scene.renderer.get_frame())[..., :3].astype(float)
         changed = float((np.abs(frame - empty).max(axis=-1) > 30).mean())
         assert changed > 0.05, (scene_class, run.source, changed)  # M covers a good part of the frame
+
+
+# The API as a user meets it.
+
+
+def test_every_public_name_loads_and_says_what_it_is() -> None:
+    import subprocess
+    import sys
+
+    import scenes
+
+    for name in scenes.__all__:
+        obj = getattr(scenes, name)
+        assert obj.__name__ == name and (obj.__doc__ or "").strip(), name
+    assert len(set(scenes.__all__)) == len(scenes.__all__) >= 12
+    with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+        scenes.Nope  # noqa: B018
+    light = subprocess.run(  # the CLI and aecore's users import scenes' modules without loading Manim
+        [sys.executable, "-c", "import scenes, scenes.settings, sys; print('manim' in sys.modules)"],
+        capture_output=True,
+        text=True,
+    )
+    assert light.stdout.strip() == "False", light.stderr
+
+
+def test_the_readmes_own_scene_example_plays(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, low_res: None
+) -> None:
+    import re
+
+    from manim.renderer.cairo_renderer import CairoRenderer
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Your own scene", 1)[1]
+    code = re.search(r"```python\n(.*?)```", section, flags=re.S)
+    assert code is not None
+    assert len(code.group(1).strip().splitlines()) <= 16  # about ten lines, and nothing hidden
+    (tmp_path / "my_run.npz").write_bytes(FIXTURE.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, object] = {}
+    exec(compile(code.group(1), "README.md", "exec"), namespace)
+    scene = namespace["MyScene"](renderer=CairoRenderer(skip_animations=True))  # type: ignore[operator]
+    scene.render()
+    m, x = scene.mobjects
+    assert isinstance(m, CurveView) and m.time == len(m.run.snapshots) - 1 and m.reliability_blend == 1.0
+    np.testing.assert_allclose(x.recon_points(), m.run.final.recon, atol=1e-9)  # x̂ landed on M

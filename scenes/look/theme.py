@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 import numpy as np
 
@@ -208,6 +209,10 @@ class Theme:
         """RGB ``(N, 3)`` in [0, 1] of digit ``labels`` ``(N,)`` (0-9) in this theme's digit palette."""
         table = np.array([_rgb(h) for h in self.digits])
         return table[np.asarray(labels, dtype=np.int64) % len(table)]
+
+    def paint_background(self, scene: Any) -> None:
+        """Give ``scene`` (a Manim ``Scene``) this theme's background colour."""
+        scene.camera.background_color = self.colors["background"]
 
     @contextmanager
     def in_force(self) -> Iterator[Theme]:

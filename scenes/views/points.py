@@ -13,7 +13,7 @@ from scenes.look.theme import Theme
 from scenes.mobjects.clouds import DotCloud, SegmentBundle
 from scenes.pictures.picture2d import PictureState, state_at
 from scenes.views.animations import LandReconstructions, Train
-from scenes.views.manifold import CurveView
+from scenes.views.manifold import CurveView, ManifoldView
 from scenes.views.placement import DEFAULT_RECT, Placement
 from scenes.views.source import RunSource, resolve_run, snapshot_index
 
@@ -55,7 +55,7 @@ class DataView(VGroup):
         *,
         theme: Theme | str | None = None,
         rect: Rect | None = None,
-        like: CurveView | None = None,
+        like: ManifoldView | None = None,
         landed: bool = True,
     ) -> DataView:
         """The points of a run with data in R^2.
@@ -80,6 +80,8 @@ class DataView(VGroup):
                 f"run_or_path: DataView draws points in R^2, this run's are in R^{run.data.shape[1]};"
                 " a surface view draws its own (SurfaceManifoldView.show_points)"
             )
+        if like is not None and not isinstance(like, CurveView):
+            raise ValueError(f"like: a {type(like).__name__} has no 2-D placement to share; give a CurveView")
         chosen = Theme.of(theme)
         placement = like.placement if like is not None else Placement.fit(run, rect or DEFAULT_RECT)
         r = rect or (like.rect if like is not None else DEFAULT_RECT)
