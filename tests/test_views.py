@@ -363,3 +363,22 @@ def test_the_readmes_own_scene_example_plays(
     m, x = scene.mobjects
     assert isinstance(m, CurveView) and m.time == len(m.run.snapshots) - 1 and m.reliability_blend == 1.0
     np.testing.assert_allclose(x.recon_points(), m.run.final.recon, atol=1e-9)  # x̂ landed on M
+
+
+def test_a_swap_in_place_never_shows_both_panels_at_once() -> None:
+    from manim import Square
+
+    from scenes.animations.opacity import swap_in_place
+
+    old, new = Square().set_fill(opacity=1.0), Square().set_fill(opacity=1.0)
+    anims = swap_in_place([old], [new])
+    for a in anims:
+        a.begin()
+    seen = []
+    for alpha in np.linspace(0.0, 1.0, 41):
+        for a in anims:
+            a.interpolate(float(alpha))
+        seen.append((float(old.fill_rgbas[0, 3]), float(new.fill_rgbas[0, 3])))
+    assert seen[0] == (1.0, 0.0) and seen[-1] == (0.0, 1.0)
+    assert all(min(o, n) == 0.0 for o, n in seen)  # one of the two is always gone
+    assert any(0 < o < 1 for o, _ in seen) and any(0 < n < 1 for _, n in seen)  # each fades, no cut
