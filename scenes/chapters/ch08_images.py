@@ -21,7 +21,6 @@ from scenes.animations.timeline3d import FadeDrawn, FadeSurfaceToReliability, Re
 from scenes.animations.walk import LatentWalk
 from scenes.base import ChapterScene
 from scenes.i18n import N_, _
-from scenes.mobjects.cairo_drawn import install_cairo_drawing
 from scenes.pictures.images import ImagesPicture
 from scenes.runs import DIGITS, digits_run
 
@@ -59,7 +58,6 @@ class ImagesOnM(ChapterScene):
 
     def construct(self) -> None:
         self.next_section(self.title)
-        install_cairo_drawing(self.camera)
         pic = ImagesPicture(digits_run())
         samples = pic.samples()
 
