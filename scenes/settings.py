@@ -46,7 +46,6 @@ from typing_extensions import TypedDict  # pydantic reads a TypedDict's fields f
 
 from aecore.config import DataSpec, LatentDim, Seed, Seeds, Steps
 from aecore.config_fields import Explain
-from scenes.environment import read_variables
 
 __all__ = [
     "ASPECTS",
@@ -361,6 +360,8 @@ def current_settings() -> SceneSettings:
     :mod:`scenes.environment`: a bad variable ends the process with one line
     naming it (no traceback).
     """
+    from scenes.environment import read_variables  # the one module of scenes that reads os.environ
+
     in_force = _IN_FORCE.get()
     if in_force is not None:
         return in_force
