@@ -382,3 +382,30 @@ def test_a_swap_in_place_never_shows_both_panels_at_once() -> None:
     assert seen[0] == (1.0, 0.0) and seen[-1] == (0.0, 1.0)
     assert all(min(o, n) == 0.0 for o, n in seen)  # one of the two is always gone
     assert any(0 < o < 1 for o, _ in seen) and any(0 < n < 1 for _, n in seen)  # each fades, no cut
+
+
+def test_a_chapter_reads_the_environment_once_as_it_starts_to_render(
+    monkeypatch: pytest.MonkeyPatch, low_res: None
+) -> None:
+    from manim.renderer.cairo_renderer import CairoRenderer
+
+    from scenes.base import ChapterScene
+    from scenes.look.style import COLORS
+
+    seen: list[str] = []
+
+    class Probe(ChapterScene):
+        chapter = 99
+        title = "probe"
+
+        def construct(self) -> None:
+            seen.append(COLORS["background"])
+            monkeypatch.setenv("AE_EXPLAINER_THEME", "dark")  # a change mid-render is not seen
+            seen.append(COLORS["background"])
+
+    monkeypatch.setenv("AE_EXPLAINER_THEME", "light")
+    scene = Probe(renderer=CairoRenderer(skip_animations=True))
+    scene.render()
+    assert seen == [PALETTES["light"]["background"]] * 2
+    assert str(scene.camera.background_color).upper() == PALETTES["light"]["background"]
+    assert COLORS["background"] == PALETTES["dark"]["background"]  # after the render: the environment's again
