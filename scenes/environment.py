@@ -24,7 +24,7 @@ STOP_AT_KEY_FRAME = "AE_EXPLAINER_STOP_AT_KEY_FRAME"
 
 def read_variables(names: Iterable[str]) -> tuple[tuple[str, str], ...]:
     """``(name, value)`` of each of ``names`` that is set in the process environment, in that order."""
-    return tuple((name, os.environ[name]) for name in names if name in os.environ)
+    return tuple((name, value) for name in names if (value := os.environ.get(name)) is not None)
 
 
 def stop_at_key_frame() -> bool:

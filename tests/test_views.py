@@ -186,9 +186,10 @@ def test_bad_input_is_one_line_naming_the_argument(tmp_path: Path, curve_run: Ru
         with pytest.raises(ValueError) as v:
             ManifoldView.from_run(curve_run, snapshot=bad)
         assert str(bad) in _one_line(v.value, "snapshot")
-    with pytest.raises(ValueError) as v:
-        ManifoldView.from_run(curve_run, theme="sepia")
-    assert "dark, light" in _one_line(v.value, "theme")
+    for theme in ("sepia", ["dark"]):
+        with pytest.raises(ValueError) as v:
+            ManifoldView.from_run(curve_run, theme=theme)  # type: ignore[arg-type]
+        assert "dark, light" in _one_line(v.value, "theme")
     with pytest.raises(ValueError) as v:
         ManifoldView.from_run(curve_run, fade=2.0)
     _one_line(v.value, "fade")

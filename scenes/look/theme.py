@@ -184,6 +184,8 @@ class Theme:
             return current_theme()
         if isinstance(theme, Theme):
             return theme
+        if not isinstance(theme, str):
+            raise ValueError(f"theme: {theme!r} is not one of {', '.join(THEMES)} (nor a Theme)")
         return Theme.named(theme)
 
     def __getitem__(self, role: str) -> str:
