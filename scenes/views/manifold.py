@@ -159,6 +159,8 @@ def _blend(value: float) -> float:
 class CurveView(ManifoldView):
     """M of a k = 1 run in R^2: a polyline through g of the latent grid, each segment at its opacity.
 
+    M is clipped to the view's rectangle: an untrained or far-reaching M does not run across the frame.
+
     Attributes
     ----------
     placement
@@ -180,9 +182,16 @@ class CurveView(ManifoldView):
         """M's vertices on screen now ``(G, 3)``."""
         return self.placement.to_scene(self.geometry())
 
+    def inside(self, points: np.ndarray) -> np.ndarray:
+        """1.0 for scene points ``(G, 3)`` inside the view's rectangle, else 0.0 (M is clipped to it)."""
+        r = self.rect
+        x, y = points[:, 0], points[:, 1]
+        return ((x > r.left) & (x < r.right) & (y > r.bottom) & (y < r.top)).astype(np.float64)
+
     def _show(self) -> None:
-        self.curve.set_vertices(self.scene_points())
-        self.curve.set_vertex_opacity(self.vertex_opacity())
+        pts = self.scene_points()
+        self.curve.set_vertices(pts)
+        self.curve.set_vertex_opacity(self.vertex_opacity() * self.inside(pts))  # clipped to the rect
 
 
 class SurfaceManifoldView(ManifoldView):

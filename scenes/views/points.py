@@ -23,7 +23,8 @@ __all__ = ["DataView"]
 class DataView(VGroup):
     """The data x_j (dots), the reconstructions x̂_j (outlined dots) and the residual segments between.
 
-    The x̂ dots sit :attr:`recon_fraction` of the way from x_j to x̂_j: 0 on the data, 1 on M.
+    The x̂ dots sit :attr:`recon_fraction` of the way from x_j to x̂_j: 0 on the data (and hidden,
+    so as not to cover x), 1 on M; they appear in the first fifth of the way.
 
     Attributes
     ----------
@@ -115,6 +116,9 @@ class DataView(VGroup):
         cur = x + self.recon_fraction * (xh - x)
         self.recon_dots.set_centers(cur)
         self.residuals.set_segments(x, cur)
+        shown = min(1.0, 5.0 * self.recon_fraction)  # x̂ appears as it leaves x (on x, it would hide x)
+        self.recon_dots.set_opacity(shown)
+        self.residuals.set_stroke(opacity=shown)
 
     def train(self, start: float = 0.0, end: float | None = None, **kwargs: Any) -> Train:
         """x̂ through the snapshots in order (play it with M's :meth:`~ManifoldView.train`)."""
