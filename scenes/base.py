@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import os
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ from aecore import AecoreError, Run, TrainConfig
 from aecore.files import checked_path
 from scenes.animations.opacity import OpacityFade
 from scenes.captions import Caption, cue_id, write_srt
+from scenes.environment import stop_at_key_frame
 from scenes.i18n import is_cjk, source_of
 from scenes.look.frame import platform_margins
 from scenes.look.layout import current_layout, is_landscape
@@ -29,7 +29,7 @@ from scenes.patches.sound import (
     start_track,
     use_opus_for_webm,
 )
-from scenes.settings import ENV, current_settings, exit_with, run_error_line
+from scenes.settings import ENV, current_settings, exit_with, run_error_line, settings_in_force
 
 __all__ = ["CJK_CHARS_PER_WORD", "ChapterScene", "caption_mobject"]
 
@@ -150,9 +150,14 @@ class ChapterScene(Scene):
         a data file that is missing, a run file that loops or holds a run the
         chapter cannot show, is one line naming the variable and its key
         (:func:`scenes.settings.run_error_line`), not Manim's traceback.
+
+        The settings are read once, as the render starts, and stay in force
+        until it ends (:func:`scenes.settings.settings_in_force`).
         """
         try:
-            return super().render(preview)
+            # The environment is read here, once (scenes.environment), unless settings are in force already.
+            with settings_in_force(current_settings()):
+                return super().render(preview)
         except AecoreError as e:
             exit_with(run_error_line(str(e)))
 
@@ -188,7 +193,7 @@ class ChapterScene(Scene):
         self.key_frame_time: float | None = None
         self.closing_mobjects: list[Mobject] = []
         if not hasattr(self, "stop_at_key_frame"):
-            self.stop_at_key_frame = os.environ.get("AE_EXPLAINER_STOP_AT_KEY_FRAME") == "1"
+            self.stop_at_key_frame = stop_at_key_frame()
         self._stopped_early = False
         self.play_ends: list[float] = []
 

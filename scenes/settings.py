@@ -22,10 +22,12 @@ becomes one line that says what would be right (:func:`describe_error`).
 from __future__ import annotations
 
 import json
-import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Annotated, Any, NoReturn
 
 from pydantic import (
@@ -60,13 +62,14 @@ __all__ = [
     "Quality",
     "RunOverrides",
     "SceneSettings",
-    "Theme",
+    "ThemeName",
     "WholeNumber",
     "current_settings",
     "default_of",
     "describe_error",
     "exit_with",
     "run_error_line",
+    "settings_in_force",
 ]
 
 ASPECTS: dict[str, tuple[int, int]] = {"16:9": (16, 9), "9:16": (9, 16), "1:1": (1, 1)}
@@ -153,8 +156,8 @@ class OneOf:
         return next((m.names for m in field.metadata if isinstance(m, OneOf)), ())
 
 
-Theme = Annotated[str, OneOf(THEMES)]
-"""One of :data:`THEMES`."""
+ThemeName = Annotated[str, OneOf(THEMES)]
+"""One of :data:`THEMES` (the theme itself, its colours, is :class:`scenes.look.theme.Theme`)."""
 
 Flag = Annotated[bool, Strict(), Expect("true or false")]
 """A switch: ``True`` or ``False``, nothing that merely looks like one."""
@@ -218,7 +221,7 @@ class SceneSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    theme: Theme = "dark"
+    theme: ThemeName = "dark"
     captions: Flag = True
     pace: Pace = 0.5
     run: RunOverrides = Field(default_factory=lambda: RunOverrides())
@@ -344,15 +347,48 @@ def exit_with(message: str) -> NoReturn:
     raise SystemExit(2)
 
 
-def current_settings() -> SceneSettings:
-    """The settings from the environment (defaults where a variable is unset).
+_IN_FORCE: ContextVar[SceneSettings | None] = ContextVar("scene_settings_in_force", default=None)
+"""The settings a ``with settings_in_force(...)`` block (a chapter's render, a view's theme) set."""
 
-    A bad variable ends the process with one line naming it (no traceback).
+
+def current_settings() -> SceneSettings:
+    """The settings in force: those of the innermost :func:`settings_in_force`, else the environment's.
+
+    Outside any such block (a module used on its own, a test), the settings
+    come from the process environment through the one module that reads it,
+    :mod:`scenes.environment`: a bad variable ends the process with one line
+    naming it (no traceback).
     """
+    from scenes.environment import read_variables  # the one module of scenes that reads os.environ
+
+    in_force = _IN_FORCE.get()
+    if in_force is not None:
+        return in_force
+    return _from_environment(read_variables(ENV.values()))
+
+
+@lru_cache(maxsize=16)
+def _from_environment(variables: tuple[tuple[str, str], ...]) -> SceneSettings:
+    """The settings of these variables, validated once per distinct set of values."""
     try:
-        return SceneSettings.from_env(os.environ)
+        return SceneSettings.from_env(dict(variables))
     except ValueError as err:
         exit_with(str(err))
+
+
+@contextmanager
+def settings_in_force(settings: SceneSettings) -> Iterator[SceneSettings]:
+    """Make ``settings`` what :func:`current_settings` returns inside a ``with`` block.
+
+    A chapter renders inside one (:meth:`scenes.base.ChapterScene.render`, with the
+    environment's settings read once); a view built with a theme builds inside one
+    (:meth:`scenes.look.theme.Theme.in_force`). Blocks nest; leaving one restores the settings before it.
+    """
+    token = _IN_FORCE.set(settings)
+    try:
+        yield settings
+    finally:
+        _IN_FORCE.reset(token)
 
 
 # Errors as one line -------------------------------------------------------------------------------

@@ -188,6 +188,47 @@ def test_each_layer_keeps_to_its_libraries() -> None:
             assert "torch" not in libs, f"{m} imports torch: scenes read runs through aecore's numpy side"
 
 
+ENVIRONMENT_BOUNDARY = "scenes.environment"
+"""The one module of :mod:`scenes` that reads the process environment (the settings' boundary)."""
+
+
+def _reads_environment(source: str) -> list[int]:
+    """Lines of ``source`` that read the process environment: ``os.environ``, ``os.getenv``,
+    ``os.putenv``, ``os.unsetenv`` or ``from os import environ`` (however they are spelt)."""
+    names = {"environ", "getenv", "putenv", "unsetenv", "environb", "getenvb"}
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr in names:
+            lines.append(node.lineno)
+        elif isinstance(node, ast.ImportFrom) and node.module == "os":
+            lines += [node.lineno for a in node.names if a.name in names]
+    return sorted(lines)
+
+
+def test_scenes_read_the_environment_in_one_boundary_module() -> None:
+    readers = {
+        m: lines
+        for m, path in _modules().items()
+        if m.startswith("scenes") and (lines := _reads_environment(path.read_text(encoding="utf-8")))
+    }
+    assert list(readers) == [ENVIRONMENT_BOUNDARY], (
+        f"scenes/ reads os.environ outside {ENVIRONMENT_BOUNDARY}: "
+        + ", ".join(f"{m} line {lines}" for m, lines in readers.items() if m != ENVIRONMENT_BOUNDARY)
+    )
+
+
+def test_the_environment_check_sees_every_spelling() -> None:
+    for source in (
+        "import os\nos.environ.get('X')",
+        "import os\nos.getenv('X')",
+        "from os import environ",
+        "from os import getenv as g",
+        "import os as o\no.environ['X'] = '1'",
+    ):
+        assert _reads_environment(source), source
+    assert not _reads_environment("import os\nos.path.join('a')")
+
+
 def _source_files() -> list[Path]:
     """Every file the line limit holds for: the layers' Python and JavaScript (the explorer page's
     modules), the benchmarks, the tests, and the JavaScript at the root (the lint's config)."""

@@ -7,13 +7,14 @@ diagram, a fading curve). These only rescale the alpha channel.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, cast
 
 from manim import Animation, Mobject, VMobject, smooth
 
 from scenes.mobjects.cairo_drawn import CairoDrawn
 
-__all__ = ["OpacityFade"]
+__all__ = ["OpacityFade", "first_half", "second_half", "swap_in_place"]
 
 
 class OpacityFade(Animation):
@@ -59,3 +60,22 @@ class OpacityFade(Animation):
                 m.stroke_rgbas[:, 3] = stroke
             for d, alpha0 in self.drawn:
                 d.alpha = alpha0
+
+
+def first_half(t: float) -> float:
+    """A smooth rate that runs its course in the first half of an animation and holds after."""
+    return float(smooth(min(1.0, 2.0 * t)))
+
+
+def second_half(t: float) -> float:
+    """A smooth rate that holds during the first half of an animation and runs its course in the second."""
+    return float(smooth(max(0.0, 2.0 * t - 1.0)))
+
+
+def swap_in_place(outgoing: Sequence[Mobject], incoming: Sequence[Mobject]) -> list[OpacityFade]:
+    """Swap what a place shows, as one play: ``outgoing`` fades out in the first half, ``incoming`` in
+    in the second, so the two never stand on screen together (no crossfade of stacked panels)."""
+    return [
+        *(OpacityFade(m, fade_in=False, rate_func=first_half) for m in outgoing),
+        *(OpacityFade(m, rate_func=second_half) for m in incoming),
+    ]

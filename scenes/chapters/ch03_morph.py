@@ -17,7 +17,7 @@ from scenes.animations.opacity import OpacityFade
 from scenes.base import ChapterScene
 from scenes.i18n import N_, _
 from scenes.look.style import COLORS, latent_ramp
-from scenes.mobjects.cairo_drawn import color_rgb, install_cairo_drawing
+from scenes.mobjects.cairo_drawn import color_rgb
 from scenes.mobjects.palette_dots import PaletteDots
 from scenes.pictures.implementation import ImplementationPicture
 from scenes.pictures.picture2d import Picture2D
@@ -54,7 +54,6 @@ class MorphToRepresentation(ChapterScene):
 
     def construct(self) -> None:
         self.next_section(self.title)
-        install_cairo_drawing(self.camera)
         run = main_run_2d()
         imp = ImplementationPicture(run)
         imp.network.set_activations(imp.values)

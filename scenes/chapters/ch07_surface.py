@@ -25,7 +25,6 @@ from scenes.animations.timeline import SnapshotTimeline
 from scenes.animations.timeline3d import FadeDrawn, FadeSurfaceToReliability, Redraw, SnapOntoSurface
 from scenes.base import ChapterScene
 from scenes.i18n import N_, _
-from scenes.mobjects.cairo_drawn import install_cairo_drawing
 from scenes.mobjects.surface_view import SurfaceView
 from scenes.pictures.picture3d import Picture3D, highlight_subset
 from scenes.runs import MAIN_3D, main_run_3d
@@ -57,7 +56,6 @@ class SurfaceForms(ChapterScene):
 
     def construct(self) -> None:
         self.next_section(self.title)
-        install_cairo_drawing(self.camera)
         pic = Picture3D(main_run_3d(), view_class=self.view_class)
         pic.start_orbit()
         pic.view.alpha = 0.0

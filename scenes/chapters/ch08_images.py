@@ -15,13 +15,12 @@ is one :class:`~scenes.mobjects.mosaic.ImageMosaic`, one image per frame.
 from __future__ import annotations
 
 from aecore import Run, TrainConfig
-from scenes.animations.opacity import OpacityFade
+from scenes.animations.opacity import OpacityFade, swap_in_place
 from scenes.animations.timeline import SnapshotTimeline
 from scenes.animations.timeline3d import FadeDrawn, FadeSurfaceToReliability, Redraw
 from scenes.animations.walk import LatentWalk
 from scenes.base import ChapterScene
 from scenes.i18n import N_, _
-from scenes.mobjects.cairo_drawn import install_cairo_drawing
 from scenes.pictures.images import ImagesPicture
 from scenes.runs import DIGITS, digits_run
 
@@ -59,7 +58,6 @@ class ImagesOnM(ChapterScene):
 
     def construct(self) -> None:
         self.next_section(self.title)
-        install_cairo_drawing(self.camera)
         pic = ImagesPicture(digits_run())
         samples = pic.samples()
 
@@ -83,11 +81,9 @@ class ImagesOnM(ChapterScene):
         self.add(pic)
         beside = pic.samples(pic.bottom_of_side(0.55))  # the data, beside M as it forms
         self.play(
-            OpacityFade(samples, fade_in=False),
-            OpacityFade(beside),
+            *swap_in_place([samples], [beside, pic.loss_inset]),  # the side panel: one beat at a time
             OpacityFade(pic.dots, fade_in=False),
             *(OpacityFade(line, fade_in=False, remover=False) for line in pic.plane.axes[:2]),
-            OpacityFade(pic.loss_inset),
             OpacityFade(pic.m_label),
             *([OpacityFade(pic.plane.title, fade_in=False, remover=False)] if pic.m_replaces_title else []),
             FadeDrawn(pic.mosaic, target=1.0),
@@ -109,26 +105,13 @@ class ImagesOnM(ChapterScene):
             _("x̂ is the tile at z = f(x), blurrier than x; x − x̂ is an image of its own"),
             spoken=_("x hat is the tile at z, blurrier than x; x minus x hat is an image of its own"),
         )
-        self.play(
-            OpacityFade(pic.loss_inset, fade_in=False),
-            OpacityFade(beside, fade_in=False),
-            OpacityFade(pairs),
-            OpacityFade(rings),
-            run_time=1.0,
-        )
+        self.play(*swap_in_place([pic.loss_inset, beside], [pairs, rings]), run_time=1.0)  # never stacked
         self.wait(2.0)
 
         # A walk across the plane.
         pic.build_walk()
         self.say(_("Walking across the plane morphs one digit into another; reliability dips in between"))
-        self.play(
-            OpacityFade(pairs, fade_in=False),
-            OpacityFade(rings, fade_in=False),
-            OpacityFade(pic.path),
-            OpacityFade(pic.walker),
-            OpacityFade(pic.walk_panel),
-            run_time=1.0,
-        )
+        self.play(*swap_in_place([pairs, rings], [pic.path, pic.walker, pic.walk_panel]), run_time=1.0)
         # What the walk moves goes last, after the walker; the rest of the panel into the background.
         moving = (pic.walk_image, pic.strip_head, pic.walk_readout)
         pic.walk_panel.remove(*moving)

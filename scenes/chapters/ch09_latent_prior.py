@@ -25,7 +25,6 @@ from aecore import TrainConfig
 from scenes.animations.timeline3d import FadeDrawn
 from scenes.base import ChapterScene
 from scenes.i18n import N_, _
-from scenes.mobjects.cairo_drawn import install_cairo_drawing
 from scenes.pictures.prior_panel import HELIX_VERDICT, SHEET_VERDICT, PriorPanel, prior_rects
 from scenes.runs import HELIX_K2, SHEET_K1, helix_k2_run, sheet_k1_run
 
@@ -49,7 +48,6 @@ class LatentDimensionIsAPrior(ChapterScene):
 
     def construct(self) -> None:
         self.next_section(self.title)
-        install_cairo_drawing(self.camera)
         left_rect, right_rect = prior_rects()
         sheet = PriorPanel(
             sheet_k1_run(),

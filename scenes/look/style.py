@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Sequence
 
-import numpy as np
 from manim import Text, config
 
 from scenes.i18n import is_cjk
+from scenes.look.theme import COLORS, DIGIT_PALETTES, PALETTES, Theme, current_theme, digit_rgb, latent_ramp
 from scenes.patches.text_cache import share_text_cache_safely
 from scenes.settings import current_settings
 
@@ -26,6 +26,8 @@ __all__ = [
     "FONT",
     "MONO_FONT",
     "PALETTES",
+    "Theme",
+    "current_theme",
     "digit_rgb",
     "ensure_fonts",
     "fit_lines",
@@ -45,157 +47,6 @@ MONO_FONT = "DejaVu Sans Mono"
 CJK_FONT = "Noto Sans CJK JP"
 """Japanese (and Chinese, Korean) text, which DejaVu lacks (Debian's fonts-noto-cjk); its Regular
 weight sits next to DejaVu Sans Book without looking bolder or lighter."""
-
-_DARK: dict[str, str] = {
-    "data": "#56B4E9",  # x_j: sky blue
-    "recon": "#E69F00",  # x̂_j: orange
-    "manifold": "#F0E442",  # M: yellow
-    "latent": "#009E73",  # z_j and their density: bluish green
-    "encoder": "#56B4E9",  # f
-    "decoder": "#F0E442",  # g
-    "residual": "#D9D9D9",  # x_j - x̂_j
-    "unreliable": "#D55E00",  # samples that land where g is unreliable: vermillion
-    "seeds": "#B39DDB",  # decoders from other seeds: lavender (pink is for negative values only)
-    "negative": "#CC79A7",  # negative weights and activations: reddish purple
-    "positive": "#0072B2",  # positive weights and activations: blue
-    "text": "#F2F2F2",
-    "background": "#0E1117",
-    "muted": "#8C8C8C",
-    "panel": "#5F677A",  # panel frames, dividers, 3-D axes: slate, the quietest colour at 3:1
-}
-
-# The same roles on white: Okabe-Ito's yellow and sky blue vanish on paper, so
-# M and x take darker shades of the same hues, and every other colour a shade
-# dark enough for 3:1 against white (``tests/test_style.py``). Positive
-# weights keep to blue, a navy darker than x's blue (as in the dark theme,
-# where they are darker than x's sky blue); negative weights keep to reddish
-# purple, and the other seeds' decoders to violet.
-_LIGHT: dict[str, str] = {
-    **_DARK,
-    "data": "#0072B2",
-    "recon": "#C77800",
-    "manifold": "#9A7D00",
-    "latent": "#008060",
-    "encoder": "#0072B2",
-    "decoder": "#9A7D00",
-    "residual": "#7A7A7A",
-    "seeds": "#7E57C2",
-    "negative": "#B94686",
-    "positive": "#00527F",
-    "text": "#1A1A1A",
-    "background": "#FFFFFF",
-    "muted": "#6E6E6E",
-    "panel": "#848EA1",
-}
-
-PALETTES: dict[str, dict[str, str]] = {"dark": _DARK, "light": _LIGHT}
-"""The colour of each role of the story, per theme (:data:`scenes.settings.THEMES`)."""
-
-
-class _CurrentPalette(Mapping[str, str]):
-    """The colours of the theme in force *now* (read at each lookup, so a theme can change in a process)."""
-
-    def __getitem__(self, role: str) -> str:
-        return PALETTES[current_settings().theme][role]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(_DARK)
-
-    def __len__(self) -> int:
-        return len(_DARK)
-
-    def __repr__(self) -> str:
-        return f"COLORS({current_settings().theme}: {dict(self)!r})"
-
-
-COLORS: Mapping[str, str] = _CurrentPalette()
-"""The current theme's colour of each role (``AE_EXPLAINER_THEME``), resolved at each lookup.
-
-Mobjects look their colours up when they are built, never at import time, so
-building under another theme (e.g. a test that sets ``AE_EXPLAINER_THEME``)
-gives that theme's colours.
-"""
-
-_VIRIDIS = (
-    np.array(
-        [
-            [0x44, 0x01, 0x54],
-            [0x48, 0x24, 0x75],
-            [0x41, 0x44, 0x87],
-            [0x35, 0x5F, 0x8D],
-            [0x2A, 0x78, 0x8E],
-            [0x21, 0x91, 0x8C],
-            [0x22, 0xA8, 0x84],
-            [0x44, 0xBF, 0x70],
-            [0x7A, 0xD1, 0x51],
-            [0xBD, 0xDF, 0x26],
-            [0xFD, 0xE7, 0x25],
-        ],
-        dtype=np.float64,
-    )
-    / 255.0
-)
-"""Viridis at 0, 0.1, ..., 1: perceptually uniform and colour-blind safe."""
-
-_RAMPS = {"dark": _VIRIDIS[2:10], "light": _VIRIDIS[0:8]}
-"""The part of viridis each theme uses: on dark, 0.2 to 0.9 (its darkest end still clear of the
-background); on white, 0 to 0.7 (its lightest still clear of the paper). Both stop short of the
-yellow M is drawn in."""
-
-
-def latent_ramp(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
-    """RGB ``(N, 3)`` in [0, 1] of latent ``values`` ``(N,)`` on the theme's perceptual ramp, lo to hi.
-
-    Equal steps in the value are equal steps in perceived colour, so points
-    with close latents look alike and far ones look different.
-    """
-    ramp = _RAMPS[current_settings().theme]
-    knots = np.linspace(lo, hi, len(ramp))  # np.interp holds the ends past lo and hi
-    v = np.asarray(values, dtype=np.float64)
-    return np.stack([np.interp(v, knots, ramp[:, c]) for c in range(3)], axis=-1)
-
-
-DIGIT_PALETTES: dict[str, tuple[str, ...]] = {
-    # Okabe and Ito's seven hues (black left out) and three of Paul Tol's "muted" ones, for the ten
-    # digit classes: on dark, the lighter shades; on white, shades dark enough to show on paper.
-    "dark": (
-        "#E69F00",  # 0 orange
-        "#56B4E9",  # 1 sky blue
-        "#009E73",  # 2 bluish green
-        "#F0E442",  # 3 yellow
-        "#CC79A7",  # 4 reddish purple
-        "#D55E00",  # 5 vermillion
-        "#F2F2F2",  # 6 white
-        "#3F8FE0",  # 7 blue
-        "#999933",  # 8 olive
-        "#AA88EE",  # 9 lavender
-    ),
-    "light": (
-        "#C77800",  # 0 dark orange
-        "#2B9CD8",  # 1 sky blue
-        "#008060",  # 2 bluish green
-        "#948600",  # 3 olive gold
-        "#B94686",  # 4 reddish purple
-        "#A83200",  # 5 rust
-        "#4D4D4D",  # 6 dark grey
-        "#00527F",  # 7 navy
-        "#8B5A2B",  # 8 brown
-        "#7E57C2",  # 9 violet
-    ),
-}
-"""One colour per digit class (0-9), per theme: Okabe and Ito's colour-blind-safe hues first, then
-three more told apart by lightness as well as hue. Ten classes are more than any palette keeps
-apart for every viewer, so a chapter that colours by digit also shows the key (each digit's
-image over the digit in its colour)."""
-
-
-def digit_rgb(labels: np.ndarray) -> np.ndarray:
-    """RGB ``(N, 3)`` in [0, 1] of digit ``labels`` ``(N,)`` (0-9) in the current theme's palette."""
-    table = np.array(
-        [[int(h[k : k + 2], 16) / 255.0 for k in (1, 3, 5)] for h in DIGIT_PALETTES[current_settings().theme]]
-    )
-    return table[np.asarray(labels, dtype=np.int64) % len(table)]
-
 
 _SIZES = {"caption": 3.8, "label": 4.2, "small": 3.0, "title": 5.4}
 

@@ -3,40 +3,31 @@
 Manim's Cairo camera draws a :class:`~manim.VMobject` by building its path
 and filling and stroking it. A :class:`CairoDrawn` mobject instead gets the
 camera's Cairo context and draws whatever it likes into it (thousands of
-depth-sorted faces and dots in one pass): :func:`install_cairo_drawing` teaches
-a camera to hand the context over. A camera without the hook draws nothing
-for it (its points are only a bounding box, without fill or stroke).
+depth-sorted faces and dots in one pass). Importing this module teaches every
+Cairo camera (Manim's :class:`~manim.camera.camera.Camera` and its subclasses,
+the cameras of a plain :class:`~manim.Scene` and :class:`~manim.ThreeDScene`)
+to hand the context over, so a :class:`CairoDrawn` draws in any scene with no
+set-up call; :func:`install_cairo_drawing` remains for code that calls it.
 """
 
 from __future__ import annotations
 
 from abc import ABCMeta, abstractmethod
+from collections.abc import Callable
 from typing import Any
 
 import cairo
 import numpy as np
 from manim import ManimColor, ParsableManimColor, VMobject
+from manim.camera.camera import Camera
 
 __all__ = ["CairoDrawn", "color_rgb", "install_cairo_drawing", "pixel_transform"]
 
 
-def install_cairo_drawing(camera: Any) -> None:
-    """Let ``camera`` (a Cairo :class:`~manim.Camera`) draw :class:`CairoDrawn` mobjects.
+def _display_cairo_drawn(original: Callable[..., Any]) -> Callable[..., Any]:
+    """``Camera.display_vectorized`` that lets a :class:`CairoDrawn` draw itself, else ``original``."""
 
-    Wraps the camera instance's ``display_vectorized`` so that a
-    :class:`CairoDrawn` draws itself into the camera's Cairo context; every
-    other mobject is drawn as before. Idempotent.
-
-    Parameters
-    ----------
-    camera
-        The scene's camera (``scene.camera``).
-    """
-    if getattr(camera, "_cairo_drawn_hook", False):
-        return
-    original = camera.display_vectorized
-
-    def display_vectorized(vmobject: VMobject, ctx: cairo.Context) -> Any:
+    def display_vectorized(camera: Any, vmobject: VMobject, ctx: cairo.Context) -> Any:
         if isinstance(vmobject, CairoDrawn):
             ctx.save()
             # Manim fills and strokes with *_preserve: the previous mobject's path is still in the
@@ -47,9 +38,37 @@ def install_cairo_drawing(camera: Any) -> None:
             finally:
                 ctx.restore()
             return camera
-        return original(vmobject, ctx)
+        return original(camera, vmobject, ctx)
 
-    setattr(camera, "display_vectorized", display_vectorized)  # noqa: B010 (an instance, not the class)
+    return display_vectorized
+
+
+def _teach_cairo_cameras() -> None:
+    """Make Manim's Cairo :class:`~manim.camera.camera.Camera` (and so its subclasses) draw
+    :class:`CairoDrawn` mobjects. Idempotent; done once, when this module is imported."""
+    if getattr(Camera, "_cairo_drawn_hook", False):
+        return
+    setattr(Camera, "display_vectorized", _display_cairo_drawn(Camera.display_vectorized))  # noqa: B010
+    setattr(Camera, "_cairo_drawn_hook", True)  # noqa: B010
+
+
+def install_cairo_drawing(camera: Any) -> None:
+    """Let ``camera`` (a Cairo :class:`~manim.Camera`) draw :class:`CairoDrawn` mobjects.
+
+    Every Cairo camera can already (importing this module teaches Manim's
+    ``Camera`` class); this is for a camera of some other class that has
+    its own ``display_vectorized``, whose instance it wraps. Idempotent.
+
+    Parameters
+    ----------
+    camera
+        The scene's camera (``scene.camera``).
+    """
+    if getattr(camera, "_cairo_drawn_hook", False):
+        return
+    original = camera.display_vectorized
+    hooked = _display_cairo_drawn(lambda cam, vmobject, ctx: original(vmobject, ctx))
+    setattr(camera, "display_vectorized", lambda vmobject, ctx: hooked(camera, vmobject, ctx))  # noqa: B010
     setattr(camera, "_cairo_drawn_hook", True)  # noqa: B010
 
 
@@ -130,3 +149,6 @@ class CairoDrawn(VMobject, metaclass=ABCMeta):
         lo, hi = self.points.min(axis=0), self.points.max(axis=0)
         inside = (xy[:, 0] >= lo[0]) & (xy[:, 0] <= hi[0]) & (xy[:, 1] >= lo[1]) & (xy[:, 1] <= hi[1])
         return xy[inside]
+
+
+_teach_cairo_cameras()

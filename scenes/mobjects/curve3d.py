@@ -19,7 +19,7 @@ strokes per frame). It is drawn with Skia into the camera's Cairo frame
 A reconstruction dot that has landed on M is drawn right after the segments
 around its own latent, so the curve never covers the x̂ that lie on it.
 Drawing goes through the camera hook of
-:func:`~scenes.mobjects.cairo_drawn.install_cairo_drawing`.
+:mod:`~scenes.mobjects.cairo_drawn`.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The latents z_j and their density over the latent grid, as a heat map with dots.
 
 Drawn with pycairo through the camera hook of
-:func:`~scenes.mobjects.cairo_drawn.install_cairo_drawing`: the density is one
+:mod:`~scenes.mobjects.cairo_drawn`: the density is one
 small image that Cairo interpolates over the grid's rectangle, the dots one path.
 """
 

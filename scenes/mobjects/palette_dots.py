@@ -16,7 +16,7 @@ class PaletteDots(CairoDrawn):
     """Filled dots at ``centers`` ``(N, 3)``, dot ``j`` in colour ``rgb[j]`` ``(N, 3)``, in [0, 1].
 
     Drawn through the camera hook of
-    :func:`~scenes.mobjects.cairo_drawn.install_cairo_drawing`; fade it with
+    :mod:`~scenes.mobjects.cairo_drawn`; fade it with
     :class:`~scenes.animations.opacity.OpacityFade`, which scales its
     :attr:`alpha`.
 

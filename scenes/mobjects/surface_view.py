@@ -24,7 +24,7 @@ neither leave seams nor blend twice where they meet; the outline stroked over
 them is anti-aliased.
 
 It is drawn through the camera hook of
-:func:`~scenes.mobjects.cairo_drawn.install_cairo_drawing`.
+:mod:`~scenes.mobjects.cairo_drawn`.
 
 Points near the surface are ordered against the face they belong to (the
 latent cell of their z_j) by which side of that face they are on, not by

@@ -10,6 +10,8 @@ outside the box the view is fitted to.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, UR, Circle, VGroup
 
@@ -27,7 +29,7 @@ from scenes.mobjects.surface_view import SurfaceView
 from scenes.pictures.layout3d import PanelRects, surface_layout
 from scenes.pictures.picture2d import PictureState
 
-__all__ = ["Picture3D", "highlight_subset", "view_box", "view_points"]
+__all__ = ["Picture3D", "box_window", "fitted_scale", "highlight_subset", "view_box", "view_points"]
 
 
 def view_points(run: Run, min_opacity: float = 0.15) -> np.ndarray:
@@ -45,6 +47,25 @@ def view_box(run: Run, min_opacity: float = 0.15) -> tuple[np.ndarray, np.ndarra
     pts = view_points(run, min_opacity)
     lo, hi = pts.min(axis=0), pts.max(axis=0)
     return (lo + hi) / 2, (hi - lo) / 2
+
+
+def box_window(points: np.ndarray, center: np.ndarray, half: np.ndarray, margin: float) -> np.ndarray:
+    """1 inside the box ``center ± half``, falling smoothly to 0 at ``margin`` outside it."""
+    d = np.abs(np.asarray(points, dtype=np.float64) - center) - half
+    out = np.linalg.norm(np.maximum(d, 0.0), axis=-1) / margin
+    x = np.clip(1.0 - out, 0.0, 1.0)
+    return x * x * (3.0 - 2.0 * x)
+
+
+def fitted_scale(
+    cam: OrbitCamera, points: np.ndarray, rect: Rect, angles: Iterable[tuple[float, float]]
+) -> float:
+    """Scene units per data unit so that ``points``, seen by ``cam`` at each of ``angles``, fit ``rect``."""
+    ext = np.zeros(2)
+    for az, el in angles:
+        xy, _ = cam.turned(az, el).project(points)
+        ext = np.maximum(ext, np.abs(xy - cam.center).max(axis=0))
+    return float(min(0.47 * rect.width / ext[0], 0.46 * rect.height / ext[1]))
 
 
 def highlight_subset(run: Run, n: int = 18) -> np.ndarray:
@@ -169,13 +190,8 @@ class Picture3D(VGroup):
         corners lie far off a curved sheet; the fading rim may reach the
         panel's edge, where drawing is clipped.
         """
-        corners = view_points(self.run)
-        ext = np.zeros(2)
-        for t in np.linspace(0.0, 120.0, 121):
-            xy, _ = cam.turned(*self._angles(t)).project(corners)
-            ext = np.maximum(ext, np.abs(xy - cam.center).max(axis=0))
-        r = self.plot_rect
-        return float(min(0.47 * r.width / ext[0], 0.46 * r.height / ext[1]))
+        angles = (self._angles(t) for t in np.linspace(0.0, 120.0, 121))
+        return fitted_scale(cam, view_points(self.run), self.plot_rect, angles)
 
     def _legend(self, dot_r: float) -> VGroup:
         entries = VGroup()
@@ -188,10 +204,7 @@ class Picture3D(VGroup):
 
     def window(self, points: np.ndarray) -> np.ndarray:
         """1 inside the view box, falling smoothly to 0 at ``box_margin`` outside it."""
-        d = np.abs(np.asarray(points, dtype=np.float64) - self.box_center) - self.box_half
-        out = np.linalg.norm(np.maximum(d, 0.0), axis=-1) / self.box_margin
-        x = np.clip(1.0 - out, 0.0, 1.0)
-        return x * x * (3.0 - 2.0 * x)
+        return box_window(points, self.box_center, self.box_half, self.box_margin)
 
     def face_opacity(self, state: PictureState | None = None, blend: float | None = None) -> np.ndarray:
         """Opacity of each face ``(G-1, G-1)``.
