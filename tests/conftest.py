@@ -190,10 +190,3 @@ def fast_sample(
         )
         for p in params
     ]
-
-
-def chapter_params(classes: Iterable[type]) -> list[Any]:
-    """Chapter classes as test parameters; a chapter that plays the digits run is marked ``slow``."""
-    from scenes.runs import DIGITS
-
-    return [pytest.param(c, marks=pytest.mark.slow) if DIGITS in c.run_configs() else c for c in classes]
