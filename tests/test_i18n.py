@@ -54,7 +54,9 @@ def test_the_template_holds_exactly_the_strings_the_code_marks() -> None:
     marked: set[str] = set()
     for folder in ("scenes", "ae_explainer"):
         for _, _, message, _, _ in extract_from_dir(
-            ROOT / folder, method_map=[("**.py", "python")], keywords={"_": None, "N_": None}
+            ROOT / folder,
+            method_map=[("**.py", "python"), ("**/explore_assets/**.html", "jinja2")],
+            keywords={"_": None, "N_": None},
         ):
             marked.add(message if isinstance(message, str) else message[0])
     with (LOCALE_DIR / "ae-explainer.pot").open("rb") as f:
