@@ -52,6 +52,7 @@ __all__ = [
     "prose_number",
     "source_of",
     "strings_digest",
+    "translations",
     "warn_missing",
 ]
 
@@ -132,6 +133,16 @@ def _translations(language: str, stamp: str) -> gettext.NullTranslations:
         return gettext.NullTranslations()
     with compiled_catalogue(language).open("rb") as f:
         return gettext.GNUTranslations(f)
+
+
+def translations(language: str | None = None) -> gettext.NullTranslations:
+    """``language``'s catalogue (default: the language in force) as a :mod:`gettext` object.
+
+    For code that wants gettext's own interface, such as Jinja's ``i18n``
+    extension (the explorer page's template); English is the identity.
+    """
+    language = language or active_language()
+    return _translations(language, _stamp(language))
 
 
 def _stamp(language: str) -> str:

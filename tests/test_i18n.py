@@ -13,6 +13,7 @@ language).
 from __future__ import annotations
 
 import io
+import itertools
 import logging
 import re
 import shutil
@@ -54,7 +55,9 @@ def test_the_template_holds_exactly_the_strings_the_code_marks() -> None:
     marked: set[str] = set()
     for folder in ("scenes", "ae_explainer"):
         for _, _, message, _, _ in extract_from_dir(
-            ROOT / folder, method_map=[("**.py", "python")], keywords={"_": None, "N_": None}
+            ROOT / folder,
+            method_map=[("**.py", "python"), ("**/explore_assets/**.html", "jinja2")],
+            keywords={"_": None, "N_": None},
         ):
             marked.add(message if isinstance(message, str) else message[0])
     with (LOCALE_DIR / "ae-explainer.pot").open("rb") as f:
@@ -183,6 +186,21 @@ def test_a_japanese_caption_wraps_between_characters_inside_the_frame_in_the_cjk
         )
         assert all(line.font == CJK_FONT for line in lines)
         assert min(text_height_px(line, config.frame_height) for line in lines) >= 22
+
+
+def test_japanese_breaks_between_phrases_never_inside_a_word() -> None:
+    """BudouX's phrases: オートエンコーダ, 圧縮して and the like stay whole on one line."""
+    from scenes.look.style import wrap_units
+
+    units, _ = wrap_units("よくある図：x を圧縮して作り直すネットワーク")
+    assert units == ["よく", "ある", "図：x を", "圧縮して", "作り直す", "ネットワーク"]
+    words = ("オートエンコーダ", "デコーダ", "ネットワーク", "圧縮", "推測", "データ")
+    for m in _catalogue("ja"):
+        units, joiner = wrap_units(m.string)
+        assert joiner == "" and "".join(units) == m.string.strip(), m.id
+        for a, b in itertools.pairwise(units):  # no break inside a word, none before a comma
+            assert not any(w in a + b and w not in a and w not in b for w in words), (a, b)
+            assert b[:1] not in "、。：）」", (a, b)
 
 
 def test_an_edit_to_one_german_caption_changes_one_chapters_content_key(

@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 from manim import Line, Mobject, tempconfig
 
-from scenes import runs
+from scenes import i18n, runs
 from scenes.captions import speakable
 from scenes.chapters import SCENES_IN_ORDER
 from scenes.look.audit import (
@@ -46,7 +46,7 @@ from scenes.look.style import text
 from scenes.mobjects.clouds import DotCloud
 from scenes.mobjects.curve import FadingCurve
 from scenes.patches.skipping import dry_run
-from scenes.settings import ASPECTS, THEMES
+from scenes.settings import ASPECTS, LANGUAGES, THEMES
 from scenes.short import CAPTIONS, MAX_CAPTION_LINES, SocialShort, feed_caption
 
 BEATS = ("hook", "network", "trip", "panels", "m", "forms", "snap", "thin", "gap", "bridge", "close")
@@ -121,18 +121,25 @@ def test_captions_are_spoken_aloud_without_symbols() -> None:
     assert set(CAPTIONS) >= {"hook", "close"}
 
 
+@pytest.mark.parametrize("language", list(LANGUAGES))
 @pytest.mark.parametrize("aspect", list(ASPECTS))
-def test_every_caption_is_one_or_two_lines_at_least_40_px_high_inside_the_safe_area(aspect: str) -> None:
+def test_every_caption_is_one_or_two_lines_at_full_size_inside_the_safe_area(
+    aspect: str, language: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In every language: a caption too long for two lines would be set smaller; reword it shorter."""
+    monkeypatch.setenv("AE_EXPLAINER_LANGUAGE", language)
     with tempconfig(frame_spec(aspect, "low").manim_config()):
         from manim import config
 
         safe = safe_rect(aspect)
         short = min(config.frame_width, config.frame_height)
+        full = text_height_px(text("Tg", "caption"), short)
+        assert full >= MIN_CAPTION_PX
         for caption, _ in CAPTIONS.values():
-            cap = feed_caption(caption, safe)
+            cap = feed_caption(i18n._(caption), safe)
             lines = visible_texts([cap])
             assert 1 <= len(lines) <= MAX_CAPTION_LINES, caption
-            assert min(text_height_px(t, short) for t in lines) >= MIN_CAPTION_PX, caption
+            assert min(text_height_px(t, short) for t in lines) >= 0.96 * full, caption  # no visible shrink
             assert audit_ui_bands([cap], _box(safe), short) == [], caption
 
 
@@ -254,6 +261,26 @@ def test_the_last_frame_is_the_first_without_its_caption(played: tuple[SocialSho
     last = _signature(scene.mobjects, None)
     assert sum(len(p) for _, p in ink_points(scene.mobjects)) > 1000  # never a blank frame
     assert last == seen.hook
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("theme", list(THEMES))
+@pytest.mark.parametrize("aspect", list(ASPECTS))
+@pytest.mark.parametrize("language", [code for code in LANGUAGES if code != "en"])
+def test_in_every_language_every_beat_is_clean_and_clear_of_the_feeds_bands(
+    language: str, aspect: str, theme: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The translated short, audited at every beat as the English one (9:16: the union of every vertical
+    feed's bands, YouTube Shorts' 8 % top, 25 % bottom, 3 % left and 12 % right among them)."""
+    monkeypatch.setenv("AE_EXPLAINER_LANGUAGE", language)
+    with tempconfig(frame_spec(aspect, "low").manim_config()):
+        scene, seen = _dry_run(aspect, theme)
+    assert [b for b, _ in scene.beats] == list(BEATS)
+    assert {b: f for b, f in seen.findings.items() if f} == {}
+    for beat, heights in seen.caption_px.items():
+        assert 1 <= len(heights) <= MAX_CAPTION_LINES and min(heights) >= MIN_CAPTION_PX, beat
+    hook = CAPTIONS["hook"][0]
+    assert scene.captions[0].text == i18n._(hook) != hook  # in the language, not English
 
 
 def test_the_short_is_not_a_chapter_of_the_lecture() -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ae_explainer.deliver.social import CREDIT_LINK, POSTS, parse_platforms, post_text
+from ae_explainer.deliver.social import CREDIT_LINK, POSTS, counted_length, parse_platforms, post_text
 from aecore import AecoreError
 from scenes.look.safe_areas import PLATFORMS
 
@@ -47,6 +47,35 @@ def test_each_posts_text_has_a_title_plain_sentences_and_the_credit_within_its_l
         assert text.startswith("What an autoencoder represents") and link in text, post.name
         assert "Keenan Crane" in text
     assert len(post_text(POSTS["x"])) <= 280
+
+
+def test_x_counts_a_link_as_23_and_a_cjk_character_as_two() -> None:
+    x, linkedin = POSTS["x"], POSTS["linkedin"]
+    assert counted_length("Mé x̂ — ok", x) == 10  # Latin, combining marks and dashes: once
+    assert counted_length("ℝ", x) == 2 and counted_length("ℝ", linkedin) == 1
+    assert counted_length("オートエンコーダ", x) == 16 and counted_length("オートエンコーダ", linkedin) == 8
+    assert counted_length(f"See {CREDIT_LINK}\n", x) == 4 + 23 + 1
+    assert counted_length(f"See {CREDIT_LINK}\n", linkedin) == 5 + len(CREDIT_LINK)
+
+
+@pytest.mark.parametrize("language", ["de", "es", "ja"])
+def test_each_posts_text_is_in_the_language_within_the_limit_as_the_platform_counts_it(
+    language: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ae_explainer.deliver.publish import TITLE
+    from scenes.i18n import _
+
+    monkeypatch.setenv("AE_EXPLAINER_LANGUAGE", language)
+    title = _(TITLE)
+    assert title != TITLE
+    for post in POSTS.values():
+        text = post_text(post)
+        assert counted_length(text, post) <= min(post.max_text, 2200), post.name
+        assert text.startswith(title) and CREDIT_LINK in text and "Keenan Crane" in text, post.name
+        assert "autoencoder represents" not in text and "only worth trusting" not in text, post.name
+    if language == "ja":  # the full text is over X's 280 as X counts it (a kana counts twice): the short one
+        assert counted_length(post_text(POSTS["linkedin"]), POSTS["x"]) > 280
+        assert len(post_text(POSTS["x"])) < len(post_text(POSTS["linkedin"]))
 
 
 def _atoms(path: Path) -> list[str]:

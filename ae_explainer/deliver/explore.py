@@ -9,6 +9,12 @@ forward passes. Its code, styles and data are inlined (the Jinja template
 :data:`SCRIPTS`, and the data): it loads nothing from the network and opens
 from ``file://``, so the folder can be copied to a USB stick or a course site.
 
+The page speaks the language in force (``--language``): the template's own
+words are marked ``{{ _("...") }}`` and translated by Jinja's ``i18n``
+extension with the gettext catalogue (:func:`scenes.i18n.translations`); the
+texts its script makes as it runs (:data:`SCRIPT_TEXTS`) travel in the page,
+translated, as a JSON dictionary that ``texts.js`` looks them up in.
+
 The page is built from the snapshot file alone (:mod:`ae_explainer.deliver.explore_data`
 says what is embedded). Without a run file the command explores the main run
 the video shows (:func:`scenes.runs.main_config_2d`), trained once and cached.
@@ -17,10 +23,8 @@ the video shows (:func:`scenes.runs.main_config_2d`), trained once and cached.
 from __future__ import annotations
 
 import contextlib
-import html
 import os
 from collections.abc import Iterator
-from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -31,12 +35,13 @@ from ae_explainer.deliver.publish import TITLE
 from aecore.errors import AecoreError
 from aecore.files import atomic_write
 from aecore.snapshot import Run
-from scenes.i18n import N_, _
+from scenes.i18n import N_, _, active_language
 
 __all__ = [
     "DEFAULT_OUT",
     "PAGE_NAME",
     "SCRIPTS",
+    "SCRIPT_TEXTS",
     "build_page",
     "main_run",
     "write_main_page",
@@ -51,7 +56,7 @@ DEFAULT_OUT = "renders/explore"
 
 _ASSETS = "explore_assets"
 SCRIPTS = (
-    *("model.js", "state.js", "canvas.js"),
+    *("texts.js", "model.js", "state.js", "canvas.js"),
     *("data_view.js", "images.js", "latent_view.js", "loss_view.js", "readout.js"),
     *("probe.js", "hover.js", "controls.js", "main.js"),
 )
@@ -63,15 +68,19 @@ _ROLES = (
 )
 
 
-@cache
-def _templates() -> jinja2.Environment:
+def _templates(language: str) -> jinja2.Environment:
+    """The page template's environment, its ``_()`` in ``language`` (Jinja's ``i18n`` extension)."""
+    from scenes.i18n import translations
+
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("ae_explainer.deliver", _ASSETS),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_translations(translations(language), newstyle=False)  # type: ignore[attr-defined]
     # tojson: compact, and no NaN (JSON.parse refuses it); jinja escapes < > & ' for <script>
     env.policies["json.dumps_kwargs"] = {"separators": (",", ":"), "allow_nan": False}
     return env
@@ -87,36 +96,41 @@ def _palettes() -> dict[str, dict[str, str]]:
     return {theme: {role: pal[role] for role in _ROLES} for theme, pal in PALETTES.items()}
 
 
-_PAGE_TEXTS = (
-    N_("What an autoencoder represents"),
-    N_("switch between the dark and the light theme"),
-    N_("Data space"),
-    N_("probe p"),
-    N_("data space: the data, the reconstructions and M"),
-    N_("Drag the probe p anywhere: z = f(p) and x̂ = g(z) follow. Hover a point x to see its z and x̂."),
-    N_("Latent space"),
-    N_("reliability of M"),
-    N_("latent space: the latents z and the reliability of M"),
-    N_("Training loss (log scale)"),
-    N_("the loss curve with the current snapshot"),
-    N_("play the training (Space)"),
-    N_("training snapshot"),
-    N_("reliability fade"),
-    N_("residuals"),
-    N_("other seeds"),
-)
-"""The page template's own words (its script's texts, made as the page runs, stay English)."""
+SCRIPT_TEXTS = {
+    "dataSpace": N_("Data space"),
+    "latentSpace": N_("Latent space"),
+    "points": N_("{count} points in {space}"),
+    "images": N_("{count} images of {size} pixels in {space}"),
+    "autoencoder": N_("autoencoder"),
+    "someSnapshots": N_("{count} of {recorded} snapshots"),
+    "snapshots": N_("{count} snapshots"),
+    "hint3d": N_("Drag to rotate; drag the probe p to move it: z = f(p) and x̂ = g(z) follow."),
+    "mosaicTitle": N_("M = g(ℝ²) in {space}: the decoder's image at each u, a mosaic of {size} images"),
+    "mosaicHint": N_(
+        "Each tile is g(u) at its point u of the latent plane, faded by its reliability. "
+        "Move over the mosaic or the latent plane to decode u; hover a dot z to see its x, x̂ and x − x̂."
+    ),
+    "moveOver": N_("Move over the mosaic or the latent plane."),
+    "byDigit": N_("z = f(x) by digit:"),
+    "light": N_("light"),
+    "dark": N_("dark"),
+    "toLight": N_("switch to the light theme"),
+    "toDark": N_("switch to the dark theme"),
+    "image": N_("x: image {index} of {count}"),
+    "imageDigit": N_("x: image {index} of {count}, a {digit}"),
+    "pixelRange": N_("(pixel values {low} to {high})"),
+    "reliabilityAt": N_("reliability of M at u: {value}"),
+    "reliability": N_("reliability {value}"),
+    "rel": N_("rel. {value}"),
+    "step": N_("step {step}"),
+    "lossAt": N_("loss {loss} at step {step}"),
+}
+"""The texts the page's script shows, by the key its ``tr()`` looks them up with (``texts.js``).
 
-
-def _translated(page: str) -> str:
-    """``page`` with its own words (:data:`_PAGE_TEXTS`) in the language in force, and its ``lang``."""
-    from scenes.i18n import active_language
-
-    for s in _PAGE_TEXTS:
-        t = html.escape(_(s))
-        page = page.replace(f">{s}<", f">{t}<").replace(f"> {s}<", f"> {t}<").replace(f'"{s}"', f'"{t}"')
-        page = page.replace(f"</i>{s} <", f"</i>{t} <").replace(f"</i>{s}<", f"</i>{t}<")
-    return page.replace('<html lang="en"', f'<html lang="{active_language()}"', 1)
+The page carries them translated, as a JSON dictionary; the script fills
+their ``{placeholders}``. The template's own words are marked in
+``page.html`` itself (``{{ _("...") }}``, Jinja's ``i18n`` extension).
+"""
 
 
 def build_page(run: Run, theme: str = "dark", where: str = "run") -> str:
@@ -141,10 +155,12 @@ def build_page(run: Run, theme: str = "dark", where: str = "run") -> str:
     data = page_data(run, where)  # sized to fit PAGE_BYTES, or refused
     title = f"{_(TITLE)}: {data['name']}, k = {data['k']}"
     scripts = [(name, _asset(name)) for name in SCRIPTS]
+    language = active_language()
+    texts = {key: str(_(text)) for key, text in SCRIPT_TEXTS.items()}
     values = {"title": title, "theme": theme, "css": _asset("explore.css"), "scripts": scripts}
     try:
-        template = _templates().from_string(_translated(_asset("page.html")))
-        page = template.render(values, palettes=_palettes(), data=data)
+        template = _templates(language).get_template("page.html")
+        page = template.render(values, lang=language, palettes=_palettes(), data=data, texts=texts)
     except jinja2.TemplateError as e:
         raise AecoreError(f"explore: the page template is broken ({e}); reinstall ae-explainer") from None
     size = len(page.encode("utf-8"))

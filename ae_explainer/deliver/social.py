@@ -10,7 +10,8 @@ Each platform gets ``DIR/<platform>/`` with
 - ``cover.png``: the short's picture (M over the data, fading where the data
   thins) with the title, at the post's size;
 - ``post.txt``: a title, two plain sentences and the credit to the idea's
-  source, within the platform's text limit;
+  source, in the language in force, within the platform's text limit as the
+  platform counts it (:func:`counted_length`: X counts a CJK character twice);
 - ``post.srt`` and ``post.vtt``: the captions as subtitles (the video has
   them burned in as well: feeds play muted);
 - X's folder also holds ``post.gif``, the square post as a silent loop within
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +50,7 @@ __all__ = [
     "RENDERS_NAME",
     "Post",
     "add_social_flags",
+    "counted_length",
     "make_posts",
     "parse_platforms",
     "post_text",
@@ -79,6 +82,8 @@ class Post:
     max_bytes: int
     max_seconds: float
     max_text: int
+    weighted: bool = False
+    """Whether the platform counts text as X does (:func:`counted_length`), else in characters."""
 
 
 POSTS: dict[str, Post] = {
@@ -87,7 +92,7 @@ POSTS: dict[str, Post] = {
         Post("shorts", "YouTube Shorts", "9:16", 256 * 2**30, 180.0, 5000),
         Post("reels", "Instagram Reels", "9:16", 4 * 2**30, 180.0, 2200),
         Post("tiktok", "TikTok", "9:16", 72 * 2**20, 600.0, 2200),
-        Post("x", "X", "1:1", 512 * 2**20, 140.0, 280),
+        Post("x", "X", "1:1", 512 * 2**20, 140.0, 280, weighted=True),
         Post("linkedin", "LinkedIn", "1:1", 5 * 2**30, 600.0, 3000),
     )
 }
@@ -115,6 +120,29 @@ def short_info() -> ChapterInfo:
     )
 
 
+_LIGHT_RANGES = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
+"""The code points X counts once (Latin, Greek, Cyrillic, ... and some punctuation); every other one,
+CJK among them, counts twice (twitter-text's version 3 configuration)."""
+
+_LINK = re.compile(r"https?://\S+")
+_LINK_LENGTH = 23
+"""What X counts a link as, however long (its t.co form)."""
+
+
+def counted_length(text: str, post: Post) -> int:
+    """How long ``post``'s platform counts ``text``: in characters, or as X weighs them.
+
+    X counts a link as 23 characters and a character outside
+    :data:`_LIGHT_RANGES` (a Japanese one, an emoji) as two.
+    """
+    if not post.weighted:
+        return len(text)
+    links = _LINK.findall(text)
+    rest = _LINK.sub("", text)
+    heavy = sum(not any(lo <= ord(c) <= hi for lo, hi in _LIGHT_RANGES) for c in rest)
+    return len(rest) + heavy + _LINK_LENGTH * len(links)
+
+
 def post_text(post: Post, title: str = TITLE) -> str:
     """The post's text: the title, two plain sentences and the credit (short enough for ``post``)."""
     title = _(title)
@@ -124,7 +152,7 @@ def post_text(post: Post, title: str = TITLE) -> str:
         " it fades where few points land on it, because there the decoder is guessing."
     )
     full = f"{title}\n\n{body}\n\n{_(CREDIT, link=CREDIT_LINK)}\n"
-    if len(full) <= post.max_text:
+    if counted_length(full, post) <= post.max_text:
         return full
     short = _(
         "{title}: x̂ always lands on the decoder's curve M, but trust M only where the data is.", title=title

@@ -11,6 +11,8 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Sequence
+from functools import cache
+from typing import Any
 
 from manim import Text, config
 
@@ -91,25 +93,45 @@ _CJK_TOKENS = re.compile(r"[^\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffe
 """A run of anything but CJK characters (Latin words, formulas, their spaces), or one CJK character."""
 
 
+@cache
+def _japanese_phrases() -> Any:
+    import budoux
+
+    return budoux.load_default_japanese_parser()
+
+
+def _phrase_starts(s: str) -> set[int]:
+    """Where in ``s`` a Japanese phrase starts (BudouX's model): a line breaks between phrases."""
+    starts, at = set(), 0
+    for phrase in _japanese_phrases().parse(s):
+        starts.add(at)
+        at += len(phrase)
+    return starts
+
+
 def wrap_units(s: str) -> tuple[list[str], str]:
     """``s`` cut where a line may break, and the joiner that puts the pieces back together.
 
     Text with spaces between words breaks at the spaces (joiner ``" "``).
-    Japanese has no spaces: it breaks between any two characters except
-    before closing punctuation and small kana, and after an opening bracket;
-    a run of Latin letters, symbols and the spaces between them (``x̂``,
-    ``z = f(x)``) never breaks. The pieces keep their own spaces (joiner ``""``).
+    Japanese has no spaces: it breaks between phrases (BudouX's, so a word
+    such as オートエンコーダ or 圧縮して stays whole), never before closing
+    punctuation and small kana, nor after an opening bracket; a run of Latin
+    letters, symbols and the spaces between them (``x̂``, ``z = f(x)``) never
+    breaks. The pieces keep their own spaces (joiner ``""``).
     """
     if not is_cjk(s):
         return s.split(), " "
+    s = s.strip()
+    starts = _phrase_starts(s)
     units: list[str] = []
-    glue_next = False
-    for token in _CJK_TOKENS.findall(s.strip()):
-        if units and (token[0] in _CLOSING or glue_next):
+    glue_next, at = False, 0
+    for token in _CJK_TOKENS.findall(s):
+        if units and (token[0] in _CLOSING or glue_next or (at not in starts and not token.isspace())):
             units[-1] += token
         else:
             units.append(token)
         glue_next = token[-1] in _OPENING
+        at += len(token)
     return units, ""
 
 

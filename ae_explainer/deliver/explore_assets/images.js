@@ -4,6 +4,7 @@
  *
  * createImages(app) returns {draw, mosaicU}; the mosaic's layout is kept in app.mosaic.
  */
+/* global tr, prose, wrapText */
 /* exported createImages */
 
 function createImages(app) {
@@ -75,8 +76,7 @@ function createImages(app) {
     } else {
       ctx.font = "13px 'DejaVu Sans', Verdana, sans-serif";
       ctx.fillStyle = C.muted;
-      ctx.fillText(wide ? "Move over the mosaic" : "Move over the mosaic or the latent plane", dx, dy + 12);
-      if (wide) ctx.fillText("or the latent plane.", dx, dy + 30);
+      wrapText(ctx, tr("moveOver"), room).forEach((line, i) => ctx.fillText(line, dx, dy + 12 + 18 * i));
     }
   }
   function drawDataDetail(ctx, c, dx, dy, room, tall) {  // the hovered data point's x, x̂ and x − x̂
@@ -118,7 +118,8 @@ function createImages(app) {
     blit(ctx, g, 1, 1, [[0, 0, 0]], [app.fade(app.model.relAt(c, u))], dx, dy + 18, big);
     ctx.font = "13px 'DejaVu Sans', Verdana, sans-serif";
     ctx.fillStyle = C.text;
-    ctx.fillText("g(u), reliability " + app.model.relAt(c, u).toFixed(2), dx, dy + 12);
+    const rel = prose(app.model.relAt(c, u), { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    ctx.fillText("g(u), " + tr("reliability", { value: rel }), dx, dy + 12);
     app.drawn.detail = { kind: "u", u: Array.from(u), image: Array.from(g) };
     if (u[0] >= c.lo[0] && u[0] <= c.hi[0] && u[1] >= c.lo[1] && u[1] <= c.hi[1]) {  // its tile, framed
       const tx = (u[0] - c.lo[0]) / (c.hi[0] - c.lo[0]), ty = (u[1] - c.lo[1]) / (c.hi[1] - c.lo[1]);

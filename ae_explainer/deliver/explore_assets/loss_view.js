@@ -1,5 +1,5 @@
 /* The loss view: the training loss on a log scale over the steps, with the current snapshot marked. */
-/* global sized, dot, FONT */
+/* global sized, dot, FONT, tr */
 /* exported createLossView */
 
 function createLossView(app) {
@@ -31,9 +31,9 @@ function createLossView(app) {
     ctx.font = "12px " + FONT;
     ctx.fillStyle = C.muted;
     ctx.textAlign = "left";
-    ctx.fillText("step 0", x0, h - 4);
+    ctx.fillText(tr("step", { step: 0 }), x0, h - 4);
     ctx.textAlign = "right";
-    ctx.fillText("step " + t1, x1, h - 4);
+    ctx.fillText(tr("step", { step: t1 }), x1, h - 4);
     ctx.textAlign = "left";
   }
 

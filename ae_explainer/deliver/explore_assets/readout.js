@@ -1,7 +1,10 @@
 /* The readout: the numbers under the pointer (the hovered x, z and x̂, or u and g(u)), else the
  * probe's p, z = f(p) and x̂ = g(f(p)); and the snapshot's step and loss.
  */
+/* global tr, prose */
 /* exported createReadout */
+
+const FIXED2 = { minimumFractionDigits: 2, maximumFractionDigits: 2 };  // a reliability, in prose
 
 function createReadout(app) {
   const D = app.D, X = app.X, n = app.n, k = app.k, N = app.N, st = app.st, ui = app.ui;
@@ -22,13 +25,14 @@ function createReadout(app) {
   function text(c) {
     if (IMG && st.hoverData >= 0) {
       const r = st.hoverData;
-      return "x: image " + (r + 1) + " of " + N + (LABELS ? ", a " + LABELS[r] : "") + "  z = f(x) = " +
-        vec(c.z, r, k) + "\n‖x − x̂‖ = " + fmt(residual(c, r)) +
-        " (pixel values " + D.pixelRange[0] + " to " + D.pixelRange[1] + ")";
+      const which = LABELS ? tr("imageDigit", { index: r + 1, count: N, digit: String(LABELS[r]) })
+        : tr("image", { index: r + 1, count: N });
+      return which + "  z = f(x) = " + vec(c.z, r, k) + "\n‖x − x̂‖ = " + fmt(residual(c, r)) +
+        " " + tr("pixelRange", { low: D.pixelRange[0], high: D.pixelRange[1] });
     }
     if (IMG && st.hoverU) {
       return "u = " + vec(Float64Array.from(st.hoverU), 0, k) +
-        "\nreliability of M at u: " + app.model.relAt(c, st.hoverU).toFixed(2);
+        "\n" + tr("reliabilityAt", { value: prose(app.model.relAt(c, st.hoverU), FIXED2) });
     }
     if (IMG) return "";
     if (st.hoverData >= 0) {
@@ -39,18 +43,19 @@ function createReadout(app) {
     if (st.hoverU) {
       const g = app.model.decodeFlat(c.mdl, Float64Array.from(st.hoverU), 1);
       return "u = " + vec(Float64Array.from(st.hoverU), 0, k) + "  g(u) = " + vec(g, 0, n) +
-        "\nreliability of M at u: " + app.model.relAt(c, st.hoverU).toFixed(2);
+        "\n" + tr("reliabilityAt", { value: prose(app.model.relAt(c, st.hoverU), FIXED2) });
     }
     const ps = app.probe.state(c), narrow = window.innerWidth < 500;
     if (!ps) return "";
     return "p = " + vec(ps.p, 0, n) + (narrow ? "  z = " : "  z = f(p) = ") + vec(ps.z, 0, k) +
       (narrow ? "\nx̂ = g(z) = " : "\nx̂ = g(f(p)) = ") + vec(ps.xhat, 0, n) +
-      (narrow ? "  rel. " : "  reliability ") + ps.rel.toFixed(2);
+      "  " + tr(narrow ? "rel" : "reliability", { value: prose(ps.rel, FIXED2) });
   }
   function draw() {
     const c = app.model.snapshot(st.snap), s = D.snapshots[st.snap];
-    ui.label.textContent = "step " + s.step;
-    ui.lossNow.textContent = "loss " + s.loss.toPrecision(3) + " at step " + s.step;
+    ui.label.textContent = tr("step", { step: s.step });
+    const loss = prose(s.loss, { maximumSignificantDigits: 3 });
+    ui.lossNow.textContent = tr("lossAt", { loss: loss, step: s.step });
     ui.readout.textContent = text(c);
   }
 

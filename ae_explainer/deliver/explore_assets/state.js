@@ -8,7 +8,7 @@
  * app.images, app.latentView, app.lossView, app.readout, app.probe and app.hover; main.js adds
  * app.invalidate, app.drawAll and app.setSnap.
  */
-/* global createModel */
+/* global createModel, tr */
 /* exported createApp, applyTheme */
 
 const SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹";
@@ -52,24 +52,20 @@ function createApp(PAL, D) {
 function describe(app) {  // the page's titles, run description and hints
   const D = app.D, $ = app.$, n = app.n, k = app.k, N = app.N, S = app.S, IMG = app.IMG;
   $("k-sup").textContent = String(k);
-  $("data-title").textContent = "Data space ℝ" + supDigits(n);
-  $("latent-title").textContent = "Latent space ℝ" + supDigits(k);
-  const what = IMG ? " images of " + IMG[0] + "×" + IMG[1] + " pixels in ℝ" : " points in ℝ";
-  $("info").textContent = D.name + " · " + N + what + supDigits(n) + " · k = " + k + " · " +
-    (D.variant === "vae" ? "VAE" : "autoencoder") + " " + D.layerSizes.join("-") + ", " + D.activation +
-    " · " + (S < D.recorded ? S + " of " + D.recorded + " snapshots" : S + " snapshots");
-  if (n === 3) {
-    $("data-hint").textContent =
-      "Drag to rotate; drag the probe p to move it: z = f(p) and x̂ = g(z) follow.";
-  }
+  const space = "ℝ" + supDigits(n);
+  $("data-title").textContent = tr("dataSpace") + " " + space;
+  $("latent-title").textContent = tr("latentSpace") + " ℝ" + supDigits(k);
+  const what = IMG ? tr("images", { count: N, size: IMG[0] + "×" + IMG[1], space: space })
+    : tr("points", { count: N, space: space });
+  $("info").textContent = D.name + " · " + what + " · k = " + k + " · " +
+    (D.variant === "vae" ? "VAE" : tr("autoencoder")) + " " + D.layerSizes.join("-") + ", " + D.activation +
+    " · " + (S < D.recorded ? tr("someSnapshots", { count: S, recorded: D.recorded })
+      : tr("snapshots", { count: S }));
+  if (n === 3) $("data-hint").textContent = tr("hint3d");
   if (IMG) {
-    const dims = IMG[0] + "×" + IMG[1];
-    $("data-title").textContent =
-      "M = g(ℝ²) in ℝ" + supDigits(n) + ": the decoder's image at each u, a mosaic of " + dims + " images";
+    $("data-title").textContent = tr("mosaicTitle", { space: space, size: IMG[0] + "×" + IMG[1] });
     $("data-title").nextElementSibling.textContent = "";
-    $("data-hint").textContent = "Each tile is g(u) at its point u of the latent plane, faded by its" +
-      " reliability. Move over the mosaic or the latent plane to decode u; hover a dot z to see its x, x̂" +
-      " and x − x̂.";
+    $("data-hint").textContent = tr("mosaicHint");
     digitLegend(app);
     $("l-seeds").hidden = true;
     for (const id of ["t-recon", "t-resid"]) $(id).parentElement.hidden = true;
@@ -86,7 +82,7 @@ function digitLegend(app) {  // the latent panel's key: one dot per digit in its
   const legend = app.$("latent-title").nextElementSibling;
   legend.textContent = "";
   if (!app.LABELS) return;
-  legend.append("z = f(x) by digit:");
+  legend.append(tr("byDigit"));
   app.digits().forEach((col, d) => {
     const i = document.createElement("i");
     i.className = "dot";
@@ -101,6 +97,6 @@ function applyTheme(app) {  // app.st.theme's colours, on the page and in app.C
   document.documentElement.dataset.theme = app.st.theme;
   for (const role in C) document.documentElement.style.setProperty("--" + role, C[role]);
   const other = app.st.theme === "dark" ? "light" : "dark";
-  app.ui.theme.textContent = other;
-  app.ui.theme.setAttribute("aria-label", "switch to the " + other + " theme");
+  app.ui.theme.textContent = tr(other);
+  app.ui.theme.setAttribute("aria-label", tr(other === "light" ? "toLight" : "toDark"));
 }
