@@ -22,9 +22,6 @@ the video shows (:func:`scenes.runs.main_config_2d`), trained once and cached.
 
 from __future__ import annotations
 
-import contextlib
-import os
-from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -188,17 +185,6 @@ def write_page(run: Run, out: Path, theme: str = "dark", where: str = "run") -> 
         raise AecoreError(f"--out {out}: cannot write {PAGE_NAME} ({e.strerror or e})") from None
 
 
-@contextlib.contextmanager
-def _settings_env(env: dict[str, str]) -> Iterator[None]:
-    saved = dict(os.environ)
-    os.environ.update(env)
-    try:
-        yield
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-
-
 def main_run(run_overrides: dict[str, Any] | None = None, progress: Any = None) -> Run:
     """The main run the video shows (with ``[run]`` overrides), trained first if not cached.
 
@@ -206,7 +192,7 @@ def main_run(run_overrides: dict[str, Any] | None = None, progress: Any = None) 
     """
     from aecore.cache import cached_run
     from scenes.runs import main_config_2d
-    from scenes.settings import SceneSettings
+    from scenes.settings import SceneSettings, settings_in_force
 
     file = (run_overrides or {}).get("file")
     if file:  # the viewer's own run file (checked already) is the main run if it is 2-D
@@ -217,7 +203,7 @@ def main_run(run_overrides: dict[str, Any] | None = None, progress: Any = None) 
             return load_run(file)
         run_overrides = {}
 
-    with _settings_env(SceneSettings.model_validate({"run": run_overrides or {}}).env()):
+    with settings_in_force(SceneSettings.model_validate({"run": run_overrides or {}})):
         cfg = main_config_2d()
     return cached_run(cfg, progress=progress)
 
