@@ -72,16 +72,20 @@ def test_where_the_shadow_crosses_itself_the_far_branch_is_dimmed() -> None:
 
 @pytest.fixture
 def vector_main_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    """The main run is a 20-column table (a curve in R^20, named columns), trained briefly; undone after."""
+    """The main run is a table of 20 named columns (a looped curve in R^20, denser at one end); undone after.
+
+    Its shadow crosses itself; trained as the video trains its main run (3,000 steps, four other seeds).
+    """
     rng = np.random.default_rng(7)
-    t = np.sort(-np.pi + 2 * np.pi * rng.beta(1.3, 1.0, 200))
-    curve = np.c_[t - 2 * np.sin(t), 1 - 2 * np.cos(t), 0.6 * t, np.zeros((200, 17))]
+    t = np.sort(-np.pi + 2 * np.pi * rng.beta(1.3, 1.0, 400))
+    curve = np.c_[t - 2 * np.sin(t), 1 - 2 * np.cos(t), 0.6 * t, np.zeros((400, 17))]
+    noisy = curve + 0.04 * rng.standard_normal(curve.shape)
     q, _ = np.linalg.qr(rng.standard_normal((20, 20)))
-    x = (curve + 0.04 * rng.standard_normal(curve.shape)) @ q.T
+    x = noisy @ q.T * np.linspace(0.5, 3.0, 20) + np.arange(20)  # features in their own units
     path = tmp_path / "table.csv"
     rows = "\n".join(",".join(repr(float(v)) for v in row) for row in x)
     path.write_text(",".join(f"sensor {i}" for i in range(20)) + "\n" + rows + "\n")
-    monkeypatch.setenv("AE_EXPLAINER_RUN", json.dumps({"data": str(path), "steps": 400}))
+    monkeypatch.setenv("AE_EXPLAINER_RUN", json.dumps({"data": str(path)}))
     monkeypatch.setenv("AE_EXPLAINER_RUNS", str(tmp_path / "runs"))
     runs.main_run_2d.cache_clear()
     cfg: TrainConfig = runs.main_config_2d()

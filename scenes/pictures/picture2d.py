@@ -362,6 +362,7 @@ class Picture2D(VGroup):
         self.x_ring.move_to(x[j])
         self.x_label.next_to(x[j], self.x_label_side, buff=0.22)
         self.z_ring.move_to(z_pts[j])
+        self._clear_of_tick_labels(self.z_ring)
         self.z_label.next_to(z_pts[j], UP, buff=0.25)
         self.xhat_dot.move_to(xh[j])
         self.xhat_label.next_to(xh[j], self.xhat_label_side, buff=0.2)
@@ -410,6 +411,23 @@ class Picture2D(VGroup):
                 if self._fits(label.copy().next_to(at, side, buff=buff), dp):
                     return side, False
         return None
+
+    def _clear_of_tick_labels(self, ring: Mobject) -> None:
+        """Shrink ``ring`` (around z) between the latent line and a tick label it would run into; else
+        give it back its own size."""
+        own = 2 * 3.2 * 0.0095 * min(self.layout.data.width, self.layout.data.height)
+        axis = self.latent_axis
+        labels = [
+            m for m in axis.ticks if isinstance(m, type(self.z_label)) and m.get_top()[1] < axis.y - 0.05
+        ]
+        box = _box(ring.copy().scale_to_fit_width(own))
+        hit = [m for m in labels if box.overlaps(_box(m))]
+        size = own
+        if hit:
+            room = axis.y - max(float(m.get_top()[1]) for m in hit) - 0.02
+            size = max(min(own, 2 * room), 0.05)
+        if abs(ring.width - size) > 1e-6:
+            ring.scale_to_fit_width(size)
 
     @staticmethod
     def _fits(label: Mobject, dp: DataPanel) -> bool:
