@@ -16,7 +16,7 @@ from manim import DOWN, LEFT, RIGHT, UP, UR, Arrow, Circle, Dot, Mobject, VGroup
 from aecore import Run, Snapshot
 from scenes.i18n import _
 from scenes.look.layout import Box, Layout, Rect, current_layout
-from scenes.look.style import COLORS, text
+from scenes.look.style import COLORS, fit_lines, text, wrap_units
 from scenes.mobjects.clouds import DotCloud, SegmentBundle
 from scenes.mobjects.curve import FadingCurve
 from scenes.mobjects.density import DensityProfile
@@ -170,19 +170,20 @@ class Picture2D(VGroup):
 
         # Panels. M's label goes in the data panel's top-right corner, or under
         # the title (with the view moved down to make room) if the panel is narrow.
-        title, variance = space_label_lines(run)  # a vector run: what of R^D the picture shows, on 2 lines
+        title, variance = space_label_lines(run)  # a vector run: what of R^D the picture shows, wrapped
         self.m_label = text("M = g(ℝ¹)", m_label_kind, color=COLORS["manifold"])
         beside = variance is None and text(title, "small").width + self.m_label.width + 0.6 <= lay.data.width
-        self.variance_label = text(variance or "", "small", color=COLORS["muted"])
-        header = 0.0 if beside else self.m_label.height + 0.12
-        header += 0.0 if variance is None else self.variance_label.height + 0.08
-        self.data_panel = DataPanel(lay.data, bounds or _data_bounds(run), title, header=header)
-        dp_title = self.data_panel.title
-        if dp_title.width > lay.data.width - 0.3:  # a long title (a vector run's): fit it
-            dp_title.scale_to_fit_width(lay.data.width - 0.3)
-            dp_title.align_to(self.data_panel.frame.get_corner(UP + LEFT) + 0.12 * (RIGHT + DOWN), UP + LEFT)
+        more: list[str] = []
         if variance is not None:
-            self.variance_label.next_to(dp_title, DOWN, aligned_edge=LEFT, buff=0.08)
+            parts, joiner = wrap_units(f"{title} {variance}")
+            title, *more = fit_lines(parts, joiner, "small", lay.data.width - 0.4)
+        self.variance_label = VGroup(*(text(line, "small", color=COLORS["muted"]) for line in more))
+        self.variance_label.arrange(DOWN, aligned_edge=LEFT, buff=0.08)
+        header = 0.0 if beside else self.m_label.height + 0.12
+        header += 0.0 if not more else self.variance_label.height + 0.08
+        self.data_panel = DataPanel(lay.data, bounds or _data_bounds(run), title, header=header)
+        if more:
+            self.variance_label.next_to(self.data_panel.title, DOWN, aligned_edge=LEFT, buff=0.08)
             self.data_panel.add(self.variance_label)
         grids = np.concatenate([s.latent_grid[:, 0] for s in run.snapshots])
         self.latent_axis = LatentAxis(
@@ -255,7 +256,7 @@ class Picture2D(VGroup):
                 0.15 * (DOWN + LEFT)
             )
         else:
-            below = self.data_panel.title if variance is None else self.variance_label
+            below = self.data_panel.title if not more else self.variance_label
             self.m_label.next_to(below, DOWN, aligned_edge=LEFT, buff=0.1)
 
         self.add(
@@ -389,7 +390,10 @@ class Picture2D(VGroup):
         dp = self.data_panel
         m_pts = dp.to_scene(np.asarray(self.run.final.manifold, dtype=np.float64))
         m_pts = m_pts[dp.contains(m_pts) > 0]
-        near = np.linalg.norm(self.data_points - at, axis=1) < 4.0 * self.x_ring.radius
+        # The point's own neighbours may lie under its label in R^2; a vector run's shadow is dense
+        # around every point, so there the label keeps off all but the point itself.
+        reach = 4.0 if self.run.projection is None else 1.2
+        near = np.linalg.norm(self.data_points - at, axis=1) < reach * self.x_ring.radius
         everything = np.vstack([m_pts, self.data_points[~near]])
         keep_off = None if avoid is None else _box(avoid)
 
