@@ -169,7 +169,7 @@ class ZoomView(VGroup):
         m_pts = (v[:-1, None] + steps * (v[1:] - v[:-1])[:, None]).reshape(-1, 2)
         ends = self.connector.get_start()[:2], self.connector.get_end()[:2]
         line = ends[0] + np.linspace(0.0, 1.0, 60)[:, None] * (ends[1] - ends[0])
-        m_pts = np.vstack([m_pts, line, self.marker.get_points()[:, :2], self._behind])  # and lines behind
+        m_pts = np.vstack([m_pts, line, self.marker.points[:, :2], self._behind])  # and lines behind
         others = (self.x_label, self.panel.title)
         across = np.array([d[1], -d[0], 0.0])
         sides = [-d, across, -across, (across - d) / np.sqrt(2), (-across - d) / np.sqrt(2)]
