@@ -417,8 +417,7 @@ class Picture2D(VGroup):
         return None
 
     def _clear_of_tick_labels(self, ring: Mobject) -> None:
-        """Shrink ``ring`` (around z) between the latent line and a tick label it would run into; else
-        give it back its own size."""
+        """Shrink ``ring`` (z's) to fit above a tick label it would run into; else give it its own size."""
         own = 2 * 3.2 * 0.0095 * min(self.layout.data.width, self.layout.data.height)
         axis = self.latent_axis
         labels = [
