@@ -58,7 +58,7 @@ ProgressFn = Callable[[str, int, int, float], None]
 _TRAINER_MODULES = (
     *("config", "config_fields", "data_files", "datasets", "ensemble", "forward", "generators"),
     *("manifold_density", "meta", "model", "recording", "reliability", "snapshot", "snapshot_checks"),
-    *("stretch", "train"),
+    *("snapshot_vectors", "stretch", "train", "vectors"),
 )
 """The modules whose code decides a run's bytes (with the config and the data): the trainer and
 everything it imports from aecore (a test holds this list to the trainer's imports)."""

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from aecore.errors import AecoreError
+from aecore.vectors import MAX_VECTOR_DIM, MIN_VECTOR_DIM, check_feature_names
 
 __all__ = [
     "MAX_CSV_BYTES",
@@ -43,8 +44,9 @@ MAX_DIM = 4096
 def npy_image_shape(p: Path, shape: tuple[int, ...], image_shape: tuple[int, ...]) -> tuple[int, int] | None:
     """The image shape (H, W) of a ``.npy`` of ``shape``, or ``None`` for points; errors name the file."""
     bad = (
-        f"--data: {p} has shape {shape}; it must be N x 2 or N x 3 (one point per row),"
-        f" N x H x W images, or N x D images with --image-shape H,W"
+        f"--data: {p} has shape {shape}; it must be N x 2 or N x 3 (one point per row), N x D vectors"
+        f" ({MIN_VECTOR_DIM} <= D <= {MAX_VECTOR_DIM:,}), N x H x W images, or N x D images with"
+        " --image-shape H,W"
     )
     if len(shape) == 3:
         if min(shape[1:]) < 2 or shape[1] * shape[2] > MAX_DIM:
@@ -64,16 +66,23 @@ def npy_image_shape(p: Path, shape: tuple[int, ...], image_shape: tuple[int, ...
                 f" the rows of {p} have {shape[1]} values; give H,W with H x W = {shape[1]}"
             )
         return (int(image_shape[0]), int(image_shape[1]))
-    if shape[1] not in (2, 3):
+    if not (shape[1] in (2, 3) or MIN_VECTOR_DIM <= shape[1] <= MAX_VECTOR_DIM):
         raise AecoreError(dimension_error(f"--data: {p}", shape[0], shape[1]))
     return None
 
 
 def dimension_error(where: str, count: int, dim: int) -> str:
-    """Why ``count`` points in R^``dim`` are refused: the trainer takes R^2, R^3, or images."""
+    """Why ``count`` points in R^``dim`` are refused: R^2, R^3, vectors up to the cap, or images are taken."""
+    if dim > MAX_VECTOR_DIM:
+        return (
+            f"{where} holds {count:,} points in R^{dim:,}; vectors may have at most {MAX_VECTOR_DIM:,}"
+            " features (reduce them first, e.g. by PCA); or give points in R^2 or R^3, or images"
+            " in a .npy with --image-shape H,W"
+        )
     return (
         f"{where} holds {count:,} points in R^{dim:,}; give points in R^2 or R^3 (N x 2 or N x 3),"
-        " or images in a .npy (N x H x W, or N x D with --image-shape H,W)"
+        f" vectors in R^{MIN_VECTOR_DIM} to R^{MAX_VECTOR_DIM:,}, or images in a .npy (N x H x W,"
+        " or N x D with --image-shape H,W)"
     )
 
 
@@ -111,8 +120,14 @@ def read_npy(p: Path, image_shape: tuple[int, ...] = ()) -> tuple[np.ndarray, tu
         return np.ascontiguousarray(x.reshape(len(x), -1), dtype=np.float64), images
 
 
-def read_csv(p: Path) -> np.ndarray:
-    """The rows of numbers of a CSV file; errors name the 1-based line in the file."""
+def read_csv(p: Path) -> tuple[np.ndarray, tuple[str, ...] | None]:
+    """The rows of numbers of a CSV file and its header's names; errors name the 1-based line in the file.
+
+    The names are those of a header line before the numbers, checked
+    (:func:`aecore.vectors.check_feature_names`) when the rows are vectors
+    (D >= 4); ``None`` without a header, or for points in R^2 or R^3 (whose
+    header is skipped as before).
+    """
     size = p.stat().st_size
     if size > MAX_CSV_BYTES:
         raise AecoreError(
@@ -126,6 +141,7 @@ def read_csv(p: Path) -> np.ndarray:
     rows: list[list[float]] = []
     first_row_line = 0
     seen_header = False
+    header: list[str] = []
     # read_text turns \r\n and \r into \n, so splitting on \n counts lines as editors do.
     for lineno, raw in enumerate(text.split("\n"), start=1):
         ln = raw.strip()
@@ -136,16 +152,17 @@ def read_csv(p: Path) -> np.ndarray:
         except ValueError:
             if not rows and not seen_header:
                 seen_header = True  # one header line before the numbers
+                header = ln.split(",")
                 continue
             raise AecoreError(
                 f"--data: {p} line {lineno} is not comma-separated numbers: {ln[:40]!r}"
             ) from None
         if not rows:
             first_row_line = lineno
-            if len(row) not in (2, 3):
+            if len(row) not in (2, 3) and not MIN_VECTOR_DIM <= len(row) <= MAX_VECTOR_DIM:
                 raise AecoreError(
-                    f"--data: {p} line {lineno} has {len(row)} value(s); rows must be N x 2 or N x 3"
-                    " (x,y or x,y,z)"
+                    f"--data: {p} line {lineno} has {len(row):,} value(s); rows must be N x 2 or N x 3"
+                    f" (x,y or x,y,z), or vectors of {MIN_VECTOR_DIM} to {MAX_VECTOR_DIM:,} values"
                 )
         elif len(row) != len(rows[0]):
             raise AecoreError(
@@ -162,7 +179,10 @@ def read_csv(p: Path) -> np.ndarray:
             check_count(len(rows), f"--data: {p}", or_more=True)
     if not rows:
         raise AecoreError(f"--data: {p} holds no rows of numbers; give one point per line, e.g. 0.5,1.2")
-    return np.array(rows, dtype=np.float64)
+    names = None
+    if seen_header and len(rows[0]) >= MIN_VECTOR_DIM:
+        names = check_feature_names(header, len(rows[0]), f"--data: {p}")
+    return np.array(rows, dtype=np.float64), names
 
 
 def check_count(n: int, where: str, or_more: bool = False) -> None:

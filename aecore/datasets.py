@@ -46,6 +46,7 @@ from aecore.data_files import (
 from aecore.errors import AecoreError
 from aecore.files import checked_path
 from aecore.generators import GENERATORS
+from aecore.vectors import MAX_VECTOR_DIM, default_feature_names, is_vector_data, standardize_features
 
 __all__ = [
     "DATASETS",
@@ -103,11 +104,15 @@ class Data:
         ``(N,)`` int64 class of each point (the digit of a ``digits`` image), or ``None``.
     image_shape
         ``(H, W)`` with ``H * W = n`` when each point is an image, else ``None``.
+    feature_names
+        The names of a vector's features (n >= 4, not images: a CSV's header, or ``f1 ... fn``),
+        else ``None`` (:mod:`aecore.vectors`).
     """
 
     x: np.ndarray
     labels: np.ndarray | None = None
     image_shape: tuple[int, int] | None = None
+    feature_names: tuple[str, ...] | None = None
 
 
 def _digits(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -188,11 +193,15 @@ def load_user_data(path: str | Path, image_shape: tuple[int, ...] = ()) -> np.nd
 
 
 def load_user_dataset(path: str | Path, image_shape: tuple[int, ...] = ()) -> Data:
-    """Read a ``.csv`` of ``N x 2`` or ``N x 3`` finite floats, or a ``.npy`` of points or images.
+    """Read a ``.csv`` of ``N x 2``, ``N x 3`` or ``N x D`` finite floats, or a ``.npy`` of points or images.
 
     A CSV is UTF-8 text (a byte-order mark is allowed) with one point per
     line, values separated by commas, and at most one header line; blank
     lines are skipped. Error messages give the 1-based line number in the file.
+    Rows of 4 to :data:`aecore.vectors.MAX_VECTOR_DIM` values are vectors: a
+    header then names the features (one distinct, non-empty name per column),
+    and without one they are ``f1 ... fD``; a constant column is refused
+    naming it (:mod:`aecore.vectors`).
 
     A ``.npy`` file holds ``N x 2`` or ``N x 3`` points, ``N x H x W`` images
     (flattened row by row; the image shape is kept), or ``N x D`` images
@@ -213,6 +222,7 @@ def load_user_dataset(path: str | Path, image_shape: tuple[int, ...] = ()) -> Da
     checked_path(p, "--data", expect="give a .csv or .npy file or a data set name")
     suffix = p.suffix.lower()
     shape: tuple[int, int] | None = None
+    names: tuple[str, ...] | None = None
     if suffix == ".npy":
         x, shape = read_npy(p, image_shape)
     elif suffix == ".csv":
@@ -220,11 +230,13 @@ def load_user_dataset(path: str | Path, image_shape: tuple[int, ...] = ()) -> Da
             raise AecoreError(
                 f"--image-shape: {p} is a CSV of points; images come as a .npy file (N x H x W, or N x D)"
             )
-        x = read_csv(p)
+        x, names = read_csv(p)
     else:
         raise AecoreError(f"--data: {p} has suffix {suffix!r}; use a .csv or .npy file")
-    check_data(x, f"--data: {p}", images=shape is not None)
-    return Data(x, None, shape)
+    if is_vector_data(x.shape[1], shape):
+        names = names or default_feature_names(x.shape[1])
+    check_data(x, f"--data: {p}", images=shape is not None, names=names)
+    return Data(x, None, shape, names)
 
 
 def standardization(x: np.ndarray) -> tuple[np.ndarray, float]:
@@ -245,10 +257,18 @@ def standardization(x: np.ndarray) -> tuple[np.ndarray, float]:
     return mean, scale
 
 
-def check_data(x: np.ndarray, where: str, images: bool = False) -> None:
+def check_data(
+    x: np.ndarray,
+    where: str,
+    images: bool = False,
+    names: tuple[str, ...] | None = None,
+    constant_ok: bool = False,
+) -> None:
     """Refuse data an autoencoder cannot be trained on, naming ``where`` (e.g. ``"--data: f.csv"``).
 
-    The data must be a finite ``(N, 2)`` or ``(N, 3)`` array (``(N, n)`` with
+    The data must be a finite ``(N, 2)`` or ``(N, 3)`` array, ``(N, D)``
+    vectors with 4 <= D <= :data:`aecore.vectors.MAX_VECTOR_DIM` and no
+    constant column (named by ``names``; kept with ``constant_ok``) (``(N, n)`` with
     n up to :data:`MAX_DIM` for ``images``) of
     :data:`MIN_POINTS` to :data:`MAX_POINTS` points, every ``|x|`` at most the
     largest float32 (the scenes draw in float32), and the points must differ:
@@ -257,7 +277,10 @@ def check_data(x: np.ndarray, where: str, images: bool = False) -> None:
     ``|x|`` (below that, float64 resolves only a few thousand distinct values
     across the spread).
     """
-    dims_ok = 4 <= x.shape[1] <= MAX_DIM if images and x.ndim == 2 else x.ndim == 2 and x.shape[1] in (2, 3)
+    if images:
+        dims_ok = x.ndim == 2 and 4 <= x.shape[1] <= MAX_DIM
+    else:
+        dims_ok = x.ndim == 2 and (x.shape[1] in (2, 3) or 4 <= x.shape[1] <= MAX_VECTOR_DIM)
     if not dims_ok:
         if x.ndim == 2 and not images:
             raise AecoreError(dimension_error(where, x.shape[0], x.shape[1]))
@@ -267,7 +290,8 @@ def check_data(x: np.ndarray, where: str, images: bool = False) -> None:
     if not finite.all():
         i, j = (int(v) for v in np.argwhere(~finite)[0])
         raise AecoreError(
-            f"{where} has a NaN or infinite value in row {i + 1} of {x.shape[0]} (x[{i}, {j}] = {x[i, j]});"
+            f"{where} has a NaN or infinite value in row {i + 1} of {x.shape[0]}"
+            f"{f' column {j + 1} ({names[j]!r})' if names else ''} (x[{i}, {j}] = {x[i, j]});"
             " every value must be finite"
         )
     mag = float(np.max(np.abs(x)))
@@ -288,6 +312,8 @@ def check_data(x: np.ndarray, where: str, images: bool = False) -> None:
             f" precision; the spread must be at least {MIN_RELATIVE_SPREAD:g} x the magnitude and"
             f" {_F32_TINY:.3g}: subtract a common offset or rescale"
         )
+    if not images and not constant_ok and is_vector_data(x.shape[1], None):
+        standardize_features(x, names or default_feature_names(x.shape[1]), where)  # a constant column
 
 
 def load_data(spec: str, n: int, noise: float, seed: int, image_shape: tuple[int, ...] = ()) -> np.ndarray:

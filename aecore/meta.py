@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError
 
 from aecore.errors import AecoreError
 
-__all__ = ["Normalization", "RecorderInfo", "RunConfig", "RunMeta", "run_meta"]
+__all__ = ["Features", "Normalization", "RecorderInfo", "RunConfig", "RunMeta", "run_meta"]
 
 Int = Annotated[int, Strict()]
 """A JSON integer (not a bool, not a float)."""
@@ -76,6 +76,21 @@ class Normalization(BaseModel):
     scale: Real
 
 
+class Features(BaseModel):
+    """A vector run's features (:mod:`aecore.vectors`): names, and how a trained run standardised them.
+
+    ``mean`` and ``std`` are the original units of each feature (the trained run's data is
+    ``(x - mean) / std``); a recorded run keeps the user's data and leaves them empty.
+    """
+
+    model_config = _FROZEN
+
+    names: tuple[str, ...]
+    mean: tuple[Real, ...] = ()
+    std: tuple[Real, ...] = ()
+    near_constant: tuple[Int, ...] = ()
+
+
 class RecorderInfo(BaseModel):
     """What recorded a run from the user's own model (:class:`aecore.recorder.SnapshotRecorder`)."""
 
@@ -107,6 +122,8 @@ class RunMeta(BaseModel):
         ``(H, W)`` when each point is an image, else ``None``.
     recorder
         What recorded the run, for a run recorded from the user's own model, else ``None``.
+    features
+        A vector run's feature names (and standardisation), else ``None``.
     """
 
     model_config = _FROZEN
@@ -120,6 +137,7 @@ class RunMeta(BaseModel):
     normalization: Normalization | None = None
     image_shape: tuple[Int, Int] | None = None
     recorder: RecorderInfo | None = None
+    features: Features | None = None
 
 
 def run_meta(where: str, meta: object) -> RunMeta:

@@ -34,6 +34,14 @@ afterwards, no gradient is kept, no random number is drawn, and torch runs on
 one thread while recording (so the same model state gives the same file,
 byte for byte) and on as many as before afterwards.
 
+**Vectors.** Data in R^D with 4 <= D <= 1,024 and no ``image_shape`` are
+vectors (:mod:`aecore.vectors`): ``feature_names`` (default ``f1 ... fD``)
+are kept, constant and near-constant columns are flagged (the model exists
+already, so they are kept, not refused as ``train`` refuses them), and the
+file stores the picture's
+projection P, fitted on the data (per-feature standardised) when the
+recorder is made. The data itself is kept as the model sees it.
+
 **Memory and size.** Each snapshot is held in float32 until :meth:`close`
 writes the file, so memory is bounded by ``max_snapshots`` snapshots, and
 the plan (``max_snapshots`` times the arrays of one snapshot) is refused up
@@ -72,6 +80,13 @@ from aecore.recorder_inputs import (
 from aecore.recording import snapshot_row
 from aecore.snapshot import stored_array, write_run
 from aecore.stretch import stretch_from_jacobian
+from aecore.vectors import (
+    Projection,
+    check_feature_names,
+    default_feature_names,
+    fit_projection,
+    standardize_features,
+)
 
 __all__ = ["BATCH", "SnapshotRecorder"]
 
@@ -115,6 +130,8 @@ class SnapshotRecorder:
         ``(H, W)`` with ``H W = n`` when each point is an image.
     labels
         ``(N,)`` whole numbers >= 0 (e.g. the digit of each image), kept for colouring only.
+    feature_names
+        The D names of a vector's features (n >= 4 without ``image_shape``); default ``f1 ... fD``.
     grid_size
         Latent grid points per axis; 0: the trainer's default (241 for k = 1,
         33 for k = 2, 25 for k = 2 on images).
@@ -142,11 +159,22 @@ class SnapshotRecorder:
         bandwidth_scale: float = 1.0,
         reliability_scale: float = 0.25,
         max_snapshots: int = 48,
+        feature_names: Any = None,
     ) -> None:
         self.encoder, self.decoder, self.out = encoder, decoder, Path(out)
-        self.x = as_data(data)
+        self.x = as_data(data, images=True if image_shape is not None else None)
         n_points, n = self.x.shape
         self.image_shape = check_image_shape(image_shape, n)
+        self.features: dict[str, Any] = {}
+        if self.image_shape is None and n >= 4:  # vectors
+            where = "SnapshotRecorder: feature_names"
+            names = default_feature_names(n) if feature_names is None else feature_names
+            if isinstance(names, str) or not hasattr(names, "__len__"):
+                raise AecoreError(f"{where}={names!r:.40} must be a list of {n} names")
+            names = check_feature_names(list(names), n, where)
+            self.x = as_data(self.x, images=False)
+            near = standardize_features(self.x, names, "SnapshotRecorder: data", refuse_constant=False)[3]
+            self.features = {"names": list(names), "near_constant": list(near)}
         self.labels = as_labels(labels, n_points)
         if self.out.suffix != ".npz":
             raise AecoreError(f"SnapshotRecorder: out={str(self.out)!r} must end in .npz")
@@ -186,6 +214,7 @@ class SnapshotRecorder:
             image_shape=self.image_shape or (),
         )
         self.mlp = mlp_layout(encoder, decoder, n, k)
+        self.projection: Projection | None = fit_projection(self.x, k) if self.features else None
         self._check_size()
         self._rows: list[dict[str, np.ndarray]] = []
         self._closed = False
@@ -372,6 +401,9 @@ class SnapshotRecorder:
             meta["image_shape"] = list(self.image_shape)
         if self.labels is not None:
             arrays["labels"] = self.labels
+        if self.projection is not None:
+            meta["features"] = self.features
+            arrays.update(self.projection.arrays())
         try:
             path = write_run(self.out, self.x, meta, arrays, float32_data_space=True)
         except OSError as e:

@@ -69,8 +69,12 @@ def jvp(fn: TorchFn, x: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
         return torch.autograd.functional.jvp(fn, x, v)[1]
 
 
-def as_data(data: Any) -> np.ndarray:
-    """``data`` as an ``(N, n)`` float64 array, checked as the trainer checks a user's file."""
+def as_data(data: Any, images: bool | None = None) -> np.ndarray:
+    """``data`` as an ``(N, n)`` float64 array, checked as the trainer checks a user's file.
+
+    ``images`` says whether the rows are images (default: when n > 3, as before vectors existed);
+    vectors (``images=False``, n >= 4) may have at most :data:`aecore.vectors.MAX_VECTOR_DIM` features.
+    """
     if hasattr(data, "detach"):
         data = data.detach().cpu().numpy()
     try:
@@ -84,7 +88,9 @@ def as_data(data: Any) -> np.ndarray:
             f"SnapshotRecorder: data has shape {x.shape}; give an N x n array (flatten images to N x H W"
             " and pass image_shape=(H, W))"
         )
-    check_data(x, "SnapshotRecorder: data", images=x.shape[1] > 3)
+    check_data(
+        x, "SnapshotRecorder: data", images=x.shape[1] > 3 if images is None else images, constant_ok=True
+    )
     return np.ascontiguousarray(x)
 
 

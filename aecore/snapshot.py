@@ -46,6 +46,14 @@ bandwidth and its ``reliability`` comes from the density on M
 those arrays (their snapshots' ``stretch`` and ``density_on_m`` are ``None``,
 and their ``reliability`` is the older one, from the latent density alone).
 
+**Vectors** (version 3): points in R^D, 4 <= D <= 1,024, that are not
+images, add the picture's projection P (:mod:`aecore.vectors`), all four or
+none, float64: ``projection`` (m, n) orthonormal rows W (m = k + 1),
+``projection_mean`` and ``projection_scale`` (n,), ``projection_variance``
+(m,), with P(x) = W ((x - mean) / scale); and ``meta["features"]`` (names,
+and for a trained run the original per-feature means and deviations and the
+near-constant columns). Other runs are still written as version 2.
+
 ``*G`` is ``(G,)`` for k=1 and ``(G, G)`` for k=2. The data-space arrays
 ``data``, ``recon`` and ``manifold`` are float64, so data far from the origin
 (say 1e8 + N(0, 1)) keeps its detail; every other floating array is float32.
@@ -103,6 +111,8 @@ from aecore.files import atomic_path, checked_path
 from aecore.meta import RunConfig, RunMeta, run_meta
 from aecore.snapshot_checks import FLOAT64 as _FLOAT64
 from aecore.snapshot_checks import FORMAT_VERSION, read_checked
+from aecore.snapshot_vectors import PROJECTION, VECTORS_VERSION
+from aecore.vectors import Projection
 
 __all__ = ["FORMAT_VERSION", "Ensemble", "Run", "Snapshot", "load_run", "stored_array", "write_run"]
 
@@ -169,6 +179,8 @@ class Run:
         The other seeds' decoders and their agreement, if the run was trained with them.
     labels
         ``(N,)`` a class per point (the digit of an image) for colouring, if the data has them.
+    projection
+        The picture's projection P of a vector run (:mod:`aecore.vectors`), else ``None``.
     source
         Where the run was read from (its file), for messages.
     """
@@ -180,6 +192,12 @@ class Run:
     ensemble: Ensemble | None = None
     labels: np.ndarray | None = None
     source: str = "run"
+    projection: Projection | None = None
+
+    @property
+    def feature_names(self) -> tuple[str, ...] | None:
+        """The names of a vector run's features (``meta.features``), else ``None``."""
+        return None if self.meta.features is None else self.meta.features.names
 
     @property
     def has_weights(self) -> bool:
@@ -263,7 +281,7 @@ def write_run(
     path = Path(path)
     if float32_data_space is None:
         float32_data_space = bool(meta.get("image_shape"))
-    meta = {"format_version": FORMAT_VERSION, **meta}
+    meta = {"format_version": VECTORS_VERSION if "projection" in arrays else FORMAT_VERSION, **meta}
     entries: dict[str, np.ndarray] = {
         "meta": np.frombuffer(json.dumps(meta, sort_keys=True).encode(), dtype=np.uint8),
         "data": np.ascontiguousarray(data, dtype="<f8"),
@@ -289,6 +307,8 @@ def stored_array(name: str, a: np.ndarray, float32_data_space: bool = False) -> 
     ``float32_data_space``); integer arrays become int64.
     """
     a = np.asarray(a)
+    if a.dtype.kind == "f" and name in PROJECTION:
+        return a.astype("<f8", copy=False)
     if a.dtype.kind == "f":
         return a.astype("<f8" if name in _FLOAT64 and not float32_data_space else "<f4", copy=False)
     if a.dtype.kind in "iu":
@@ -393,4 +413,7 @@ def _assemble(meta: RunMeta, arrays: dict[str, np.ndarray], source: str = "run")
         ensemble=ensemble,
         labels=arrays.get("labels"),
         source=source,
+        projection=Projection(*(arrays[key].astype(np.float64) for key in PROJECTION))
+        if "projection" in arrays
+        else None,
     )

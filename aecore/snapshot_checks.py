@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from aecore.errors import AecoreError
+from aecore.snapshot_vectors import PROJECTION, VECTORS_VERSION, check_features, check_projection
 
 __all__ = [
     "ENSEMBLE",
@@ -25,16 +26,18 @@ __all__ = [
     "FORMAT_VERSION",
     "OPTIONAL_PER_SNAPSHOT",
     "PER_SNAPSHOT",
+    "PROJECTION",
     "READABLE_VERSIONS",
     "V2_PER_SNAPSHOT",
+    "VECTORS_VERSION",
     "check_arrays",
     "read_checked",
 ]
 
 FORMAT_VERSION = 2
-"""Version of the on-disk format that :func:`aecore.snapshot.write_run` writes."""
+"""Version of the on-disk format that :func:`aecore.snapshot.write_run` writes for points and images."""
 
-READABLE_VERSIONS = (1, 2)
+READABLE_VERSIONS = (1, 2, 3)
 """Versions the reader accepts; it refuses any other."""
 
 PER_SNAPSHOT = ("step", "loss", "latents", "recon", "latent_grid", "manifold", "density", "reliability")
@@ -46,6 +49,7 @@ ENSEMBLE = ("ensemble_manifold", "agreement", "ensemble_spread")
 FLOAT64 = ("recon", "manifold", "ensemble_manifold")
 """Per-snapshot arrays kept in float64 (data space); other floating arrays are float32."""
 
+
 # Limits of the reader (see load_run's docstring for why these numbers).
 _MAX_TOTAL_BYTES = 2 * 1024**3
 _RATIO_FLOOR_BYTES = 64 * 1024**2
@@ -55,7 +59,16 @@ _MAX_MEMBERS = 4096
 _MAX_HEADER_BYTES = 10_000
 _MAX_DATA_DIM = 4096
 _KNOWN = frozenset(
-    {"meta", "data", "labels", *PER_SNAPSHOT, *V2_PER_SNAPSHOT, *OPTIONAL_PER_SNAPSHOT, *ENSEMBLE}
+    {
+        "meta",
+        "data",
+        "labels",
+        *PER_SNAPSHOT,
+        *V2_PER_SNAPSHOT,
+        *OPTIONAL_PER_SNAPSHOT,
+        *ENSEMBLE,
+        *PROJECTION,
+    }
 )
 _PARAM_NAME = re.compile(r"[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*")
 
@@ -393,3 +406,5 @@ def check_arrays(where: str, meta: dict[str, Any], arrays: dict[str, np.ndarray]
         if key in arrays and ((arrays[key] < 0) | (arrays[key] > 1)).any():
             raise AecoreError(f"{where}: {key!r} has values outside [0, 1]")
     _check_meta(where, meta, n, k, list(params))
+    check_projection(where, meta, arrays, n, k)
+    check_features(where, meta, n)

@@ -22,6 +22,12 @@ is the same reconstruction error as the plain autoencoder's plus
 Snapshots record ``latents = mu``, ``recon = g(mu)`` and ``latent_logvar``;
 the latent grid, M, density and reliability are computed from the mu's.
 
+Vectors (D >= 4 features that are not images, :mod:`aecore.vectors`) are
+standardised per feature in float64 first: the run's ``data`` is the
+standardised data, ``meta["features"]`` keeps the names, the original means
+and deviations and the near-constant columns, and the run stores the
+picture's projection P, fitted on the data.
+
 Every snapshot also records g's exact stretch on the latent grid and the
 density of reconstructions on M, from which the reliability is computed
 (:mod:`aecore.manifold_density`). With ``cfg.ensemble_seeds`` the same
@@ -49,6 +55,7 @@ from aecore.manifold_density import mlp_stretch
 from aecore.model import Autoencoder
 from aecore.recording import latent_grid, snapshot_row
 from aecore.snapshot import write_run
+from aecore.vectors import fit_projection, standardize_features
 
 __all__ = ["ProgressFn", "latent_grid", "model_snapshot", "snapshot_steps", "train", "train_to_file"]
 
@@ -168,6 +175,15 @@ def train(
     x_np = dataset.x
     n_data, n = x_np.shape
     cfg.check_data(data_dim=n, n_data=n_data)
+    features: dict[str, object] = {}
+    if dataset.feature_names is not None:  # vectors: the run's data is the per-feature standardised data
+        x_np, f_mean, f_std, near = standardize_features(x_np, dataset.feature_names, f"--data: {cfg.data}")
+        features = {
+            "names": list(dataset.feature_names),
+            "mean": [float(v) for v in f_mean],
+            "std": [float(v) for v in f_std],
+            "near_constant": list(near),
+        }
     mean, scale = standardization(x_np)
 
     # Model, seeded; single-threaded and deterministic.
@@ -245,6 +261,9 @@ def train(
         meta["image_shape"] = list(dataset.image_shape)
     if dataset.labels is not None:  # for colouring only: training never saw them
         arrays["labels"] = dataset.labels
+    if features:  # the picture's projection P, fitted once on the (standardised) data, never on M
+        meta["features"] = features
+        arrays.update(fit_projection(x_np, cfg.latent_dim).arrays())
     return x_np, meta, arrays
 
 

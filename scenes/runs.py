@@ -8,7 +8,8 @@ first use and then read it from the run cache (:func:`aecore.cached_run`).
 ``--run-file``; the scenes read it from ``AE_EXPLAINER_RUN``) names a run
 file, e.g. one recorded from the viewer's own model
 (:class:`aecore.SnapshotRecorder`). Its shape decides what it stands in for
-(:func:`run_file_kind`): points in R^2 with k = 1 replace :data:`MAIN_2D`
+(:func:`run_file_kind`): points in R^2 with k = 1, or vectors in R^D with
+k = 1 (drawn through their stored projection, :mod:`scenes.pictures.shadow`), replace :data:`MAIN_2D`
 (:func:`main_run_2d`, chapters 1-6 and 12), images with k = 2 replace
 :data:`DIGITS` (:func:`digits_run`, the images chapter); a chapter shows it
 where its :meth:`~scenes.base.ChapterScene.run_configs` lists the config it
@@ -196,7 +197,7 @@ def digits_run() -> Run:
 # The viewer's own run file (see the module docstring).
 
 RUN_FILE_KINDS = {
-    "2d": "points in R^2 with k = 1 (the main 2-D run: chapters 1-6 and 12)",
+    "2d": "points in R^2 or vectors in R^D (through their projection) with k = 1 (chapters 1-6 and 12)",
     "images": "images with k = 2 (meta image_shape; the images chapter)",
 }
 """What a run file may hold, by kind, and where it is shown."""
@@ -250,8 +251,8 @@ def _kind(path: str, size: int, mtime_ns: int) -> tuple[str, Run]:
         raise AecoreError(f"{path}: a run file ends in .npz (write one with aecore.SnapshotRecorder)")
     run = load_run(path)
     n, k, image = run.data.shape[1], run.config.latent_dim, run.image_shape
-    if image is None and n == 2 and k == 1:
-        return "2d", run
+    if image is None and k == 1 and (n == 2 or run.projection is not None):
+        return "2d", run  # vectors in R^D are drawn through their stored projection P
     if image is not None and k == 2:
         classes = 0 if run.labels is None else len(set(run.labels.tolist()))
         if classes < 2:

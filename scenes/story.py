@@ -30,7 +30,7 @@ def representation_start() -> Picture2D:
     """
     run = main_run_2d()
     pic = Picture2D(run)
-    pic.set_state(PictureState.of(run.final))
+    pic.set_state(PictureState.of(pic.run.final))  # pic.run: a vector run's shadow
     pic.loss_inset.set_position(len(run.snapshots) - 1)
     pic.remove(pic.loss_inset, pic.manifold)
     pic.add(pic.xhat_dot, pic.xhat_label)

@@ -24,6 +24,7 @@ import pytest
 
 from aecore.datasets import MAX_POINTS
 from tests import catalogue_round2 as round2
+from tests import catalogue_vectors as vectors
 from tests.forked_cli import ForkedCli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -138,7 +139,11 @@ TRAIN_CASES: list[tuple[str, TrainSetup, tuple[str, ...]]] = [
     ("csv-nan-line", _data(_file("n.csv", "x,y\n\n1,2\n\n3,4\nnan,5\n" + _rows())), ("n.csv", "line 6")),
     ("csv-crlf-nan-line", _data(_file("c.csv", "x,y\r\n1,2\r\n3,inf\r\n" + _rows())), ("c.csv", "line 3")),
     ("csv-one-column", _data(_file("one.csv", "\n".join(map(str, range(30))))), ("one.csv", "N x 2")),
-    ("csv-four-columns", _data(_file("four.csv", "1,2,3,4\n" * 30)), ("four.csv", "N x 2")),
+    (
+        "csv-four-columns-constant",
+        _data(_file("four.csv", "1,2,3,4\n" * 30)),
+        ("four.csv", "zero variance"),
+    ),
     ("csv-too-few", _data(_file("few.csv", "1,2\n3,4\n5,7\n")), ("few.csv", "at least")),
     ("csv-too-many", _data(_file("many.csv", "1,2\n3,4\n" * (MAX_POINTS // 2 + 1))), ("many.csv", "50,000")),
     ("csv-not-utf8", _data(_file("bin.csv", bytes(range(256)) * 4)), ("bin.csv", "UTF-8")),
@@ -191,11 +196,11 @@ def _out(make: Callable[[Path], str]) -> Setup:
 FIXTURE = ROOT / "tests" / "fixtures" / "run_v1.npz"
 
 
-def _run_file(name: str, tamper: Callable[[dict[str, np.ndarray]], None]) -> Setup:
-    """``inspect`` a copy of the committed fixture with one entry tampered with."""
+def _run_file(name: str, tamper: Callable[[dict[str, np.ndarray]], None], fixture: Path = FIXTURE) -> Setup:
+    """``inspect`` a copy of a committed fixture (the v1 run unless told) with one entry tampered with."""
 
     def setup(d: Path) -> list[str]:
-        with np.load(FIXTURE, allow_pickle=False) as z:
+        with np.load(fixture, allow_pickle=False) as z:
             arrays = {k: z[k] for k in z.files}
         tamper(arrays)
         buf = io.BytesIO()
@@ -337,6 +342,11 @@ CATALOGUE: list[tuple[str, Setup, tuple[str, ...]]] = [
     *((f"train-{name}", _as_train(setup), needles) for name, setup, needles in TRAIN_CASES),
     *((name, setup, (culprit,)) for name, setup, culprit in CASES),
     *round2.CASES,
+    *((f"train-{name}", _as_train(setup), needles) for name, setup, needles in vectors.TRAIN_CASES),
+    *(
+        (name, _run_file(file, tamper, vectors.FIXTURE), (culprit,))
+        for name, file, tamper, culprit in vectors.RUN_CASES
+    ),
 ]
 
 

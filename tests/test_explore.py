@@ -337,7 +337,9 @@ def test_data_in_r64_without_an_image_shape_is_refused_in_one_line(runs: dict[st
 
     points = dataclasses.replace(runs["main"], data=np.zeros((10, 64)))  # R^64, but not images
     with pytest.raises(
-        AecoreError, match=r"^r64\.npz: the explorer draws points in R\^2 or R\^3, or images; .* R\^64"
+        AecoreError,
+        match=r"^r64\.npz: the explorer draws points in R\^2 or R\^3, images, or vectors through their"
+        r" projection; .* R\^64",
     ):
         build_page(points, where="r64.npz")
 

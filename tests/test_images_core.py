@@ -105,7 +105,7 @@ def test_npy_images_n_by_h_by_w_and_n_by_d_with_an_image_shape(tmp_path: Path) -
     ("name", "array", "shape", "needle"),
     [
         ("d.npy", _images().reshape(40, 20), (5, 5), "image"),
-        ("d.npy", _images().reshape(40, 20), (), "N x 2"),
+        ("w.npy", np.random.default_rng(0).uniform(size=(40, 2000)), (), "at most 1,024 features"),
         ("hw.npy", _images(), (2, 10), "image"),
     ],
 )

@@ -46,7 +46,7 @@ BAD_ENTRIES: dict[str, tuple[dict[str, Any], str]] = {
     "meta deeply nested": ({"meta": np.frombuffer(b"[" * 100_000, dtype=np.uint8)}, "not valid JSON"),
     "meta 2-D": ({"meta": _meta().reshape(1, -1)}, "metadata has shape"),
     "meta floats": ({"meta": _meta().astype(np.float32)}, "'meta' has dtype '<f4'; expected uint8"),
-    "other format_version": ({"meta": _meta(format_version=3)}, "format_version 3 is not supported"),
+    "other format_version": ({"meta": _meta(format_version=4)}, "format_version 4 is not supported"),
     "format_version 1.0": ({"meta": _meta(format_version=1.0)}, "format_version 1.0 is not supported"),
     "step 0-d": ({"step": np.array(5)}, r"'step' has shape \(\); expected \(S,\)"),
     "step 2-D": ({"step": lambda a: a.reshape(-1, 1)}, r"'step' has shape \(3, 1\)"),

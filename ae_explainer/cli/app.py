@@ -167,6 +167,8 @@ def _cmd_inspect(a: argparse.Namespace) -> int:
     if run.image_shape is not None:
         h, w = run.image_shape
         rows.insert(3, ("images", f"{h} x {w} pixels each (n = {h * w})"))
+    if run.projection is not None:
+        rows[3:3] = _vector_rows(run)
     if run.labels is not None:
         classes = np.unique(run.labels)
         shown = ", ".join(map(str, classes[:12])) + (", ..." if len(classes) > 12 else "")
@@ -177,6 +179,30 @@ def _cmd_inspect(a: argparse.Namespace) -> int:
     for key, value in rows:  # the file's text is escaped: no control code reaches the terminal
         print(f"{key.ljust(width)}  {printable(value)}")
     return 0
+
+
+def _vector_rows(run: Run) -> list[tuple[str, str]]:
+    """A vector run's features (near-constant ones flagged) and its picture's projection P."""
+    assert run.projection is not None and run.meta.features is not None
+    names = run.meta.features.names
+    shown = ", ".join(names[:8]) + (f", ... ({len(names)} in all)" if len(names) > 8 else "")
+    standardised = " (standardised per feature)" if run.meta.features.std else ""
+    rows = [("features", f"{shown}{standardised}")]
+    near = run.meta.features.near_constant
+    if near:
+        listed = ", ".join(names[i] for i in near[:6]) + (", ..." if len(near) > 6 else "")
+        rows.append(
+            ("near-constant", f"{len(near)} feature(s) barely vary: {listed} (their noise is magnified)")
+        )
+    p = run.projection
+    rows.append(
+        (
+            "projection",
+            f"PCA to R^{p.dim}: {100 * p.explained:.0f}% of the variance"
+            f" ({', '.join(f'{100 * v:.0f}%' for v in p.variance)}), fitted on the data",
+        )
+    )
+    return rows
 
 
 def _model_summary(run: Run) -> str:

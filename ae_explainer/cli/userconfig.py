@@ -141,10 +141,10 @@ def _section_error(where: str, section: str, keys: tuple[str, ...], err: Validat
 
 
 def _check_run(where: str, run: dict[str, Any], base: Path) -> dict[str, Any]:
-    """What the types cannot say: the data exists (relative to the file), is 2-D, and trains."""
+    """What the types cannot say: the data exists (relative to the file), is 2-D or vectors, and trains."""
     from aecore.config import TrainConfig
     from aecore.config_fields import ConfigError
-    from aecore.datasets import DATASETS, dataset_dim, load_user_data
+    from aecore.datasets import DATASETS, IMAGE_DATASETS, dataset_dim, load_user_dataset
     from scenes.settings import RUN_KEYS
 
     out = dict(run)
@@ -160,15 +160,21 @@ def _check_run(where: str, run: dict[str, Any], base: Path) -> dict[str, Any]:
         raise _fail(f"{where} [run] latent_dim", "the 2-D chapters draw a 1-D latent axis; k must be 1")
     data = out.get("data", TrainConfig().data)
     try:
-        dim = dataset_dim(data) if data in DATASETS else int(load_user_data(data).shape[1])
+        if data in DATASETS:
+            dim, images = dataset_dim(data), data in IMAGE_DATASETS
+        else:
+            found = load_user_dataset(data)
+            dim, images = int(found.x.shape[1]), found.image_shape is not None
     except AecoreError as e:
         raise _fail(f"{where} [run] data", str(e).removeprefix("--data: ")) from None
-    if dim != 2:
+    if dim == 3 or images:
+        holds = "images" if images else "3-D"
         raise _fail(
-            f"{where} [run] data", f"{Path(data).name} is {dim}-D; the 2-D chapters need points in R^2"
+            f"{where} [run] data",
+            f"{Path(data).name} is {holds}; the 2-D chapters need points in R^2 or vectors in R^4 and up",
         )
     try:
-        TrainConfig(**{"latent_dim": 1, **out}).check_data(data_dim=2)
+        TrainConfig(**{"latent_dim": 1, **out}).check_data(data_dim=dim)
     except ConfigError as e:  # names the field: the file's key, when it is one
         if e.field in RUN_KEYS:
             raise _fail(f"{where} [run] {e.field}", e.reason()) from None

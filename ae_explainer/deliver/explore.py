@@ -55,7 +55,7 @@ _ASSETS = "explore_assets"
 SCRIPTS = (
     *("texts.js", "model.js", "state.js", "canvas.js"),
     *("data_view.js", "images.js", "latent_view.js", "loss_view.js", "readout.js"),
-    *("probe.js", "hover.js", "controls.js", "main.js"),
+    *("probe.js", "hover.js", "bars.js", "controls.js", "main.js"),
 )
 """The page script's modules in ``explore_assets/``, in the order the page runs them (one closure)."""
 

@@ -16,6 +16,12 @@ rounded), the data as float64. The page widens everything to float64.
 as images: M as a mosaic of decoded images g(u) over the latent plane, each
 tile faded by its reliability, and the data's latents coloured by label. The
 page gets the image shape, the labels and the pixel range besides the above.
+
+**Vectors** (a run with a projection P, :mod:`aecore.vectors`) are drawn through
+P: the page gets P (``projection``: its rows, the per-feature mean and scale,
+float64, and the variance each direction shows) and the feature names, and
+projects the data, x̂ and M itself; hovering a point shows x and x̂ feature by
+feature, and the probe is lifted to R^D along P around the data mean.
 """
 
 from __future__ import annotations
@@ -85,10 +91,11 @@ def _grid_axes(grid: np.ndarray, k: int) -> list[np.ndarray] | None:
 def _check(run: Run, where: str) -> tuple[int, int, Normalization]:
     n = int(run.data.shape[1])
     k = run.config.latent_dim
-    if n > MAX_DATA_DIM and run.image_shape is None:
+    if n > MAX_DATA_DIM and run.image_shape is None and run.projection is None:
         raise AecoreError(
-            f"{where}: the explorer draws points in R^2 or R^3, or images; this run's data is in R^{n}"
-            " with no image shape (train it with --image-shape H,W)"
+            f"{where}: the explorer draws points in R^2 or R^3, images, or vectors through their projection;"
+            f" this run's data is in R^{n} with neither an image shape (train it with --image-shape H,W)"
+            " nor a projection (re-train or re-record it with this version)"
         )
     if run.image_shape is not None and k != 2:
         raise AecoreError(
@@ -106,6 +113,20 @@ def _check(run: Run, where: str) -> tuple[int, int, Normalization]:
             f"{where}: this run has no 'normalization' metadata (an older file); re-train it to explore it"
         )
     return n, k, norm
+
+
+def _projection(run: Run) -> dict[str, Any] | None:
+    """A vector run's projection P for the page (float64), or ``None``."""
+    p = run.projection
+    if p is None:
+        return None
+    return {
+        "m": p.dim,
+        "components": b64(p.components, "f8"),
+        "mean": b64(p.mean, "f8"),
+        "scale": b64(p.scale, "f8"),
+        "variance": [float(v) for v in p.variance],
+    }
 
 
 def _digit_palettes() -> dict[str, list[str]]:
@@ -229,6 +250,8 @@ def page_data(run: Run, where: str = "run") -> dict[str, Any]:
         "labels": None if run.labels is None else [int(v) for v in run.labels],
         "pixelRange": [float(run.data.min()), float(run.data.max())],
         "digitPalettes": _digit_palettes(),
+        "projection": _projection(run),
+        "features": None if run.feature_names is None else list(run.feature_names),
     }
     log.debug("explore: %d snapshots, %d points in R^%d, k = %d", len(snaps), data["count"], n, k)
     return data

@@ -22,6 +22,7 @@ from scenes.mobjects.palette_dots import PaletteDots
 from scenes.pictures.implementation import ImplementationPicture
 from scenes.pictures.picture2d import Picture2D
 from scenes.pictures.roundtrip import RoundTrip
+from scenes.pictures.shadow import is_vector_run, superscript
 from scenes.runs import main_config_2d, main_run_2d
 from scenes.story import representation_start
 
@@ -67,10 +68,20 @@ class MorphToRepresentation(ChapterScene):
         self.play(FadeOut(loop.approx), run_time=0.6)
 
         # Layers become points, and f, g become maps between the spaces.
-        self.caption(
-            _("The input becomes a point x in ℝ², the bottleneck a point z on a line"),
-            spoken=_("The input becomes a point x in R two, the bottleneck a point z on a line"),
-        )
+        if is_vector_run(run):  # ℝ^D, drawn through the run's projection P
+            d = run.data.shape[1]
+            self.caption(
+                _(
+                    "The input becomes a point x in ℝ{dim}, the bottleneck a point z on a line",
+                    dim=superscript(d),
+                ),
+                spoken=_("The input becomes a point x in R {d}, the bottleneck a point z on a line", d=d),
+            )
+        else:
+            self.caption(
+                _("The input becomes a point x in ℝ², the bottleneck a point z on a line"),
+                spoken=_("The input becomes a point x in R two, the bottleneck a point z on a line"),
+            )
         self.play(
             FadeIn(pic.data_panel),
             FadeIn(pic.latent_axis),
@@ -88,10 +99,17 @@ class MorphToRepresentation(ChapterScene):
         )
         self.remove(loop)
         self.wait(1.0)
-        self.caption(
-            _("f sends x to z = f(x); g sends z to x̂ = g(z), back in ℝ²"),
-            spoken=_("f sends x to z, f of x; g sends z to x hat, g of z, back in R two"),
-        )
+        if is_vector_run(run):
+            d = run.data.shape[1]
+            self.caption(
+                _("f sends x to z = f(x); g sends z to x̂ = g(z), back in ℝ{dim}", dim=superscript(d)),
+                spoken=_("f sends x to z, f of x; g sends z to x hat, g of z, back in R {d}", d=d),
+            )
+        else:
+            self.caption(
+                _("f sends x to z = f(x); g sends z to x̂ = g(z), back in ℝ²"),
+                spoken=_("f sends x to z, f of x; g sends z to x hat, g of z, back in R two"),
+            )
         self.wait(3.0)
 
         # Every data point and its latent.

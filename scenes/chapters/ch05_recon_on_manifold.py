@@ -14,6 +14,7 @@ from scenes.animations.snap import SnapToManifold
 from scenes.base import ChapterScene
 from scenes.i18n import N_, _
 from scenes.look.style import COLORS
+from scenes.pictures.shadow import shadow_note
 from scenes.runs import main_config_2d
 from scenes.story import trained_picture
 
@@ -70,6 +71,14 @@ class ReconstructionsOnManifold(ChapterScene):
         self.caption(_("x itself stays off M: the gaps are what the loss adds up"))
         self.play(Indicate(zoom.residuals, color=COLORS["text"], scale_factor=1.0), run_time=1.5)
         self.wait(2.0)
+        p = pic.run.projection
+        if p is not None:  # once, on screen: the picture is a projection of R^D
+            d = p.components.shape[1]
+            self.caption(
+                shadow_note(pic.run),
+                spoken=_("Distances here are shadows of distances in R {d}: x hat lies on M there", d=d),
+            )
+            self.wait(2.5)
         self.caption(_("Only a loss of exactly zero would put the data on M"))
         self.wait(2.5)
         self.key_frame()

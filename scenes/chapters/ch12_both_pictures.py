@@ -24,6 +24,7 @@ from scenes.look.layout import Layout, Rect, is_landscape, is_portrait
 from scenes.look.style import COLORS, fit_lines, text, wrap_units
 from scenes.pictures.implementation import ImplementationPicture
 from scenes.pictures.picture2d import Picture2D, PictureState
+from scenes.pictures.shadow import shadow_run
 from scenes.runs import main_config_2d, main_run_2d
 
 __all__ = ["CAPTIONS", "BothPictures", "closing_frame"]
@@ -114,7 +115,7 @@ def _representation(layout: Layout | None = None, tight: bool = False) -> Pictur
     ``tight`` frames the data panel on the data (M is faded past it anyway)
     rather than on the data and the whole trained M.
     """
-    run = main_run_2d()
+    run = shadow_run(main_run_2d())  # a vector run through its projection P
     bounds = None
     if tight:
         lo, hi = run.data.min(axis=0), run.data.max(axis=0)

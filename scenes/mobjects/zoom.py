@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Line, Square, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Line, Mobject, Square, VGroup
 
 from scenes.look.layout import Rect
 from scenes.look.style import COLORS, text
@@ -97,6 +97,10 @@ class ZoomView(VGroup):
         bounds = (c[0] - half_width, c[0] + half_width, c[1] - half_width, c[1] + half_width)
         self.panel = DataPanel(sq, bounds, f"×{side * 0.94 / (2 * half_width * source.scale_factor):.0f}")
         self.panel.frame.set_fill(COLORS["background"], opacity=1.0)
+        whole = source.to_scene(np.asarray(manifold, dtype=np.float64))[:, :2]  # M behind the view, on screen
+        self._behind = (
+            whole[:-1, None] + np.linspace(0.0, 1.0, 8)[None, :, None] * np.diff(whole, axis=0)[:, None]
+        ).reshape(-1, 2)
         self.panel.frame.set_stroke(COLORS["text"], width=2)
         box_lo, box_hi = c - half_width, c + half_width
         inside = np.all((data > box_lo) & (data < box_hi) & (recon > box_lo) & (recon < box_hi), axis=1)
@@ -158,4 +162,42 @@ class ZoomView(VGroup):
         d = (RIGHT if away[0] > 0 else LEFT) if abs(away[0]) > abs(away[1]) else (UP if away[1] > 0 else DOWN)
         self.x_label.next_to(x[j], d, buff=0.15)
         self.xhat_label.next_to(cur[j], -d, buff=0.15)
+        # Across M from x in R^2 (the residual is normal to M there); in a projection's shadow it need not
+        # be, so x̂'s label takes the first side that keeps it off the magnified M.
+        v = self.manifold.vertices[:, :2]
+        steps = np.linspace(0.0, 1.0, 12)[None, :, None]
+        m_pts = (v[:-1, None] + steps * (v[1:] - v[:-1])[:, None]).reshape(-1, 2)
+        ends = self.connector.get_start()[:2], self.connector.get_end()[:2]
+        line = ends[0] + np.linspace(0.0, 1.0, 60)[:, None] * (ends[1] - ends[0])
+        m_pts = np.vstack([m_pts, line, self.marker.points[:, :2], self._behind])  # and lines behind
+        others = (self.x_label, self.panel.title)
+        across = np.array([d[1], -d[0], 0.0])
+        sides = [-d, across, -across, (across - d) / np.sqrt(2), (-across - d) / np.sqrt(2)]
+        sides += [(across + d) / np.sqrt(2), (d - across) / np.sqrt(2), d]
+        best: tuple[float, float, np.ndarray] | None = None
+        for buff, side in [(b, s) for b in (0.15, 0.3, 0.45, 0.6) for s in sides]:
+            self.xhat_label.next_to(cur[j], side, buff=buff)
+            lo, hi = self.xhat_label.get_corner(DOWN + LEFT)[:2], self.xhat_label.get_corner(UP + RIGHT)[:2]
+            on_m = int(np.all((m_pts > lo - 0.03) & (m_pts < hi + 0.03), axis=1).sum())
+            outside = not self.panel.contains(np.array([[*lo, 0.0], [*hi, 0.0]])).all()
+            crowded = sum(_overlap(self.xhat_label, other) for other in others)
+            score = 1e6 * outside + 1e4 * crowded + on_m
+            if best is None or score < best[0]:
+                best = (score, buff, side)
+            if score == 0:
+                break
+        assert best is not None
+        self.xhat_label.next_to(cur[j], best[2], buff=best[1])
+        title, frame = self.panel.title, self.panel.frame
+        for corner in (UP + LEFT, UP + RIGHT, DOWN + RIGHT, DOWN + LEFT):  # the title keeps off the labels
+            title.move_to(frame.get_corner(corner), aligned_edge=corner).shift(0.12 * (-corner))
+            if not any(_overlap(title, label) for label in (self.x_label, self.xhat_label)):
+                break
         return self
+
+
+def _overlap(a: Mobject, b: Mobject, gap: float = 0.03) -> bool:
+    """Whether the boxes of ``a`` and ``b`` come closer than ``gap``."""
+    alo, ahi = a.get_corner(DOWN + LEFT), a.get_corner(UP + RIGHT)
+    blo, bhi = b.get_corner(DOWN + LEFT), b.get_corner(UP + RIGHT)
+    return bool(np.all(alo[:2] < bhi[:2] + gap) and np.all(blo[:2] < ahi[:2] + gap))

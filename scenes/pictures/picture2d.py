@@ -16,13 +16,14 @@ from manim import DOWN, LEFT, RIGHT, UP, UR, Arrow, Circle, Dot, Mobject, VGroup
 from aecore import Run, Snapshot
 from scenes.i18n import _
 from scenes.look.layout import Box, Layout, Rect, current_layout
-from scenes.look.style import COLORS, text
+from scenes.look.style import COLORS, fit_lines, text, wrap_units
 from scenes.mobjects.clouds import DotCloud, SegmentBundle
 from scenes.mobjects.curve import FadingCurve
 from scenes.mobjects.density import DensityProfile
 from scenes.mobjects.loss_inset import LossInset
 from scenes.mobjects.panels import DataPanel, LatentAxis
 from scenes.mobjects.zoom import ZoomView
+from scenes.pictures.shadow import crossing_dim, shadow_run, space_label_lines
 
 __all__ = ["Picture2D", "PictureState", "focus_index", "interpolate_states", "state_at", "zoom_half_width"]
 
@@ -37,21 +38,32 @@ class PictureState:
     manifold: np.ndarray  # (G, 2)
     density: np.ndarray  # (G,)
     reliability: np.ndarray  # (G,)
+    depth: np.ndarray | None = None  # (G,) a vector run's M: distance from the picture's plane in R^D
 
     @classmethod
     def of(cls, s: Snapshot) -> PictureState:
-        """The state recorded in snapshot ``s``."""
-        return cls(s.latents, s.recon, s.latent_grid, s.manifold, s.density, s.reliability)
+        """The state recorded in snapshot ``s`` (a shadow snapshot's, :mod:`scenes.pictures.shadow`)."""
+        depth = getattr(s, "depth", None)
+        return cls(s.latents, s.recon, s.latent_grid, s.manifold, s.density, s.reliability, depth)
 
 
 def interpolate_states(a: PictureState, b: PictureState, t: float) -> PictureState:
     """Linear interpolation of every array between two states."""
-    return PictureState(
-        *(
-            (1.0 - t) * np.asarray(getattr(a, f), dtype=np.float64)
-            + t * np.asarray(getattr(b, f), dtype=np.float64)
-            for f in ("latents", "recon", "latent_grid", "manifold", "density", "reliability")
+    depth = None if a.depth is None or b.depth is None else (1.0 - t) * a.depth + t * b.depth
+
+    def mix(f: str) -> np.ndarray:
+        return (1.0 - t) * np.asarray(getattr(a, f), dtype=np.float64) + t * np.asarray(
+            getattr(b, f), dtype=np.float64
         )
+
+    return PictureState(
+        mix("latents"),
+        mix("recon"),
+        mix("latent_grid"),
+        mix("manifold"),
+        mix("density"),
+        mix("reliability"),
+        depth,
     )
 
 
@@ -117,12 +129,16 @@ def focus_index(run: Run) -> int:
 
 
 class Picture2D(VGroup):
-    """The whole representation picture for a k = 1 run in R^2.
+    """The whole representation picture for a k = 1 run in R^2, or of vectors in R^D seen through P.
+
+    A vector run is drawn as its shadow (:func:`scenes.pictures.shadow.shadow_run`: the data, the true
+    x̂ and M all through the same stored P), titled with what it shows of R^D, and where M's shadow
+    crosses itself the branch farther from the picture's plane is dimmed.
 
     Parameters
     ----------
     run
-        The run to show (data in R^2, k = 1).
+        The run to show (data in R^2, or vectors with a projection; k = 1).
     layout
         Panel placement (default: the current frame's layout).
     focus
@@ -143,8 +159,9 @@ class Picture2D(VGroup):
         m_label_kind: str = "label",
     ) -> None:
         super().__init__()
+        run = shadow_run(run)
         if run.data.shape[1] != 2 or run.final.latents.shape[1] != 1:
-            raise ValueError("Picture2D shows runs with data in R^2 and a 1-D latent space")
+            raise ValueError("Picture2D shows runs with data in R^2 (or vectors through P) and k = 1")
         self.run = run
         self.layout = layout or current_layout()
         lay = self.layout
@@ -153,11 +170,21 @@ class Picture2D(VGroup):
 
         # Panels. M's label goes in the data panel's top-right corner, or under
         # the title (with the view moved down to make room) if the panel is narrow.
-        title = _("data space ℝ²")
+        title, variance = space_label_lines(run)  # a vector run: what of R^D the picture shows, wrapped
         self.m_label = text("M = g(ℝ¹)", m_label_kind, color=COLORS["manifold"])
-        beside = text(title, "small").width + self.m_label.width + 0.6 <= lay.data.width
+        beside = variance is None and text(title, "small").width + self.m_label.width + 0.6 <= lay.data.width
+        more: list[str] = []
+        if variance is not None:
+            parts, joiner = wrap_units(f"{title} {variance}")
+            title, *more = fit_lines(parts, joiner, "small", lay.data.width - 0.4)
+        self.variance_label = VGroup(*(text(line, "small", color=COLORS["muted"]) for line in more))
+        self.variance_label.arrange(DOWN, aligned_edge=LEFT, buff=0.08)
         header = 0.0 if beside else self.m_label.height + 0.12
+        header += 0.0 if not more else self.variance_label.height + 0.08
         self.data_panel = DataPanel(lay.data, bounds or _data_bounds(run), title, header=header)
+        if more:
+            self.variance_label.next_to(self.data_panel.title, DOWN, aligned_edge=LEFT, buff=0.08)
+            self.data_panel.add(self.variance_label)
         grids = np.concatenate([s.latent_grid[:, 0] for s in run.snapshots])
         self.latent_axis = LatentAxis(
             lay.latent, (float(grids.min()), float(grids.max())), _("latent space ℝ¹")
@@ -229,7 +256,8 @@ class Picture2D(VGroup):
                 0.15 * (DOWN + LEFT)
             )
         else:
-            self.m_label.next_to(self.data_panel.title, DOWN, aligned_edge=LEFT, buff=0.1)
+            below = self.data_panel.title if not more else self.variance_label
+            self.m_label.next_to(below, DOWN, aligned_edge=LEFT, buff=0.1)
 
         self.add(
             self.data_panel,
@@ -250,6 +278,7 @@ class Picture2D(VGroup):
         self.state = first
         self.zoom: ZoomView | None = None
         self.m_opacity: np.ndarray | float = 1.0
+        self.m_crossing: np.ndarray = np.ones(len(first.manifold))
         self.set_state(first)
 
     def attach_zoom(self, magnification: float = 6.0) -> ZoomView:
@@ -298,7 +327,7 @@ class Picture2D(VGroup):
         """Per-vertex opacity of M (inside the panel; outside it M is clipped)."""
         self.m_opacity = values
         pts = self.manifold.vertices
-        self.manifold.set_vertex_opacity(np.asarray(values) * self.data_panel.contains(pts))
+        self.manifold.set_vertex_opacity(np.asarray(values) * self.data_panel.contains(pts) * self.m_crossing)
         return self
 
     def set_state(self, state: PictureState, recon_fraction: float | None = None) -> Picture2D:
@@ -307,13 +336,18 @@ class Picture2D(VGroup):
         ``recon_fraction`` in [0, 1] puts each x̂ dot that far along its way
         from x_j to x̂_j (the snap); ``None`` keeps the current fraction.
         """
+        if np.shape(state.recon)[-1] != 2:
+            raise ValueError(
+                "Picture2D.set_state: give a state of pic.run (a vector run's shadow), not of R^D"
+            )
         self.state = state
         if recon_fraction is not None:
             self.recon_fraction = recon_fraction
         dp = self.data_panel
         m_pts = dp.to_scene(state.manifold)
         self.manifold.set_vertices(m_pts)
-        self.manifold.set_vertex_opacity(self.m_opacity * dp.contains(m_pts))
+        self.m_crossing = crossing_dim(state.manifold, state.depth)  # ones unless M's shadow crosses itself
+        self.manifold.set_vertex_opacity(self.m_opacity * dp.contains(m_pts) * self.m_crossing)
         z_pts = self.latent_axis.to_scene(state.latents)
         self.latent_dots.set_centers(z_pts)
         self.density.set_density(state.latent_grid, state.density)
@@ -329,6 +363,7 @@ class Picture2D(VGroup):
         self.x_ring.move_to(x[j])
         self.x_label.next_to(x[j], self.x_label_side, buff=0.22)
         self.z_ring.move_to(z_pts[j])
+        self._clear_of_tick_labels(self.z_ring)
         self.z_label.next_to(z_pts[j], UP, buff=0.25)
         self.xhat_dot.move_to(xh[j])
         self.xhat_label.next_to(xh[j], self.xhat_label_side, buff=0.2)
@@ -355,7 +390,10 @@ class Picture2D(VGroup):
         dp = self.data_panel
         m_pts = dp.to_scene(np.asarray(self.run.final.manifold, dtype=np.float64))
         m_pts = m_pts[dp.contains(m_pts) > 0]
-        near = np.linalg.norm(self.data_points - at, axis=1) < 4.0 * self.x_ring.radius
+        # The point's own neighbours may lie under its label in R^2; a vector run's shadow is dense
+        # around every point, so there the label keeps off all but the point itself.
+        reach = 4.0 if self.run.projection is None else 1.2
+        near = np.linalg.norm(self.data_points - at, axis=1) < reach * self.x_ring.radius
         everything = np.vstack([m_pts, self.data_points[~near]])
         keep_off = None if avoid is None else _box(avoid)
 
@@ -377,6 +415,22 @@ class Picture2D(VGroup):
                 if self._fits(label.copy().next_to(at, side, buff=buff), dp):
                     return side, False
         return None
+
+    def _clear_of_tick_labels(self, ring: Mobject) -> None:
+        """Shrink ``ring`` (z's) to fit above a tick label it would run into; else give it its own size."""
+        own = 2 * 3.2 * 0.0095 * min(self.layout.data.width, self.layout.data.height)
+        axis = self.latent_axis
+        labels = [
+            m for m in axis.ticks if isinstance(m, type(self.z_label)) and m.get_top()[1] < axis.y - 0.05
+        ]
+        box = _box(ring.copy().scale_to_fit_width(own))
+        hit = [m for m in labels if box.overlaps(_box(m))]
+        size = own
+        if hit:
+            room = axis.y - max(float(m.get_top()[1]) for m in hit) - 0.02
+            size = max(min(own, 2 * room), 0.05)
+        if abs(ring.width - size) > 1e-6:
+            ring.scale_to_fit_width(size)
 
     @staticmethod
     def _fits(label: Mobject, dp: DataPanel) -> bool:

@@ -1,5 +1,7 @@
 /* The data view: the data x, the reconstructions x̂ and M = g(latent grid) in R^2, or in R^3 turned by
- * app.st.yaw and app.st.pitch (an image run draws its mosaic instead: images.js).
+ * app.st.yaw and app.st.pitch (an image run draws its mosaic instead: images.js). Vectors in R^D are
+ * drawn as the picture shows them: everything through the run's one projection P (model.js), so here
+ * n is the picture's dimension and X the data's shadow.
  *
  * createDataView(app) returns {center, bounds, toPx, fromPx, draw}; the hover and the probe marks are
  * drawn by hover.js and probe.js.
@@ -8,7 +10,7 @@
 /* exported createDataView */
 
 function createDataView(app) {
-  const D = app.D, X = app.X, n = app.n, k = app.k, N = app.N, S = app.S, st = app.st, view = app.view;
+  const D = app.D, X = app.shownX, n = app.m, k = app.k, N = app.N, S = app.S, st = app.st, view = app.view;
   const center = new Float64Array(n);
   for (let r = 0; r < N; r++) for (let d = 0; d < n; d++) center[d] += X[r * n + d] / N;
   const bounds = fixedBounds();
@@ -32,7 +34,7 @@ function createDataView(app) {
     const mlo = lo.map((v) => v - 0.4 * span), mhi = hi.map((v) => v + 0.4 * span);
     for (let j = 0; j < fin.G; j++) {
       for (let d = 0; d < n; d++) {
-        const v = Math.max(mlo[d], Math.min(mhi[d], fin.M[j * n + d]));
+        const v = Math.max(mlo[d], Math.min(mhi[d], fin.showM[j * n + d]));
         lo[d] = Math.min(lo[d], v);
         hi[d] = Math.max(hi[d], v);
       }
@@ -96,7 +98,7 @@ function createDataView(app) {
     if (st.seeds && D.ensemble && atEnd) drawSeeds(ctx);
     if (k === 1) {
       const pts = [];
-      for (let j = 0; j < c.G; j++) pts.push(toPx(c.M, j, [0, 0, 0]));
+      for (let j = 0; j < c.G; j++) pts.push(toPx(c.showM, j, [0, 0, 0]));
       drawn.M = pts.map((p) => [p[0], p[1]]);
       ctx.strokeStyle = C.manifold;
       ctx.lineWidth = 3;
@@ -122,7 +124,7 @@ function createDataView(app) {
       ctx.beginPath();
       for (let r = 0; r < N; r++) {
         toPx(X, r, q);
-        toPx(c.xhat, r, q2);
+        toPx(c.showXhat, r, q2);
         ctx.moveTo(q[0], q[1]);
         ctx.lineTo(q2[0], q2[1]);
       }
@@ -136,7 +138,7 @@ function createDataView(app) {
     }
     if (st.recon) {
       for (let r = 0; r < N; r++) {
-        toPx(c.xhat, r, q);
+        toPx(c.showXhat, r, q);
         dot(ctx, q[0], q[1], rad * 0.85, C.recon);
       }
     }
@@ -145,7 +147,7 @@ function createDataView(app) {
   }
   function drawSurface(ctx, c) {
     const G = D.gridShape, P = [], C = app.C;
-    for (let j = 0; j < c.G; j++) P.push(toPx(c.M, j, [0, 0, 0]));
+    for (let j = 0; j < c.G; j++) P.push(toPx(c.showM, j, [0, 0, 0]));
     app.drawn.M = P.map((p) => [p[0], p[1]]);
     const quads = [];
     for (let a = 0; a + 1 < G[0]; a++) for (let b = 0; b + 1 < G[1]; b++) {
@@ -171,7 +173,12 @@ function createDataView(app) {
     ctx.globalAlpha = 1;
   }
   function drawSeeds(ctx) {  // the other seeds' M (the run's ensemble), at the end of training
-    const E = D.ensemble, M = (E.cache = E.cache || f32(E.manifolds)), G = D.gridShape;
+    const E = D.ensemble, G = D.gridShape;
+    if (!E.cache) {
+      const all = f32(E.manifolds);
+      E.cache = app.model.project(all, all.length / app.n);
+    }
+    const M = E.cache;
     const per = M.length / E.seeds.length / n, q = [0, 0, 0];
     ctx.strokeStyle = app.C.seeds;
     ctx.lineWidth = 1.5;

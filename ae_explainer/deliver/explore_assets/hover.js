@@ -8,14 +8,14 @@
 /* exported createHover */
 
 function createHover(app) {
-  const X = app.X, k = app.k, N = app.N, st = app.st, ui = app.ui, IMG = app.IMG;
+  const X = app.shownX, k = app.k, N = app.N, st = app.st, ui = app.ui, IMG = app.IMG;
 
   function drawData(ctx, c) {  // the hovered x, its x̂ and the line between; g(u) for a hovered u
     const C = app.C, toPx = app.dataView.toPx, q = [0, 0, 0], q2 = [0, 0, 0];
     if (st.hoverData >= 0) {
       const r = st.hoverData;
       toPx(X, r, q);
-      toPx(c.xhat, r, q2);
+      toPx(c.showXhat, r, q2);
       ctx.strokeStyle = C.text;
       ctx.lineWidth = 1.5;
       ctx.beginPath();
@@ -28,7 +28,7 @@ function createHover(app) {
     }
     app.drawn.hoverU = null;
     if (st.hoverU) {
-      const g = app.model.decodeFlat(c.mdl, Float64Array.from(st.hoverU), 1);
+      const g = app.model.project(app.model.decodeFlat(c.mdl, Float64Array.from(st.hoverU), 1), 1);
       toPx(g, 0, q);
       app.drawn.hoverU = { u: Array.from(st.hoverU), px: [q[0], q[1]] };
       ring(ctx, q[0], q[1], 8, C.manifold, 3);

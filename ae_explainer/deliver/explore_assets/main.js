@@ -2,7 +2,7 @@
  * interface for tests and benchmarks (see tests/test_explore.py and benchmarks/bench_explore.py).
  */
 /* global createApp, applyTheme, createDataView, createImages, createLatentView, createLossView */
-/* global createReadout, createProbe, createHover, createControls, ACT, erf */
+/* global createReadout, createProbe, createHover, createBars, createControls, ACT, erf */
 
 start();
 
@@ -17,6 +17,7 @@ function start() {
     app.latentView.draw();
     app.lossView.draw();
     app.readout.draw();
+    app.bars.draw();
   };
   app.invalidate = () => {
     if (pending) return;
@@ -38,13 +39,14 @@ function start() {
   app.readout = createReadout(app);
   app.probe = createProbe(app);
   app.hover = createHover(app);
+  app.bars = createBars(app);
   app.controls = createControls(app);
   window.AE = createInterface(app);
 
   applyTheme(app);
   const center = app.dataView.center, radius = app.dataView.bounds.radius;
   app.st.probe = app.IMG ? null
-    : app.n === 2 ? [center[0] + 0.12 * radius, center[1] + 0.12 * radius] : Array.from(center);
+    : app.m === 2 ? [center[0] + 0.12 * radius, center[1] + 0.12 * radius] : Array.from(center);
   app.setSnap(app.S - 1);
   app.drawAll();
 }
@@ -91,6 +93,8 @@ function createInterface(app) {
       app.drawAll();
     },
     image: app.IMG,
+    project: (points) => rows(model.project(flat(points, n), points.length), app.m),
+    lift: (p) => Array.from(model.lift(p)),
     redraw: app.drawAll,
     toPixel: (points) => {
       const q = [0, 0, 0];

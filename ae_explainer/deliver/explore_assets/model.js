@@ -50,10 +50,16 @@ const ACT = {
 
 /* The model of the page's data D: f, g, and what each snapshot shows, computed once and kept.
  *
- * Returns {X, encodeFlat, decodeFlat, snapshot, forget, relAt}: X is the data (flat, n per point);
- * snapshot(i) is {mdl, U, G, z, xhat, M, rel, lo, hi}: the snapshot's network, its latent grid U of G
- * points (and the grid's bounds lo, hi per latent axis), the latents z = f(x) and reconstructions
- * x̂ = g(z) of the data, the decoded grid M = g(U) and the stored reliability on the grid.
+ * Returns {X, m, encodeFlat, decodeFlat, project, lift, snapshot, forget, relAt}: X is the data (flat, n
+ * per point); snapshot(i) is {mdl, U, G, z, xhat, M, rel, lo, hi, showXhat, showM}: the snapshot's
+ * network, its latent grid U of G points (and the grid's bounds lo, hi per latent axis), the latents
+ * z = f(x) and reconstructions x̂ = g(z) of the data, the decoded grid M = g(U) and the stored
+ * reliability on the grid; showXhat and showM are x̂ and M as the picture shows them.
+ *
+ * Vectors in R^D (D.projection) are shown through the run's stored projection P:
+ * project(A, B) = W ((A - mean) / scale), m (2 or 3) values per point, and lift(p) = mean + scale W^T p,
+ * the point of R^D around the data mean that shows at p (P(lift(p)) = p). Other runs are shown as they
+ * are: project returns its argument, and m is n.
  */
 function createModel(D) {
   const n = D.n, k = D.k, N = D.count, S = D.snapshots.length;
@@ -62,6 +68,33 @@ function createModel(D) {
   const MEAN = Float64Array.from(D.mean), SCALE = D.scale;
   const X = f64(D.data);
   const cache = new Array(S).fill(null);
+  const PROJ = D.projection, PD = PROJ ? PROJ.m : n;  // PD: the picture's dimension
+  const PW = PROJ ? f64(PROJ.components) : null;  // P's rows, PD x n
+  const PMEAN = PROJ ? f64(PROJ.mean) : null, PSCALE = PROJ ? f64(PROJ.scale) : null;
+
+  function project(A, B) {  // (B, n) points -> (B, m) as the picture shows them
+    if (!PROJ) return A;
+    const out = new Float64Array(B * PD), u = new Float64Array(n);
+    for (let r = 0; r < B; r++) {
+      for (let d = 0; d < n; d++) u[d] = (A[r * n + d] - PMEAN[d]) / PSCALE[d];
+      for (let a = 0; a < PD; a++) {
+        let s = 0;
+        for (let d = 0; d < n; d++) s += PW[a * n + d] * u[d];
+        out[r * PD + a] = s;
+      }
+    }
+    return out;
+  }
+  function lift(p) {  // a point p of the picture (PD values) -> the point of R^n around the data mean
+    if (!PROJ) return Float64Array.from(p);
+    const out = new Float64Array(n);
+    for (let d = 0; d < n; d++) {
+      let s = 0;
+      for (let a = 0; a < PD; a++) s += PW[a * n + d] * p[a];
+      out[d] = PMEAN[d] + PSCALE[d] * s;
+    }
+    return out;
+  }
 
   function network(i) {
     const p = f32(D.snapshots[i].params);
@@ -130,6 +163,8 @@ function createModel(D) {
       mdl: mdl, U: U, G: G, z: z, xhat: decodeFlat(mdl, z, N), M: decodeFlat(mdl, U, G),
       rel: f32(D.snapshots[i].reliability), lo: [], hi: [],
     };
+    c.showXhat = project(c.xhat, N);  // the true x̂, projected (never snapped onto the drawn M)
+    c.showM = project(c.M, G);
     for (let d = 0; d < k; d++) {
       let lo = Infinity, hi = -Infinity;
       for (let j = 0; j < G; j++) {
@@ -162,5 +197,5 @@ function createModel(D) {
     return left * (1 - fa) + right * fa;
   }
 
-  return { X, encodeFlat, decodeFlat, snapshot, forget, relAt };
+  return { X, m: PD, encodeFlat, decodeFlat, project, lift, snapshot, forget, relAt };
 }

@@ -1,5 +1,7 @@
 /* The probe: a point p the viewer drags anywhere in the data space; z = f(p) and x̂ = g(z) follow,
  * drawn in the data view and the latent view. In R^3 a drag away from the probe turns the view.
+ * Vectors: app.st.probe is a point of the picture, lifted to R^D along P around the data mean
+ * (model.lift), and x̂ is drawn projected (state's showP and showXhat).
  *
  * createProbe(app) returns {state, drawBeyondGrid, drawData, drawLatent} and follows the data canvas's
  * pointer while it is down, in app.drag (an image run's mosaic is read by hover.js instead).
@@ -8,18 +10,21 @@
 /* exported createProbe */
 
 function createProbe(app) {
-  const n = app.n, k = app.k, st = app.st, ui = app.ui, model = app.model;
+  const k = app.k, st = app.st, ui = app.ui, model = app.model;
 
-  function state(c) {  // the probe under snapshot c: {p, z = f(p), xhat = g(z), rel at z}, or null
+  function state(c) {  // the probe under snapshot c: {p, z = f(p), xhat = g(z), rel at z, shown}, or null
     if (!st.probe) return null;
-    const P = Float64Array.from(st.probe), z = model.encodeFlat(c.mdl, P, 1);
-    return { p: P, z: z, xhat: model.decodeFlat(c.mdl, z, 1), rel: model.relAt(c, z) };
+    const P = model.lift(st.probe), z = model.encodeFlat(c.mdl, P, 1), xhat = model.decodeFlat(c.mdl, z, 1);
+    return {
+      p: P, z: z, xhat: xhat, rel: model.relAt(c, z),
+      showP: Float64Array.from(st.probe), showXhat: model.project(xhat, 1),
+    };
   }
   function drawBeyondGrid(ctx, c, ps) {  // k = 1: M goes on past the stored grid, out to f(p)
     if (!(ps && k === 1 && (ps.z[0] < c.lo[0] || ps.z[0] > c.hi[0]))) return;
     const a = ps.z[0] < c.lo[0] ? c.lo[0] : c.hi[0], m = 48, Z = new Float64Array(m), q = [0, 0, 0];
     for (let j = 0; j < m; j++) Z[j] = a + ((ps.z[0] - a) * j) / (m - 1);
-    const E = model.decodeFlat(c.mdl, Z, m);
+    const E = model.project(model.decodeFlat(c.mdl, Z, m), m);
     ctx.globalAlpha = st.rel ? 0.18 : 1;
     ctx.strokeStyle = app.C.manifold;
     ctx.lineWidth = 3;
@@ -32,8 +37,8 @@ function createProbe(app) {
     const C = app.C, q = [0, 0, 0], q2 = [0, 0, 0];
     app.drawn.probe = null;
     if (!ps) return;
-    app.dataView.toPx(ps.p, 0, q);
-    app.dataView.toPx(ps.xhat, 0, q2);
+    app.dataView.toPx(ps.showP, 0, q);
+    app.dataView.toPx(ps.showXhat, 0, q2);
     app.drawn.probe = {
       p: [q[0], q[1]], xhat: [q2[0], q2[1]],
       at: Array.from(ps.p), z: Array.from(ps.z), xhatAt: Array.from(ps.xhat),
@@ -69,7 +74,7 @@ function createProbe(app) {
     const [x, y] = local(ui.data, e), drawn = app.drawn;
     ui.data.setPointerCapture(e.pointerId);
     const onProbe = drawn.probe && Math.hypot(x - drawn.probe.p[0], y - drawn.probe.p[1]) < 22;
-    if (n === 2 || onProbe) {
+    if (app.m === 2 || onProbe) {
       app.drag = { kind: "probe" };
       st.probe = app.dataView.fromPx(x, y);
       st.hoverData = -1;

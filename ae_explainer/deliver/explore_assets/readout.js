@@ -1,7 +1,7 @@
 /* The readout: the numbers under the pointer (the hovered x, z and x̂, or u and g(u)), else the
  * probe's p, z = f(p) and x̂ = g(f(p)); and the snapshot's step and loss.
  */
-/* global tr, prose */
+/* global tr, prose, supDigits */
 /* exported createReadout */
 
 const FIXED2 = { minimumFractionDigits: 2, maximumFractionDigits: 2 };  // a reliability, in prose
@@ -35,6 +35,7 @@ function createReadout(app) {
         "\n" + tr("reliabilityAt", { value: prose(app.model.relAt(c, st.hoverU), FIXED2) });
     }
     if (IMG) return "";
+    if (app.VEC) return vectors(c);
     if (st.hoverData >= 0) {
       const r = st.hoverData;
       return "x" + " = " + vec(X, r, n) + "  z = f(x) = " + vec(c.z, r, k) +
@@ -50,6 +51,25 @@ function createReadout(app) {
     return "p = " + vec(ps.p, 0, n) + (narrow ? "  z = " : "  z = f(p) = ") + vec(ps.z, 0, k) +
       (narrow ? "\nx̂ = g(z) = " : "\nx̂ = g(f(p)) = ") + vec(ps.xhat, 0, n) +
       "  " + tr(narrow ? "rel" : "reliability", { value: prose(ps.rel, FIXED2) });
+  }
+  function vectors(c) {  // vectors in R^D: the bars show the features; here the latents and the distances
+    if (st.hoverData >= 0) {
+      const r = st.hoverData;
+      return "x: row " + (r + 1) + " of " + N + "  z = f(x) = " + vec(c.z, r, k) + "\n‖x − x̂‖ = " +
+        fmt(residual(c, r)) + " in ℝ" + supDigits(n) + " (the bars: x and x̂ feature by feature)";
+    }
+    if (st.hoverU) {
+      return "u = " + vec(Float64Array.from(st.hoverU), 0, k) +
+        "\nreliability of M at u: " + app.model.relAt(c, st.hoverU).toFixed(2);
+    }
+    const ps = app.probe.state(c);
+    if (!ps) return "";
+    let e = 0;
+    for (let d = 0; d < n; d++) e += (ps.p[d] - ps.xhat[d]) ** 2;
+    const dims = "ℝ" + supDigits(n);
+    return "p = " + vec(ps.showP, 0, app.m) + " in the picture, lifted to " + dims + "  z = f(p) = " +
+      vec(ps.z, 0, k) + "\n‖p − g(f(p))‖ = " + fmt(Math.sqrt(e)) + " in " + dims + "  reliability " +
+      ps.rel.toFixed(2);
   }
   function draw() {
     const c = app.model.snapshot(st.snap), s = D.snapshots[st.snap];

@@ -21,6 +21,7 @@ function createApp(PAL, D) {
   const app = {
     D: D, PAL: PAL, n: D.n, k: D.k, N: D.count, S: S,
     IMG: D.image,  // an image run's [height, width] (e.g. digits in R^64): M is a mosaic of images
+    VEC: D.projection,  // vectors in R^D: shown through the run's projection P (model.js)
     LABELS: D.labels,
     $: $,
     ui: {
@@ -42,6 +43,8 @@ function createApp(PAL, D) {
   };
   app.model = createModel(D);
   app.X = app.model.X;
+  app.m = app.model.m;  // the picture's dimension: n, or P's (2 for k = 1, 3 for k = 2)
+  app.shownX = app.model.project(app.X, D.count);  // the data as the picture shows it
   app.digits = () => D.digitPalettes[app.st.theme];  // the video's digit colours (scenes/look/style.py)
   app.classColor = (r) => (app.LABELS ? app.digits()[app.LABELS[r] % 10] : app.C.latent);
   app.fade = (rel) => (app.st.rel ? 0.1 + 0.9 * rel : 1);
@@ -62,6 +65,7 @@ function describe(app) {  // the page's titles, run description and hints
     " · " + (S < D.recorded ? tr("someSnapshots", { count: S, recorded: D.recorded })
       : tr("snapshots", { count: S }));
   if (n === 3) $("data-hint").textContent = tr("hint3d");
+  if (app.VEC) describeVectors(app);
   if (IMG) {
     $("data-title").textContent = tr("mosaicTitle", { space: space, size: IMG[0] + "×" + IMG[1] });
     $("data-title").nextElementSibling.textContent = "";
@@ -76,6 +80,21 @@ function describe(app) {  // the page's titles, run description and hints
     app.st.seeds = false;
   }
   app.ui.slider.max = String(S - 1);
+}
+
+function describeVectors(app) {  // a vector run: what of R^D the picture shows, and how the probe lifts
+  const $ = app.$, P = app.VEC, D = app.D, n = app.n;
+  const shown = P.variance.reduce((a, b) => a + b, 0);
+  $("data-title").textContent = "ℝ" + supDigits(n) + " seen along its top " + P.m +
+    " principal directions (" + Math.round(100 * shown) + "% of the variance)";
+  $("info").textContent = $("info").textContent.replace(" points in ℝ", " vectors in ℝ");
+  $("data-hint").textContent = "Distances here are shadows of distances in ℝ" + supDigits(n) +
+    ". The probe p is lifted to ℝ" + supDigits(n) + " along these principal directions, around the" +
+    " data mean (its other coordinates are the mean's); z = f(p) and x̂ = g(z) follow." +
+    (P.m === 3 ? " Drag elsewhere to rotate." : "");
+  $("bars-title").textContent = "x and x̂ feature by feature (" + D.features.length + " features)";
+  $("p-bars").hidden = false;
+  document.body.classList.add("vectors");
 }
 
 function digitLegend(app) {  // the latent panel's key: one dot per digit in its colour
