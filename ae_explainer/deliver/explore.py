@@ -121,6 +121,22 @@ SCRIPT_TEXTS = {
     "rel": N_("rel. {value}"),
     "step": N_("step {step}"),
     "lossAt": N_("loss {loss} at step {step}"),
+    "vectors": N_("{count} vectors in {space}"),
+    "shadowTitle": N_("{space} seen along its top {count} principal directions ({percent}% of the variance)"),
+    "shadowHint": N_(
+        "Distances here are shadows of distances in {space}. The probe p is lifted to {space} along these "
+        "principal directions, around the data mean (its other coordinates are the mean's); "
+        "z = f(p) and x̂ = g(z) follow."
+    ),
+    "dragToRotate": N_("Drag elsewhere to rotate."),
+    "barsTitle": N_("x and x̂ feature by feature ({count} features)"),
+    "row": N_("x: row {row} of {count}"),
+    "inSpaceBars": N_("in {space} (the bars: x and x̂ feature by feature)"),
+    "liftedTo": N_("in the picture, lifted to {space}"),
+    "inSpace": N_("in {space}"),
+    "barsRow": N_("x (row {row}) and x̂ = g(f(x))"),
+    "barsProbe": N_("the probe p in {space} and g(f(p))"),
+    "residual": N_("residual x − x̂"),
 }
 """The texts the page's script shows, by the key its ``tr()`` looks them up with (``texts.js``).
 

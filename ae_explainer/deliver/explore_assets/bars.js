@@ -8,7 +8,7 @@
  *
  * createBars(app) returns {draw}.
  */
-/* global sized, FONT, local, supDigits */
+/* global sized, FONT, local, supDigits, tr */
 /* exported createBars */
 
 function createBars(app) {
@@ -68,9 +68,9 @@ function createBars(app) {
     }
     ctx.textAlign = "left";
     ctx.fillStyle = C.text;
-    const what = v.kind === "data" ? "x (row " + (v.index + 1) + ") and x̂ = g(f(x))"
-      : "the probe p in ℝ" + supDigits(n) + " and g(f(p))";
-    let line = what + ";  ▁ residual x − x̂";
+    const what = v.kind === "data" ? tr("barsRow", { row: v.index + 1 })
+      : tr("barsProbe", { space: "ℝ" + supDigits(n) });
+    let line = what + ";  ▁ " + tr("residual");
     if (pointer >= 0) {
       const d = pointer;
       line = (names[d] || "f" + (d + 1)) + ": x = " + v.x[d].toPrecision(3) + ", x̂ = " +

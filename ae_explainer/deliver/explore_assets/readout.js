@@ -55,21 +55,21 @@ function createReadout(app) {
   function vectors(c) {  // vectors in R^D: the bars show the features; here the latents and the distances
     if (st.hoverData >= 0) {
       const r = st.hoverData;
-      return "x: row " + (r + 1) + " of " + N + "  z = f(x) = " + vec(c.z, r, k) + "\n‖x − x̂‖ = " +
-        fmt(residual(c, r)) + " in ℝ" + supDigits(n) + " (the bars: x and x̂ feature by feature)";
+      return tr("row", { row: r + 1, count: N }) + "  z = f(x) = " + vec(c.z, r, k) + "\n‖x − x̂‖ = " +
+        fmt(residual(c, r)) + " " + tr("inSpaceBars", { space: "ℝ" + supDigits(n) });
     }
     if (st.hoverU) {
       return "u = " + vec(Float64Array.from(st.hoverU), 0, k) +
-        "\nreliability of M at u: " + app.model.relAt(c, st.hoverU).toFixed(2);
+        "\n" + tr("reliabilityAt", { value: prose(app.model.relAt(c, st.hoverU), FIXED2) });
     }
     const ps = app.probe.state(c);
     if (!ps) return "";
     let e = 0;
     for (let d = 0; d < n; d++) e += (ps.p[d] - ps.xhat[d]) ** 2;
     const dims = "ℝ" + supDigits(n);
-    return "p = " + vec(ps.showP, 0, app.m) + " in the picture, lifted to " + dims + "  z = f(p) = " +
-      vec(ps.z, 0, k) + "\n‖p − g(f(p))‖ = " + fmt(Math.sqrt(e)) + " in " + dims + "  reliability " +
-      ps.rel.toFixed(2);
+    return "p = " + vec(ps.showP, 0, app.m) + " " + tr("liftedTo", { space: dims }) + "  z = f(p) = " +
+      vec(ps.z, 0, k) + "\n‖p − g(f(p))‖ = " + fmt(Math.sqrt(e)) + " " + tr("inSpace", { space: dims }) +
+      "  " + tr("reliability", { value: prose(ps.rel, FIXED2) });
   }
   function draw() {
     const c = app.model.snapshot(st.snap), s = D.snapshots[st.snap];

@@ -59,7 +59,7 @@ function describe(app) {  // the page's titles, run description and hints
   $("data-title").textContent = tr("dataSpace") + " " + space;
   $("latent-title").textContent = tr("latentSpace") + " ℝ" + supDigits(k);
   const what = IMG ? tr("images", { count: N, size: IMG[0] + "×" + IMG[1], space: space })
-    : tr("points", { count: N, space: space });
+    : tr(app.VEC ? "vectors" : "points", { count: N, space: space });
   $("info").textContent = D.name + " · " + what + " · k = " + k + " · " +
     (D.variant === "vae" ? "VAE" : tr("autoencoder")) + " " + D.layerSizes.join("-") + ", " + D.activation +
     " · " + (S < D.recorded ? tr("someSnapshots", { count: S, recorded: D.recorded })
@@ -83,16 +83,13 @@ function describe(app) {  // the page's titles, run description and hints
 }
 
 function describeVectors(app) {  // a vector run: what of R^D the picture shows, and how the probe lifts
-  const $ = app.$, P = app.VEC, D = app.D, n = app.n;
+  const $ = app.$, P = app.VEC, D = app.D, space = "ℝ" + supDigits(app.n);
   const shown = P.variance.reduce((a, b) => a + b, 0);
-  $("data-title").textContent = "ℝ" + supDigits(n) + " seen along its top " + P.m +
-    " principal directions (" + Math.round(100 * shown) + "% of the variance)";
-  $("info").textContent = $("info").textContent.replace(" points in ℝ", " vectors in ℝ");
-  $("data-hint").textContent = "Distances here are shadows of distances in ℝ" + supDigits(n) +
-    ". The probe p is lifted to ℝ" + supDigits(n) + " along these principal directions, around the" +
-    " data mean (its other coordinates are the mean's); z = f(p) and x̂ = g(z) follow." +
-    (P.m === 3 ? " Drag elsewhere to rotate." : "");
-  $("bars-title").textContent = "x and x̂ feature by feature (" + D.features.length + " features)";
+  const percent = Math.round(100 * shown);
+  $("data-title").textContent = tr("shadowTitle", { space: space, count: P.m, percent: percent });
+  $("data-hint").textContent = tr("shadowHint", { space: space }) +
+    (P.m === 3 ? " " + tr("dragToRotate") : "");
+  $("bars-title").textContent = tr("barsTitle", { count: D.features.length });
   $("p-bars").hidden = false;
   document.body.classList.add("vectors");
 }
