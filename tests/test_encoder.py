@@ -48,7 +48,9 @@ class Quiet(Scene):
 """
 
 
-def _render(tmp: Path, name: str, queue_frames: int) -> tuple[list[list[int]], list[np.ndarray]]:
+def _render(
+    tmp: Path, name: str, queue_frames: int, size: str = "960,540"
+) -> tuple[list[list[int]], list[np.ndarray]]:
     import av
 
     scene = tmp / "quiet.py"
@@ -56,11 +58,12 @@ def _render(tmp: Path, name: str, queue_frames: int) -> tuple[list[list[int]], l
     seen = tmp / f"{name}.json"
     env = {k: v for k, v in os.environ.items() if not k.startswith("AE_EXPLAINER_")}
     env.update(QUEUE_FRAMES=str(queue_frames), SEEN=str(seen), PYTHONPATH=str(Path(__file__).parents[1]))
-    cmd = [sys.executable, "-m", "manim", "render", "-r", "960,540", "--fps", "30", "--disable_caching",
+    cmd = [sys.executable, "-m", "manim", "render", "-r", size, "--fps", "30", "--disable_caching",
            "--progress_bar", "none", "--media_dir", str(tmp / name), str(scene), "Quiet"]  # fmt: skip
     p = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=tmp)
     assert p.returncode == 0, p.stderr[-2000:]
     (video,) = (tmp / name).rglob("Quiet.mp4")
+    (tmp / f"{name}.mp4").write_bytes(video.read_bytes())
     with av.open(str(video)) as c:
         frames = [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
     return json.loads(seen.read_text()), frames
@@ -81,3 +84,12 @@ def test_frames_wait_for_the_encoder_in_a_bounded_queue_and_are_the_same(tmp_pat
         int(np.abs(a.astype(int) - b.astype(int)).max()) for a, b in zip(frames, frames_free, strict=True)
     ]
     assert max(diffs) == 0
+
+
+def test_a_1080p_render_is_encoded_with_the_superfast_preset(tmp_path: Path) -> None:
+    """The delivered quality uses the one preset too: x264 writes its settings into the stream."""
+    _, frames = _render(tmp_path, "full", ENCODER_QUEUE_FRAMES, "1920,1080")
+    assert frames[0].shape == (1080, 1920, 3)
+    settings = (tmp_path / "full.mp4").read_bytes()
+    assert b" crf=23.0 " in settings
+    assert b" me=dia subme=1 " in settings  # superfast's motion search; medium writes me=hex subme=7
