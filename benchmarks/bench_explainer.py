@@ -16,8 +16,10 @@ Measured side by side, with the run cache and the chapters' timelines warm
   chapter, then join), each into its own folder.
 * ``join``    -- joining the ``--jobs 2`` clips again (packet copy), in this process.
 
-Ratios: ``jobs 2 / (floor / 2)`` (target <= 1.3) and ``jobs 1 / jobs 2``
-(target >= 1.8). The load average before and after is printed: the machine
+Ratios: ``jobs 2 / (floor / 2)`` (issue #32's target at ``high``, narrated:
+<= 2.85, i.e. the render stage is shorter than the video on 2 cores) and
+``jobs 1 / jobs 2`` (target >= 1.6). The render stage is also compared with
+the video's own length. The load average before and after is printed: the machine
 is shared, so compare ratios from one run, not times across runs. This is a
 benchmark, not a test: it exits 0.
 """
@@ -109,8 +111,9 @@ def main() -> int:
     print(f"  --jobs 1                        {times[1]:7.1f} s")
     print(f"  --jobs 2                        {times[2]:7.1f} s")
     print(f"  join of {len(clips)} clips               {join:7.1f} s")
-    print(f"  jobs 2 / (floor / 2): {times[2] / (floor / 2):.2f}x   (target <= 1.3)")
-    print(f"  jobs 1 / jobs 2:      {times[1] / times[2]:.2f}x   (target >= 1.8)")
+    print(f"  jobs 2 / (floor / 2): {times[2] / (floor / 2):.2f}x   (target <= 2.85)")
+    print(f"  jobs 1 / jobs 2:      {times[1] / times[2]:.2f}x   (target >= 1.6)")
+    print(f"  jobs 2 / video:       {times[2] / seconds:.2f}x   (< 1: renders faster than it plays)")
     return 0
 
 
