@@ -1,0 +1,96 @@
+"""Settings as objects: every view's ``from_run`` preamble, themes per picture, no ``os.environ`` writes.
+
+Fast: nothing here renders a frame.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from aecore import AecoreError, Run, load_run
+from scenes.settings import current_settings
+from scenes.views.latent import LatentView
+from scenes.views.manifold import ManifoldView
+from scenes.views.network import NetworkView
+from scenes.views.points import DataView
+from scenes.views.source import open_run
+
+FIXTURE = Path(__file__).parent / "fixtures" / "run_v2.npz"
+VIEWS = (ManifoldView, DataView, LatentView, NetworkView)
+
+
+@pytest.fixture(scope="module")
+def run() -> Run:
+    return load_run(FIXTURE)
+
+
+def _one_line(err: BaseException, argument: str) -> None:
+    text = str(err)
+    assert "\n" not in text and text.startswith(f"{argument}: "), text
+
+
+@pytest.mark.parametrize("view", VIEWS, ids=lambda v: v.__name__)
+def test_every_views_from_run_refuses_bad_input_in_one_line_naming_it(
+    view: type, run: Run, tmp_path: Path
+) -> None:
+    not_a_run = tmp_path / "notes.npz"
+    not_a_run.write_text("hello")
+    with pytest.raises(AecoreError) as e:
+        view.from_run(not_a_run)
+    _one_line(e.value, "run_or_path")
+    with pytest.raises(ValueError) as v:
+        view.from_run(run, snapshot=len(run.snapshots))
+    _one_line(v.value, "snapshot")
+    with pytest.raises(ValueError) as v:
+        view.from_run(run, theme="sepia")
+    _one_line(v.value, "theme")
+
+
+def test_open_run_resolves_path_snapshot_and_theme_once(run: Run) -> None:
+    src = open_run(FIXTURE, -1, "light")
+    assert src.snapshot == len(src.run.snapshots) - 1
+    assert src.theme.name == "light"
+    assert np.array_equal(src.run.data, run.data)
+    with src.building():
+        assert current_settings().theme == "light"
+    for view in VIEWS:  # each view's from_run goes through it: the index and theme are those of open_run
+        built = view.from_run(run, 0, theme="light")
+        assert built.theme.name == "light"
+        if hasattr(built, "time"):
+            assert built.time == 0.0
+
+
+def test_in_process_dry_runs_put_settings_in_force_without_touching_os_environ(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ae_explainer.cli.language import use_language
+    from ae_explainer.options import RenderOptions
+    from ae_explainer.render.runs import scene_env
+    from scenes.settings import ENV
+
+    for name in ENV.values():
+        monkeypatch.delenv(name, raising=False)
+    before = dict(os.environ)
+    opts = RenderOptions(
+        quality="low", theme="light", pace=1.5, captions=False, language="de", run={"seed": 3}
+    )
+    with scene_env(opts) as settings:
+        seen = current_settings()
+        assert dict(os.environ) == before
+    assert seen == settings
+    assert (seen.theme, seen.pace, seen.captions, seen.language, seen.run) == (
+        "light",
+        1.5,
+        False,
+        "de",
+        {"seed": 3},
+    )
+    assert type(seen).__name__ == "SceneSettings"  # the scenes' own model, not the CLI's options
+    with use_language("es") as code:
+        assert code == "es" and current_settings().language == "es"
+        assert dict(os.environ) == before
+    assert current_settings().language == "en"  # leaving the block restores what was in force
