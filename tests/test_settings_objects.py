@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from aecore import AecoreError, Run, load_run
+from scenes.pictures.picture2d import Picture2D
 from scenes.settings import current_settings
 from scenes.views.latent import LatentView
 from scenes.views.manifold import ManifoldView
@@ -94,3 +95,48 @@ def test_in_process_dry_runs_put_settings_in_force_without_touching_os_environ(
         assert code == "es" and current_settings().language == "es"
         assert dict(os.environ) == before
     assert current_settings().language == "en"  # leaving the block restores what was in force
+
+
+def _hex(color: object) -> str:
+    return str(color.to_hex()).upper()  # type: ignore[attr-defined]
+
+
+def _colours(pic: Picture2D) -> dict[str, str]:
+    """The colour of each role as the picture's parts carry it (the zoom view's too)."""
+    assert pic.zoom is not None
+    return {
+        "manifold": _hex(pic.manifold.submobjects[0].get_stroke_color()),
+        "data": _hex(pic.data_dots.get_fill_color()),
+        "recon": _hex(pic.recon_dots.get_fill_color()),
+        "latent": _hex(pic.latent_dots.get_fill_color()),
+        "encoder": _hex(pic.f_arrow.get_color()),
+        "decoder": _hex(pic.g_arrow.get_color()),
+        "text": _hex(pic.zoom.panel.frame.get_stroke_color()),
+        "background": _hex(pic.zoom.panel.frame.get_fill_color()),
+        "density": _hex(pic.density.get_fill_color()),
+    }
+
+
+@pytest.mark.usefixtures("low_res")
+def test_two_pictures_in_two_themes_live_in_one_process(run: Run) -> None:
+    from scenes.look.theme import Theme
+
+    dark, light = Theme.named("dark"), Theme.named("light")
+    with light.in_force():  # whatever is in force, each picture takes its own theme's colours
+        pic_dark = Picture2D(run, theme="dark")
+    with dark.in_force():
+        pic_light = Picture2D(run, theme=light)
+    with light.in_force():  # parts built later (the zoom view) too
+        pic_dark.attach_zoom()
+    with dark.in_force():
+        pic_light.attach_zoom()
+    for pic in (pic_dark, pic_light):  # and they stay as they move
+        pic.show_reconstructions().set_state(pic.state, recon_fraction=0.5)
+    for pic, theme in ((pic_dark, dark), (pic_light, light)):
+        seen = _colours(pic)
+        assert pic.theme is theme
+        for role in ("manifold", "data", "recon", "latent", "encoder", "decoder", "text", "background"):
+            assert seen[role] == theme[role].upper(), (theme.name, role)
+        assert seen["density"] == theme["latent"].upper()
+        assert pic.latents.theme is theme  # the picture's latent panel is the public LatentView
+    assert _colours(pic_dark)["background"] != _colours(pic_light)["background"]

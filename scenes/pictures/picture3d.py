@@ -27,7 +27,7 @@ from scenes.mobjects.loss_inset import LossInset
 from scenes.mobjects.panels import panel_frame
 from scenes.mobjects.surface_view import SurfaceView
 from scenes.pictures.layout3d import PanelRects, surface_layout
-from scenes.pictures.picture2d import PictureState
+from scenes.pictures.state import PictureState
 
 __all__ = ["Picture3D", "box_window", "fitted_scale", "highlight_subset", "view_box", "view_points"]
 

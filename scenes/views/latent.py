@@ -31,12 +31,14 @@ class LatentView(TimedView):
         The :class:`~scenes.mobjects.panels.LatentAxis` or :class:`~scenes.mobjects.latent_plane.LatentPlane`.
     """
 
-    def __init__(self, run: Run, snapshot: int, theme: Theme, rect: Rect) -> None:
+    def __init__(
+        self, run: Run, snapshot: int, theme: Theme, rect: Rect, dot_radius: float | None = None
+    ) -> None:
         super().__init__(run, snapshot, theme)
         self.rect = rect
         self.k = run.config.latent_dim
         s = self.state
-        dot_r = 0.0095 * min(rect.width, rect.height)
+        dot_r = 0.0095 * min(rect.width, rect.height) if dot_radius is None else dot_radius
         grids = np.concatenate(
             [np.asarray(p.latent_grid, dtype=np.float64).reshape(-1, self.k) for p in run.snapshots]
         )

@@ -14,7 +14,7 @@ from manim import VGroup
 
 from aecore import AecoreError, Run, Snapshot, load_run
 from scenes.look.theme import Theme
-from scenes.pictures.picture2d import PictureState, state_at
+from scenes.pictures.state import PictureState, state_at
 from scenes.views.animations import Train
 
 __all__ = [
@@ -148,15 +148,24 @@ class TimedView(VGroup):
         super().__init__()
         self.run, self.theme = run, theme
         self.time = float(snapshot_index(run, snapshot))
+        self._given: PictureState | None = None
 
     @property
     def state(self) -> PictureState:
-        """The arrays shown now (interpolated between snapshots at a fractional :attr:`time`)."""
-        return state_at(self.run, self.time)
+        """The arrays shown now: those given to :meth:`set_state`, else the snapshot at :attr:`time`
+        (interpolated between snapshots at a fractional time)."""
+        return self._given if self._given is not None else state_at(self.run, self.time)
 
     def set_time(self, time: float) -> Self:
         """Show the snapshot at ``time`` (an index, fractional between snapshots, clipped to the run)."""
         self.time = float(np.clip(time, 0.0, len(self.run.snapshots) - 1))
+        self._given = None
+        self._show()
+        return self
+
+    def set_state(self, state: PictureState) -> Self:
+        """Show ``state``: arrays of this run that no snapshot holds as such (a chapter's own mix)."""
+        self._given = state
         self._show()
         return self
 
