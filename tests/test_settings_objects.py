@@ -140,3 +140,29 @@ def test_two_pictures_in_two_themes_live_in_one_process(run: Run) -> None:
         assert seen["density"] == theme["latent"].upper()
         assert pic.latents.theme is theme  # the picture's latent panel is the public LatentView
     assert _colours(pic_dark)["background"] != _colours(pic_light)["background"]
+
+
+@pytest.mark.usefixtures("low_res")
+def test_two_3d_pictures_in_two_themes_live_in_one_process() -> None:
+    from aecore import TrainConfig, cached_run
+    from scenes.look.theme import Theme
+    from scenes.mobjects.cairo_drawn import color_rgb
+    from scenes.pictures.picture3d import Picture3D
+
+    run = cached_run(
+        TrainConfig(
+            data="sheet", latent_dim=2, n_points=80, hidden=(16,), steps=600, n_snapshots=3, grid_size=9
+        ),
+        quiet=True,
+    )
+    dark, light = Theme.named("dark"), Theme.named("light")
+    with light.in_force():
+        pic_dark = Picture3D(run, theme=dark)
+    with dark.in_force():
+        pic_light = Picture3D(run, theme="light")
+    for pic, theme in ((pic_dark, dark), (pic_light, light)):
+        with (light if theme is dark else dark).in_force():  # a part made later keeps the picture's theme
+            ring = pic.speck_ring()
+        assert _hex(ring.get_stroke_color()) == theme["manifold"].upper()
+        assert _hex(pic.m_label.submobjects[0].get_fill_color()) == theme["manifold"].upper()
+        assert np.allclose(pic.view.ink_rgb, color_rgb(theme["text"]))
