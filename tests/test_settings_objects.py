@@ -166,3 +166,35 @@ def test_two_3d_pictures_in_two_themes_live_in_one_process() -> None:
         assert _hex(ring.get_stroke_color()) == theme["manifold"].upper()
         assert _hex(pic.m_label.submobjects[0].get_fill_color()) == theme["manifold"].upper()
         assert np.allclose(pic.view.ink_rgb, color_rgb(theme["text"]))
+
+
+@pytest.mark.usefixtures("low_res")
+def test_the_older_mobjects_take_a_theme_and_none_means_the_theme_in_force() -> None:
+    from scenes.look.layout import Rect
+    from scenes.look.theme import Theme
+    from scenes.mobjects.density import DensityProfile
+    from scenes.mobjects.loss_inset import LossInset
+    from scenes.mobjects.panels import DataPanel, LatentAxis
+
+    rect = Rect(0.0, 0.0, 4.0, 3.0)
+    grid, density = np.linspace(-1, 1, 9)[:, None], np.linspace(0, 1, 9)
+
+    def build(theme: Theme | str | None) -> dict[str, tuple[Theme, str]]:
+        panel = DataPanel(rect, (0.0, 1.0, 0.0, 1.0), "x", theme=theme)
+        axis = LatentAxis(rect, (-1.0, 1.0), "z", theme=theme)
+        inset = LossInset(rect, np.arange(5), np.linspace(2, 1, 5), theme=theme)
+        profile = DensityProfile(axis, grid, density, theme=theme)
+        return {
+            "panel": (panel.theme, _hex(panel.frame.get_stroke_color())),
+            "axis": (axis.theme, _hex(axis.line.get_color())),
+            "loss": (inset.theme, _hex(inset.curve.get_stroke_color())),
+            "density": (profile.theme, _hex(profile.get_fill_color())),
+        }
+
+    roles = {"panel": "panel", "axis": "muted", "loss": "text", "density": "latent"}
+    for given, other in (("dark", "light"), ("light", "dark")):
+        with Theme.named(other).in_force():
+            built, ambient = build(given), build(None)
+        for part, role in roles.items():
+            assert built[part] == (Theme.named(given), Theme.named(given)[role].upper()), part
+            assert ambient[part] == (Theme.named(other), Theme.named(other)[role].upper()), part
