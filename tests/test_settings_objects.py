@@ -198,3 +198,37 @@ def test_the_older_mobjects_take_a_theme_and_none_means_the_theme_in_force() -> 
         for part, role in roles.items():
             assert built[part] == (Theme.named(given), Theme.named(given)[role].upper()), part
             assert ambient[part] == (Theme.named(other), Theme.named(other)[role].upper()), part
+
+
+@pytest.mark.usefixtures("low_res")
+def test_a_chapter_takes_its_settings_as_one_object(monkeypatch: pytest.MonkeyPatch) -> None:
+    from manim.renderer.cairo_renderer import CairoRenderer
+
+    from scenes.base import ChapterScene
+    from scenes.look.theme import PALETTES
+    from scenes.settings import ENV, SceneSettings
+
+    class Probe(ChapterScene):
+        chapter = 99
+        title = "probe"
+
+        def construct(self) -> None:
+            self.caption("one caption")
+            self.wait(1.0)
+
+    monkeypatch.setenv(ENV["pace"], "0.5")  # the environment says otherwise: the object wins
+    monkeypatch.setenv(ENV["theme"], "dark")
+    slow = SceneSettings(theme="light", pace=2.0, captions=False)
+    fast = SceneSettings(pace=0.25)
+    scenes = {}
+    for name, settings in (("slow", slow), ("fast", fast)):
+        scenes[name] = Probe(renderer=CairoRenderer(skip_animations=True), settings=settings)
+        scenes[name].render()
+    assert (scenes["slow"].pace, scenes["slow"].show_captions) == (2.0, False)
+    assert (scenes["fast"].pace, scenes["fast"].show_captions) == (0.25, True)
+    assert str(scenes["slow"].camera.background_color).upper() == PALETTES["light"]["background"]
+    assert str(scenes["fast"].camera.background_color).upper() == PALETTES["dark"]["background"]
+    assert scenes["slow"].settings is slow
+    env_default = Probe(renderer=CairoRenderer(skip_animations=True))
+    env_default.render()
+    assert env_default.pace == 0.5 and env_default.settings == SceneSettings(pace=0.5, theme="dark")
