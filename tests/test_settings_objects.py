@@ -232,3 +232,21 @@ def test_a_chapter_takes_its_settings_as_one_object(monkeypatch: pytest.MonkeyPa
     env_default = Probe(renderer=CairoRenderer(skip_animations=True))
     env_default.render()
     assert env_default.pace == 0.5 and env_default.settings == SceneSettings(pace=0.5, theme="dark")
+
+
+@pytest.mark.usefixtures("low_res")
+def test_picture2d_draws_its_latents_through_the_public_latent_view(run: Run) -> None:
+    from scenes.pictures.state import interpolate_states, state_at
+
+    pic = Picture2D(run)
+    assert {pic.latent_axis, pic.latent_dots, pic.density} <= set(pic.latents.submobjects)
+    mix = interpolate_states(state_at(run, 0.0), state_at(run, len(run.snapshots) - 1.0), 0.3)
+    pic.set_state(mix)
+    assert pic.latents.state is mix  # a chapter's own state, not a snapshot's
+    expected = pic.latent_axis.to_scene(np.asarray(mix.latents, dtype=np.float64))
+    assert np.allclose(pic.latent_dots.centers, expected)
+    assert np.allclose(pic.latents.latent_points(), expected)
+    shown = pic.density.points.copy()
+    pic.latents.set_time(0)  # a snapshot again
+    assert np.allclose(pic.latent_dots.centers, pic.latent_axis.to_scene(run.snapshots[0].latents))
+    assert not np.allclose(pic.density.points, shown)  # the density moved with it
