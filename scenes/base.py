@@ -29,7 +29,7 @@ from scenes.patches.sound import (
     start_track,
     use_opus_for_webm,
 )
-from scenes.settings import ENV, current_settings, exit_with, run_error_line, settings_in_force
+from scenes.settings import ENV, SceneSettings, current_settings, exit_with, run_error_line, settings_in_force
 
 __all__ = ["CJK_CHARS_PER_WORD", "ChapterScene", "caption_mobject"]
 
@@ -143,6 +143,12 @@ class ChapterScene(Scene):
         """
         return ()
 
+    def __init__(self, *args: Any, settings: SceneSettings | None = None, **kwargs: Any) -> None:
+        """``settings``: its theme, captions, pace, ... as one object (default: those in force, else read
+        from the environment once, as the render starts); the rest go to Manim's ``Scene``."""
+        self.settings = settings
+        super().__init__(*args, **kwargs)
+
     def render(self, preview: bool = False) -> Any:
         """Manim's ``render``; a problem with the settings' run ends the process in one line.
 
@@ -156,7 +162,7 @@ class ChapterScene(Scene):
         """
         try:
             # The environment is read here, once (scenes.environment), unless settings are in force already.
-            with settings_in_force(current_settings()):
+            with settings_in_force(self.settings or current_settings()) as self.settings:
                 return super().render(preview)
         except AecoreError as e:
             exit_with(run_error_line(str(e)))

@@ -176,7 +176,6 @@ def settings_of(
         )
         settings = settings.model_copy(update={"narration": str(folder)})
     opts = settings.options()
-    use_language(opts.language)
     if opts.run:
         opts = opts.replace(run_id=main_run_id(opts))
     return opts, infos, settings.jobs, prepare_out(Path(a.out))
@@ -235,28 +234,29 @@ def _cmd_render(a: argparse.Namespace) -> int:
     from ae_explainer.render.chapters import chapter_path, render_chapters
 
     opts, infos, jobs, out = settings_of(a, COMMANDS["render"])
-    t0 = time.monotonic()
-    if not infos:  # --run-file without chapters, and no chapter shows that kind of run
-        from scenes.runs import RUN_FILE_KINDS, run_file_kind
+    with use_language(opts.language):  # the texts made here, in the language of the render
+        t0 = time.monotonic()
+        if not infos:  # --run-file without chapters, and no chapter shows that kind of run
+            from scenes.runs import RUN_FILE_KINDS, run_file_kind
 
-        kind = RUN_FILE_KINDS[run_file_kind(opts.run["file"])]
-        print(f"no chapter of this version shows {opts.run['file']} ({kind}); nothing rendered")
-        return 0
-    if a.still:
-        from ae_explainer.render.chapters import render_stills
+            kind = RUN_FILE_KINDS[run_file_kind(opts.run["file"])]
+            print(f"no chapter of this version shows {opts.run['file']} ({kind}); nothing rendered")
+            return 0
+        if a.still:
+            from ae_explainer.render.chapters import render_stills
 
+            with ConsoleProgress() as progress:
+                stills = render_stills(infos, opts, out, jobs=jobs, progress=progress)
+            names = ", ".join(p.name for p in stills)
+            print(f"rendered {len(stills)} still(s) in {time.monotonic() - t0:.1f} s into {out}/: {names}")
+            return 0
         with ConsoleProgress() as progress:
-            stills = render_stills(infos, opts, out, jobs=jobs, progress=progress)
-        names = ", ".join(p.name for p in stills)
-        print(f"rendered {len(stills)} still(s) in {time.monotonic() - t0:.1f} s into {out}/: {names}")
+            clips = render_chapters(infos, opts, out, jobs=jobs, force=a.force, progress=progress)
+            if opts.format == "gif":
+                for info, clip in zip(infos, clips, strict=True):
+                    _gif(progress, clip, chapter_path(info, opts, out, "gif"))
+        print(f"rendered {len(infos)} chapter(s) in {time.monotonic() - t0:.1f} s into {out}/", flush=True)
         return 0
-    with ConsoleProgress() as progress:
-        clips = render_chapters(infos, opts, out, jobs=jobs, force=a.force, progress=progress)
-        if opts.format == "gif":
-            for info, clip in zip(infos, clips, strict=True):
-                _gif(progress, clip, chapter_path(info, opts, out, "gif"))
-    print(f"rendered {len(infos)} chapter(s) in {time.monotonic() - t0:.1f} s into {out}/", flush=True)
-    return 0
 
 
 def _cmd_video(a: argparse.Namespace) -> int:
@@ -265,39 +265,42 @@ def _cmd_video(a: argparse.Namespace) -> int:
     from ae_explainer.render.chapters import render_chapters
 
     opts, infos, jobs, out = settings_of(a, COMMANDS["video"])
-    t0 = time.monotonic()
-    with ConsoleProgress() as progress:
-        clips = render_chapters(infos, opts, out, jobs=jobs, force=a.force, progress=progress)
-        progress.stage(f"joining {len(clips)} clip(s)")
-        video = join_explainer(clips, out / f"ae-explainer-{opts.tag()}.{opts.movie_ext}", opts.loudness)
-        progress.stage("chapter list and thumbnail")
-        extras = write_publishing_files(video, [(i, c) for i, c in zip(infos, clips, strict=True)])
-        if opts.format == "gif":
-            _gif(progress, video, video.with_suffix(".gif"))
-    names = ", ".join(p.name.removeprefix(video.stem) for p in extras)
-    print(
-        f"done in {time.monotonic() - t0:.0f} s: {video} (subtitles: {video.stem}.srt, .vtt; {names})",
-        flush=True,
-    )
-    return 0
+    with use_language(opts.language):  # the texts made here, in the language of the render
+        t0 = time.monotonic()
+        with ConsoleProgress() as progress:
+            clips = render_chapters(infos, opts, out, jobs=jobs, force=a.force, progress=progress)
+            progress.stage(f"joining {len(clips)} clip(s)")
+            video = join_explainer(clips, out / f"ae-explainer-{opts.tag()}.{opts.movie_ext}", opts.loudness)
+            progress.stage("chapter list and thumbnail")
+            extras = write_publishing_files(video, [(i, c) for i, c in zip(infos, clips, strict=True)])
+            if opts.format == "gif":
+                _gif(progress, video, video.with_suffix(".gif"))
+        names = ", ".join(p.name.removeprefix(video.stem) for p in extras)
+        print(
+            f"done in {time.monotonic() - t0:.0f} s: {video} (subtitles: {video.stem}.srt, .vtt; {names})",
+            flush=True,
+        )
+        return 0
 
 
 def _cmd_lecture(a: argparse.Namespace) -> int:
     from ae_explainer.deliver.lecture import build_lecture
 
     opts, infos, jobs, out = settings_of(a, COMMANDS["lecture"])
-    if opts.format != "mp4" or opts.transparent:
-        raise AecoreError(
-            f"--config {a.config}: a lecture pack is made of mp4 clips; drop format and transparent"
+    with use_language(opts.language):  # the texts made here, in the language of the render
+        if opts.format != "mp4" or opts.transparent:
+            raise AecoreError(
+                f"--config {a.config}: a lecture pack is made of mp4 clips; drop format and transparent"
+            )
+        t0 = time.monotonic()
+        with ConsoleProgress() as progress:
+            build_lecture(infos, opts, out, jobs=jobs, offline=not a.cdn, progress=progress)
+        print(
+            f"lecture pack in {time.monotonic() - t0:.0f} s: {out}/"
+            f" (open {out}/slides/index.html to present)",
+            flush=True,
         )
-    t0 = time.monotonic()
-    with ConsoleProgress() as progress:
-        build_lecture(infos, opts, out, jobs=jobs, offline=not a.cdn, progress=progress)
-    print(
-        f"lecture pack in {time.monotonic() - t0:.0f} s: {out}/ (open {out}/slides/index.html to present)",
-        flush=True,
-    )
-    return 0
+        return 0
 
 
 def _cmd_social(a: argparse.Namespace) -> int:
@@ -306,12 +309,15 @@ def _cmd_social(a: argparse.Namespace) -> int:
 
     platforms = parse_platforms(a.platforms)
     opts, _, _, out = settings_of(a, COMMANDS["social"], chapters=False)
-    t0 = time.monotonic()
-    with ConsoleProgress() as progress:
-        folders = make_posts(platforms, opts, out, force=a.force, progress=progress)
-    sizes = ", ".join(f"{n} {(f / 'post.mp4').stat().st_size / 2**20:.1f} MiB" for n, f in folders.items())
-    print(f"{len(folders)} post(s) in {time.monotonic() - t0:.0f} s into {out}/: {sizes}", flush=True)
-    return 0
+    with use_language(opts.language):  # the texts made here, in the language of the render
+        t0 = time.monotonic()
+        with ConsoleProgress() as progress:
+            folders = make_posts(platforms, opts, out, force=a.force, progress=progress)
+        sizes = ", ".join(
+            f"{n} {(f / 'post.mp4').stat().st_size / 2**20:.1f} MiB" for n, f in folders.items()
+        )
+        print(f"{len(folders)} post(s) in {time.monotonic() - t0:.0f} s into {out}/: {sizes}", flush=True)
+        return 0
 
 
 def _chapter_list(text: str) -> list[str]:

@@ -47,8 +47,8 @@ def _cmd_explore(a: argparse.Namespace) -> int:
         prepare_out(Path(a.out))  # a bad --out is reported before any training
         with ConsoleProgress(sys.stderr) as bars:
             run = main_run(overrides, bars.training)
-    use_language(language or "en")
-    page = write_page(run, Path(a.out), theme or "dark", where)
+    with use_language(language or "en"):
+        page = write_page(run, Path(a.out), theme or "dark", where)
     size = page.stat().st_size
     print(f"explorer page: {page} ({size / 1e6:.1f} MB); open it in a browser, or copy it anywhere")
     return 0

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 from ae_explainer.options import RenderOptions
 from aecore.errors import AecoreError
 from scenes.i18n import LANGUAGES, SOURCE_LANGUAGE, warn_missing
-from scenes.settings import ENV
+from scenes.settings import current_settings, settings_in_force
 
 __all__ = ["add_language_flag", "use_language", "voice_for_language"]
 
@@ -37,17 +38,18 @@ def add_language_flag(p: argparse.ArgumentParser, default: str | None = None) ->
     )
 
 
-def use_language(code: str) -> str:
-    """Make ``code`` the language of this process and the scenes it runs; warn of untranslated strings.
+@contextmanager
+def use_language(code: str) -> Iterator[str]:
+    """Make ``code`` the language of the scenes inside a ``with`` block; warn of untranslated strings.
 
-    The scenes read it from ``AE_EXPLAINER_LANGUAGE`` (as every scene
-    setting), so texts made here (titles, post text, script) and in the
-    render jobs agree. Strings the catalogue lacks are shown in English,
-    listed in one warning line (:func:`scenes.i18n.warn_missing`).
+    The scenes read it from the settings in force (:func:`scenes.settings.settings_in_force`,
+    nothing is written to ``os.environ``), so texts made here (titles, post text, script) and in
+    the render jobs (given ``--language`` in their options) agree. Strings the catalogue lacks are
+    shown in English, listed in one warning line (:func:`scenes.i18n.warn_missing`).
     """
-    os.environ[ENV["language"]] = code
     warn_missing(code)
-    return code
+    with settings_in_force(current_settings().model_copy(update={"language": code})):
+        yield code
 
 
 def voice_for_language(settings: S, asked: bool, where: str) -> S:

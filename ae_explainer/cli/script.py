@@ -68,10 +68,10 @@ def _cmd_script(a: argparse.Namespace) -> int:
     from scenes.chapters import SCENES_IN_ORDER, chapter_infos
 
     out = _out_path(a.out) if a.out else None  # a bad --out fails before anything is trained
-    use_language(a.language)  # the captions' language; their cue ids are the English ones
     with ConsoleProgress(sys.stderr) as bars:  # the runs the chapters show, trained first
         prepare_runs(chapter_infos(), RenderOptions(quality="low", language=a.language), bars.training)
-    cues = [cue for cls in SCENES_IN_ORDER for cue in chapter_cues(cls)]
+    with use_language(a.language):  # the captions' language; their cue ids are the English ones
+        cues = [cue for cls in SCENES_IN_ORDER for cue in chapter_cues(cls)]
     if out is None:
         sys.stdout.write(script_markdown(cues))
         return 0

@@ -40,8 +40,7 @@ def _cmd_stills(a: argparse.Namespace) -> int:
         raise AecoreError(f"--jobs {a.jobs}: use 1 to {MAX_JOBS} render jobs at once")
     infos = chapters_of([c for c in a.chapters.split(",") if c.strip()], "--chapters")
     t0 = time.monotonic()
-    language = use_language(a.language)
-    with ConsoleProgress() as progress:
+    with use_language(a.language) as language, ConsoleProgress() as progress:
         sheets = review_stills(infos, Path(a.out), aspects, themes, a.quality, a.jobs, progress, language)
     print(f"{len(sheets)} contact sheet(s) in {a.out}/ ({time.monotonic() - t0:.0f} s)")
     return 0

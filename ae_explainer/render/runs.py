@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -23,6 +22,7 @@ if TYPE_CHECKING:
     from aecore.config import TrainConfig
     from scenes.base import ChapterScene
     from scenes.chapters import ChapterInfo
+    from scenes.settings import SceneSettings
 
 __all__ = [
     "chapter_runs",
@@ -36,15 +36,17 @@ __all__ = [
 
 
 @contextlib.contextmanager
-def scene_env(opts: RenderOptions) -> Iterator[None]:
-    """``os.environ`` with the settings of ``opts``, as the scenes see them in a job."""
-    saved = dict(os.environ)
-    os.environ.update(opts.env())
-    try:
-        yield
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+def scene_env(opts: SceneSettings) -> Iterator[SceneSettings]:
+    """The scene settings of ``opts`` in force in this process, as the scenes see them in a job.
+
+    Through :func:`scenes.settings.settings_in_force`: nothing is written to ``os.environ``
+    (only a ``manim`` child process gets the settings as variables, :meth:`RenderOptions.env`).
+    """
+    from scenes.settings import SceneSettings, settings_in_force
+
+    fields = set(SceneSettings.model_fields)
+    with settings_in_force(SceneSettings.model_validate(opts.model_dump(include=fields))) as settings:
+        yield settings
 
 
 def scene_class(info: ChapterInfo) -> type[ChapterScene]:

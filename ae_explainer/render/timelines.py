@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -24,7 +23,6 @@ from ae_explainer.outputs import CacheModel, code_digest, read_cache, write_cach
 from ae_explainer.progress import RenderProgress
 from ae_explainer.render.forked import fill_in_forks
 from ae_explainer.render.runs import scene_class, scene_env
-from scenes.settings import ENV
 
 if TYPE_CHECKING:
     from ae_explainer.media.cues import Cue
@@ -112,9 +110,7 @@ def chapter_timeline(
     found = read_cache(path, TimelineFile)
     if found is not None:
         return found.ends
-    env = {ENV["narration_dir"]: str(narration_dir) if narration_dir else ""}
-    with scene_env(opts):
-        os.environ.update(env)
+    with scene_env(opts.replace(narration_dir=str(narration_dir) if narration_dir else "")):
         scene = dry_run(scene_class(info), spec.manim_config())
     ends = [float(t) for t in scene.play_ends]
     _keep(path, TimelineFile(ends=ends), f"the timeline of {info.name}")

@@ -11,11 +11,13 @@ forms of colour blindness; each object of the story has one colour throughout.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import functools
+import inspect
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import numpy as np
 
@@ -28,7 +30,9 @@ __all__ = [
     "Theme",
     "current_theme",
     "digit_rgb",
+    "in_own_theme",
     "latent_ramp",
+    "themed",
 ]
 
 _DARK: dict[str, str] = {
@@ -265,3 +269,40 @@ def latent_ramp(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
 def digit_rgb(labels: np.ndarray) -> np.ndarray:
     """:meth:`Theme.digit_rgb` of the theme in force."""
     return current_theme().digit_rgb(labels)
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def themed(init: Callable[Concatenate[Any, _P], _R]) -> Callable[Concatenate[Any, _P], _R]:
+    """Decorate an ``__init__`` with a ``theme: Theme | str | None = None`` parameter: build in that theme.
+
+    Sets ``self.theme`` (:meth:`Theme.of` the argument: ``None`` is the theme in force) and builds
+    inside :meth:`Theme.in_force`, so every colour the mobject and its parts look up
+    (:data:`COLORS`) is that theme's, whatever is in force around it. Two mobjects in two themes
+    thus live in one process.
+    """
+    signature = inspect.signature(init)
+    if "theme" not in signature.parameters:
+        raise TypeError(f"{init.__qualname__}: @themed needs a 'theme' parameter")
+
+    @functools.wraps(init)
+    def build(self: Any, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        chosen = Theme.of(signature.bind(self, *args, **kwargs).arguments.get("theme"))
+        self.theme = chosen
+        with chosen.in_force():
+            return init(self, *args, **kwargs)
+
+    return build
+
+
+def in_own_theme(method: Callable[Concatenate[Any, _P], _R]) -> Callable[Concatenate[Any, _P], _R]:
+    """Decorate a method of a :func:`themed` object that builds parts later: they take ``self.theme``."""
+
+    @functools.wraps(method)
+    def build(self: Any, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with self.theme.in_force():
+            return method(self, *args, **kwargs)
+
+    return build

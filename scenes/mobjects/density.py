@@ -8,6 +8,7 @@ import numpy as np
 from manim import VMobject
 
 from scenes.look.style import COLORS
+from scenes.look.theme import Theme, themed
 from scenes.mobjects.panels import LatentAxis
 
 __all__ = ["DensityProfile"]
@@ -31,6 +32,7 @@ class DensityProfile(VMobject):
         As for :class:`~manim.VMobject`.
     """
 
+    @themed
     def __init__(
         self,
         axis: LatentAxis,
@@ -39,6 +41,7 @@ class DensityProfile(VMobject):
         color: str | None = None,
         fill_opacity: float = 0.3,
         stroke_width: float = 2.5,
+        theme: Theme | str | None = None,
         **kwargs: Any,
     ) -> None:
         color = color or COLORS["latent"]

@@ -15,6 +15,7 @@ import numpy as np
 from manim import ParsableManimColor
 
 from scenes.look.style import COLORS
+from scenes.look.theme import Theme, themed
 from scenes.mesh_math import grid_extent
 from scenes.mobjects.cairo_drawn import CairoDrawn, color_rgb, pixel_transform
 
@@ -52,6 +53,7 @@ class LatentHeatMap(CairoDrawn):
         Multiplies the density image only (animate it to fade the heat map in).
     """
 
+    @themed
     def __init__(
         self,
         to_scene: Callable[[np.ndarray], np.ndarray],
@@ -60,6 +62,7 @@ class LatentHeatMap(CairoDrawn):
         line_color: ParsableManimColor | None = None,
         line_every: int = 4,
         dot_radius: float = 0.03,
+        theme: Theme | str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(bounds, **kwargs)

@@ -9,6 +9,7 @@ from manim import RIGHT, UP, Line, ManimColor, ParsableManimColor, VGroup
 
 from scenes.look.layout import Rect
 from scenes.look.style import COLORS, text
+from scenes.look.theme import Theme, themed
 from scenes.mobjects.panels import panel_frame
 
 __all__ = ["LatentPlane"]
@@ -40,6 +41,7 @@ class LatentPlane(VGroup):
         ``(left, bottom, right, top)`` of the panel, for what is drawn in it.
     """
 
+    @themed
     def __init__(
         self,
         rect: Rect,
@@ -47,6 +49,7 @@ class LatentPlane(VGroup):
         title: str,
         color: ParsableManimColor | None = None,
         label_color: ParsableManimColor | None = None,
+        theme: Theme | str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)

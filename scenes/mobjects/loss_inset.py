@@ -8,6 +8,7 @@ from manim import RIGHT, Dot, Line, VGroup, VMobject
 from scenes.i18n import _
 from scenes.look.layout import Rect
 from scenes.look.style import COLORS, text
+from scenes.look.theme import Theme, themed
 from scenes.mobjects.panels import panel_frame
 from scenes.mobjects.readout import Readout
 
@@ -31,7 +32,10 @@ class LossInset(VGroup):
     pad = 0.12
     """Space between the frame and the texts inside it."""
 
-    def __init__(self, rect: Rect, steps: np.ndarray, losses: np.ndarray) -> None:
+    @themed
+    def __init__(
+        self, rect: Rect, steps: np.ndarray, losses: np.ndarray, theme: Theme | str | None = None
+    ) -> None:
         super().__init__()
         self.rect = rect
         self.steps = np.asarray(steps, dtype=np.float64)

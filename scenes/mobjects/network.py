@@ -10,6 +10,7 @@ from manim import Circle, Line, VGroup
 
 from scenes.look.layout import Rect
 from scenes.look.style import COLORS
+from scenes.look.theme import Theme, themed
 
 __all__ = ["NetworkDiagram", "edge_style"]
 
@@ -58,6 +59,7 @@ class NetworkDiagram(VGroup):
         joins neuron i of the earlier layer to neuron j of the later one.
     """
 
+    @themed
     def __init__(
         self,
         layer_sizes: Sequence[int],
@@ -67,6 +69,7 @@ class NetworkDiagram(VGroup):
         positive_color: str | None = None,
         negative_color: str | None = None,
         neuron_color: str | None = None,
+        theme: Theme | str | None = None,
     ) -> None:
         super().__init__()
         self.signs = (positive_color or COLORS["positive"], negative_color or COLORS["negative"])

@@ -7,6 +7,7 @@ from manim import DOWN, UL, UP, Line, Mobject, RoundedRectangle, Text, VGroup
 
 from scenes.look.layout import Rect
 from scenes.look.style import COLORS, text
+from scenes.look.theme import Theme, themed
 
 __all__ = ["DataPanel", "LatentAxis", "nice_ticks", "panel_frame"]
 
@@ -48,8 +49,14 @@ class DataPanel(VGroup):
         view must not run into.
     """
 
+    @themed
     def __init__(
-        self, rect: Rect, bounds: tuple[float, float, float, float], title: str, header: float = 0.0
+        self,
+        rect: Rect,
+        bounds: tuple[float, float, float, float],
+        title: str,
+        header: float = 0.0,
+        theme: Theme | str | None = None,
     ) -> None:
         super().__init__()
         self.rect = rect
@@ -108,7 +115,10 @@ class LatentAxis(VGroup):
         Small label in the top-left corner.
     """
 
-    def __init__(self, rect: Rect, z_range: tuple[float, float], title: str) -> None:
+    @themed
+    def __init__(
+        self, rect: Rect, z_range: tuple[float, float], title: str, theme: Theme | str | None = None
+    ) -> None:
         super().__init__()
         self.rect = rect
         self.z_lo, self.z_hi = z_range

@@ -44,6 +44,7 @@ from manim import ParsableManimColor
 
 from scenes.look.projection import OrbitCamera
 from scenes.look.style import COLORS
+from scenes.look.theme import Theme, themed
 from scenes.mesh_math import (
     face_average,
     face_centers,
@@ -104,6 +105,7 @@ class SurfaceView(PointsView):
         draw their grid lines (every face draws its part of the outline).
     """
 
+    @themed
     def __init__(
         self,
         camera: OrbitCamera,
@@ -112,6 +114,7 @@ class SurfaceView(PointsView):
         line_every: int = 4,
         *,
         color: ParsableManimColor | None = None,
+        theme: Theme | str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(camera, bounds, dot_radius, color=color, **kwargs)

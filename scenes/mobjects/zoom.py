@@ -9,6 +9,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Line, Mobject, Square, VGroup
 
 from scenes.look.layout import Rect
 from scenes.look.style import COLORS, text
+from scenes.look.theme import Theme, themed
 from scenes.mobjects.clouds import DotCloud, SegmentBundle
 from scenes.mobjects.curve import FadingCurve
 from scenes.mobjects.panels import DataPanel
@@ -76,6 +77,7 @@ class ZoomView(VGroup):
         Radius of the dots on screen.
     """
 
+    @themed
     def __init__(
         self,
         rect: Rect,
@@ -87,6 +89,7 @@ class ZoomView(VGroup):
         manifold: np.ndarray,
         focus: int,
         dot_radius: float,
+        theme: Theme | str | None = None,
     ) -> None:
         super().__init__()
         c = np.asarray(center, dtype=np.float64)

@@ -18,6 +18,7 @@ from aecore import Run
 from scenes.i18n import _, is_cjk
 from scenes.look.layout import Rect, content_area, is_portrait
 from scenes.look.style import COLORS, fit_lines, text
+from scenes.look.theme import Theme, themed
 from scenes.mobjects.clouds import DotCloud, SegmentBundle
 from scenes.mobjects.curve import FadingCurve
 from scenes.mobjects.density import DensityProfile
@@ -121,8 +122,15 @@ class RunColumn(VGroup):
         side; M is clipped to the panel.
     """
 
+    @themed
     def __init__(
-        self, run: Run, data_rect: Rect, latent_rect: Rect | None, title: str, margin: float = 0.25
+        self,
+        run: Run,
+        data_rect: Rect,
+        latent_rect: Rect | None,
+        title: str,
+        margin: float = 0.25,
+        theme: Theme | str | None = None,
     ) -> None:
         super().__init__()
         self.run = run

@@ -25,6 +25,7 @@ from aecore.forward import decode
 from scenes.i18n import _
 from scenes.look.layout import Rect, content_area, is_landscape, is_portrait
 from scenes.look.style import COLORS, digit_rgb, fit_lines, text, wrap_units
+from scenes.look.theme import Theme, in_own_theme, themed
 from scenes.mobjects.cairo_drawn import color_rgb
 from scenes.mobjects.latent_plane import LatentPlane
 from scenes.mobjects.loss_inset import LossInset
@@ -140,7 +141,10 @@ class ImagesPicture(VGroup):
     uniform_opacity = 0.9
     """Opacity of every tile before the mosaic fades to the reliability."""
 
-    def __init__(self, run: Run, layout: ImagesLayout | None = None) -> None:
+    @themed
+    def __init__(
+        self, run: Run, layout: ImagesLayout | None = None, theme: Theme | str | None = None
+    ) -> None:
         super().__init__()
         if run.image_shape is None or run.labels is None or run.final.latents.shape[1] != 2:
             raise ValueError("ImagesPicture shows image runs with labels and a 2-D latent space")
@@ -235,6 +239,7 @@ class ImagesPicture(VGroup):
         """RGB ``(H, W, 3)`` of one image's pixel values ``(H W,)`` (paper to ink)."""
         return ink_rgb(np.asarray(values).reshape(self.image_shape), *self.values, self.paper, self.ink)
 
+    @in_own_theme
     def samples(self, rect: Rect | None = None) -> VGroup:
         """Beat 1: one data image per digit, each over its digit in the digit's colour (the key).
 
@@ -261,6 +266,7 @@ class ImagesPicture(VGroup):
             )
         return VGroup(head, images, labels)
 
+    @in_own_theme
     def pairs(self) -> tuple[VGroup, VGroup]:
         """Beat 3: rows of x, x̂ and x − x̂ (side panel), and rings at their z on the plane."""
         head, area = self._panel(_("x, its reconstruction x̂, and x − x̂"))
@@ -308,6 +314,7 @@ class ImagesPicture(VGroup):
 
     # The walk.
 
+    @in_own_theme
     def build_walk(self) -> None:
         """The straight path between :func:`walk_ends`, its decoded image and its reliability strip."""
         a, b = walk_ends(self.run)

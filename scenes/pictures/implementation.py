@@ -18,6 +18,7 @@ from aecore.forward import forward, layer_weights
 from scenes.i18n import _
 from scenes.look.layout import Rect, content_area, is_landscape
 from scenes.look.style import COLORS, text
+from scenes.look.theme import Theme, themed
 from scenes.mobjects.network import NetworkDiagram
 from scenes.pictures.picture2d import focus_index
 
@@ -53,6 +54,7 @@ class ImplementationPicture(VGroup):
     compare_angle: float = 0.45
     """How far the comparison arrow above a left-to-right network bends (radians)."""
 
+    @themed
     def __init__(
         self,
         run: Run,
@@ -60,6 +62,7 @@ class ImplementationPicture(VGroup):
         focus: int | None = None,
         label_kind: str = "label",
         vertical: bool | None = None,
+        theme: Theme | str | None = None,
     ) -> None:
         super().__init__()
         self.run = run

@@ -8,73 +8,23 @@ array comes from the run; :meth:`Picture2D.set_state` moves it all in place.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, UR, Arrow, Circle, Dot, Mobject, VGroup
 
-from aecore import Run, Snapshot
-from scenes.i18n import _
+from aecore import Run
 from scenes.look.layout import Box, Layout, Rect, current_layout
 from scenes.look.style import COLORS, fit_lines, text, wrap_units
+from scenes.look.theme import Theme
 from scenes.mobjects.clouds import DotCloud, SegmentBundle
 from scenes.mobjects.curve import FadingCurve
-from scenes.mobjects.density import DensityProfile
 from scenes.mobjects.loss_inset import LossInset
 from scenes.mobjects.panels import DataPanel, LatentAxis
 from scenes.mobjects.zoom import ZoomView
 from scenes.pictures.shadow import crossing_dim, shadow_run, space_label_lines
+from scenes.pictures.state import PictureState, interpolate_states, state_at
+from scenes.views.latent import LatentView
 
 __all__ = ["Picture2D", "PictureState", "focus_index", "interpolate_states", "state_at", "zoom_half_width"]
-
-
-@dataclass(frozen=True)
-class PictureState:
-    """The arrays the picture shows at one moment of training."""
-
-    latents: np.ndarray  # (N, 1)
-    recon: np.ndarray  # (N, 2)
-    latent_grid: np.ndarray  # (G, 1)
-    manifold: np.ndarray  # (G, 2)
-    density: np.ndarray  # (G,)
-    reliability: np.ndarray  # (G,)
-    depth: np.ndarray | None = None  # (G,) a vector run's M: distance from the picture's plane in R^D
-
-    @classmethod
-    def of(cls, s: Snapshot) -> PictureState:
-        """The state recorded in snapshot ``s`` (a shadow snapshot's, :mod:`scenes.pictures.shadow`)."""
-        depth = getattr(s, "depth", None)
-        return cls(s.latents, s.recon, s.latent_grid, s.manifold, s.density, s.reliability, depth)
-
-
-def interpolate_states(a: PictureState, b: PictureState, t: float) -> PictureState:
-    """Linear interpolation of every array between two states."""
-    depth = None if a.depth is None or b.depth is None else (1.0 - t) * a.depth + t * b.depth
-
-    def mix(f: str) -> np.ndarray:
-        return (1.0 - t) * np.asarray(getattr(a, f), dtype=np.float64) + t * np.asarray(
-            getattr(b, f), dtype=np.float64
-        )
-
-    return PictureState(
-        mix("latents"),
-        mix("recon"),
-        mix("latent_grid"),
-        mix("manifold"),
-        mix("density"),
-        mix("reliability"),
-        depth,
-    )
-
-
-def state_at(run: Run, u: float) -> PictureState:
-    """The state at fractional snapshot index ``u`` in ``[0, S-1]``."""
-    s = run.snapshots
-    u = float(np.clip(u, 0.0, len(s) - 1))
-    i = min(int(np.floor(u)), len(s) - 2)
-    if len(s) == 1:
-        return PictureState.of(s[0])
-    return interpolate_states(PictureState.of(s[i]), PictureState.of(s[i + 1]), u - i)
 
 
 def _data_bounds(run: Run) -> tuple[float, float, float, float]:
@@ -148,6 +98,15 @@ class Picture2D(VGroup):
         (default: the data and the trained M).
     m_label_kind
         Text size of M's label (see :func:`scenes.look.style.text_size`).
+    theme
+        The theme of its colours, a :class:`~scenes.look.theme.Theme` or its name (default: the theme
+        in force); every part, and the zoom view attached later, takes this theme's colours.
+
+    Attributes
+    ----------
+    latents
+        The latent panel: a :class:`~scenes.views.latent.LatentView`, whose panel, rug of z_j and
+        density profile are :attr:`latent_axis`, :attr:`latent_dots` and :attr:`density`.
     """
 
     def __init__(
@@ -157,8 +116,21 @@ class Picture2D(VGroup):
         focus: int | None = None,
         bounds: tuple[float, float, float, float] | None = None,
         m_label_kind: str = "label",
+        theme: Theme | str | None = None,
     ) -> None:
         super().__init__()
+        self.theme = Theme.of(theme)
+        with self.theme.in_force():
+            self._build(run, layout, focus, bounds, m_label_kind)
+
+    def _build(
+        self,
+        run: Run,
+        layout: Layout | None,
+        focus: int | None,
+        bounds: tuple[float, float, float, float] | None,
+        m_label_kind: str,
+    ) -> None:
         run = shadow_run(run)
         if run.data.shape[1] != 2 or run.final.latents.shape[1] != 1:
             raise ValueError("Picture2D shows runs with data in R^2 (or vectors through P) and k = 1")
@@ -185,10 +157,9 @@ class Picture2D(VGroup):
         if more:
             self.variance_label.next_to(self.data_panel.title, DOWN, aligned_edge=LEFT, buff=0.08)
             self.data_panel.add(self.variance_label)
-        grids = np.concatenate([s.latent_grid[:, 0] for s in run.snapshots])
-        self.latent_axis = LatentAxis(
-            lay.latent, (float(grids.min()), float(grids.max())), _("latent space ℝ¹")
-        )
+        self.latents = LatentView(run, 0, self.theme, lay.latent, dot_radius=dot_r)  # the public view's parts
+        assert isinstance(self.latents.panel, LatentAxis) and self.latents.dots and self.latents.density
+        self.latent_axis = self.latents.panel
         self.loss_inset = LossInset(lay.loss, run.steps, run.losses)
 
         # Arrays as mobjects.
@@ -202,10 +173,8 @@ class Picture2D(VGroup):
             self.data_panel.to_scene(first.recon), dot_r * 0.9, COLORS["recon"], outline=COLORS["background"]
         )  # outlined: x̂ stays visible on M
         self.residuals = SegmentBundle(self.data_points, self.data_points, COLORS["residual"], 1.5)
-        self.latent_dots = DotCloud(  # a rug of small translucent dots: the density shows through
-            self.latent_axis.to_scene(first.latents), 0.6 * dot_r, COLORS["latent"], 0.5
-        )
-        self.density = DensityProfile(self.latent_axis, first.latent_grid, first.density)
+        self.latent_dots = self.latents.dots  # a rug of small translucent dots: the density shows through
+        self.density = self.latents.density
 
         # Arrows f and g.
         fa, fb = lay.f_arrow()
@@ -301,17 +270,18 @@ class Picture2D(VGroup):
         j = self.focus
         residual = self.run.data[j] - np.asarray(s.recon[j], dtype=np.float64)
         half = zoom_half_width(size * 0.47 / dp.scale_factor, magnification, residual)
-        self.zoom = ZoomView(
-            rect,
-            dp,
-            0.5 * (self.run.data[j] + np.asarray(s.recon[j], dtype=np.float64)),
-            half,
-            self.run.data,
-            np.asarray(s.recon, dtype=np.float64),
-            np.asarray(s.manifold, dtype=np.float64),
-            self.focus,
-            self.recon_dots.radius * 1.8,
-        )
+        with self.theme.in_force():  # the picture's theme, whatever is in force now
+            self.zoom = ZoomView(
+                rect,
+                dp,
+                0.5 * (self.run.data[j] + np.asarray(s.recon[j], dtype=np.float64)),
+                half,
+                self.run.data,
+                np.asarray(s.recon, dtype=np.float64),
+                np.asarray(s.manifold, dtype=np.float64),
+                self.focus,
+                self.recon_dots.radius * 1.8,
+            )
         self.zoom.set_fraction(getattr(self, "recon_fraction", 1.0))
         return self.zoom
 
@@ -348,9 +318,7 @@ class Picture2D(VGroup):
         self.manifold.set_vertices(m_pts)
         self.m_crossing = crossing_dim(state.manifold, state.depth)  # ones unless M's shadow crosses itself
         self.manifold.set_vertex_opacity(self.m_opacity * dp.contains(m_pts) * self.m_crossing)
-        z_pts = self.latent_axis.to_scene(state.latents)
-        self.latent_dots.set_centers(z_pts)
-        self.density.set_density(state.latent_grid, state.density)
+        z_pts = self.latents.set_state(state).latent_points()
         x = self.data_points
         xh = dp.to_scene(state.recon)
         t = getattr(self, "recon_fraction", 1.0)

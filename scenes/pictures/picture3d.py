@@ -20,6 +20,7 @@ from scenes.i18n import _
 from scenes.look.layout import Rect
 from scenes.look.projection import OrbitCamera, OrbitClock, orbit_angles
 from scenes.look.style import COLORS, text
+from scenes.look.theme import Theme
 from scenes.mesh_math import face_average, face_centers
 from scenes.mobjects.heat_map import LatentHeatMap
 from scenes.mobjects.latent_plane import LatentPlane
@@ -27,7 +28,7 @@ from scenes.mobjects.loss_inset import LossInset
 from scenes.mobjects.panels import panel_frame
 from scenes.mobjects.surface_view import SurfaceView
 from scenes.pictures.layout3d import PanelRects, surface_layout
-from scenes.pictures.picture2d import PictureState
+from scenes.pictures.state import PictureState
 
 __all__ = ["Picture3D", "box_window", "fitted_scale", "highlight_subset", "view_box", "view_points"]
 
@@ -108,6 +109,9 @@ class Picture3D(VGroup):
         or a subclass of it (a benchmark's baseline draws the same picture
         with Manim's own mobjects), built as ``view_class(camera, bounds,
         dot_radius=...)`` in the palette's colours.
+    theme
+        The theme of its colours, a :class:`~scenes.look.theme.Theme` or its name (default: the theme
+        in force); every part, and :meth:`speck_ring`, takes this theme's colours.
     """
 
     uniform_opacity = 0.9
@@ -124,9 +128,18 @@ class Picture3D(VGroup):
     about 130°, where a sheet bent along x shows its profile, and never looks along the bend."""
 
     def __init__(
-        self, run: Run, layout: PanelRects | None = None, view_class: type[SurfaceView] = SurfaceView
+        self,
+        run: Run,
+        layout: PanelRects | None = None,
+        view_class: type[SurfaceView] = SurfaceView,
+        theme: Theme | str | None = None,
     ) -> None:
         super().__init__()
+        self.theme = Theme.of(theme)
+        with self.theme.in_force():
+            self._build(run, layout, view_class)
+
+    def _build(self, run: Run, layout: PanelRects | None, view_class: type[SurfaceView]) -> None:
         if run.data.shape[1] != 3 or run.final.latents.shape[1] != 2:
             raise ValueError("Picture3D shows runs with data in R^3 and a 2-D latent space")
         self.run = run
@@ -251,6 +264,6 @@ class Picture3D(VGroup):
     def speck_ring(self) -> Circle:
         """A ring that follows the untrained M (a tiny patch) while the camera turns."""
         centre = np.asarray(self.state.manifold, dtype=np.float64).reshape(-1, 3).mean(axis=0)
-        ring = Circle(radius=0.3, color=COLORS["manifold"], stroke_width=3)
+        ring = Circle(radius=0.3, color=self.theme["manifold"], stroke_width=3)
         ring.add_updater(lambda m: m.move_to(self.view.camera3d.scene_points(centre)))
         return ring.move_to(self.view.camera3d.scene_points(centre))

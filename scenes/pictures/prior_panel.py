@@ -17,6 +17,7 @@ from scenes.i18n import N_, _
 from scenes.look.layout import Rect, content_area
 from scenes.look.projection import OrbitCamera, OrbitClock, orbit_angles
 from scenes.look.style import COLORS, fit_lines, text
+from scenes.look.theme import Theme, in_own_theme, themed
 from scenes.mesh_math import face_average, face_centers
 from scenes.mobjects.curve3d import CurveView
 from scenes.mobjects.panels import panel_frame
@@ -153,6 +154,7 @@ class PriorPanel(VGroup):
     orbit_seconds = 25.0
     """The camera is fitted to every angle of the orbit's first ``orbit_seconds``."""
 
+    @themed
     def __init__(
         self,
         run: Run,
@@ -161,6 +163,7 @@ class PriorPanel(VGroup):
         azimuth0: float = np.radians(-60.0),
         elevation0: float = np.radians(24.0),
         orbit_speed: float = 5.0,
+        theme: Theme | str | None = None,
     ) -> None:
         super().__init__()
         s = run.final
@@ -283,10 +286,12 @@ class PriorPanel(VGroup):
 
     # Labels.
 
+    @in_own_theme
     def verdict(self, parts: Sequence[str]) -> Mobject:
         """A line under the panel in M's colour; its ``parts`` go on lines of their own if it is too wide."""
         return verdict_block(parts, self.rect.width).next_to(self.frame, DOWN, buff=VERDICT_BUFF)
 
+    @in_own_theme
     def legend(self) -> VGroup:
         """Data and reconstruction dots, named, under the panel's title."""
         entries = VGroup()

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
-from manim import VGroup
 
 from aecore import Run
 from scenes.i18n import _
@@ -16,15 +13,13 @@ from scenes.mobjects.density import DensityProfile
 from scenes.mobjects.heat_map import LatentHeatMap
 from scenes.mobjects.latent_plane import LatentPlane
 from scenes.mobjects.panels import LatentAxis
-from scenes.pictures.picture2d import PictureState, state_at
-from scenes.views.animations import Train
 from scenes.views.placement import DEFAULT_RECT
-from scenes.views.source import RunSource, resolve_run, snapshot_index
+from scenes.views.source import RunSource, TimedView, open_run
 
 __all__ = ["LatentView"]
 
 
-class LatentView(VGroup):
+class LatentView(TimedView):
     """The latent space of a run in a framed panel: the z_j and the density of the latents.
 
     k = 1: a number line, the z_j as a rug of dots and the density as a filled profile above it.
@@ -36,13 +31,14 @@ class LatentView(VGroup):
         The :class:`~scenes.mobjects.panels.LatentAxis` or :class:`~scenes.mobjects.latent_plane.LatentPlane`.
     """
 
-    def __init__(self, run: Run, snapshot: int, theme: Theme, rect: Rect) -> None:
-        super().__init__()
-        self.run, self.theme, self.rect = run, theme, rect
-        self.time = float(snapshot_index(run, snapshot))
+    def __init__(
+        self, run: Run, snapshot: int, theme: Theme, rect: Rect, dot_radius: float | None = None
+    ) -> None:
+        super().__init__(run, snapshot, theme)
+        self.rect = rect
         self.k = run.config.latent_dim
         s = self.state
-        dot_r = 0.0095 * min(rect.width, rect.height)
+        dot_r = 0.0095 * min(rect.width, rect.height) if dot_radius is None else dot_radius
         grids = np.concatenate(
             [np.asarray(p.latent_grid, dtype=np.float64).reshape(-1, self.k) for p in run.snapshots]
         )
@@ -86,27 +82,15 @@ class LatentView(VGroup):
         AecoreError, ValueError
             As :meth:`~scenes.views.manifold.ManifoldView.from_run`.
         """
-        run = resolve_run(run_or_path)
-        if run.config.latent_dim not in (1, 2):
-            raise ValueError(f"run_or_path: k = {run.config.latent_dim}; LatentView shows k = 1 or 2")
-        chosen = Theme.of(theme)
-        with chosen.in_force():
-            return cls(run, snapshot, chosen, rect or DEFAULT_RECT)
-
-    @property
-    def state(self) -> PictureState:
-        """The arrays shown now (interpolated between snapshots)."""
-        return state_at(self.run, self.time)
+        src = open_run(run_or_path, snapshot, theme)
+        if src.run.config.latent_dim not in (1, 2):
+            raise ValueError(f"run_or_path: k = {src.run.config.latent_dim}; LatentView shows k = 1 or 2")
+        with src.building():
+            return cls(src.run, src.snapshot, src.theme, rect or DEFAULT_RECT)
 
     def latent_points(self) -> np.ndarray:
         """The z_j on screen now ``(N, 3)``."""
         return np.asarray(self.panel.to_scene(np.asarray(self.state.latents, dtype=np.float64)))
-
-    def set_time(self, time: float) -> LatentView:
-        """Show the latents of the snapshot at ``time`` (an index, fractional between snapshots)."""
-        self.time = float(np.clip(time, 0.0, len(self.run.snapshots) - 1))
-        self._show()
-        return self
 
     def _show(self) -> None:
         s = self.state
@@ -116,7 +100,3 @@ class LatentView(VGroup):
         if self.heat_map is not None:
             self.heat_map.set_latents(s.latents)
             self.heat_map.set_density(s.latent_grid, s.density)
-
-    def train(self, start: float = 0.0, end: float | None = None, **kwargs: Any) -> Train:
-        """The latents through the snapshots in order (play it with M's :meth:`~ManifoldView.train`)."""
-        return Train(self, start, end, **kwargs)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from manim import VGroup
 
 from aecore import Run
 from scenes.look.layout import Rect
@@ -22,16 +21,15 @@ from scenes.mobjects.cairo_drawn import color_rgb
 from scenes.mobjects.curve import FadingCurve
 from scenes.mobjects.mosaic import ImageMosaic
 from scenes.mobjects.surface_view import SurfaceView
-from scenes.pictures.picture2d import PictureState, state_at
 from scenes.pictures.picture3d import box_window, fitted_scale, view_box, view_points
-from scenes.views.animations import FadeToReliability, LandReconstructions, Orbit, Train
+from scenes.views.animations import FadeToReliability, LandReconstructions, Orbit
 from scenes.views.placement import DEFAULT_RECT, Placement
-from scenes.views.source import RunSource, ViewKind, resolve_run, snapshot_index, view_kind
+from scenes.views.source import RunSource, TimedView, ViewKind, open_run, view_kind
 
 __all__ = ["CurveView", "ManifoldView", "MosaicView", "SurfaceManifoldView"]
 
 
-class ManifoldView(VGroup):
+class ManifoldView(TimedView):
     """M = g(latent grid) of a run, at one snapshot, as opaque as the decoder is reliable.
 
     Build one with :meth:`from_run`, which picks :class:`CurveView`,
@@ -52,11 +50,8 @@ class ManifoldView(VGroup):
     kind: ViewKind
 
     def __init__(self, run: Run, snapshot: int, theme: Theme, rect: Rect, fade: float) -> None:
-        super().__init__()
-        self.run = run
-        self.theme = theme
+        super().__init__(run, snapshot, theme)
         self.rect = rect
-        self.time = float(snapshot_index(run, snapshot))
         self.reliability_blend = _blend(fade)
         self.recon_fraction = 1.0
 
@@ -92,21 +87,15 @@ class ManifoldView(VGroup):
         ValueError
             ``snapshot`` out of range, a run no view shows (``run_or_path``), an unknown ``theme``.
         """
-        run = resolve_run(run_or_path)
-        kind = view_kind(run)
+        src = open_run(run_or_path, snapshot, theme)
+        kind = view_kind(src.run)
         view_class = _VIEWS[kind]
         if not issubclass(view_class, cls):
             raise ValueError(f"run_or_path: this run's M is a {kind}, not a {cls.__name__}; use ManifoldView")
-        chosen = Theme.of(theme)
-        with chosen.in_force():
-            return view_class(run, snapshot, chosen, rect or DEFAULT_RECT, fade)
+        with src.building():
+            return view_class(src.run, src.snapshot, src.theme, rect or DEFAULT_RECT, fade)
 
     # State.
-
-    @property
-    def state(self) -> PictureState:
-        """The arrays shown now (interpolated between snapshots at a fractional :attr:`time`)."""
-        return state_at(self.run, self.time)
 
     def geometry(self) -> np.ndarray:
         """M in data space now: ``(*G, n)`` points, g of the latent grid."""
@@ -116,12 +105,6 @@ class ManifoldView(VGroup):
         """Opacity at each grid point ``(*G,)``: ``1 - b + b * reliability``, b the reliability blend."""
         rel = np.clip(np.asarray(self.state.reliability, dtype=np.float64), 0.0, 1.0)
         return (1.0 - self.reliability_blend) + self.reliability_blend * rel
-
-    def set_time(self, time: float) -> ManifoldView:
-        """Show the snapshot at ``time`` (an index, fractional between snapshots, clipped to the run)."""
-        self.time = float(np.clip(time, 0.0, len(self.run.snapshots) - 1))
-        self._show()
-        return self
 
     def set_reliability_blend(self, blend: float) -> ManifoldView:
         """Let M's opacity follow the reliability that far (0: uniform, 1: fully)."""
@@ -135,14 +118,7 @@ class ManifoldView(VGroup):
         self._show()
         return self
 
-    def _show(self) -> None:
-        raise NotImplementedError
-
     # Animations.
-
-    def train(self, start: float = 0.0, end: float | None = None, **kwargs: Any) -> Train:
-        """M forming: the snapshots in order, from ``start`` to ``end`` (default: the last)."""
-        return Train(self, start, end, **kwargs)
 
     def fade_to_reliability(self, **kwargs: Any) -> FadeToReliability:
         """M's opacity goes from what it is now to the decoder's reliability."""

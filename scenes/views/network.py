@@ -8,7 +8,7 @@ from scenes.look.layout import Rect
 from scenes.look.theme import Theme
 from scenes.mobjects.network import NetworkDiagram
 from scenes.views.placement import DEFAULT_RECT
-from scenes.views.source import RunSource, resolve_run, snapshot_of
+from scenes.views.source import RunSource, open_run
 
 __all__ = ["NetworkView"]
 
@@ -51,16 +51,14 @@ class NetworkView(NetworkDiagram):
         ValueError
             ``snapshot`` out of range, an unknown ``theme``.
         """
-        run: Run = resolve_run(run_or_path)
-        s = snapshot_of(run, snapshot)
-        chosen = Theme.of(theme)
+        src = open_run(run_or_path, snapshot, theme)
+        run = src.run
         try:
             run.require_weights("the network diagram")
         except Exception as err:
             raise type(err)(f"run_or_path: {err}") from None
-        with chosen.in_force():
-            view = cls(
-                run.layer_sizes, [w for w, _ in layer_weights(s.params)], rect or DEFAULT_RECT, vertical
-            )
-        view.run, view.theme = run, chosen
+        weights = [w for w, _ in layer_weights(run.snapshots[src.snapshot].params)]
+        with src.building():
+            view = cls(run.layer_sizes, weights, rect or DEFAULT_RECT, vertical)
+        view.run, view.theme = run, src.theme
         return view

@@ -5,22 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from manim import VGroup
 
 from aecore import Run
 from scenes.look.layout import Rect
 from scenes.look.theme import Theme
 from scenes.mobjects.clouds import DotCloud, SegmentBundle
-from scenes.pictures.picture2d import PictureState, state_at
-from scenes.views.animations import LandReconstructions, Train
+from scenes.views.animations import LandReconstructions
 from scenes.views.manifold import CurveView, ManifoldView
 from scenes.views.placement import DEFAULT_RECT, Placement
-from scenes.views.source import RunSource, resolve_run, snapshot_index
+from scenes.views.source import RunSource, TimedView, open_run
 
 __all__ = ["DataView"]
 
 
-class DataView(VGroup):
+class DataView(TimedView):
     """The data x_j (dots), the reconstructions x̂_j (outlined dots) and the residual segments between.
 
     The x̂ dots sit :attr:`recon_fraction` of the way from x_j to x̂_j: 0 on the data (and hidden,
@@ -37,9 +35,8 @@ class DataView(VGroup):
     def __init__(
         self, run: Run, snapshot: int, theme: Theme, placement: Placement, dot_radius: float, landed: bool
     ) -> None:
-        super().__init__()
-        self.run, self.theme, self.placement = run, theme, placement
-        self.time = float(snapshot_index(run, snapshot))
+        super().__init__(run, snapshot, theme)
+        self.placement = placement
         self.recon_fraction = 1.0 if landed else 0.0
         x = placement.to_scene(run.data)
         self.data_dots = DotCloud(x, dot_radius, theme["data"], opacity=0.85)
@@ -75,7 +72,8 @@ class DataView(VGroup):
         AecoreError, ValueError
             As :meth:`~scenes.views.manifold.ManifoldView.from_run`; ``run_or_path`` for data not in R^2.
         """
-        run = resolve_run(run_or_path)
+        src = open_run(run_or_path, snapshot, theme)
+        run = src.run
         if run.data.shape[1] != 2:
             raise ValueError(
                 f"run_or_path: DataView draws points in R^2, this run's are in R^{run.data.shape[1]};"
@@ -83,26 +81,14 @@ class DataView(VGroup):
             )
         if like is not None and not isinstance(like, CurveView):
             raise ValueError(f"like: a {type(like).__name__} has no 2-D placement to share; give a CurveView")
-        chosen = Theme.of(theme)
         placement = like.placement if like is not None else Placement.fit(run, rect or DEFAULT_RECT)
         r = rect or (like.rect if like is not None else DEFAULT_RECT)
-        with chosen.in_force():
-            return cls(run, snapshot, chosen, placement, 0.0095 * min(r.width, r.height), landed)
-
-    @property
-    def state(self) -> PictureState:
-        """The arrays shown now (interpolated between snapshots)."""
-        return state_at(self.run, self.time)
+        with src.building():
+            return cls(run, src.snapshot, src.theme, placement, 0.0095 * min(r.width, r.height), landed)
 
     def recon_points(self) -> np.ndarray:
         """Where the x̂ dots are now, in data space ``(N, 2)``."""
         return self.placement.to_data(self.recon_dots.centers)
-
-    def set_time(self, time: float) -> DataView:
-        """Show x̂ of the snapshot at ``time`` (an index, fractional between snapshots)."""
-        self.time = float(np.clip(time, 0.0, len(self.run.snapshots) - 1))
-        self._show()
-        return self
 
     def set_recon_fraction(self, fraction: float) -> DataView:
         """Put each x̂ dot ``fraction`` of the way from x_j (0) to x̂_j (1)."""
@@ -119,10 +105,6 @@ class DataView(VGroup):
         shown = min(1.0, 5.0 * self.recon_fraction)  # x̂ appears as it leaves x (on x, it would hide x)
         self.recon_dots.set_opacity(shown)
         self.residuals.set_stroke(opacity=shown)
-
-    def train(self, start: float = 0.0, end: float | None = None, **kwargs: Any) -> Train:
-        """x̂ through the snapshots in order (play it with M's :meth:`~ManifoldView.train`)."""
-        return Train(self, start, end, **kwargs)
 
     def land(self, **kwargs: Any) -> LandReconstructions:
         """Each x̂ leaves its x and lands on M along its residual."""

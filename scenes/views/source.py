@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, Self
+
+import numpy as np
+from manim import VGroup
 
 from aecore import AecoreError, Run, Snapshot, load_run
+from scenes.look.theme import Theme
+from scenes.pictures.state import PictureState, state_at
+from scenes.views.animations import Train
 
-__all__ = ["RunSource", "ViewKind", "resolve_run", "snapshot_index", "view_kind"]
+__all__ = [
+    "Opened",
+    "RunSource",
+    "TimedView",
+    "ViewKind",
+    "open_run",
+    "resolve_run",
+    "snapshot_index",
+    "snapshot_of",
+    "view_kind",
+]
 
 RunSource = Run | str | os.PathLike[str]
 """A loaded :class:`aecore.Run`, or the path of a run file (``.npz``)."""
@@ -79,3 +98,80 @@ def view_kind(run: Run) -> ViewKind:
 def snapshot_of(run: Run, snapshot: int) -> Snapshot:
     """The snapshot at ``snapshot`` (see :func:`snapshot_index`)."""
     return run.snapshots[snapshot_index(run, snapshot)]
+
+
+@dataclass(frozen=True)
+class Opened:
+    """What ``from_run`` starts from: the run, the snapshot's index in it and the theme to build in.
+
+    Build one with :func:`open_run`; build the view's parts inside :meth:`building`.
+    """
+
+    run: Run
+    snapshot: int
+    """An index into ``run.snapshots`` (0 to S - 1)."""
+    theme: Theme
+
+    @contextmanager
+    def building(self) -> Iterator[Theme]:
+        """Make :attr:`theme` the theme in force while the view's parts are built (their colours)."""
+        with self.theme.in_force() as theme:
+            yield theme
+
+
+def open_run(run_or_path: RunSource, snapshot: int = -1, theme: Theme | str | None = None) -> Opened:
+    """Every view's ``from_run`` preamble: load the run, check the snapshot, resolve the theme.
+
+    Raises
+    ------
+    AecoreError
+        ``run_or_path`` is not a run (one line naming it).
+    ValueError
+        ``snapshot`` out of range, an unknown ``theme`` (one line naming it).
+    """
+    run = resolve_run(run_or_path)
+    return Opened(run, snapshot_index(run, snapshot), Theme.of(theme))
+
+
+class TimedView(VGroup):
+    """A view that shows a run at one moment of training: :attr:`time`, :attr:`state`, :meth:`set_time`.
+
+    Attributes
+    ----------
+    run, theme
+        The run shown and the theme its colours came from.
+    time
+        The snapshot shown: an index into ``run.snapshots``, fractional between two.
+    """
+
+    def __init__(self, run: Run, snapshot: int, theme: Theme) -> None:
+        super().__init__()
+        self.run, self.theme = run, theme
+        self.time = float(snapshot_index(run, snapshot))
+        self._given: PictureState | None = None
+
+    @property
+    def state(self) -> PictureState:
+        """The arrays shown now: those given to :meth:`set_state`, else the snapshot at :attr:`time`
+        (interpolated between snapshots at a fractional time)."""
+        return self._given if self._given is not None else state_at(self.run, self.time)
+
+    def set_time(self, time: float) -> Self:
+        """Show the snapshot at ``time`` (an index, fractional between snapshots, clipped to the run)."""
+        self.time = float(np.clip(time, 0.0, len(self.run.snapshots) - 1))
+        self._given = None
+        self._show()
+        return self
+
+    def set_state(self, state: PictureState) -> Self:
+        """Show ``state``: arrays of this run that no snapshot holds as such (a chapter's own mix)."""
+        self._given = state
+        self._show()
+        return self
+
+    def train(self, start: float = 0.0, end: float | None = None, **kwargs: Any) -> Train:
+        """The snapshots in order, from ``start`` to ``end`` (default: the last)."""
+        return Train(self, start, end, **kwargs)
+
+    def _show(self) -> None:
+        raise NotImplementedError
