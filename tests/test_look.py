@@ -85,10 +85,9 @@ def test_anything_past_the_title_safe_margin_is_found() -> None:
 
 
 _KEY_FRAMES = [(c, a) for c in SCENES_IN_ORDER for a in ASPECTS]
-_FAST_KEY_FRAMES = [  # one per aspect, on the main run only: the fast loop's sample
-    (SCENES_IN_ORDER[1], "16:9"),
-    (SCENES_IN_ORDER[3], "9:16"),
-    (SCENES_IN_ORDER[2], "1:1"),
+_FAST_KEY_FRAMES = [  # the fast loop's sample, on the main run only (nothing to train): two cheap
+    (SCENES_IN_ORDER[1], "16:9"),  # frames in both themes, about what its three single-theme
+    (SCENES_IN_ORDER[3], "9:16"),  # frames cost before; CI runs them all
 ]
 
 
