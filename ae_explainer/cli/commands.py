@@ -326,26 +326,15 @@ def _chapter_list(text: str) -> list[str]:
 
 
 def add_chapter_arguments(p: argparse.ArgumentParser) -> None:
-    """The chapters to work on, in either form: ``4 5 6`` or ``4,5,6``, as words or after ``--chapters``.
-
-    :func:`chapter_keys` reads them back; ``render``, ``video``, ``lecture``
-    and ``stills`` take the same forms.
-    """
+    """The chapters, ``4 5 6`` or ``4,5,6``, as words or after ``--chapters``: see :func:`chapter_keys`."""
     p.add_argument(
-        "chapter_args",
-        nargs="*",
-        type=_chapter_list,
-        metavar="CHAPTER",
+        "chapter_args", nargs="*", type=_chapter_list, metavar="CHAPTER",
         help="chapter numbers or scene names, spaced or comma-separated (default: all)",
-    )
+    )  # fmt: skip
     p.add_argument(
-        "--chapters",
-        nargs="+",
-        action="extend",
-        type=_chapter_list,
-        metavar="CHAPTER",
+        "--chapters", nargs="+", action="extend", type=_chapter_list, metavar="CHAPTER",
         help="chapter numbers or scene names, e.g. 4,5,6 or 4 5 6 (default: all)",
-    )
+    )  # fmt: skip
 
 
 def chapter_keys(a: argparse.Namespace) -> list[str]:
