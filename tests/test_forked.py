@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -59,3 +62,33 @@ def test_a_failing_item_does_not_stop_the_others_and_is_not_raised(tmp_path: Pat
 
     fill_in_forks(fill, list(range(6)), jobs=2)
     assert sorted(int(p.name) for p in tmp_path.iterdir()) == [0, 2, 4]
+
+
+def test_dry_runs_in_forks_leave_no_scratch_folder_behind(tmp_path: Path) -> None:
+    """A fork ends with ``os._exit`` (no exit handler): it must typeset into its parent's folder."""
+    script = textwrap.dedent(
+        """
+        import os, sys
+        from scenes.patches.skipping import scratch_media_dir
+
+        pid = os.fork()
+        if pid == 0:  # a fork that dry-runs before its parent did, as fill_in_forks' may
+            with open(sys.argv[1], "w") as f:
+                f.write(scratch_media_dir() if os.path.isdir(scratch_media_dir()) else "")
+            os._exit(0)
+        os.waitpid(pid, 0)
+        print(scratch_media_dir())
+        """
+    )
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    p = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "child.txt")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TMPDIR": str(scratch)},
+    )
+    assert p.returncode == 0, p.stderr
+    child = (tmp_path / "child.txt").read_text()
+    assert child == p.stdout.strip() and Path(child).parent == scratch  # the parent's folder, shared
+    assert list(scratch.iterdir()) == []  # removed by the parent when it exited

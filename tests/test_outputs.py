@@ -375,3 +375,26 @@ def test_chapters_named_twice_render_once_and_positional_lists_split() -> None:
         text=True,
     )
     assert p.returncode == 2 and "no chapter '99'" in p.stderr, p.stderr  # 4 and 5 were found
+
+
+@pytest.mark.parametrize("command", ["render", "video", "lecture", "stills"])
+def test_every_chapter_command_takes_its_chapters_spaced_or_comma_separated(command: str) -> None:
+    """``stills --chapters 3 5 12`` as ``render 3,5,12``: the same forms name the same chapters everywhere."""
+    from ae_explainer.cli.app import _build_parser
+    from ae_explainer.cli.commands import chapter_keys, chapters_of
+
+    parser = _build_parser()
+    forms = (
+        ["3", "5", "12"],
+        ["3,5,12"],
+        ["3,", "5", ",12"],
+        ["--chapters", "3", "5", "12"],
+        ["--chapters", "3,5,12"],
+        ["3", "--chapters", "5,12"],
+        ["--chapters", "3", "--chapters", "5", "12"],
+    )
+    for words in forms:
+        a = parser.parse_args([command, *words, "--out", "unused"])
+        assert chapter_keys(a) == ["3", "5", "12"], words
+        assert [i.number for i in chapters_of(chapter_keys(a), "--chapters")] == [3, 5, 12], words
+    assert chapter_keys(parser.parse_args([command, "--out", "unused"])) == []  # none named: all chapters

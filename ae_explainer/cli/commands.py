@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from ae_explainer.options import RenderOptions
     from scenes.chapters import ChapterInfo
 
-__all__ = ["COMMANDS", "Command", "add_commands"]
+__all__ = ["COMMANDS", "Command", "add_chapter_arguments", "add_commands", "chapter_keys"]
 
 
 @dataclass(frozen=True)
@@ -138,11 +138,8 @@ def settings_of(
     from ae_explainer.render.runs import main_run_id
 
     given = {k: v for k in VIDEO_KEYS if (v := getattr(a, k, None)) is not None}
-    positional = [
-        k.strip() for arg in getattr(a, "chapter_args", None) or [] for k in arg.split(",") if k.strip()
-    ]
-    on_command_line = [*positional, *given.pop("chapters", [])]
-    if on_command_line:
+    given.pop("chapters", None)
+    if on_command_line := chapter_keys(a):
         given["chapters"] = on_command_line
     video: dict[str, Any] = {}
     run: dict[str, Any] = {}
@@ -321,11 +318,29 @@ def _cmd_social(a: argparse.Namespace) -> int:
 
 
 def _chapter_list(text: str) -> list[str]:
-    """``--chapters 4,5,6``: the chapter keys."""
+    """One word of ``--chapters 4,5,6`` or ``--chapters 4 5 6``: the chapter keys in it."""
     keys = [k.strip() for k in text.split(",") if k.strip()]
     if not keys:
         raise argparse.ArgumentTypeError(f"{text!r} names no chapter; give e.g. 4,5,6")
     return keys
+
+
+def add_chapter_arguments(p: argparse.ArgumentParser) -> None:
+    """The chapters, ``4 5 6`` or ``4,5,6``, as words or after ``--chapters``: see :func:`chapter_keys`."""
+    p.add_argument(
+        "chapter_args", nargs="*", type=_chapter_list, metavar="CHAPTER",
+        help="chapter numbers or scene names, spaced or comma-separated (default: all)",
+    )  # fmt: skip
+    p.add_argument(
+        "--chapters", nargs="+", action="extend", type=_chapter_list, metavar="CHAPTER",
+        help="chapter numbers or scene names, e.g. 4,5,6 or 4 5 6 (default: all)",
+    )  # fmt: skip
+
+
+def chapter_keys(a: argparse.Namespace) -> list[str]:
+    """The chapter keys of :func:`add_chapter_arguments`' words and ``--chapters``, in order given."""
+    words = [*(getattr(a, "chapter_args", None) or []), *(getattr(a, "chapters", None) or [])]
+    return [k for word in words for k in word]
 
 
 def _add_render_flags(p: argparse.ArgumentParser, command: Command) -> None:
@@ -349,11 +364,7 @@ def _add_render_flags(p: argparse.ArgumentParser, command: Command) -> None:
         help=f"dark, or light for a white background (default {default('theme')})",
     )
     if command.chapters:
-        p.add_argument(
-            "--chapters",
-            type=_chapter_list,
-            help="comma-separated chapter numbers or scene names (default: all)",
-        )
+        add_chapter_arguments(p)
         p.add_argument(
             "--jobs",
             type=int,
@@ -423,12 +434,6 @@ def add_commands(sub: Any) -> None:
     for command in COMMANDS.values():
         p = sub.add_parser(command.name, help=command.help, epilog=runs)
         if command.name == "render":
-            p.add_argument(
-                "chapter_args",
-                nargs="*",
-                metavar="CHAPTER",
-                help="chapter numbers or scene names (default: all)",
-            )
             p.add_argument(
                 "--still",
                 action="store_true",

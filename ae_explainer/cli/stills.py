@@ -32,13 +32,13 @@ def _listed(text: str, choices: tuple[str, ...], flag: str) -> list[str]:
 
 
 def _cmd_stills(a: argparse.Namespace) -> int:
-    from ae_explainer.cli.commands import chapters_of
+    from ae_explainer.cli.commands import chapter_keys, chapters_of
 
     aspects = _listed(a.aspects, tuple(ASPECTS), "--aspects")
     themes = _listed(a.themes, THEMES, "--themes")
     if not 1 <= a.jobs <= MAX_JOBS:
         raise AecoreError(f"--jobs {a.jobs}: use 1 to {MAX_JOBS} render jobs at once")
-    infos = chapters_of([c for c in a.chapters.split(",") if c.strip()], "--chapters")
+    infos = chapters_of(chapter_keys(a), "--chapters")
     t0 = time.monotonic()
     with use_language(a.language) as language, ConsoleProgress() as progress:
         sheets = review_stills(infos, Path(a.out), aspects, themes, a.quality, a.jobs, progress, language)
@@ -59,7 +59,9 @@ def add_stills_command(sub: Any) -> None:
     p.add_argument("--out", default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT}/)")
     p.add_argument("--aspects", default=",".join(ASPECTS), help="comma-separated (default: all three)")
     p.add_argument("--themes", default=",".join(THEMES), help="comma-separated (default: dark,light)")
-    p.add_argument("--chapters", default="", help="comma-separated chapter numbers or names (default: all)")
+    from ae_explainer.cli.commands import add_chapter_arguments
+
+    add_chapter_arguments(p)
     p.add_argument("--quality", default="medium", choices=("low", "medium", "high"), help="default medium")
     p.add_argument("--jobs", type=int, default=2, help="render jobs at once (default 2)")
     add_language_flag(p, default="en")

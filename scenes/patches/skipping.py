@@ -38,7 +38,11 @@ def scratch_media_dir() -> str:
 
     Forks of the process share it (Manim's text files are safe to share:
     :mod:`scenes.patches.text_cache`); they end without running exit handlers, so
-    only the process that made it removes it.
+    only the process that made it removes it. A fork must therefore never make
+    its own: the folder is made before any ``os.fork`` of a process that
+    imported this module (a fork that dry-runs first, as
+    :func:`ae_explainer.render.forked.fill_in_forks`' do, left one behind in
+    the temporary folder each time).
     """
     folder = tempfile.mkdtemp(prefix="ae-explainer-dry-run-")
     owner = os.getpid()
@@ -49,6 +53,9 @@ def scratch_media_dir() -> str:
 
     atexit.register(remove)
     return folder
+
+
+os.register_at_fork(before=scratch_media_dir)  # forks share the parent's folder, which it removes
 
 
 def draw_nothing_while_skipping(renderer: Any) -> None:
