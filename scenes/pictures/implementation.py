@@ -214,10 +214,10 @@ class ImplementationPicture(VGroup):
                 v.next_to(n, side, buff=0.15)
             if any(a.get_bottom()[1] < b.get_top()[1] for a, b in itertools.pairwise(values)):
                 values.arrange(DOWN, buff=0.05, aligned_edge=-side).next_to(layer, side, buff=0.15)
-        for values, layer, side, more in zip(
+        for values, k, side, more in zip(
             (self.x_values, self.xhat_values), (0, -1), (LEFT, RIGHT), self.more, strict=False
         ):  # how many the dots stand for, beside them
-            values.add(more.next_to(net.ellipses[layer], side, buff=0.15))
+            values.add(more.next_to(net.ellipses[k], side, buff=0.15))
         if len(self.x_names):
             for name, v in zip(self.x_names, self.x_values, strict=False):
                 name.next_to(v, LEFT, buff=0.12)

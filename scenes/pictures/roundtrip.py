@@ -246,13 +246,13 @@ def _layer(imp: ImplementationPicture, k: int) -> VMobject:
     return VGroup(net.layers[k], net.ellipses[k])
 
 
-def _compact(node: VGroup, radius: float) -> None:
+def _compact(node: VMobject, radius: float) -> None:
     """Lay out an elided layer's copy ``node`` (its neurons, then its dots) along its line, closer together.
 
     The neurons get ``radius`` and sit 2.6 radii apart; the dots take the
     place of one more neuron, where they were.
     """
-    circles, dots = node[0], node[1]
+    circles, dots = node.submobjects
     first, last = circles[0].get_center(), circles[-1].get_center()
     direction = (last - first) / max(float(np.linalg.norm(last - first)), 1e-9)
     centre, pitch = node.get_center(), 2.6 * radius
