@@ -264,7 +264,7 @@ def finished_picture(run: Run, layout: Layout) -> Picture2D:
     The short's first and last frame: it opens on it and comes back to it.
     """
     pic = Picture2D(run, layout=layout, bounds=data_bounds(run))
-    pic.set_state(PictureState.of(run.final))
+    pic.set_state(PictureState.of(pic.run.final))
     pic.remove(pic.loss_inset, pic.x_ring, pic.x_label, pic.z_ring, pic.z_label)
     pic.add(pic.density, density_label(pic), pic.m_label)
     pic.set_manifold_opacity(pic.state.reliability)
@@ -357,7 +357,7 @@ class SocialShort(ChapterScene):
         for label in (pic.x_label, pic.xhat_label):  # the dots are packed close in a phone's panel
             if not any(isinstance(m, BackgroundRectangle) for m in label.get_family()):
                 label.add_background_rectangle(color=COLORS["background"], opacity=0.85, buff=0.04)
-        pic.set_state(PictureState.of(run.snapshots[0]), recon_fraction=0.0)
+        pic.set_state(PictureState.of(pic.run.snapshots[0]), recon_fraction=0.0)
         pic.remove(pic.loss_inset, pic.manifold)
         pic.add(pic.xhat_dot, pic.xhat_label)
         self.say_beat("panels")

@@ -168,11 +168,8 @@ def vector_captions(run: Run) -> dict[str, tuple[str, str]]:
     d = run.projection.components.shape[1]
     return {
         "panels": (
-            _(
-                "The input becomes a point x in ℝ{dim}, the bottleneck a point z on a line",
-                dim=superscript(d),
-            ),
-            _("The input becomes a point x in R {d}, the bottleneck a point z on a line", d=d),
+            _("Now draw the spaces: x lives in ℝ{dim}, z on a line", dim=superscript(d)),
+            _("Now draw the spaces: x lives in R {d}, z on a line", d=d),
         ),
         "snap": (
             shadow_note(run),
