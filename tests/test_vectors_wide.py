@@ -42,12 +42,12 @@ def _vector_table(d: int = 20, n: int = 120) -> np.ndarray:
     return ((curve @ q.T) * np.linspace(0.5, 3.0, d) + np.arange(d)).astype(np.float32)
 
 
-def _record_vectors(out: Path, k: int = 1, d: int = 20) -> Path:
+def _record_vectors(out: Path, k: int = 1, d: int = 20, steps: int = 10) -> Path:
     """A run of vectors in R^d with k latents from a small MLP, recorded with its weights."""
     torch.manual_seed(0)
     enc = nn.Sequential(nn.Linear(d, 16), nn.SiLU(), nn.Linear(16, k))
     dec = nn.Sequential(nn.Linear(k, 16), nn.SiLU(), nn.Linear(16, d))
-    return _train_and_record(enc, dec, _vector_table(d), out, steps=10)
+    return _train_and_record(enc, dec, _vector_table(d), out, steps=steps)
 
 
 def test_a_layer_is_elided_only_above_the_threshold() -> None:
@@ -188,7 +188,7 @@ def test_a_vector_run_plays_in_the_short_with_every_beat_clean(
     from tests.test_short import BEATS, MIN_CAPTION_PX, _dry_run
 
     try:
-        _use_run_file(monkeypatch, _record_vectors(tmp_path / "vec.npz"))
+        _use_run_file(monkeypatch, _record_vectors(tmp_path / "vec.npz", steps=300))  # M near the data
         for aspect in ASPECTS:
             with tempconfig(frame_spec(aspect, "low").manim_config()):
                 scene, seen = _dry_run(aspect, "dark")
