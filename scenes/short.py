@@ -202,10 +202,11 @@ def short_run() -> Run:
         :data:`_SHOWS`, or it has no MLP weights for the network.
     """
     path = user_run_file()
-    if path is not None and load_run(path).image_shape is not None:
-        raise AecoreError(f"{path}: holds images; the short shows {_SHOWS}")
     if path is not None:
-        run_file_kind(path)  # points of another kind: one line naming what it holds
+        own = load_run(path)
+        if own.image_shape is not None or run_file_kind(path) != "2d":  # images, or k = 2 vectors
+            what = "images" if own.image_shape is not None else f"vectors in R^{own.data.shape[1]} with k = 2"
+            raise AecoreError(f"{path}: holds {what}; the short shows {_SHOWS}")
     run = main_run_2d()
     n, k = run.data.shape[1], run.final.latents.shape[1]
     if k != 1 or (n != 2 and not is_vector_run(run)):

@@ -208,6 +208,15 @@ def _chapters_for_file(
     blind = [i for i in shows if why[i.number]]
     if command.name == "render" and not settings.chapters:
         return [i for i in shows if i not in blind]  # may be none: render says so
+    if command.name == "render" and not shows:  # chapters asked for, none of which shows the file
+        from scenes.chapters import chapter_infos
+        from scenes.runs import RUN_FILE_KINDS
+
+        can = [str(i.number) for i in chapter_infos() if replaced in chapter_runs(i, opts)]
+        raise AecoreError(
+            f"{where}: {file} holds {RUN_FILE_KINDS[run_file_kind(file)]}; none of chapter(s)"
+            f" {', '.join(str(i.number) for i in infos)} shows it, chapter(s) {', '.join(can)} can"
+        )
     if command.name == "lecture" and not weights and run_file_kind(file) == "2d":
         raise AecoreError(
             f"--run-file {file}: the lecture pack's explorer page runs the network, which needs an MLP's"
