@@ -393,7 +393,8 @@ def _add_render_flags(p: argparse.ArgumentParser, command: Command) -> None:
         "--run-file",
         metavar="RUN.npz",
         help="show your own run file (e.g. from aecore.SnapshotRecorder): R^2 points with k = 1 replace the"
-        " main run (chapters 1-6, 12), images with k = 2 the digits"
+        " main run (chapters 1-6, 12), as do R^D vectors; images with k = 2 the digits, R^D vectors with"
+        " k = 2 the surface (chapter 7)"
         + (" (without chapters: render those that show it)" if command.name == "render" else ""),
     )
     p.add_argument("--out", default=command.out, help=f"output folder (default {command.out}/)")
