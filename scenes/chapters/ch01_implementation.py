@@ -43,6 +43,7 @@ class ImplementationView(ChapterScene):
         self.play(
             LaggedStart(*(Create(e) for e in net.edges), lag_ratio=0.2),
             LaggedStart(*(FadeIn(col) for col in net.layers), lag_ratio=0.2),
+            *(FadeIn(dots) for dots in net.ellipses if len(dots)),  # an elided layer's dots
             run_time=3.0,
         )
         self.play(FadeIn(imp.legend), run_time=0.6)

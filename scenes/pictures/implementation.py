@@ -230,6 +230,8 @@ class ImplementationPicture(VGroup):
         self.z_value.move_to(np.array([zx, zy + clear, 0.0]), aligned_edge=DOWN)
         # The layers' names in a row above the network, where no edge runs.
         baseline = net.get_top()[1] + 0.12
+        if self.wide:  # the outer layers' top values reach as high as the network: the row clears them too
+            baseline = max(baseline, self.x_values.get_top()[1] + 0.08, self.xhat_values.get_top()[1] + 0.08)
         for label, layer in zip(
             (self.x_label, self.z_label, self.xhat_label), (net.layers[0], z, net.layers[-1]), strict=True
         ):
