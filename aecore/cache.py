@@ -106,14 +106,27 @@ def _trainer_digest() -> str:
 
 
 def run_path(cfg: TrainConfig, root: Path | None = None) -> Path:
-    """Where the run of ``cfg`` lives in the cache (validates ``cfg`` and reads its data)."""
+    """Where the run of ``cfg`` lives in the cache (validates ``cfg`` and reads its data).
+
+    One folder (:func:`runs_dir`) for every caller, the CLI's training and
+    the scenes alike, keyed on content: the config, the data's bytes as read
+    and the trainer's code. A data file's path is no part of the key, so
+    the same table met through another path (relative or absolute, copied
+    elsewhere) is the same cache file, named ``data-k<k>-<key>.npz``.
+    """
     if _KEPT_PATHS and (kept := _KEPT_PATHS.get(_path_key(cfg, root))) is not None:
         return kept
     data = load_data(cfg.data, cfg.n_points, cfg.noise, cfg.data_seed, cfg.image_shape)
     cfg.check_data(data_dim=data.shape[1])
-    stem = Path(cfg.data).stem if _from_file(cfg) else cfg.data
-    key = hashlib.sha256(f"{cfg.key(data_hash(data))}:{_trainer_digest()}".encode()).hexdigest()[:16]
-    return (root or runs_dir()) / f"{stem}-k{cfg.latent_dim}-{key}.npz"
+    content = data_hash(data)
+    if _from_file(cfg):  # the file's bytes too: a CSV's header names the features the run keeps
+        cfg, content = cfg.replace(data=_FILE_DATA), f"{content}:{file_sha256(Path(cfg.data))}"
+    key = hashlib.sha256(f"{cfg.key(content)}:{_trainer_digest()}".encode()).hexdigest()[:16]
+    return (root or runs_dir()) / f"{cfg.data}-k{cfg.latent_dim}-{key}.npz"
+
+
+_FILE_DATA = "data"
+"""What stands for a data file's path in a run's cache key and name (its content is in the key)."""
 
 
 @contextlib.contextmanager

@@ -117,8 +117,10 @@ the data's noise, which is twice the default so that x visibly stays off M
 
 @cache
 def main_run_3d() -> Run:
-    """The main 3-D run (trained on first use, then read from the cache)."""
-    return cached_run(MAIN_3D)
+    """The main 3-D run (trained on first use, then read from the cache), or the viewer's own vectors
+    in R^D with k = 2 (drawn through their stored projection P to R^3)."""
+    own = _user_run("surface")
+    return own if own is not None else cached_run(MAIN_3D)
 
 
 # The latent dimension is a prior (chapter 9): the same trainer and network
@@ -199,6 +201,7 @@ def digits_run() -> Run:
 RUN_FILE_KINDS = {
     "2d": "points in R^2 or vectors in R^D (through their projection) with k = 1 (chapters 1-6 and 12)",
     "images": "images with k = 2 (meta image_shape; the images chapter)",
+    "surface": "vectors in R^D with k = 2 (through their projection to R^3; the surface chapter 7)",
 }
 """What a run file may hold, by kind, and where it is shown."""
 
@@ -210,7 +213,8 @@ def user_run_file() -> Path | None:
 
 
 def run_file_kind(path: str | Path) -> str:
-    """Load and check the run file ``path``; return what it stands in for: ``"2d"`` or ``"images"``.
+    """Load and check the run file ``path``; return what it stands in for: ``"2d"``, ``"images"`` or
+    ``"surface"``.
 
     Raises
     ------
@@ -226,7 +230,7 @@ def user_run_replaces() -> TrainConfig | None:
     path = user_run_file()
     if path is None:
         return None
-    return main_config_2d() if run_file_kind(path) == "2d" else DIGITS
+    return {"2d": main_config_2d(), "images": DIGITS, "surface": MAIN_3D}[run_file_kind(path)]
 
 
 def _user_run(kind: str) -> Run | None:
@@ -253,6 +257,8 @@ def _kind(path: str, size: int, mtime_ns: int) -> tuple[str, Run]:
     n, k, image = run.data.shape[1], run.config.latent_dim, run.image_shape
     if image is None and k == 1 and (n == 2 or run.projection is not None):
         return "2d", run  # vectors in R^D are drawn through their stored projection P
+    if image is None and k == 2 and run.projection is not None:
+        return "surface", run  # through P to R^3, in the surface chapter
     if image is not None and k == 2:
         classes = 0 if run.labels is None else len(set(run.labels.tolist()))
         if classes < 2:
@@ -265,5 +271,5 @@ def _kind(path: str, size: int, mtime_ns: int) -> tuple[str, Run]:
     holds = f"images of {image[0]} x {image[1]} pixels" if image else f"points in R^{n}"
     raise AecoreError(
         f"{path}: holds {holds} with k = {k}; the chapters show {RUN_FILE_KINDS['2d']},"
-        f" or {RUN_FILE_KINDS['images']}"
+        f" {RUN_FILE_KINDS['images']}, or {RUN_FILE_KINDS['surface']}"
     )

@@ -37,7 +37,8 @@ thin at the other) shows M fading where the data thins, but it has no gap,
 so the bridge beat shows :data:`scenes.runs.GAP_2D`, the same clusters as
 chapter 6, in the same panels. Everything else is the main run
 (:func:`scenes.runs.main_run_2d`): the one ``--config`` and ``--run-file``
-replace, so a viewer's own run of points in R^2 with k = 1 plays here too.
+replace, so a viewer's own run of points in R^2, or of vectors in R^D drawn
+through its projection (:func:`~scenes.pictures.shadow.vector_captions`), with k = 1 plays here too.
 
 Layout: the pictures and the burned-in captions (two lines at most, at the
 caption size, "Tg" about 53 px high at 1080 px) stay inside
@@ -84,6 +85,7 @@ from scenes.look.style import COLORS, fit_lines, text, wrap_units
 from scenes.pictures.implementation import ImplementationPicture
 from scenes.pictures.picture2d import Picture2D, PictureState
 from scenes.pictures.roundtrip import RoundTrip
+from scenes.pictures.shadow import is_vector_run, shadow_run, vector_captions
 from scenes.runs import GAP_2D, main_config_2d, main_run_2d, run_file_kind, user_run_file
 
 __all__ = [
@@ -124,6 +126,8 @@ CAPTIONS: dict[str, tuple[str, str | None]] = {
 
 MAX_CAPTION_LINES = 2
 """Most lines a caption of the short takes."""
+
+_SHOWS = "points in R^2 or vectors in R^D (through their projection) with k = 1"  # for refusals
 
 CAPTION_GAP = 0.12
 """Scene units between a caption and the edge of the safe area below it, and the pictures above it."""
@@ -195,17 +199,19 @@ def short_run() -> Run:
     ------
     AecoreError
         One line: the viewer's run file holds images, or the main run is not
-        points in R^2 with k = 1, or it has no MLP weights for the network.
+        :data:`_SHOWS`, or it has no MLP weights for the network.
     """
     path = user_run_file()
-    if path is not None and load_run(path).image_shape is not None:
-        raise AecoreError(f"{path}: holds images; the short shows points in R^2 with k = 1")
     if path is not None:
-        run_file_kind(path)  # points of another kind: one line naming what it holds
+        own = load_run(path)
+        if own.image_shape is not None or run_file_kind(path) != "2d":  # images, or k = 2 vectors
+            what = "images" if own.image_shape is not None else f"vectors in R^{own.data.shape[1]} with k = 2"
+            raise AecoreError(f"{path}: holds {what}; the short shows {_SHOWS}")
     run = main_run_2d()
     n, k = run.data.shape[1], run.final.latents.shape[1]
-    if n != 2 or k != 1:
-        raise AecoreError(f"{run.source}: holds points in R^{n} with k = {k}; the short shows R^2 with k = 1")
+    if k != 1 or (n != 2 and not is_vector_run(run)):
+        what = "vectors" if is_vector_run(run) else "points"
+        raise AecoreError(f"{run.source}: holds {what} in R^{n} with k = {k}; the short shows {_SHOWS}")
     run.require_weights("the short's network diagram")
     return run
 
@@ -214,9 +220,11 @@ def data_bounds(run: Run) -> tuple[float, float, float, float]:
     """The data's box widened by a quarter on every side: the part of data space the short shows.
 
     M past that is clipped: it has faded long before (a phone's small
-    panel spends its pixels on the data, not on M's far ends).
+    panel spends its pixels on the data, not on M's far ends). A vector
+    run's box is that of its shadow (:func:`scenes.pictures.shadow.shadow_run`).
     """
-    lo, hi = run.data.min(axis=0), run.data.max(axis=0)
+    data = shadow_run(run).data
+    lo, hi = data.min(axis=0), data.max(axis=0)
     pad = 0.25 * (hi - lo)
     return float(lo[0] - pad[0]), float(hi[0] + pad[0]), float(lo[1] - pad[1]), float(hi[1] + pad[1])
 
@@ -257,7 +265,7 @@ def finished_picture(run: Run, layout: Layout) -> Picture2D:
     The short's first and last frame: it opens on it and comes back to it.
     """
     pic = Picture2D(run, layout=layout, bounds=data_bounds(run))
-    pic.set_state(PictureState.of(run.final))
+    pic.set_state(PictureState.of(pic.run.final))
     pic.remove(pic.loss_inset, pic.x_ring, pic.x_label, pic.z_ring, pic.z_label)
     pic.add(pic.density, density_label(pic), pic.m_label)
     pic.set_manifold_opacity(pic.state.reliability)
@@ -297,9 +305,10 @@ class SocialShort(ChapterScene):
         return feed_caption(s, self.safe)
 
     def say_beat(self, beat: str, fade_in: bool = True) -> None:
-        """Show the caption of ``beat`` (:data:`CAPTIONS`)."""
+        """Show the caption of ``beat`` (:data:`CAPTIONS`; a vector run's own, :func:`vector_captions`)."""
         text, spoken = CAPTIONS[beat]
-        self.caption(_(text), _(spoken) if spoken else None, fade_in=fade_in)
+        own: dict[str, tuple[str, str | None]] = {**vector_captions(main_run_2d())}
+        self.caption(*own.get(beat, (_(text), _(spoken) if spoken else None)), fade_in=fade_in)
 
     def beat(self, name: str) -> None:
         """Mark beat ``name``'s key frame: its fullest moment."""
@@ -349,7 +358,7 @@ class SocialShort(ChapterScene):
         for label in (pic.x_label, pic.xhat_label):  # the dots are packed close in a phone's panel
             if not any(isinstance(m, BackgroundRectangle) for m in label.get_family()):
                 label.add_background_rectangle(color=COLORS["background"], opacity=0.85, buff=0.04)
-        pic.set_state(PictureState.of(run.snapshots[0]), recon_fraction=0.0)
+        pic.set_state(PictureState.of(pic.run.snapshots[0]), recon_fraction=0.0)
         pic.remove(pic.loss_inset, pic.manifold)
         pic.add(pic.xhat_dot, pic.xhat_label)
         self.say_beat("panels")

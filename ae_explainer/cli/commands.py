@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from ae_explainer.cli.chapter_args import add_chapter_arguments, chapter_keys
 from ae_explainer.cli.console import ConsoleProgress
 from ae_explainer.cli.language import add_language_flag, use_language, voice_for_language
 from ae_explainer.cli.userconfig import VIDEO_KEYS, CommandSettings, check_run_file
@@ -204,6 +205,15 @@ def _chapters_for_file(
     blind = [i for i in shows if why[i.number]]
     if command.name == "render" and not settings.chapters:
         return [i for i in shows if i not in blind]  # may be none: render says so
+    if command.name == "render" and not shows:  # chapters asked for, none of which shows the file
+        from scenes.chapters import chapter_infos
+        from scenes.runs import RUN_FILE_KINDS
+
+        can = [str(i.number) for i in chapter_infos() if replaced in chapter_runs(i, opts)]
+        raise AecoreError(
+            f"{where}: {file} holds {RUN_FILE_KINDS[run_file_kind(file)]}; none of chapter(s)"
+            f" {', '.join(str(i.number) for i in infos)} shows it, chapter(s) {', '.join(can)} can"
+        )
     if command.name == "lecture" and not weights and run_file_kind(file) == "2d":
         raise AecoreError(
             f"--run-file {file}: the lecture pack's explorer page runs the network, which needs an MLP's"
@@ -317,32 +327,6 @@ def _cmd_social(a: argparse.Namespace) -> int:
         return 0
 
 
-def _chapter_list(text: str) -> list[str]:
-    """One word of ``--chapters 4,5,6`` or ``--chapters 4 5 6``: the chapter keys in it."""
-    keys = [k.strip() for k in text.split(",") if k.strip()]
-    if not keys:
-        raise argparse.ArgumentTypeError(f"{text!r} names no chapter; give e.g. 4,5,6")
-    return keys
-
-
-def add_chapter_arguments(p: argparse.ArgumentParser) -> None:
-    """The chapters, ``4 5 6`` or ``4,5,6``, as words or after ``--chapters``: see :func:`chapter_keys`."""
-    p.add_argument(
-        "chapter_args", nargs="*", type=_chapter_list, metavar="CHAPTER",
-        help="chapter numbers or scene names, spaced or comma-separated (default: all)",
-    )  # fmt: skip
-    p.add_argument(
-        "--chapters", nargs="+", action="extend", type=_chapter_list, metavar="CHAPTER",
-        help="chapter numbers or scene names, e.g. 4,5,6 or 4 5 6 (default: all)",
-    )  # fmt: skip
-
-
-def chapter_keys(a: argparse.Namespace) -> list[str]:
-    """The chapter keys of :func:`add_chapter_arguments`' words and ``--chapters``, in order given."""
-    words = [*(getattr(a, "chapter_args", None) or []), *(getattr(a, "chapters", None) or [])]
-    return [k for word in words for k in word]
-
-
 def _add_render_flags(p: argparse.ArgumentParser, command: Command) -> None:
     """The flags of ``command``: choices and defaults from :class:`CommandSettings`."""
     fields = CommandSettings.model_fields
@@ -401,7 +385,8 @@ def _add_render_flags(p: argparse.ArgumentParser, command: Command) -> None:
         "--run-file",
         metavar="RUN.npz",
         help="show your own run file (e.g. from aecore.SnapshotRecorder): R^2 points with k = 1 replace the"
-        " main run (chapters 1-6, 12), images with k = 2 the digits"
+        " main run (chapters 1-6, 12), as do R^D vectors; images with k = 2 the digits, R^D vectors with"
+        " k = 2 the surface (chapter 7)"
         + (" (without chapters: render those that show it)" if command.name == "render" else ""),
     )
     p.add_argument("--out", default=command.out, help=f"output folder (default {command.out}/)")

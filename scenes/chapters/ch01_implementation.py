@@ -13,6 +13,7 @@ from scenes.animations.flow import FlowThrough
 from scenes.base import ChapterScene
 from scenes.i18n import N_, _
 from scenes.pictures.implementation import ImplementationPicture
+from scenes.pictures.shadow import is_vector_run, superscript
 from scenes.runs import main_config_2d, main_run_2d
 
 __all__ = ["ImplementationView"]
@@ -42,17 +43,25 @@ class ImplementationView(ChapterScene):
         self.play(
             LaggedStart(*(Create(e) for e in net.edges), lag_ratio=0.2),
             LaggedStart(*(FadeIn(col) for col in net.layers), lag_ratio=0.2),
+            *(FadeIn(dots) for dots in net.ellipses if len(dots)),  # an elided layer's dots
             run_time=3.0,
         )
         self.play(FadeIn(imp.legend), run_time=0.6)
         self.wait(1.5)
 
         # Its parts.
-        self.caption(
-            _("It takes a point x in ℝ² and returns a point x̂ in ℝ²"),
-            spoken=_("It takes a point x in R two and returns a point x hat in R two"),
-        )
-        self.play(FadeIn(imp.x_label), FadeIn(imp.xhat_label))
+        if is_vector_run(imp.run):  # vectors in R^D
+            d = imp.run.data.shape[1]
+            self.caption(
+                _("It takes a point x in ℝ{dim} and returns a point x̂ in ℝ{dim}", dim=superscript(d)),
+                spoken=_("It takes a point x in R {d} and returns a point x hat in R {d}", d=d),
+            )
+        else:
+            self.caption(
+                _("It takes a point x in ℝ² and returns a point x̂ in ℝ²"),
+                spoken=_("It takes a point x in R two and returns a point x hat in R two"),
+            )
+        self.play(FadeIn(imp.x_label), FadeIn(imp.xhat_label), *(FadeIn(n) for n in imp.x_names))
         self.wait(1.5)
         self.caption(_("The encoder f squeezes x into one number z; the decoder g expands it back"))
         self.play(GrowFromCenter(imp.f_brace), FadeIn(imp.f_text), FadeIn(imp.z_label))

@@ -27,6 +27,7 @@ from scenes.base import ChapterScene
 from scenes.i18n import N_, _
 from scenes.mobjects.surface_view import SurfaceView
 from scenes.pictures.picture3d import Picture3D, highlight_subset
+from scenes.pictures.shadow import shadow_note
 from scenes.runs import MAIN_3D, main_run_3d
 
 __all__ = ["SurfaceForms"]
@@ -64,12 +65,20 @@ class SurfaceForms(ChapterScene):
         self.play(FadeDrawn(pic.view, target=1.0), FadeIn(pic.legend[0]), run_time=1.0)
         self.bring_to_back(pic.legend[0])
 
-        self.say(
-            _("One dimension up: data on a curved sheet in ℝ³, seen from a slowly turning camera"),
-            spoken=_(
-                "One dimension up: data on a curved sheet in R three, seen from a slowly turning camera"
-            ),
-        )
+        p = pic.run.projection
+        if p is not None:  # the viewer's vectors in R^D, k = 2: once, on screen, what the picture is
+            d = p.components.shape[1]
+            self.say(
+                shadow_note(pic.run),
+                spoken=_("Distances here are shadows of distances in R {d}: x hat lies on M there", d=d),
+            )
+        else:
+            self.say(
+                _("One dimension up: data on a curved sheet in ℝ³, seen from a slowly turning camera"),
+                spoken=_(
+                    "One dimension up: data on a curved sheet in R three, seen from a slowly turning camera"
+                ),
+            )
         self.wait(1.0)
 
         # M before training, then training.

@@ -19,7 +19,7 @@ from scenes.i18n import _
 from scenes.look.layout import Rect, content_area, is_landscape
 from scenes.look.style import COLORS, text
 from scenes.look.theme import Theme, themed
-from scenes.mobjects.network import NetworkDiagram
+from scenes.mobjects.network import WIDE_LAYER, NetworkDiagram, shown_neurons, slots
 from scenes.pictures.picture2d import focus_index
 
 __all__ = ["ImplementationPicture"]
@@ -74,8 +74,10 @@ class ImplementationPicture(VGroup):
         self.loss = float(np.sum((self.values[-1] - self.values[0]) ** 2))
 
         # Every text first: the frame's layout makes room for them.
+        self.wide = sizes[0] > WIDE_LAYER  # vectors in R^D: the outer layers are drawn elided
         self.x_label = text(_("input x"), label_kind, color=COLORS["data"])
         self.xhat_label = text(_("output x̂"), label_kind, color=COLORS["recon"])
+        shown_in, shown_out = shown_neurons(sizes[0]), shown_neurons(sizes[-1])
         self.f_text = text(_("encoder f"), label_kind, color=COLORS["encoder"])
         self.g_text = text(_("decoder g"), label_kind, color=COLORS["decoder"])
         self.z_label = text(_("latent z"), label_kind, color=COLORS["latent"])
@@ -83,11 +85,23 @@ class ImplementationPicture(VGroup):
             _fmt(float(self.values[self.bottleneck][0])), "small", color=COLORS["latent"], mono=True
         )
         self.x_values = VGroup(
-            *(text(_fmt(v), "small", color=COLORS["data"], mono=True) for v in self.values[0])
+            *(text(_fmt(v), "small", color=COLORS["data"], mono=True) for v in self.values[0][shown_in])
         )
         self.xhat_values = VGroup(
-            *(text(_fmt(v), "small", color=COLORS["recon"], mono=True) for v in self.values[-1])
+            *(text(_fmt(v), "small", color=COLORS["recon"], mono=True) for v in self.values[-1][shown_out])
         )
+        names = run.feature_names
+        self.x_names = VGroup(
+            *(text(names[i], "small", color=COLORS["muted"]) for i in shown_in) if names else ()
+        )
+        """The names of the input features drawn, left of their values (vectors, left-to-right networks
+        with room for them; empty otherwise)."""
+        self.more = [
+            text(_("{n} more", n=n - len(shown)), "small", color=COLORS["muted"])
+            for n, shown in ((sizes[0], shown_in), (sizes[-1], shown_out))
+            if n > WIDE_LAYER
+        ]
+        """How many neurons the dots of the outer layers stand for (elided layers only)."""
         self.compare_label = text(
             _("compare: {formula}", formula=f"‖x − x̂‖² = {self.loss:.4f}"), "label", color=COLORS["text"]
         )
@@ -96,6 +110,11 @@ class ImplementationPicture(VGroup):
         if rect is None:
             rect = self._frame_rect()
         self.vertical = rect.height > rect.width if vertical is None else vertical
+        if self.vertical and self.wide:  # the count of features in the outer layers' labels
+            self.x_label = text(_("input x: {n} features", n=sizes[0]), label_kind, color=COLORS["data"])
+            self.xhat_label = text(
+                _("output x̂: {n} features", n=sizes[-1]), label_kind, color=COLORS["recon"]
+            )
         weights = [wb[0] for wb in layer_weights(run.final.params)]
         self.network = NetworkDiagram(sizes, weights, rect, vertical=self.vertical)
         if self.vertical:
@@ -110,9 +129,17 @@ class ImplementationPicture(VGroup):
         if is_landscape():
             corner = content_area()
             self.legend.move_to(np.array([corner.left, corner.top, 0.0]), aligned_edge=UL)
-            return Rect(0.0, -0.05 * h, 0.56 * w, 0.38 * h)
-        sizes = self.run.layer_sizes
+            width = 0.56 * w
+            if len(self.x_names):  # narrower, to make room for the features' names
+                values = max(v.width for v in (*self.x_values, *self.xhat_values))
+                room = max(n.width for n in self.x_names) + 0.12 + values + 0.15 + 0.2
+                width = min(width, 2 * (corner.width / 2 - room))
+                if width < 0.4 * w:  # names too long: the values alone
+                    self.x_names, width = VGroup(), 0.56 * w
+            return Rect(0.0, -0.05 * h, width, 0.38 * h)
+        sizes = [slots(n) for n in self.run.layer_sizes]
         area = content_area()
+        row = self.x_values.height + 0.15 if self.wide else 0.0  # an elided row's values sit in a row
         if h >= 1.2 * w:
             # Portrait: the legend on two lines, then the comparison, then the network downwards.
             self.legend = text(
@@ -124,8 +151,8 @@ class ImplementationPicture(VGroup):
             brace_room = 0.15 + _BRACE_DEPTH + 0.1 + max(self.f_text.width, self.g_text.width)
             spacing = (area.width - arc_room - brace_room) / (max(sizes) - 1 + 0.72)
             radius = NetworkDiagram.geometry(sizes, Rect(0, 0, spacing * (max(sizes) - 1), h), True)[1]
-            top = self.compare_label.get_bottom()[1] - 0.2 - self.x_label.height - 0.3 - radius
-            bottom = area.bottom + self.xhat_label.height + 0.3 + radius
+            top = self.compare_label.get_bottom()[1] - 0.2 - self.x_label.height - 0.3 - radius - row
+            bottom = area.bottom + self.xhat_label.height + 0.3 + radius + row
             width = spacing * (max(sizes) - 1)
             cx = area.left + arc_room + radius + width / 2
             return Rect(cx, (top + bottom) / 2, width, top - bottom)
@@ -134,7 +161,7 @@ class ImplementationPicture(VGroup):
         if self.legend.width > area.width:
             self.legend.move_to(np.array([0.0, area.top, 0.0]), aligned_edge=UP)
         self.compare_label.next_to(self.legend, DOWN, buff=0.15).set_x(0.0)
-        values = max(v.width for v in (*self.x_values, *self.xhat_values))
+        values = max(v.width for v in (*self.x_values, *self.xhat_values, *self.more))
         width = area.width - 2 * (values + 0.15 + 0.1)
         sagitta = width / 2 * np.tan(self.compare_angle / 4)
         top = self.compare_label.get_bottom()[1] - 0.1 - sagitta - 0.05 - 0.25
@@ -178,6 +205,10 @@ class ImplementationPicture(VGroup):
         self.f_text.next_to(self.f_brace, DOWN, buff=0.1)
         self.g_brace = Brace(VGroup(*net.layers[self.bottleneck :]), DOWN, color=COLORS["decoder"], buff=0.15)
         self.g_text.next_to(self.g_brace, DOWN, buff=0.1)
+        overlap = self.f_text.get_right()[0] + 0.15 - self.g_text.get_left()[0]
+        if overlap > 0:  # a narrow network (wide values beside it): the two names apart
+            self.f_text.shift(overlap / 2 * LEFT)
+            self.g_text.shift(overlap / 2 * RIGHT)
         for values, layer, side in (
             (self.x_values, net.layers[0], LEFT),
             (self.xhat_values, net.layers[-1], RIGHT),
@@ -186,6 +217,15 @@ class ImplementationPicture(VGroup):
                 v.next_to(n, side, buff=0.15)
             if any(a.get_bottom()[1] < b.get_top()[1] for a, b in itertools.pairwise(values)):
                 values.arrange(DOWN, buff=0.05, aligned_edge=-side).next_to(layer, side, buff=0.15)
+        for values, k, side, more in zip(
+            (self.x_values, self.xhat_values), (0, -1), (LEFT, RIGHT), self.more, strict=False
+        ):  # how many the dots stand for, beside them
+            values.add(more.next_to(net.ellipses[k], side, buff=0.15))
+        if len(self.x_names):
+            for name, v in zip(self.x_names, self.x_values, strict=False):
+                name.next_to(v, LEFT, buff=0.12)
+            if self.x_names.get_left()[0] < content_area().left:  # no room: the values alone
+                self.x_names = VGroup()
         z = net.layers[self.bottleneck]
         # z's value sits above its neuron in the wedge the edges leave free there.
         zx, zy = net.positions[self.bottleneck][0, :2]
@@ -193,6 +233,8 @@ class ImplementationPicture(VGroup):
         self.z_value.move_to(np.array([zx, zy + clear, 0.0]), aligned_edge=DOWN)
         # The layers' names in a row above the network, where no edge runs.
         baseline = net.get_top()[1] + 0.12
+        if self.wide:  # the outer layers' top values reach as high as the network: the row clears them too
+            baseline = max(baseline, self.x_values.get_top()[1] + 0.08, self.xhat_values.get_top()[1] + 0.08)
         for label, layer in zip(
             (self.x_label, self.z_label, self.xhat_label), (net.layers[0], z, net.layers[-1]), strict=True
         ):
@@ -217,8 +259,21 @@ class ImplementationPicture(VGroup):
         self.f_text.next_to(self.f_brace, RIGHT, buff=0.1)
         self.g_brace = Brace(dec, RIGHT, color=COLORS["decoder"], buff=0.15)
         self.g_text.next_to(self.g_brace, RIGHT, buff=0.1)
+        self.x_names = VGroup()  # no room beside a row of neurons
+        if self.wide:  # the values of an elided row in a row of their own, between it and its label
+            self.x_values.arrange(RIGHT, buff=0.15).next_to(net.layers[0], UP, buff=0.15)
+            self.xhat_values.arrange(RIGHT, buff=0.15).next_to(net.layers[-1], DOWN, buff=0.15)
+            for values, label, side in (
+                (self.x_values, self.x_label, UP),
+                (self.xhat_values, self.xhat_label, DOWN),
+            ):
+                # Wider than the network: from its left edge, clear of the comparison arrow.
+                values.shift(max(0.0, net.get_left()[0] - values.get_left()[0]) * RIGHT)
+                label.next_to(values, side, buff=0.15).set_x(net.layers[0].get_x())
         for values, layer in ((self.x_values, net.layers[0]), (self.xhat_values, net.layers[-1])):
             for i, (v, n) in enumerate(zip(values, layer, strict=True)):
+                if self.wide:
+                    break
                 v.next_to(n, LEFT if 2 * i < len(layer) - 1 else RIGHT, buff=0.15)
         # Beside the bottleneck's neuron, in the wedge its edges leave free.
         zx, zy = net.positions[self.bottleneck][0, :2]
@@ -249,6 +304,7 @@ class ImplementationPicture(VGroup):
             self.z_label,
             self.g_brace,
             self.g_text,
+            self.x_names,
             self.x_values,
             self.z_value,
             self.xhat_values,

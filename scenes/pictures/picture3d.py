@@ -13,13 +13,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, UR, Circle, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, UR, Circle, VGroup, VMobject
 
 from aecore import Run
 from scenes.i18n import _
 from scenes.look.layout import Rect
 from scenes.look.projection import OrbitCamera, OrbitClock, orbit_angles
-from scenes.look.style import COLORS, text
+from scenes.look.style import COLORS, fit_lines, text, wrap_units
 from scenes.look.theme import Theme
 from scenes.mesh_math import face_average, face_centers
 from scenes.mobjects.heat_map import LatentHeatMap
@@ -28,6 +28,7 @@ from scenes.mobjects.loss_inset import LossInset
 from scenes.mobjects.panels import panel_frame
 from scenes.mobjects.surface_view import SurfaceView
 from scenes.pictures.layout3d import PanelRects, surface_layout
+from scenes.pictures.shadow import shadow_run, space_label_lines
 from scenes.pictures.state import PictureState
 
 __all__ = ["Picture3D", "box_window", "fitted_scale", "highlight_subset", "view_box", "view_points"]
@@ -140,13 +141,25 @@ class Picture3D(VGroup):
             self._build(run, layout, view_class)
 
     def _build(self, run: Run, layout: PanelRects | None, view_class: type[SurfaceView]) -> None:
+        run = shadow_run(run)  # vectors in R^D with k = 2: drawn through their projection P to R^3
         if run.data.shape[1] != 3 or run.final.latents.shape[1] != 2:
-            raise ValueError("Picture3D shows runs with data in R^3 and a 2-D latent space")
+            raise ValueError("Picture3D shows runs with data in R^3 (or vectors through P) and k = 2")
         self.run = run
         self.layout = lay = layout or surface_layout()
 
         # The data panel's header: its title, M's label and the legend, above the plot, never on it.
-        self.data_frame, self.data_title = panel_frame(lay.data, _("data space ℝ³"))
+        title, variance = space_label_lines(run)
+        lines = [_("data space ℝ³")]
+        if variance is not None:  # a vector run: what of R^D the picture shows, wrapped to the panel
+            lines = fit_lines(*wrap_units(f"{title} {variance}"), "small", lay.data.width - 0.4)
+        self.data_frame, first = panel_frame(lay.data, lines[0])
+        self.data_title: VMobject = first
+        if len(lines) > 1:
+            more = VGroup(*(text(line, "small", color=COLORS["muted"]) for line in lines[1:]))
+            more.arrange(DOWN, aligned_edge=LEFT, buff=0.08).next_to(
+                first, DOWN, aligned_edge=LEFT, buff=0.08
+            )
+            self.data_title = VGroup(first, more)
         dot_r = 0.0065 * min(lay.data.width, lay.data.height)
         self.m_label = text("M = g(ℝ²)", "label", color=COLORS["manifold"])
         self.m_label.move_to(self.data_frame.get_corner(UR), aligned_edge=UR).shift(

@@ -29,6 +29,7 @@ from manim import (
 from scenes.animations.collapse import CollapseOnto
 from scenes.look.layout import content_area, current_layout, is_landscape
 from scenes.look.style import COLORS, text
+from scenes.mobjects.network import ELIDED_HEAD
 from scenes.pictures.implementation import ImplementationPicture
 
 __all__ = ["RoundTrip"]
@@ -58,6 +59,9 @@ class RoundTrip(VGroup):
     node_radius: float = 0.186
     """Radius of the neurons of the x, z and x̂ nodes (scene units)."""
 
+    wide_radius: float = 0.09
+    """Radius of the neurons of a node standing for an elided layer (its dots between them)."""
+
     fill: float = 0.9
     """Fraction of the free part of a portrait or square frame the loop may take, in each direction."""
 
@@ -67,11 +71,16 @@ class RoundTrip(VGroup):
     def __init__(self, imp: ImplementationPicture, bent: bool) -> None:
         super().__init__()
         net = imp.network
-        self.x_node = net.layers[0].copy()
-        self.z_node = net.layers[imp.bottleneck].copy()
-        self.xhat_node = net.layers[-1].copy()
-        for node, role in ((self.x_node, "data"), (self.z_node, "latent"), (self.xhat_node, "recon")):
+        self.x_node, self.z_node, self.xhat_node = (_layer(imp, k).copy() for k in (0, imp.bottleneck, -1))
+        nodes = (
+            (self.x_node, "data", 0),
+            (self.z_node, "latent", imp.bottleneck),
+            (self.xhat_node, "recon", -1),
+        )
+        for node, role, k in nodes:
             node.scale(self.node_radius / net.radius)
+            if len(net.ellipses[k]):  # an elided layer: its neurons and dots closer together
+                _compact(node, self.wide_radius)
             node.set_color(COLORS[role])  # x, z and x̂ in their own colours, not the activations'
         self.f_label = text("f", "label", color=COLORS["encoder"], slant="ITALIC")
         self.g_label = text("g", "label", color=COLORS["decoder"], slant="ITALIC")
@@ -214,9 +223,9 @@ class RoundTrip(VGroup):
         animations: list[Animation] = [
             CollapseOnto(encoder, self.f_arrow),
             CollapseOnto(decoder, self.g_arrow),
-            ReplacementTransform(net.layers[0], self.x_node),
-            ReplacementTransform(net.layers[bn], self.z_node),
-            ReplacementTransform(net.layers[-1], self.xhat_node),
+            ReplacementTransform(_layer(imp, 0), self.x_node),
+            ReplacementTransform(_layer(imp, bn), self.z_node),
+            ReplacementTransform(_layer(imp, -1), self.xhat_node),
         ]
         return animations, VGroup(encoder, decoder)
 
@@ -227,3 +236,31 @@ class RoundTrip(VGroup):
             "z": self.z_node.get_center(),
             "xhat": self.xhat_node.get_center(),
         }
+
+
+def _layer(imp: ImplementationPicture, k: int) -> VMobject:
+    """Layer ``k`` of ``imp``'s network as drawn: its neurons, with its dots if it is elided."""
+    net = imp.network
+    if len(net.ellipses[k]) == 0:
+        return net.layers[k]
+    return VGroup(net.layers[k], net.ellipses[k])
+
+
+def _compact(node: VMobject, radius: float) -> None:
+    """Lay out an elided layer's copy ``node`` (its neurons, then its dots) along its line, closer together.
+
+    The neurons get ``radius`` and sit 2.6 radii apart; the dots take the
+    place of one more neuron, where they were.
+    """
+    circles, dots = node.submobjects
+    first, last = circles[0].get_center(), circles[-1].get_center()
+    direction = (last - first) / max(float(np.linalg.norm(last - first)), 1e-9)
+    centre, pitch = node.get_center(), 2.6 * radius
+    n = len(circles) + 1
+    ellipsis = ELIDED_HEAD
+    places = [i for i in range(n) if i != ellipsis]
+    for c, i in zip(circles, places, strict=True):
+        c.scale(radius / (c.width / 2)).move_to(centre + (i - (n - 1) / 2) * pitch * direction)
+    middle = centre + (ellipsis - (n - 1) / 2) * pitch * direction
+    for t, d in zip((-1, 0, 1), dots, strict=True):
+        d.scale(0.3 * radius / (d.width / 2)).move_to(middle + t * pitch / 3 * direction)

@@ -33,6 +33,7 @@ __all__ = [
     "space_label",
     "space_label_lines",
     "superscript",
+    "vector_captions",
 ]
 
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -153,3 +154,25 @@ def crossing_dim(
         for k in range(lo, min(len(out), far + window + 1)):
             out[k] = min(out[k], dim + (1 - dim) * ramp[k - far + window])
     return out
+
+
+def vector_captions(run: Run) -> dict[str, tuple[str, str]]:
+    """The captions (shown, spoken) of a vector run that replace the short's beats ``panels`` and ``snap``.
+
+    x lives in R^D, not in the plane; and, once on screen, the picture's
+    distances are shadows of distances in R^D (x̂ may look off M in the
+    shadow). Empty for any other run.
+    """
+    if run.projection is None:
+        return {}
+    d = run.projection.components.shape[1]
+    return {
+        "panels": (
+            _("Now draw the spaces: x lives in ℝ{dim}, z on a line", dim=superscript(d)),
+            _("Now draw the spaces: x lives in R {d}, z on a line", d=d),
+        ),
+        "snap": (
+            shadow_note(run),
+            _("Distances here are shadows of distances in R {d}: x hat lies on M there", d=d),
+        ),
+    }
