@@ -67,6 +67,9 @@ class DataPanel(VGroup):
         self.screen_center = rect.center + np.array([0.0, -0.04 * rect.height - header / 2, 0.0])
         self.frame, self.title = panel_frame(rect, title)
         self.add(self.frame, self.title)
+        # With a header kept free for labels under the title, the view stays under it: nothing of it
+        # (M's far reaches, say) is drawn behind those labels. Without one, up to the frame.
+        self.view_top = float(self.title.get_bottom()[1]) - header - 0.05 if header > 0 else float(rect.top)
 
     def to_scene(self, p: np.ndarray) -> np.ndarray:
         """Data points ``(..., 2)`` -> scene points ``(..., 3)``."""
@@ -77,14 +80,14 @@ class DataPanel(VGroup):
         return out
 
     def contains(self, q: np.ndarray) -> np.ndarray:
-        """1.0 for scene points ``(..., 3)`` inside the panel's frame, else 0.0."""
+        """1.0 for scene points ``(..., 3)`` inside the panel's frame and under its header, else 0.0."""
         q = np.asarray(q, dtype=np.float64)
         r, m = self.rect, 0.03 * min(self.rect.width, self.rect.height)
         inside = (
             (q[..., 0] > r.left + m)
             & (q[..., 0] < r.right - m)
             & (q[..., 1] > r.bottom + m)
-            & (q[..., 1] < r.top - m)
+            & (q[..., 1] < min(r.top - m, self.view_top))
         )
         return inside.astype(np.float64)
 
