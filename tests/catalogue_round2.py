@@ -276,7 +276,7 @@ CASES: list[tuple[str, Setup, tuple[str, ...]]] = [
     (
         "social-run-file-images",
         lambda d: ["social", "--run-file", str(_digits_run(d)), "--out", str(d / "out")],
-        ("digits.npz", "holds images", "the short shows points in R^2 with k = 1"),
+        ("digits.npz", "holds images", "the short shows points in R^2 or vectors in R^D"),
     ),
     (
         "config-chapters-nested",

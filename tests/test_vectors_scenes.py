@@ -106,14 +106,14 @@ def test_the_main_chapters_key_frames_are_clean_with_a_vector_run(
 ) -> None:
     from scenes.chapters import SCENES_IN_ORDER
     from scenes.settings import ASPECTS
-    from tests.test_look import _key_frame
+    from tests.keyframes import key_frame
 
     monkeypatch.setenv("AE_EXPLAINER_THEME", theme)
     chosen = [c for c in SCENES_IN_ORDER if c.chapter in (1, 2, 3, 4, 5, 6, 12)]
     assert len(chosen) == 7
     for aspect in ASPECTS:
         for cls in chosen:
-            scene, offenders, findings = _key_frame(cls, aspect)
+            scene, offenders, findings = key_frame(cls, aspect)
             assert scene.key_frame_time is not None, (cls.chapter, aspect)  # type: ignore[attr-defined]
             assert offenders == [] and findings == [], (cls.chapter, aspect, offenders, findings)
     run = runs.main_run_2d()
