@@ -14,7 +14,7 @@ from manim import DOWN, LEFT, RIGHT, UP, UR, Arrow, Circle, Dot, Mobject, VGroup
 from aecore import Run
 from scenes.look.layout import Box, Layout, Rect, current_layout
 from scenes.look.style import COLORS, fit_lines, text, wrap_units
-from scenes.look.theme import Theme
+from scenes.look.theme import Theme, themed
 from scenes.mobjects.clouds import DotCloud, SegmentBundle
 from scenes.mobjects.curve import FadingCurve
 from scenes.mobjects.loss_inset import LossInset
@@ -109,6 +109,10 @@ class Picture2D(VGroup):
         density profile are :attr:`latent_axis`, :attr:`latent_dots` and :attr:`density`.
     """
 
+    theme: Theme
+    """The theme the picture is built in (the ``theme`` argument, or the one in force then)."""
+
+    @themed
     def __init__(
         self,
         run: Run,
@@ -119,9 +123,7 @@ class Picture2D(VGroup):
         theme: Theme | str | None = None,
     ) -> None:
         super().__init__()
-        self.theme = Theme.of(theme)
-        with self.theme.in_force():
-            self._build(run, layout, focus, bounds, m_label_kind)
+        self._build(run, layout, focus, bounds, m_label_kind)  # built in ``theme`` (@themed)
 
     def _build(
         self,

@@ -20,7 +20,7 @@ from scenes.i18n import _
 from scenes.look.layout import Rect
 from scenes.look.projection import OrbitCamera, OrbitClock, orbit_angles
 from scenes.look.style import COLORS, fit_lines, text, wrap_units
-from scenes.look.theme import Theme
+from scenes.look.theme import Theme, themed
 from scenes.mesh_math import face_average, face_centers
 from scenes.mobjects.heat_map import LatentHeatMap
 from scenes.mobjects.latent_plane import LatentPlane
@@ -128,6 +128,10 @@ class Picture3D(VGroup):
     """Degrees per second the camera turns: over a chapter of about 40 s it sweeps from 20° to
     about 130°, where a sheet bent along x shows its profile, and never looks along the bend."""
 
+    theme: Theme
+    """The theme the picture is built in (the ``theme`` argument, or the one in force then)."""
+
+    @themed
     def __init__(
         self,
         run: Run,
@@ -136,9 +140,7 @@ class Picture3D(VGroup):
         theme: Theme | str | None = None,
     ) -> None:
         super().__init__()
-        self.theme = Theme.of(theme)
-        with self.theme.in_force():
-            self._build(run, layout, view_class)
+        self._build(run, layout, view_class)  # built in ``theme`` (@themed)
 
     def _build(self, run: Run, layout: PanelRects | None, view_class: type[SurfaceView]) -> None:
         run = shadow_run(run)  # vectors in R^D with k = 2: drawn through their projection P to R^3
