@@ -139,6 +139,38 @@ def test_curve_drawn_fraction_and_panel_rejects_other_runs(scene: LatentDimensio
 
 
 @pytest.mark.slow  # trains the chapter's two runs and plays it
+def test_helix_surface_lines_follow_reliability_and_outlast_a_faint_fill(
+    scene: LatentDimensionIsAPrior,
+) -> None:
+    helix = scene.panels[1]
+    view = helix.view
+    assert isinstance(view, SurfaceView) and view.line_opacity is not None and view.line_mask is None
+    fill, lines = view.face_opacity, view.line_opacity
+    # Every face that is drawn draws its grid lines too: no face is left a bare haze.
+    assert np.all(lines[fill > 0.004] > 0.0)
+    # Where M is fully shown (inside the data's box, near the latents), the lines are the panel's line
+    # opacity at the face's reliability, and stronger than the fill, most of all where M is least trusted.
+    s = helix.run.final
+    from scenes.mesh_math import face_average
+
+    rel = np.clip(face_average(s.reliability), 0.0, 1.0)
+    full = (helix._face_reach < PriorPanel.surface_reach[0]) & (fill > 0.0)
+    full &= np.isclose(fill, np.interp(rel, [0.0, 1.0], PriorPanel.surface_opacity))
+    assert full.sum() > 50
+    np.testing.assert_allclose(
+        lines[full], np.interp(rel[full], [0.0, 1.0], PriorPanel.surface_line_opacity), rtol=1e-4
+    )
+    assert np.all(lines[full] > fill[full])
+    low, high = rel[full] < np.median(rel[full]), rel[full] >= np.median(rel[full])
+    assert (lines[full] / fill[full])[low].mean() > (lines[full] / fill[full])[high].mean()
+    # Growing M brings its lines with its faces.
+    helix.growth = 0.3
+    assert np.array_equal(view.line_opacity > 0.0, view.face_opacity > 0.0)
+    helix.growth = 1.0
+    np.testing.assert_array_equal(view.line_opacity, lines)
+
+
+@pytest.mark.slow  # trains the chapter's two runs and plays it
 def test_drawing_a_frame_sets_off_no_garbage_collection(scene: LatentDimensionIsAPrior) -> None:
     """Both views hand their per-frame arrays to pycairo as flat lists, not one Python list per item.
 

@@ -116,6 +116,29 @@ def test_faded_rim_is_as_faint_as_its_corners_and_matches_the_reference() -> Non
     assert np.abs(ink - ink_old)[[0, -1], 1:-1].max() < 0.1 * inner
 
 
+def test_lines_of_their_own_opacity_are_drawn_over_a_bare_fill() -> None:
+    g = 16
+    view = _plane(np.zeros((g, g)))
+    view.line_every = 4
+    bare = _frame(view)
+    assert np.all(bare == bare[0, 0])  # no fill and lines as faint as the fill: nothing is drawn
+    ink = []
+    for a in (0.3, 0.9):
+        view.line_opacity = np.full((g, g), a)
+        f = _frame(view).astype(float)
+        ink.append(np.abs(f - bare.astype(float)).sum(axis=-1))
+    # The lines alone are drawn (a few pixels wide; the faces between them stay bare), at their opacity.
+    for k in ink:
+        assert 0.002 < np.mean(k > 0) < 0.25
+    assert ink[1].sum() > 2.0 * ink[0].sum()
+    # A face with no line opacity draws no line, whatever its neighbours do.
+    opacity = np.full((g, g), 0.9)
+    opacity[: g // 2] = 0.0
+    view.line_opacity = opacity
+    half = np.abs(_frame(view).astype(float) - bare.astype(float)).sum(axis=-1)
+    assert 0.2 * ink[1].sum() < half.sum() < 0.8 * ink[1].sum()
+
+
 def test_overlapping_faces_are_painted_in_order_without_seams() -> None:
     w, h = 64, 48
     surface = cairo.ImageSurface(cairo.FORMAT_ARGB32, w, h)

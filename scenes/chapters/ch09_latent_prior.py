@@ -61,7 +61,7 @@ class LatentDimensionIsAPrior(ChapterScene):
             right_rect,
             (_("a helix of data"), _("(1-D) in ℝ³")),
             np.radians(-35.0),
-            np.radians(20.0),
+            np.radians(50.0),  # from above, the helix's turns and the ramp of M between them separate
         )
         self.panels = (sheet, helix)
         sheet.growth, helix.growth = 0.0, 0.0

@@ -92,6 +92,7 @@ class ShadedSurface(Protocol):
     grid_line_width: float
     line_gain: float
     line_mask: np.ndarray | None
+    line_opacity: np.ndarray | None
 
     def corner_shading(self) -> tuple[np.ndarray, np.ndarray]: ...
 
@@ -132,7 +133,14 @@ def draw_surface(
     alpha = view.alpha
     rgb, opacity = view.corner_shading()
     face_a = geo.face_opacity * alpha
-    shown = np.maximum(opacity.max(axis=1), face_a) >= MIN_SHOWN
+    # A face's lines: as opaque as the face times the gain, or as the view's own line opacities say.
+    if view.line_opacity is None:
+        line_base, line_scale = face_a, view.line_gain
+        lined = face_a > MIN_LINED
+    else:
+        line_base, line_scale = np.clip(view.line_opacity, 0.0, 1.0).reshape(-1) * alpha, 1.0
+        lined = line_base > MIN_SHOWN
+    shown = (np.maximum(opacity.max(axis=1), face_a) >= MIN_SHOWN) | lined
     order = geo.face_order[shown[geo.face_order]]  # the faces drawn, back to front
     rank = np.full(len(shown), -1, dtype=np.int64)
     rank[order] = np.arange(len(order))
@@ -146,14 +154,13 @@ def draw_surface(
         grid = grid & view.line_mask.reshape(-1, 1)
     grid = grid[order]
     outline = view.outline_edges(geo.face_front)[order]
-    lined = face_a[order] > MIN_LINED
+    lined = lined[order]
     has_lines = lined & (grid.any(axis=1) | outline.any(axis=1))
     line_ranks = np.flatnonzero(has_lines).tolist()
     grid_l, outline_l = grid.reshape(-1).tolist(), outline.reshape(-1).tolist()
     face_rgb = geo.face_rgb[order]
-    # A face's lines are as opaque as the face (depth cue included), times the gain.
-    cue = np.broadcast_to(view.depth_factor(), view.vertices.shape[:2])
-    line_a = np.minimum((face_a * face_average(cue).reshape(-1))[order] * view.line_gain, 1.0)
+    cue = np.broadcast_to(view.depth_factor(), view.vertices.shape[:2])  # the depth cue dims lines too
+    line_a = np.minimum((line_base * face_average(cue).reshape(-1))[order] * line_scale, 1.0)
     grid_rgb, outline_rgb = view.line_colors(face_rgb)
     grid_c = argb(grid_rgb, line_a).tolist()
     outline_c = argb(outline_rgb, line_a).tolist()

@@ -103,6 +103,13 @@ class SurfaceView(PointsView):
     line_mask
         ``None`` (the default), or ``(G-1, G-1)`` booleans: only these faces
         draw their grid lines (every face draws its part of the outline).
+    line_opacity
+        ``None`` (the default): a face's grid lines and outline are drawn at
+        ``line_gain`` times its opacity, and not at all on faces at opacity
+        0.1 or less. Else ``(G-1, G-1)`` opacities of each face's lines, set
+        apart from its fill (times ``alpha`` and the depth cue): a faint fill
+        can keep legible lines, so that M reads as a net where it is spread
+        thin.
     """
 
     @themed
@@ -124,6 +131,7 @@ class SurfaceView(PointsView):
         self.line_gain = 1.0
         self.line_tint: tuple[float, float] | None = None
         self.line_mask: np.ndarray | None = None
+        self.line_opacity: np.ndarray | None = None
         self.ink_rgb = color_rgb(COLORS["text"])
         self.vertices = np.zeros((2, 2, 3))
         self._mesh_cache: tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None

@@ -31,7 +31,6 @@ __all__ = [
     "VERDICT_MIN_SCALE",
     "PriorPanel",
     "box_window",
-    "face_areas",
     "prior_rects",
     "verdict_block",
 ]
@@ -86,14 +85,6 @@ def box_window(points: np.ndarray, center: np.ndarray, half: np.ndarray, margin:
     return np.asarray(x * x * (3.0 - 2.0 * x))
 
 
-def face_areas(vertices: np.ndarray) -> np.ndarray:
-    """Areas ``(G-1, G-1)`` of the faces of a ``(G, G, 3)`` mesh (half the cross product of the diagonals)."""
-    v = np.asarray(vertices, dtype=np.float64)
-    return np.asarray(
-        0.5 * np.linalg.norm(np.cross(v[1:, 1:] - v[:-1, :-1], v[:-1, 1:] - v[1:, :-1]), axis=-1)
-    )
-
-
 class PriorPanel(VGroup):
     """One run's data and trained M in R^3, seen by a slowly orbiting camera.
 
@@ -127,7 +118,7 @@ class PriorPanel(VGroup):
     latents are dense, so the part of M the data pins down stands out.
     """
 
-    surface_reach = (0.12, 0.24)
+    surface_reach = (0.14, 0.22)
     """A surface M fades out between these latent distances from the nearest z_j.
 
     As fractions of the largest such distance in the data's box: M stays
@@ -135,14 +126,17 @@ class PriorPanel(VGroup):
     decoder only guesses.
     """
 
-    surface_depth_cue = 0.8
+    surface_depth_cue = 0.7
     """How much fainter the back of a surface M is than its front (see :class:`SurfaceView`)."""
 
-    surface_line_gain = 3.0
-    """A surface M's grid and outline are this many times as opaque as its faces (at most 1)."""
+    surface_line_opacity = (0.35, 1.0)
+    """Opacity of a surface M's grid lines and outline where the decoder's reliability is 0 and 1.
 
-    surface_lined_area = 3.0
-    """A surface M's faces larger than this many times its median face draw no grid lines."""
+    The grid lines are lines of constant z_1 or z_2 mapped by g. Every face
+    draws them, and apart from the faint fill: where g stretches a small
+    patch of latents over a wide fold, they spread apart, so the fold reads
+    as a stretched net and not as a haze.
+    """
 
     surface_line_tint = (0.35, 0.6)
     """How far a surface M's grid and outline are mixed towards the text colour (see :class:`SurfaceView`):
@@ -204,24 +198,25 @@ class PriorPanel(VGroup):
             self.view = curve
         else:
             surface = SurfaceView(cam, bounds, dot_radius=self.dot_radius)
-            surface.depth_cue, surface.line_gain = self.surface_depth_cue, self.surface_line_gain
-            surface.line_tint = self.surface_line_tint
-            # No grid lines on the long thin faces stretched between the data: they read as stray hairs.
-            area = face_areas(s.manifold)
-            surface.line_mask = area <= self.surface_lined_area * np.median(area)
+            surface.depth_cue, surface.line_tint = self.surface_depth_cue, self.surface_line_tint
             surface.grid_line_width = 0.25 * self.dot_radius  # the grid reads at a panel's scale
             # Faces grow out of the latents: each face's latent distance to the nearest z_j, in [0, 1].
             centres = face_average(s.latent_grid)
             d = np.linalg.norm(centres[..., None, :] - s.latents[None, None, :, :], axis=-1).min(axis=-1)
             o0, o1 = self.surface_opacity
             rel = np.clip(face_average(s.reliability), 0.0, 1.0)
-            base = (o0 + (o1 - o0) * rel) * self.window(face_centers(s.manifold))
+            window = self.window(face_centers(s.manifold))
+            base = (o0 + (o1 - o0) * rel) * window
             reach = d / max(float(d[base > 0.01].max(initial=0.0)), 1e-12)
             r0, r1 = self.surface_reach
             x = np.clip((r1 - reach) / (r1 - r0), 0.0, 1.0)
-            self._face_base = base * x * x * (3.0 - 2.0 * x)
+            fade = x * x * (3.0 - 2.0 * x)
+            l0, l1 = self.surface_line_opacity
+            self._face_base = base * fade
+            self._line_base = (l0 + (l1 - l0) * rel) * window * fade
             self._face_reach = reach
             surface.set_surface(s.manifold, self._face_base, s.latent_grid)
+            surface.line_opacity = self._line_base
             self.view = surface
         self.view.set_data_points(run.data, s.latents, s.recon, 0.0)
         self._growth = 1.0
@@ -277,7 +272,9 @@ class PriorPanel(VGroup):
             return
         w = 0.25
         x = np.clip((self._growth * (1.0 + w) - self._face_reach) / w, 0.0, 1.0)
-        self.view.face_opacity = self._face_base * x * x * (3.0 - 2.0 * x)
+        shown = x * x * (3.0 - 2.0 * x)
+        self.view.face_opacity = self._face_base * shown
+        self.view.line_opacity = self._line_base * shown
 
     @property
     def m_vertices(self) -> np.ndarray:
