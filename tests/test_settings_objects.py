@@ -201,6 +201,25 @@ def test_the_older_mobjects_take_a_theme_and_none_means_the_theme_in_force() -> 
 
 
 @pytest.mark.usefixtures("low_res")
+def test_the_round_trip_is_drawn_in_its_networks_theme_or_its_own(run: Run) -> None:
+    from scenes.look.theme import Theme
+    from scenes.pictures.implementation import ImplementationPicture
+    from scenes.pictures.roundtrip import RoundTrip
+
+    dark, light = Theme.named("dark"), Theme.named("light")
+    with light.in_force():
+        imp = ImplementationPicture(run, theme="dark")
+        inherited, own = RoundTrip(imp, bent=True), RoundTrip(imp, bent=False, theme="light")
+    assert (inherited.theme, own.theme) == (dark, light)
+    for trip, theme in ((inherited, dark), (own, light)):
+        assert _hex(trip.f_arrow.get_color()) == theme["encoder"].upper()
+        for label, role in ((trip.x_label, "data"), (trip.approx, "text")):  # a Text's glyphs hold its colour
+            assert {_hex(m.get_fill_color()) for m in label.family_members_with_points()} == {
+                theme[role].upper()
+            }
+
+
+@pytest.mark.usefixtures("low_res")
 def test_a_chapter_takes_its_settings_as_one_object(monkeypatch: pytest.MonkeyPatch) -> None:
     from manim.renderer.cairo_renderer import CairoRenderer
 

@@ -54,6 +54,8 @@ class ImplementationPicture(VGroup):
     compare_angle: float = 0.45
     """How far the comparison arrow above a left-to-right network bends (radians)."""
 
+    theme: Theme
+
     @themed
     def __init__(
         self,

@@ -29,6 +29,7 @@ from manim import (
 from scenes.animations.collapse import CollapseOnto
 from scenes.look.layout import content_area, current_layout, is_landscape
 from scenes.look.style import COLORS, text
+from scenes.look.theme import Theme
 from scenes.mobjects.network import ELIDED_HEAD
 from scenes.pictures.implementation import ImplementationPicture
 
@@ -47,6 +48,10 @@ class RoundTrip(VGroup):
         network has them if it flows left to right, else across the middle
         of the frame). ``True``: they sit on a loop, x̂ next to x, with ``≈``
         between them: the output is compared with the input itself.
+    theme
+        The theme it is drawn in (a :class:`~scenes.look.theme.Theme` or its
+        name); default: ``imp``'s, so the round trip matches the network it
+        reduces, whatever theme is in force around it.
 
     Attributes
     ----------
@@ -68,8 +73,14 @@ class RoundTrip(VGroup):
     f_arrow: VMobject
     g_arrow: VMobject
 
-    def __init__(self, imp: ImplementationPicture, bent: bool) -> None:
+    def __init__(self, imp: ImplementationPicture, bent: bool, theme: Theme | str | None = None) -> None:
         super().__init__()
+        self.theme = Theme.of(imp.theme if theme is None else theme)
+        with self.theme.in_force():
+            self._build(imp, bent)
+
+    def _build(self, imp: ImplementationPicture, bent: bool) -> None:
+        """Copy ``imp``'s x, z and x̂ layers and lay them out with f, g and their labels."""
         net = imp.network
         self.x_node, self.z_node, self.xhat_node = (_layer(imp, k).copy() for k in (0, imp.bottleneck, -1))
         nodes = (
