@@ -92,6 +92,24 @@ LOW_RES = {
 }
 
 
+def dry_renderer() -> Any:
+    """Manim's Cairo renderer that skips every animation and draws nothing while it skips.
+
+    As the CLI's dry runs (:func:`scenes.patches.skipping.dry_run`): the
+    scene plays to the same state, times and captions as with a renderer that
+    paints each skipped frame (``tests/test_schedule.py`` proves it), without
+    the painting. A frame asked for explicitly (``update_frame`` without a
+    list of mobjects) is still painted.
+    """
+    from manim.renderer.cairo_renderer import CairoRenderer
+
+    from scenes.patches.skipping import draw_nothing_while_skipping
+
+    renderer = CairoRenderer(skip_animations=True)
+    draw_nothing_while_skipping(renderer)
+    return renderer
+
+
 @pytest.fixture
 def low_res() -> Iterator[None]:
     """Manim config of a 480x270 16:9 render that writes no files."""
@@ -149,14 +167,12 @@ def renders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path
 @pytest.fixture(scope="session")  # session: kept across modules, so its one worker renders it once
 def chapters() -> list:
     """Every chapter rendered in dry run, in play order: their clips, joined, are the explainer."""
-    from manim.renderer.cairo_renderer import CairoRenderer
-
     from scenes.chapters import SCENES_IN_ORDER
 
     scenes = []
     with tempconfig(LOW_RES):
         for cls in SCENES_IN_ORDER:
-            scene = cls(renderer=CairoRenderer(skip_animations=True))
+            scene = cls(renderer=dry_renderer())
             scene.render()
             scenes.append(scene)
     return scenes
