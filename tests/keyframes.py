@@ -26,14 +26,14 @@ def key_frame(cls: type, aspect: str) -> tuple[Any, list[str], list[str]]:
     """Chapter ``cls`` stopped at its key frame in ``aspect`` (nothing drawn): the scene, its parts outside
     the safe area and the audit's findings, in the theme and language of the environment."""
     from manim import config, tempconfig
-    from manim.renderer.cairo_renderer import CairoRenderer
 
     from scenes.look.audit import audit_frame
     from scenes.look.frame import frame_spec, outside_safe_area, platform_margins
+    from tests.conftest import dry_renderer
 
     quiet = {"dry_run": True, "disable_caching": True, "verbosity": "ERROR", "progress_bar": "none"}
     with tempconfig({**frame_spec(aspect, "low").manim_config(), **quiet}):
-        scene = cls(renderer=CairoRenderer(skip_animations=True))
+        scene = cls(renderer=dry_renderer())  # draws nothing: the audit reads the mobjects, not pixels
         scene.stop_at_key_frame = True
         scene.render()
         margins = platform_margins()

@@ -24,7 +24,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 from manim import Mobject, Text
-from manim.renderer.cairo_renderer import CairoRenderer
 
 from aecore import TrainConfig
 from aecore.datasets import DATASETS
@@ -40,6 +39,7 @@ from scenes.chapters.ch12_both_pictures import BothPictures
 from scenes.look.frame import outside_safe_area
 from scenes.mobjects.readout import Readout
 from scenes.mobjects.zoom import ZoomView
+from tests.conftest import dry_renderer
 
 pytestmark = pytest.mark.usefixtures("low_res")
 
@@ -166,7 +166,7 @@ def test_every_main_run_chapter_shows_the_data_set(data: str, main_run_on: Calla
         assert np.all(np.isfinite(a))
     problems = []
     for cls in MAIN_RUN_CHAPTERS:
-        scene = cls(renderer=CairoRenderer(skip_animations=True))
+        scene = cls(renderer=dry_renderer())
         scene.stop_at_key_frame = True
         try:
             scene.render()

@@ -18,6 +18,7 @@ from scenes.mobjects.network import edge_style
 from scenes.pictures.implementation import ImplementationPicture
 from scenes.pictures.picture2d import Picture2D
 from scenes.runs import main_run_2d
+from tests.conftest import dry_renderer
 
 pytestmark = pytest.mark.usefixtures("low_res")
 
@@ -73,7 +74,7 @@ def test_morph_ends_where_the_representation_chapters_start(run) -> None:
     from scenes.chapters.ch03_morph import MorphToRepresentation
     from scenes.chapters.ch04_manifold_forms import ManifoldForms
 
-    morph = MorphToRepresentation(renderer=CairoRenderer(skip_animations=True))
+    morph = MorphToRepresentation(renderer=dry_renderer())
     morph.render()
     (end,) = [m for m in morph.mobjects if isinstance(m, Picture2D)]
     j = end.focus
@@ -264,7 +265,7 @@ def test_overfit_figures_on_screen_are_aecores() -> None:
     from scenes.chapters.ch10_approximate import ApproximateNotInterpolate
     from scenes.runs import OVERFIT, WELL_FIT
 
-    scene = ApproximateNotInterpolate(renderer=CairoRenderer(skip_animations=True))
+    scene = ApproximateNotInterpolate(renderer=dry_renderer())
     scene.render()
     shown = set(_texts(scene))
     for cfg in (WELL_FIT, OVERFIT):
@@ -283,7 +284,7 @@ def test_prior_fractions_on_screen_are_aecores() -> None:
     from scenes.chapters.ch11_prior import SAMPLE_PRIORS, NewSamplesNeedAPrior, prior_draws
     from scenes.runs import PRIOR_AE, PRIOR_VAE
 
-    scene = NewSamplesNeedAPrior(renderer=CairoRenderer(skip_animations=True))
+    scene = NewSamplesNeedAPrior(renderer=dry_renderer())
     scene.render()
     shown = set(_texts(scene))
     runs = (cached_run(PRIOR_AE), cached_run(PRIOR_VAE))

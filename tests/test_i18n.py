@@ -112,14 +112,13 @@ def test_numbers_in_prose_follow_the_language_and_the_source_keeps_english(
 
 def _captions(language: str, monkeypatch: pytest.MonkeyPatch) -> list:
     from manim import tempconfig
-    from manim.renderer.cairo_renderer import CairoRenderer
 
     from scenes.chapters.ch02_round_trip import RoundTripView
-    from tests.conftest import LOW_RES
+    from tests.conftest import LOW_RES, dry_renderer
 
     monkeypatch.setenv("AE_EXPLAINER_LANGUAGE", language)
     with tempconfig(LOW_RES):
-        scene = RoundTripView(renderer=CairoRenderer(skip_animations=True))
+        scene = RoundTripView(renderer=dry_renderer())
         scene.render()
     return scene.captions
 

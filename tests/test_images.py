@@ -14,7 +14,6 @@ import sys
 import numpy as np
 import pytest
 from manim import Camera, tempconfig
-from manim.renderer.cairo_renderer import CairoRenderer
 
 from aecore.forward import decode
 from scenes.animations.timeline import SnapshotTimeline
@@ -27,6 +26,7 @@ from scenes.mobjects.pixel_images import ink_rgb
 from scenes.pictures.image_run import example_indices, reliability_at, tile_window, walk_ends
 from scenes.pictures.images import VALUES, ImagesPicture
 from scenes.pictures.picture2d import PictureState
+from tests.conftest import dry_renderer
 
 pytestmark = pytest.mark.usefixtures("low_res")
 
@@ -269,7 +269,7 @@ def test_chapter_dry_runs_with_every_beat_inside_the_safe_area_and_passing_the_a
             super().say(s, spoken)
 
     with tempconfig({**frame_spec(aspect, "low").manim_config(), "dry_run": True}):
-        scene = Audited(renderer=CairoRenderer(skip_animations=True))
+        scene = Audited(renderer=dry_renderer())
         scene.render()
     assert problems == []
     assert 30.0 <= scene.renderer.time <= 45.0

@@ -6,7 +6,6 @@ import gc
 
 import numpy as np
 import pytest
-from manim.renderer.cairo_renderer import CairoRenderer
 
 from ae_explainer.render.timelines import chapter_duration
 from scenes.chapters.ch09_latent_prior import LatentDimensionIsAPrior
@@ -21,10 +20,10 @@ pytestmark = pytest.mark.usefixtures("low_res")
 def scene() -> LatentDimensionIsAPrior:
     from manim import tempconfig
 
-    from tests.conftest import LOW_RES
+    from tests.conftest import LOW_RES, dry_renderer
 
     with tempconfig(LOW_RES):
-        s = LatentDimensionIsAPrior(renderer=CairoRenderer(skip_animations=True))
+        s = LatentDimensionIsAPrior(renderer=dry_renderer())
         s.render()
     return s
 

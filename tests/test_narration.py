@@ -107,15 +107,14 @@ def _dry_run(cls: type, env: dict[str, str]) -> object:
     import os
 
     from manim import tempconfig
-    from manim.renderer.cairo_renderer import CairoRenderer
 
-    from tests.conftest import LOW_RES
+    from tests.conftest import LOW_RES, dry_renderer
 
     saved = dict(os.environ)
     os.environ.update(env)
     try:
         with tempconfig(LOW_RES):
-            scene = cls(renderer=CairoRenderer(skip_animations=True))
+            scene = cls(renderer=dry_renderer())
             scene.render()
     finally:
         os.environ.clear()

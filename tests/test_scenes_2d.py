@@ -8,7 +8,6 @@ import sys
 import numpy as np
 import pytest
 from manim import Camera, ManimColor
-from manim.renderer.cairo_renderer import CairoRenderer
 
 from scenes.animations.fade import FadeToReliability
 from scenes.animations.snap import SnapToManifold
@@ -20,7 +19,7 @@ from scenes.mobjects.clouds import DotCloud, SegmentBundle
 from scenes.mobjects.curve import FadingCurve, segment_opacity
 from scenes.pictures.picture2d import Picture2D, PictureState
 from scenes.runs import main_run_2d
-from tests.conftest import fast_sample, to_pixel
+from tests.conftest import dry_renderer, fast_sample, to_pixel
 
 pytestmark = pytest.mark.usefixtures("low_res")
 
@@ -164,7 +163,7 @@ def test_chapter_constructs_in_dry_run(scene_cls, monkeypatch: pytest.MonkeyPatc
     import json
 
     asked = _record_runs(monkeypatch)
-    scene = scene_cls(renderer=CairoRenderer(skip_animations=True))
+    scene = scene_cls(renderer=dry_renderer())
     scene.render()
     # run_configs() (what ae-explainer trains before rendering) lists exactly the runs the chapter loads.
     assert asked == {json.dumps(c.to_dict(), sort_keys=True) for c in scene_cls.run_configs()}
@@ -200,7 +199,7 @@ def _rgb(color: str) -> np.ndarray:
 def test_frame_shows_recon_markers_where_the_snapshot_puts_them(run) -> None:
     from scenes.chapters.ch05_recon_on_manifold import ReconstructionsOnManifold
 
-    scene = ReconstructionsOnManifold(renderer=CairoRenderer(skip_animations=True))
+    scene = ReconstructionsOnManifold(renderer=dry_renderer())
     scene.render()
     scene.renderer.update_frame(scene, ignore_skipping=True)
     frame = np.asarray(scene.renderer.get_frame())[..., :3].astype(float)

@@ -128,10 +128,9 @@ def test_narrated_every_caption_waits_for_its_voice_and_the_explainer_stays_unde
     voiced, chapters: list
 ) -> None:
     from manim import tempconfig
-    from manim.renderer.cairo_renderer import CairoRenderer
 
     from scenes.patches.sound import wav_seconds
-    from tests.conftest import LOW_RES
+    from tests.conftest import LOW_RES, dry_renderer
 
     _, folder = voiced
     saved = os.environ.get("AE_EXPLAINER_NARRATION_DIR")
@@ -140,7 +139,7 @@ def test_narrated_every_caption_waits_for_its_voice_and_the_explainer_stays_unde
         narrated = []
         with tempconfig(LOW_RES):
             for silent in chapters:
-                scene = type(silent)(renderer=CairoRenderer(skip_animations=True))
+                scene = type(silent)(renderer=dry_renderer())
                 scene.render()
                 narrated.append(scene)
     finally:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from manim import Camera, ManimColor
-from manim.renderer.cairo_renderer import CairoRenderer
 
 from benchmarks.bench_surface import ManimSurfaceForms, ManimSurfaceView
 from scenes.animations.timeline import SnapshotTimeline
@@ -19,7 +18,7 @@ from scenes.mobjects.surface_view import KIND_FACE, SurfaceView
 from scenes.pictures.picture2d import PictureState
 from scenes.pictures.picture3d import Picture3D
 from scenes.runs import main_run_3d
-from tests.conftest import to_pixel
+from tests.conftest import dry_renderer, to_pixel
 
 pytestmark = pytest.mark.usefixtures("low_res")
 
@@ -279,7 +278,7 @@ def test_heat_map_is_brightest_where_latents_are_densest(run) -> None:
 
 
 def test_chapter_constructs_in_dry_run() -> None:
-    scene = SurfaceForms(renderer=CairoRenderer(skip_animations=True))
+    scene = SurfaceForms(renderer=dry_renderer())
     scene.render()
     assert scene.renderer.time > 20.0
     assert scene.section_names == [SurfaceForms.title]

@@ -14,8 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from aecore import TrainConfig, load_run
-from aecore.train import train_to_file
+from aecore import load_run
 from scenes import runs
 from scenes.pictures.picture2d import Picture2D, PictureState
 from scenes.pictures.shadow import crossing_dim, shadow_run, space_label, superscript
@@ -72,31 +71,47 @@ def test_where_the_shadow_crosses_itself_the_far_branch_is_dimmed() -> None:
     assert (crossing_dim(loop, None) == 1.0).all()
 
 
-@pytest.fixture
-def vector_main_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    """The main run is a table of 20 named columns (a looped curve in R^20, denser at one end); undone after.
-
-    Its shadow crosses itself; trained as the video trains its main run (3,000 steps, four other seeds).
-    """
+def _vector_table(path: Path) -> Path:
+    """A table of 20 named columns: a looped curve in R^20, denser at one end, features in their own units."""
     rng = np.random.default_rng(7)
     t = np.sort(-np.pi + 2 * np.pi * rng.beta(1.3, 1.0, 400))
     curve = np.c_[t - 2 * np.sin(t), 1 - 2 * np.cos(t), 0.6 * t, np.zeros((400, 17))]
     noisy = curve + 0.04 * rng.standard_normal(curve.shape)
     q, _ = np.linalg.qr(rng.standard_normal((20, 20)))
-    x = noisy @ q.T * np.linspace(0.5, 3.0, 20) + np.arange(20)  # features in their own units
-    path = tmp_path / "table.csv"
+    x = noisy @ q.T * np.linspace(0.5, 3.0, 20) + np.arange(20)
     rows = "\n".join(",".join(repr(float(v)) for v in row) for row in x)
     path.write_text(",".join(f"sensor {i}" for i in range(20)) + "\n" + rows + "\n")
-    monkeypatch.setenv("AE_EXPLAINER_RUN", json.dumps({"data": str(path)}))
-    monkeypatch.setenv("AE_EXPLAINER_RUNS", str(tmp_path / "runs"))
-    runs.main_run_2d.cache_clear()
-    cfg: TrainConfig = runs.main_config_2d()
-    from aecore.cache import run_path
+    return path
 
-    train_to_file(cfg, run_path(cfg))
-    assert runs.main_run_2d().projection is not None
-    yield
+
+@pytest.fixture(scope="module")
+def vector_main_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The main run is a table of 20 named columns (a looped curve in R^20, denser at one end); undone after.
+
+    Its shadow crosses itself; trained as the video trains its main run (3,000 steps, four other seeds),
+    once per session: into the session's run cache, which is keyed on the table's bytes and locked, so
+    the themes' tests share one training even on two workers.
+    """
+    from aecore.cache import ensure_run
+
+    path = _vector_table(tmp_path_factory.mktemp("vector-run") / "table.csv")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("AE_EXPLAINER_RUN", json.dumps({"data": str(path)}))
+        runs.main_run_2d.cache_clear()
+        ensure_run(runs.main_config_2d(), progress=lambda *_: None)
+        assert runs.main_run_2d().projection is not None
+        yield
     runs.main_run_2d.cache_clear()
+
+
+_VECTOR_CHAPTERS = (1, 2, 3, 4, 5, 6, 12)
+
+
+def _vector_theme(chapter: int, aspect: str) -> str:
+    """The theme a vector run's key frame is audited in: each in turn, as in ``tests/test_i18n.py``."""
+    from scenes.settings import ASPECTS, THEMES
+
+    return THEMES[(chapter + list(ASPECTS).index(aspect)) % len(THEMES)]
 
 
 @pytest.mark.slow
@@ -104,17 +119,36 @@ def vector_main_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator
 def test_the_main_chapters_key_frames_are_clean_with_a_vector_run(
     vector_main_run: None, theme: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from scenes.chapters import SCENES_IN_ORDER
-    from scenes.settings import ASPECTS
-    from tests.keyframes import key_frame
+    """Chapters 1-6 and 12 in every aspect, each (chapter, aspect) in one theme, the themes taking turns.
 
+    The audit reads only the layout (:func:`tests.keyframes.layout`), which the theme does not move:
+    ``tests/test_look.py`` proves it at every key frame with the main run, and chapter 3 in 16:9 here
+    with the vector run. So the other theme's audit of a case would find the same.
+    """
+    from scenes.chapters import SCENES_IN_ORDER
+    from scenes.settings import ASPECTS, THEMES
+    from tests.keyframes import key_frame, layout
+
+    for aspect in ASPECTS:  # each theme meets every aspect and every chapter
+        assert {_vector_theme(c, aspect) for c in _VECTOR_CHAPTERS} == set(THEMES)
+    for chapter in _VECTOR_CHAPTERS:
+        assert {_vector_theme(chapter, a) for a in ASPECTS} == set(THEMES)
     monkeypatch.setenv("AE_EXPLAINER_THEME", theme)
-    chosen = [c for c in SCENES_IN_ORDER if c.chapter in (1, 2, 3, 4, 5, 6, 12)]
+    chosen = [c for c in SCENES_IN_ORDER if c.chapter in _VECTOR_CHAPTERS]
     assert len(chosen) == 7
+    audited = 0
     for aspect in ASPECTS:
         for cls in chosen:
+            if _vector_theme(cls.chapter, aspect) != theme:
+                continue
             scene, offenders, findings = key_frame(cls, aspect)
             assert scene.key_frame_time is not None, (cls.chapter, aspect)  # type: ignore[attr-defined]
             assert offenders == [] and findings == [], (cls.chapter, aspect, offenders, findings)
+            if (cls.chapter, aspect) == (3, "16:9"):  # the same layout in the other theme
+                monkeypatch.setenv("AE_EXPLAINER_THEME", "light" if theme == "dark" else "dark")
+                assert layout(key_frame(cls, aspect)[0].mobjects) == layout(scene.mobjects)
+                monkeypatch.setenv("AE_EXPLAINER_THEME", theme)
+            audited += 1
+    assert audited >= 10
     run = runs.main_run_2d()
     assert run.projection is not None and run.data.shape[1] == 20
