@@ -75,45 +75,6 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 from manim import config, tempconfig  # noqa: E402  (after the environment is set)
 
-
-def _memoize_svg_path_parsing() -> None:
-    """Parse each SVG path string once per test process; later parses get fresh copies of its segments.
-
-    Typesetting a :class:`~manim.Text` parses the SVG Pango writes, and every
-    text repeats the outlines of its glyphs as path strings: in a dry run most
-    of the time goes there, parsing the same few thousand glyphs again and
-    again. Only a path parsed into an empty :class:`svgelements.Path` is
-    memoized (its segments depend on nothing else), and every caller gets its
-    own segments (each ``copy`` makes new points), so nothing parsed is
-    shared or changed. The key-frame layouts (:func:`tests.keyframes.layout`)
-    of every chapter in two aspects and both themes are byte-identical with
-    and without it; it saves about 15% of a dry run's CPU. Tests only.
-    """
-    import copy
-
-    import svgelements
-
-    parse = svgelements.Path.parse
-    parsed: dict[str, list[Any]] = {}
-
-    def memoized(self: Any, pathdef: str) -> None:
-        if self._segments or not isinstance(pathdef, str):
-            parse(self, pathdef)
-            return
-        segments = parsed.get(pathdef)
-        if segments is None:
-            parse(self, pathdef)
-            parsed[pathdef] = [copy.copy(seg) for seg in self._segments]
-            return
-        self._segments = [copy.copy(seg) for seg in segments]
-        self._length = None
-        self._lengths = None
-
-    svgelements.Path.parse = memoized
-
-
-_memoize_svg_path_parsing()
-
 # Each test process gets its own Manim media folder: Manim keeps typeset texts
 # there, and two pytest-xdist workers sharing one delete each other's files.
 _MEDIA = tempfile.mkdtemp(prefix=f"ae-tests-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-")

@@ -18,6 +18,7 @@ from manim import Text, config
 
 from scenes.i18n import is_cjk
 from scenes.look.theme import COLORS, DIGIT_PALETTES, PALETTES, Theme, current_theme, digit_rgb, latent_ramp
+from scenes.patches.svg_paths import parse_svg_paths_once
 from scenes.patches.text_cache import share_text_cache_safely
 from scenes.settings import current_settings
 
@@ -138,6 +139,7 @@ def wrap_units(s: str) -> tuple[list[str], str]:
 def text(s: str, kind: str = "label", color: str | None = None, mono: bool = False, **kwargs: object) -> Text:
     """A :class:`~manim.Text` in the project's font (:func:`font_for`), sized by ``kind``."""
     share_text_cache_safely()  # processes that share Manim's text folder read only whole files
+    parse_svg_paths_once()  # a glyph's outline, repeated in every text, is parsed once
     return Text(
         str(s),  # a plain str: ManimPango refuses a translated string's subclass (scenes.i18n.Msg)
         font=font_for(s, mono),
