@@ -75,6 +75,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 from manim import config, tempconfig  # noqa: E402  (after the environment is set)
 
+from scenes.patches.skipping import dry_renderer  # noqa: E402  (re-exported: the tests' dry runs are the CLI's)
+
 # Each test process gets its own Manim media folder: Manim keeps typeset texts
 # there, and two pytest-xdist workers sharing one delete each other's files.
 _MEDIA = tempfile.mkdtemp(prefix=f"ae-tests-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-")
@@ -90,24 +92,6 @@ LOW_RES = {
     "verbosity": "ERROR",
     "progress_bar": "none",
 }
-
-
-def dry_renderer() -> Any:
-    """Manim's Cairo renderer that skips every animation and draws nothing while it skips.
-
-    As the CLI's dry runs (:func:`scenes.patches.skipping.dry_run`): the
-    scene plays to the same state, times and captions as with a renderer that
-    paints each skipped frame (``tests/test_schedule.py`` proves it), without
-    the painting. A frame asked for explicitly (``update_frame`` without a
-    list of mobjects) is still painted.
-    """
-    from manim.renderer.cairo_renderer import CairoRenderer
-
-    from scenes.patches.skipping import draw_nothing_while_skipping
-
-    renderer = CairoRenderer(skip_animations=True)
-    draw_nothing_while_skipping(renderer)
-    return renderer
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 from manim import Scene, tempconfig
 
-__all__ = ["draw_nothing_while_skipping", "dry_run", "scratch_media_dir"]
+__all__ = ["draw_nothing_while_skipping", "dry_renderer", "dry_run", "scratch_media_dir"]
 
 S = TypeVar("S", bound=Scene)
 
@@ -90,6 +90,21 @@ def draw_nothing_while_skipping(renderer: Any) -> None:
     renderer.update_frame = update_frame
 
 
+def dry_renderer() -> Any:
+    """Manim's Cairo renderer that skips every animation and draws nothing while it skips.
+
+    A scene played with it reaches the same state, times and captions as with
+    a renderer that paints each skipped frame (``tests/test_schedule.py``
+    proves it), without the painting. A frame asked for explicitly
+    (``update_frame`` without a list of mobjects) is still painted.
+    """
+    from manim.renderer.cairo_renderer import CairoRenderer
+
+    renderer = CairoRenderer(skip_animations=True)
+    draw_nothing_while_skipping(renderer)
+    return renderer
+
+
 def dry_run(scene_cls: type[S], settings: Mapping[str, Any] | None = None) -> S:
     """Play every animation of ``scene_cls`` skipped, drawing nothing; return the played scene.
 
@@ -99,12 +114,8 @@ def dry_run(scene_cls: type[S], settings: Mapping[str, Any] | None = None) -> S:
     of this process (:func:`scratch_media_dir`), not to ``./media`` in the
     working folder.
     """
-    from manim.renderer.cairo_renderer import CairoRenderer
-
     quiet = {"dry_run": True, "disable_caching": True, "verbosity": "ERROR", "progress_bar": "none"}
     with tempconfig({"media_dir": scratch_media_dir(), **(settings or {}), **quiet}):
-        renderer = CairoRenderer(skip_animations=True)
-        draw_nothing_while_skipping(renderer)
-        scene = scene_cls(renderer=renderer)
+        scene = scene_cls(renderer=dry_renderer())
         scene.render()
     return scene
