@@ -50,10 +50,12 @@ def caption_mobject(s: str) -> Mobject:
     """
     _, my = platform_margins()
     max_width = ((1.0 if is_landscape() else 0.92) - 2 * platform_margins()[0]) * config.frame_width
-    cap: Mobject = text(s, "caption")
+    whole = text(s, "caption")
+    cap: Mobject = whole
     if cap.width > max_width and not is_landscape():
         parts, joiner = wrap_units(s)  # at spaces, or between Japanese characters
-        lines = fit_lines(parts, joiner, "caption", max_width, balance=True)  # no lone last word
+        # balanced: no lone last word; the widths come from the line typeset above
+        lines = fit_lines(parts, joiner, "caption", max_width, balance=True, typeset=whole)
         cap = VGroup(*(text(line, "caption") for line in lines)).arrange(
             np.array([0.0, -1.0, 0.0]), buff=0.12
         )

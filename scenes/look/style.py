@@ -9,6 +9,7 @@ layout reflows to portrait or square frames.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Callable, Sequence
 from functools import cache
@@ -149,13 +150,24 @@ def text(s: str, kind: str = "label", color: str | None = None, mono: bool = Fal
     )
 
 
-def _part_edges(parts: Sequence[str], joiner: str, kind: str, mono: bool) -> list[tuple[float, float]] | None:
+def _part_edges(
+    parts: Sequence[str], joiner: str, kind: str, mono: bool, typeset: Text | None = None
+) -> list[tuple[float, float]] | None:
     """Left and right edge of each part in one typeset copy of ``joiner.join(parts)``.
 
-    ``None`` when the glyphs do not map one-to-one onto the parts' characters
+    The copy is ``typeset`` when that is the joined text in ``kind``, unscaled
+    (the caller measured it already); otherwise it is typeset here. ``None``
+    when the glyphs do not map one-to-one onto the parts' characters
     (combining marks), so the caller measures each trial line instead.
     """
-    glyphs = text(joiner.join(parts), kind, mono=mono).submobjects
+    joined = joiner.join(parts)
+    reusable = (
+        typeset is not None
+        and typeset.original_text == joined
+        and math.isclose(typeset.font_size, text_size(kind))
+        and font_for(joined, mono) == typeset.font
+    )
+    glyphs = (typeset if reusable and typeset is not None else text(joined, kind, mono=mono)).submobjects
     counts = [len("".join(p.split())) for p in parts]
     if len(glyphs) != sum(counts) + len("".join(joiner.split())) * (len(parts) - 1) or 0 in counts:
         return None
@@ -203,6 +215,7 @@ def fit_lines(
     max_width: float,
     mono: bool = False,
     balance: bool = False,
+    typeset: Text | None = None,
 ) -> list[str]:
     """``parts`` packed into as few lines of ``kind`` text no wider than ``max_width`` as fit.
 
@@ -211,12 +224,15 @@ def fit_lines(
     the same number of lines shares the parts out so the widest line is as
     narrow as it can be (for headings, where a lone last word looks wrong).
     Widths come from one typeset copy of the whole text where possible, so
-    fitting a caption costs one layout, not one per trial line.
+    fitting a caption costs one layout, not one per trial line; a caller
+    that has already typeset ``joiner.join(parts)`` in ``kind`` (to see
+    whether it fits on one line) passes it as ``typeset``, and it is not
+    typeset again.
     """
     parts = list(parts)
     if not parts:
         return []
-    edges = _part_edges(parts, joiner, kind, mono)
+    edges = _part_edges(parts, joiner, kind, mono, typeset)
 
     if edges is None:
         edges = _edges_part_by_part(parts, joiner, kind, mono)

@@ -226,7 +226,7 @@ class ImagesPicture(VGroup):
         frame, title_text = panel_frame(s, title)
         label: VMobject = title_text
         if label.width > s.width - 0.3:
-            lines = fit_lines(*wrap_units(title), "small", s.width - 0.3, balance=True)
+            lines = fit_lines(*wrap_units(title), "small", s.width - 0.3, balance=True, typeset=title_text)
             label = VGroup(*(text(x, "small", color=COLORS["muted"]) for x in lines)).arrange(
                 DOWN, aligned_edge=LEFT, buff=0.08
             )

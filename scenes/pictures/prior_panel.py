@@ -58,8 +58,9 @@ def verdict_block(parts: Sequence[str], width: float) -> VGroup:
     """
     parts = [_(p) for p in parts]  # the words in the language in force; the formula as it is
     line = " ".join(parts)
-    fits = 0.96 * width >= VERDICT_MIN_SCALE * text(line, "label").width
-    lines = [line] if fits else fit_lines(parts, " ", "label", 0.96 * width)
+    typeset = text(line, "label")
+    fits = 0.96 * width >= VERDICT_MIN_SCALE * typeset.width
+    lines = [line] if fits else fit_lines(parts, " ", "label", 0.96 * width, typeset=typeset)
     return line_block(lines, "label", 0.96 * width, color=COLORS["manifold"])
 
 
