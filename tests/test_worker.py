@@ -77,7 +77,9 @@ def _frames(path: Path) -> list[np.ndarray]:
 def test_a_forked_job_renders_the_frames_of_a_manim_process(tmp_path: Path) -> None:
     scenes = tmp_path / "scenes.py"
     scenes.write_text(_SCENES)
-    env = dict(os.environ)
+    temp = tmp_path / "temp"  # the worker's temporary folder
+    temp.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp)}
     p = subprocess.run([sys.executable, "-m", "manim", *_args(scenes, tmp_path / "proc", "Dots")],
                        capture_output=True, text=True, env=env)  # fmt: skip
     assert p.returncode == 0, p.stderr
@@ -86,6 +88,7 @@ def test_a_forked_job_renders_the_frames_of_a_manim_process(tmp_path: Path) -> N
         code = pool.run(_args(scenes, tmp_path / "fork", "Dots"), tmp_path / "fork.log")
     finally:
         pool.close()
+    assert list(temp.iterdir()) == []  # the worker ended, removing its scratch folder
     assert code == 0, (tmp_path / "fork.log").read_text()
     (a,) = (tmp_path / "proc").rglob("Dots.mp4")
     (b,) = (tmp_path / "fork").rglob("Dots.mp4")
@@ -131,7 +134,9 @@ def test_a_chapter_that_does_not_import_fails_in_its_own_job_only(tmp_path: Path
 def test_a_failed_job_stops_the_worker_running_another_and_its_child(tmp_path: Path) -> None:
     scenes = tmp_path / "scenes.py"
     scenes.write_text(_SCENES)
-    env = {**os.environ, "LONG_PID": str(tmp_path / "long.pid")}
+    temp = tmp_path / "temp"  # the workers' temporary folder
+    temp.mkdir()
+    env = {**os.environ, "LONG_PID": str(tmp_path / "long.pid"), "TMPDIR": str(temp)}
 
     def job(scene: str) -> Job:
         media = tmp_path / scene
@@ -165,6 +170,8 @@ def test_a_failed_job_stops_the_worker_running_another_and_its_child(tmp_path: P
     assert not _alive(long_pid)
     ps = subprocess.run(["ps", "-o", "args", "--ppid", str(os.getpid())], capture_output=True, text=True)
     assert "ae_explainer.render.worker" not in ps.stdout  # the workers were reaped
+    # ... after removing what they made: the stopped workers' scratch folders (each forked a job) are gone
+    assert list(temp.iterdir()) == []
 
 
 def _alive(pid: int) -> bool:

@@ -13,7 +13,8 @@ forked child starts from the loaded state and ends with ``os._exit``, so
 nothing one job changes (Manim's config, caches, fonts) reaches the next.
 
 :class:`WorkerPool` starts the workers and hands a job to an idle one. A
-worker told to stop (SIGTERM) stops its job's child first. Workers and their
+worker told to stop (SIGTERM) stops its job's child first, then exits as a
+process does, running its exit handlers. Workers and their
 children stay in the render's process group, so whatever stops the render's
 group (a terminal's Ctrl-C, a kill of the group) stops them too.
 
@@ -230,7 +231,9 @@ def main() -> int:
         for pid in running:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-        os._exit(128 + signum)
+        # An exit, not os._exit: the exit handlers remove what the worker made (the scratch folder of
+        # its dry runs, scenes.patches.skipping), which a stopped render left behind in /tmp.
+        raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGTERM, stop)
     answers.write(_READY + "\n")
