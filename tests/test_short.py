@@ -1,6 +1,7 @@
 """The short for the feed: safe areas as data, and the scene audited at every beat without drawing.
 
-The scene is dry-run (no frame drawn) in every aspect and both themes; at
+The scene is dry-run (no frame drawn) in every aspect and both themes (each
+translation in one theme, as the theme moves nothing); at
 each beat's key frame (:meth:`scenes.short.SocialShort.beat`) the frame is
 audited: no text overlap, no small text, no text on drawn content, nothing
 in the platforms' UI bands (:func:`scenes.look.audit.audit_ui_bands`). The first
@@ -11,6 +12,7 @@ with narration.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,6 +50,8 @@ from scenes.mobjects.curve import FadingCurve
 from scenes.patches.skipping import dry_run
 from scenes.settings import ASPECTS, LANGUAGES, THEMES
 from scenes.short import CAPTIONS, MAX_CAPTION_LINES, SocialShort, feed_caption
+from tests.conftest import fast_sample
+from tests.keyframes import layout
 
 BEATS = ("hook", "network", "trip", "panels", "m", "forms", "snap", "thin", "gap", "bridge", "close")
 """The short's beats in play order (the storyboard in :mod:`scenes.short`)."""
@@ -154,6 +158,7 @@ class _Frames:
         self.times: dict[str, float] = {}
         self.caption_px: dict[str, list[float]] = {}
         self.hook: list[tuple[Any, ...]] = []
+        self.layouts: dict[str, str] = {}  # a digest of everything the audit reads, colours aside
         self.hook_ink: dict[str, int] = {}
 
 
@@ -198,6 +203,7 @@ def _dry_run(aspect: str, theme: str) -> tuple[SocialShort, _Frames]:
         found += audit_ui_bands(scene.mobjects, _box(scene.safe), min(w, h))
         seen.findings[beat] = [str(f) for f in found]
         seen.times[beat] = scene.now
+        seen.layouts[beat] = hashlib.sha256(repr(layout(scene.mobjects)).encode()).hexdigest()
         cap = scene._caption
         seen.caption_px[beat] = [text_height_px(t, min(w, h)) for t in visible_texts([cap])] if cap else []
         if beat == "hook":
@@ -217,64 +223,89 @@ def _dry_run(aspect: str, theme: str) -> tuple[SocialShort, _Frames]:
     return scene, seen
 
 
-@pytest.fixture(
-    scope="module",
-    params=[  # the short's own 9:16 in the dark theme in the fast loop; CI plays every aspect and theme
-        pytest.param((a, t), id=f"{a}-{t}", marks=() if (a, t) == ("9:16", "dark") else (pytest.mark.slow,))
-        for a in ASPECTS
-        for t in THEMES
-    ],
-)
-def played(request: pytest.FixtureRequest) -> Iterator[tuple[SocialShort, _Frames]]:
-    with tempconfig(frame_spec(request.param[0], "low").manim_config()):
-        yield _dry_run(*request.param)
+Played = dict[str, tuple[SocialShort, _Frames]]
+"""The English short dry-run in one aspect: each theme's scene and what it saw at each beat."""
 
 
+@pytest.fixture(scope="module", params=fast_sample(list(ASPECTS), ["9:16"]))  # CI: every aspect
+def played(request: pytest.FixtureRequest) -> Iterator[Played]:
+    with tempconfig(frame_spec(request.param, "low").manim_config()):
+        yield {theme: _dry_run(request.param, theme) for theme in THEMES}
+
+
+def test_the_theme_colours_the_short_and_moves_nothing(played: Played) -> None:
+    """At every beat, what the audits read (kinds, points, widths, opacities, texts) is the same in both
+    themes: so the translated shorts are audited in one theme each, the themes taking turns."""
+    (dark, seen_dark), (light, seen_light) = (played[t] for t in ("dark", "light"))
+    assert list(seen_dark.layouts) == list(BEATS)
+    assert seen_dark.layouts == seen_light.layouts
+    assert seen_dark.times == seen_light.times and dark.captions == light.captions
+
+
+@pytest.mark.parametrize("theme", list(THEMES))
 def test_every_beat_is_reached_in_order_with_nothing_wrong_in_its_key_frame(
-    played: tuple[SocialShort, _Frames],
+    played: Played, theme: str
 ) -> None:
-    scene, seen = played
+    scene, seen = played[theme]
     assert [b for b, _ in scene.beats] == list(BEATS)
     assert list(seen.times.values()) == sorted(seen.times.values())
     assert {b: f for b, f in seen.findings.items() if f} == {}
     assert scene.key_frame_time is not None and scene.key_frame_time > 0
 
 
-def test_the_caption_is_up_and_large_at_every_beat(played: tuple[SocialShort, _Frames]) -> None:
-    _, seen = played
+@pytest.mark.parametrize("theme", list(THEMES))
+def test_the_caption_is_up_and_large_at_every_beat(played: Played, theme: str) -> None:
+    _, seen = played[theme]
     for beat, heights in seen.caption_px.items():
         assert 1 <= len(heights) <= MAX_CAPTION_LINES, beat
         assert min(heights) >= MIN_CAPTION_PX, beat
 
 
-def test_the_first_frame_shows_the_picture_and_its_claim(played: tuple[SocialShort, _Frames]) -> None:
-    scene, seen = played
+@pytest.mark.parametrize("theme", list(THEMES))
+def test_the_first_frame_shows_the_picture_and_its_claim(played: Played, theme: str) -> None:
+    scene, seen = played[theme]
     assert seen.times["hook"] == 0.0
     ink = seen.hook_ink  # the data, M, the panels: drawn at frame 0, not faded in
     assert ink.get("DotCloud", 0) > 100 and ink.get("FadingCurve", 0) > 100 and ink.get("other", 0) > 100
     assert scene.captions[0].start == 0.0 and scene.captions[0].text == CAPTIONS["hook"][0]
 
 
-def test_the_last_frame_is_the_first_without_its_caption(played: tuple[SocialShort, _Frames]) -> None:
-    scene, seen = played
+@pytest.mark.parametrize("theme", list(THEMES))
+def test_the_last_frame_is_the_first_without_its_caption(played: Played, theme: str) -> None:
+    scene, seen = played[theme]
     assert scene.captions[-1].text == CAPTIONS["close"][0]
     last = _signature(scene.mobjects, None)
     assert sum(len(p) for _, p in ink_points(scene.mobjects)) > 1000  # never a blank frame
     assert last == seen.hook
 
 
+TRANSLATED = [code for code in LANGUAGES if code != "en"]
+
+
+def _turn(language: str, aspect: str) -> str:
+    """The theme a translated short is audited in: each in turn, so each language and aspect meets both."""
+    return THEMES[(TRANSLATED.index(language) + list(ASPECTS).index(aspect)) % len(THEMES)]
+
+
+def test_the_audited_themes_take_turns_over_every_language_and_aspect() -> None:
+    for language in TRANSLATED:
+        assert {_turn(language, a) for a in ASPECTS} == set(THEMES), language
+    for aspect in ASPECTS:
+        assert {_turn(lang, aspect) for lang in TRANSLATED} == set(THEMES), aspect
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("theme", list(THEMES))
 @pytest.mark.parametrize("aspect", list(ASPECTS))
-@pytest.mark.parametrize("language", [code for code in LANGUAGES if code != "en"])
+@pytest.mark.parametrize("language", TRANSLATED)
 def test_in_every_language_every_beat_is_clean_and_clear_of_the_feeds_bands(
-    language: str, aspect: str, theme: str, monkeypatch: pytest.MonkeyPatch
+    language: str, aspect: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The translated short, audited at every beat as the English one (9:16: the union of every vertical
-    feed's bands, YouTube Shorts' 8 % top, 25 % bottom, 3 % left and 12 % right among them)."""
+    feed's bands, YouTube Shorts' 8 % top, 25 % bottom, 3 % left and 12 % right among them), in one theme:
+    the theme moves nothing (:func:`test_the_theme_colours_the_short_and_moves_nothing`)."""
     monkeypatch.setenv("AE_EXPLAINER_LANGUAGE", language)
     with tempconfig(frame_spec(aspect, "low").manim_config()):
-        scene, seen = _dry_run(aspect, theme)
+        scene, seen = _dry_run(aspect, _turn(language, aspect))
     assert [b for b, _ in scene.beats] == list(BEATS)
     assert {b: f for b, f in seen.findings.items() if f} == {}
     for beat, heights in seen.caption_px.items():
