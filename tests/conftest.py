@@ -148,16 +148,63 @@ def renders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path
     yield out
 
 
+def record_runs(monkeypatch: pytest.MonkeyPatch) -> set[str]:
+    """The configs of the runs the scenes load from now on (sorted JSON), until ``monkeypatch`` undoes it.
+
+    Every run is loaded afresh (:func:`forget_loaded_runs`), so a scene's runs are
+    recorded even where an earlier scene loaded them; clear the set and forget the
+    runs again to record another scene's.
+    """
+    import json
+
+    from aecore import cached_run
+
+    asked: set[str] = set()
+
+    def record(cfg: Any, *args: Any, **kwargs: Any) -> Any:
+        asked.add(json.dumps(cfg.to_dict(), sort_keys=True))
+        return cached_run(cfg, *args, **kwargs)
+
+    for name, module in list(sys.modules.items()):
+        if name.startswith("scenes.") and getattr(module, "cached_run", None) is cached_run:
+            monkeypatch.setattr(module, "cached_run", record)
+    forget_loaded_runs()
+    return asked
+
+
+def forget_loaded_runs() -> None:
+    """Empty the scenes' run loaders' caches, so the next scene loads its runs (from the run cache) again."""
+    from scenes import runs
+
+    for loaded in (
+        runs.main_run_2d,
+        runs.gap_run_2d,
+        runs.main_run_3d,
+        runs.sheet_k1_run,
+        runs.helix_k2_run,
+        runs.digits_run,
+    ):
+        loaded.cache_clear()
+
+
 @pytest.fixture(scope="session")  # session: kept across modules, so its one worker renders it once
 def chapters() -> list:
-    """Every chapter rendered in dry run, in play order: their clips, joined, are the explainer."""
+    """Every chapter rendered in dry run, in play order: their clips, joined, are the explainer.
+
+    Each scene's ``runs_loaded`` is the set of the configs (sorted JSON) of the
+    runs it loaded (:func:`record_runs`).
+    """
     from scenes.chapters import SCENES_IN_ORDER
 
     scenes = []
-    with tempconfig(LOW_RES):
+    with tempconfig(LOW_RES), pytest.MonkeyPatch.context() as monkeypatch:
+        asked = record_runs(monkeypatch)
         for cls in SCENES_IN_ORDER:
+            asked.clear()
+            forget_loaded_runs()
             scene = cls(renderer=dry_renderer())
             scene.render()
+            scene.runs_loaded = set(asked)
             scenes.append(scene)
     return scenes
 

@@ -19,7 +19,7 @@ from scenes.mobjects.clouds import DotCloud, SegmentBundle
 from scenes.mobjects.curve import FadingCurve, segment_opacity
 from scenes.pictures.picture2d import Picture2D, PictureState
 from scenes.runs import main_run_2d
-from tests.conftest import dry_renderer, fast_sample, to_pixel
+from tests.conftest import dry_renderer, record_runs, to_pixel
 
 pytestmark = pytest.mark.usefixtures("low_res")
 
@@ -127,46 +127,11 @@ def test_manifold_opacity_follows_reliability(run) -> None:
 # construct in dry-run.
 
 
-def _record_runs(monkeypatch: pytest.MonkeyPatch) -> set[str]:
-    """The configs of the runs the scenes load from now on (each as sorted JSON)."""
-    import json
-    import sys
-
-    from aecore import cached_run
-    from scenes import runs
-
-    asked: set[str] = set()
-
-    def record(cfg, *args, **kwargs):
-        asked.add(json.dumps(cfg.to_dict(), sort_keys=True))
-        return cached_run(cfg, *args, **kwargs)
-
-    for name, module in list(sys.modules.items()):
-        if name.startswith("scenes.") and getattr(module, "cached_run", None) is cached_run:
-            monkeypatch.setattr(module, "cached_run", record)
-    for loaded in (
-        runs.main_run_2d,
-        runs.gap_run_2d,
-        runs.main_run_3d,
-        runs.sheet_k1_run,
-        runs.helix_k2_run,
-        runs.digits_run,
-    ):
-        loaded.cache_clear()
-    return asked
-
-
-@pytest.mark.parametrize(  # every chapter's whole dry run in CI (the digits' too); the fast loop: chapter 2
-    "scene_cls", fast_sample(SCENES_IN_ORDER, [RoundTripView], ids=lambda c: c.__name__)
-)
-def test_chapter_constructs_in_dry_run(scene_cls, monkeypatch: pytest.MonkeyPatch) -> None:
+def _check_constructed(scene, scene_cls, runs_loaded: set[str]) -> None:
     import json
 
-    asked = _record_runs(monkeypatch)
-    scene = scene_cls(renderer=dry_renderer())
-    scene.render()
     # run_configs() (what ae-explainer trains before rendering) lists exactly the runs the chapter loads.
-    assert asked == {json.dumps(c.to_dict(), sort_keys=True) for c in scene_cls.run_configs()}
+    assert runs_loaded == {json.dumps(c.to_dict(), sort_keys=True) for c in scene_cls.run_configs()}
     assert scene.renderer.time > 10.0
     assert scene.section_names == [scene_cls.title]
     assert scene.captions and all(c.end > c.start for c in scene.captions)
@@ -178,6 +143,23 @@ def test_chapter_constructs_in_dry_run(scene_cls, monkeypatch: pytest.MonkeyPatc
         assert scene.closing_mobjects and not scene.mobjects
     starts = [c.start for c in scene.captions]
     assert starts == sorted(starts)
+
+
+def test_a_chapter_constructs_in_dry_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chapter 2, played here (the fast loop); CI checks every chapter in the shared dry runs, below."""
+    asked = record_runs(monkeypatch)
+    scene = RoundTripView(renderer=dry_renderer())
+    scene.render()
+    _check_constructed(scene, RoundTripView, asked)
+
+
+@pytest.mark.slow  # the chapters fixture trains every chapter's runs, the digits among them
+@pytest.mark.xdist_group("chapters")  # one worker dry-runs the chapters once, for test_explainer too
+@pytest.mark.parametrize("index", range(len(SCENES_IN_ORDER)), ids=lambda i: SCENES_IN_ORDER[i].__name__)
+def test_every_chapter_constructs_in_dry_run(chapters, index: int) -> None:
+    scene = chapters[index]
+    assert type(scene) is SCENES_IN_ORDER[index]
+    _check_constructed(scene, SCENES_IN_ORDER[index], scene.runs_loaded)
 
 
 def test_scenes_never_import_torch() -> None:
