@@ -351,6 +351,13 @@ def test_bad_flags_give_one_line_errors(args: list[str], needle: str, tmp_path: 
     assert len(lines) >= 1 and not (tmp_path / "out").exists()
 
 
+def test_list_of_an_unknown_chapter_is_one_line_naming_the_chapters(tmp_path: Path) -> None:
+    p = _cli("list", "2", "99", cwd=tmp_path)
+    assert p.returncode == 2 and "Traceback" not in p.stderr and p.stdout == ""
+    assert p.stderr.strip().count("\n") == 0
+    assert "--chapters: no chapter '99'; choose from 1 (ImplementationView)" in p.stderr
+
+
 def test_bad_config_through_the_cli_is_one_line(tmp_path: Path) -> None:
     f = tmp_path / "bad.toml"
     f.write_text("[video]\ntheme = 'sepia'\n")

@@ -74,10 +74,11 @@ def test_cli_renders_a_chapter_with_subtitles(tmp_path: Path) -> None:
     # Subtitles are timed on the rendered frames: every cue ends inside the video, give or take
     # one frame (Manim rounds each pause to whole frames; SRT rounds to milliseconds).
     assert cues and cues[-1].end.total_seconds() <= (len(frames) + 1) / 15
-    # `list` says what `render` makes: the clip's length, to the frame.
-    listed = _cli("list")
+    # `list` says what `render` makes: the clip's length, to the frame (`list 2`: that chapter's row only).
+    listed = _cli("list", "2")
     assert listed.returncode == 0, listed.stderr[-2000:]
-    row = next(ln.split() for ln in listed.stdout.splitlines() if ln.split()[:2] == ["2", "RoundTripView"])
+    (row,) = [ln.split() for ln in listed.stdout.splitlines() if ln.split()[:1] == ["2"]]
+    assert row[1] == "RoundTripView" and len(listed.stdout.splitlines()) == 3  # header, the row, the note
     assert round(float(row[-2]) * 15) == len(frames), (row, len(frames))
 
 

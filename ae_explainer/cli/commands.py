@@ -92,17 +92,18 @@ COMMANDS: dict[str, Command] = {
 
 
 def _cmd_list(a: argparse.Namespace) -> int:
-    """The chapters and how long each clip ``render`` makes with its defaults lasts, to the frame."""
+    """The chapters asked for (all by default) and how long each clip ``render`` makes with its defaults
+    lasts, to the frame."""
     from ae_explainer.options import RenderOptions
     from ae_explainer.render.runs import prepare_runs
     from ae_explainer.render.timelines import chapter_timeline
-    from scenes.chapters import chapter_infos
 
+    infos = sorted(chapters_of(chapter_keys(a), "--chapters"), key=lambda i: i.number)
     opts = RenderOptions(quality=COMMANDS["render"].quality, narration=COMMANDS["render"].narration)
     with ConsoleProgress(sys.stderr) as bars:  # the runs the chapters show, trained first; stdout: the table
-        runs = prepare_runs(chapter_infos(), opts, bars.training)
+        runs = prepare_runs(infos, opts, bars.training)
     rows = [("ch", "scene", "title", "duration")]
-    for info in chapter_infos():
+    for info in infos:
         seconds = chapter_timeline(info, opts, runs[info.name])[-1]
         rows.append((str(info.number), info.name, info.title, f"{seconds:6.2f} s"))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
@@ -408,6 +409,7 @@ def add_commands(sub: Any) -> None:
     ls = sub.add_parser(
         "list", help="list the chapters: number, scene, title, duration of the clip render makes"
     )
+    add_chapter_arguments(ls)
     ls.set_defaults(func=_cmd_list)
     runs = (
         f"Trained runs are cached in {runs_dir()} (set AE_EXPLAINER_RUNS to keep them elsewhere);"
