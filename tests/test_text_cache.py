@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import manimpango
+import numpy as np
 import pytest
 from manim import tempconfig
 
@@ -72,3 +73,48 @@ def test_two_processes_typesetting_the_same_texts_at_once_both_succeed(tmp_path:
     assert codes == [0, 0]
     assert len(list((tmp_path / "texts").glob("*.svg"))) == len(words)
     assert not list((tmp_path / "texts").glob(".*"))  # no temporary file left
+
+
+@pytest.mark.parametrize(
+    ("s", "kind", "mono"),
+    [
+        ("z = f(x), x̂ = g(z)", "label", False),
+        ("step 3000/3000", "small", True),
+        ("潜在空間 ℝ²", "caption", False),
+    ],
+)
+def test_a_text_built_without_the_svgs_groups_has_manims_glyphs(
+    s: str, kind: str, mono: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The glyphs are the ones Manim's ``get_mobjects_from`` lists, point for point, in the same order."""
+    import scenes.patches.text_cache as text_cache
+
+    share_text_cache_safely()
+    with tempconfig({"media_dir": str(tmp_path)}):
+        ours = text(s, kind, mono=mono)
+        monkeypatch.setattr(text_cache, "_shapes", lambda mob, svg: mob.get_mobjects_from(svg)[0])
+        manims = text(s, kind, mono=mono)
+    assert ours.id_to_vgroup_dict == {}  # no group of every SVG element beside the glyphs
+    a, b = ours.get_family(), manims.get_family()
+    assert [type(m) for m in a] == [type(m) for m in b] and len(a) > len(s.replace(" ", ""))
+    for x, y in zip(a, b, strict=True):
+        assert np.array_equal(x.points, y.points)
+        assert np.array_equal(x.get_fill_rgbas(), y.get_fill_rgbas())
+        assert np.array_equal(x.get_stroke_rgbas(), y.get_stroke_rgbas())
+
+
+def test_an_svg_other_than_a_text_keeps_its_groups_by_id(tmp_path: Path) -> None:
+    from manim import SVGMobject
+
+    share_text_cache_safely()
+    svg = tmp_path / "two.svg"
+    svg.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 20 10">'
+        '<g id="left"><rect x="0" y="0" width="8" height="8"/></g>'
+        '<g id="right"><circle cx="15" cy="4" r="4"/></g></svg>',
+        encoding="utf-8",
+    )
+    mob = SVGMobject(str(svg))
+    assert {"left", "right"} <= set(mob.id_to_vgroup_dict)
+    groups = mob.id_to_vgroup_dict
+    assert len(groups["left"].submobjects) == len(groups["right"].submobjects) == 1
