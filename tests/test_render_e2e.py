@@ -88,11 +88,12 @@ def _as_in_a_terminal() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def _start(*args: str) -> subprocess.Popen[str]:
+def _start(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     """``ae-explainer ARGS`` in its own process group (so a signal reaches it and its jobs)."""
     return subprocess.Popen(
         [sys.executable, "-m", "ae_explainer", *args],
         cwd=ROOT,
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -131,7 +132,9 @@ def test_an_interrupted_render_leaves_no_file_under_the_final_name(tmp_path: Pat
 
 def test_a_killed_render_is_whole_after_a_rerun_and_leaves_no_work_folder(tmp_path: Path) -> None:
     args = ("render", LONG_CHAPTER, "--aspect", "1:1", "--out", str(tmp_path))
-    proc = _start(*args)
+    temp = tmp_path / "temp"  # a killed process removes nothing: its temporary files stay in the test folder
+    temp.mkdir()
+    proc = _start(*args, env={**os.environ, "TMPDIR": str(temp)})
     _when_rendering(proc, tmp_path)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(timeout=600)
