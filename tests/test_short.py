@@ -224,7 +224,9 @@ def _dry_run(aspect: str, theme: str) -> tuple[SocialShort, _Frames]:
 
 
 Played = dict[str, tuple[SocialShort, _Frames]]
-"""The English short dry-run in one aspect: each theme's scene and what it saw at each beat."""
+"""The English short dry-run in one aspect: each theme's scene and what it saw at each beat. The tests
+that read it share one worker (``xdist_group("short")``), so each aspect is played once, not once per
+worker."""
 
 
 @pytest.fixture(scope="module", params=fast_sample(list(ASPECTS), ["9:16"]))  # CI: every aspect
@@ -233,6 +235,7 @@ def played(request: pytest.FixtureRequest) -> Iterator[Played]:
         yield {theme: _dry_run(request.param, theme) for theme in THEMES}
 
 
+@pytest.mark.xdist_group("short")
 def test_the_theme_colours_the_short_and_moves_nothing(played: Played) -> None:
     """At every beat, what the audits read (kinds, points, widths, opacities, texts) is the same in both
     themes: so the translated shorts are audited in one theme each, the themes taking turns."""
@@ -242,6 +245,7 @@ def test_the_theme_colours_the_short_and_moves_nothing(played: Played) -> None:
     assert seen_dark.times == seen_light.times and dark.captions == light.captions
 
 
+@pytest.mark.xdist_group("short")
 @pytest.mark.parametrize("theme", list(THEMES))
 def test_every_beat_is_reached_in_order_with_nothing_wrong_in_its_key_frame(
     played: Played, theme: str
@@ -253,6 +257,7 @@ def test_every_beat_is_reached_in_order_with_nothing_wrong_in_its_key_frame(
     assert scene.key_frame_time is not None and scene.key_frame_time > 0
 
 
+@pytest.mark.xdist_group("short")
 @pytest.mark.parametrize("theme", list(THEMES))
 def test_the_caption_is_up_and_large_at_every_beat(played: Played, theme: str) -> None:
     _, seen = played[theme]
@@ -261,6 +266,7 @@ def test_the_caption_is_up_and_large_at_every_beat(played: Played, theme: str) -
         assert min(heights) >= MIN_CAPTION_PX, beat
 
 
+@pytest.mark.xdist_group("short")
 @pytest.mark.parametrize("theme", list(THEMES))
 def test_the_first_frame_shows_the_picture_and_its_claim(played: Played, theme: str) -> None:
     scene, seen = played[theme]
@@ -270,6 +276,7 @@ def test_the_first_frame_shows_the_picture_and_its_claim(played: Played, theme: 
     assert scene.captions[0].start == 0.0 and scene.captions[0].text == CAPTIONS["hook"][0]
 
 
+@pytest.mark.xdist_group("short")
 @pytest.mark.parametrize("theme", list(THEMES))
 def test_the_last_frame_is_the_first_without_its_caption(played: Played, theme: str) -> None:
     scene, seen = played[theme]
