@@ -62,6 +62,7 @@ def test_a_v2_file_round_trips_byte_for_byte(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow  # trains runs to a fit
+@pytest.mark.xdist_group("reliability_v2")  # one worker trains the module's runs once
 def test_stored_reliability_is_the_density_on_m_recomputed(small: Run) -> None:
     for s in (small.snapshots[1], small.final):
         m = manifold_reliability(small, snapshot=s)
@@ -72,6 +73,7 @@ def test_stored_reliability_is_the_density_on_m_recomputed(small: Run) -> None:
 
 
 @pytest.mark.slow  # trains runs to a fit
+@pytest.mark.xdist_group("reliability_v2")  # one worker trains the module's runs once
 def test_the_ensemble_is_the_runs_from_those_seeds(small: Run, tmp_path: Path) -> None:
     assert small.ensemble is not None and small.ensemble.seeds == SMALL.ensemble_seeds
     others = [cached_run(SMALL.replace(seed=s, ensemble_seeds=()), root=tmp_path, quiet=True) for s in (3, 5)]
@@ -135,6 +137,7 @@ def _face_centres(run: Run) -> np.ndarray:
 
 
 @pytest.mark.slow  # trains runs to a fit
+@pytest.mark.xdist_group("reliability_v2")  # one worker trains the module's runs once
 def test_faces_over_the_hole_fade_and_faces_over_the_data_stay(holed_sheets: list[Run]) -> None:
     for run in holed_sheets:
         u = _face_centres(run)
@@ -153,6 +156,7 @@ def test_faces_over_the_hole_fade_and_faces_over_the_data_stay(holed_sheets: lis
 
 
 @pytest.mark.slow  # trains runs to a fit
+@pytest.mark.xdist_group("reliability_v2")  # one worker trains the module's runs once
 def test_the_area_element_equals_finite_differences(holed_sheets: list[Run]) -> None:
     run = holed_sheets[0]
     u = _face_centres(run)[::7]
