@@ -161,13 +161,14 @@ def _part_edges(
     (combining marks), so the caller measures each trial line instead.
     """
     joined = joiner.join(parts)
-    reusable = (
-        typeset is not None
-        and typeset.original_text == joined
-        and math.isclose(typeset.font_size, text_size(kind))
-        and font_for(joined, mono) == typeset.font
-    )
-    glyphs = (typeset if reusable and typeset is not None else text(joined, kind, mono=mono)).submobjects
+    if (
+        typeset is None
+        or typeset.original_text != joined
+        or not math.isclose(typeset.font_size, text_size(kind))
+        or typeset.font != font_for(joined, mono)
+    ):
+        typeset = text(joined, kind, mono=mono)
+    glyphs = typeset.submobjects
     counts = [len("".join(p.split())) for p in parts]
     if len(glyphs) != sum(counts) + len("".join(joiner.split())) * (len(parts) - 1) or 0 in counts:
         return None
